@@ -1,0 +1,47 @@
+# tryggve_module(NAME name DEPENDS tryggve::a tryggve::b ... LIBS Ext::lib ...)
+#
+# One engine module = one static library target `tryggve_<name>` (alias
+# `tryggve::<name>`) built from engine/src/<name>/*.cpp, with public headers in
+# engine/include/tryggve/<name>/. A module may include only the headers of the
+# modules it DEPENDS on; the link line enforces the layering (core at the bottom,
+# nothing depends on cli or server), as valhalla's valhalla_module() does.
+function(tryggve_module)
+  cmake_parse_arguments(M "" "NAME" "DEPENDS;LIBS;PRIVATE_LIBS" ${ARGN})
+  file(GLOB _src CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/src/${M_NAME}/*.cpp)
+  file(GLOB _hdr CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/include/tryggve/${M_NAME}/*.hpp)
+  if(NOT _src)
+    # A module still being written (headers only so far) is an interface target,
+    # so the layering is declared before the first source file lands.
+    add_library(tryggve_${M_NAME} INTERFACE)
+    target_include_directories(tryggve_${M_NAME} INTERFACE $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>)
+    target_link_libraries(tryggve_${M_NAME} INTERFACE ${M_DEPENDS} ${M_LIBS})
+    add_library(tryggve::${M_NAME} ALIAS tryggve_${M_NAME})
+    return()
+  endif()
+  add_library(tryggve_${M_NAME} STATIC ${_src} ${_hdr})
+  add_library(tryggve::${M_NAME} ALIAS tryggve_${M_NAME})
+  target_include_directories(tryggve_${M_NAME} PUBLIC
+    $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>)
+  target_compile_definitions(tryggve_${M_NAME} PUBLIC GEOS_USE_ONLY_R_API)
+  target_link_libraries(tryggve_${M_NAME} PUBLIC ${M_DEPENDS} ${M_LIBS} PRIVATE ${M_PRIVATE_LIBS})
+  set_target_properties(tryggve_${M_NAME} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+  set_property(GLOBAL APPEND PROPERTY TRYGGVE_MODULES ${M_NAME})
+endfunction()
+
+# tryggve_test(module [LABELS ...] [DEPENDS ...]): tests/<module>/*.cpp -> test_<module>
+function(tryggve_test MODULE)
+  cmake_parse_arguments(T "" "" "LABELS;DEPENDS" ${ARGN})
+  file(GLOB _src CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${MODULE}/*.cpp)
+  if(NOT _src)
+    return()
+  endif()
+  add_executable(test_${MODULE} ${_src})
+  target_link_libraries(test_${MODULE} PRIVATE tryggve::${MODULE} ${T_DEPENDS} tryggve_testsupport GTest::gtest_main GTest::gmock)
+  if(NOT T_LABELS)
+    set(T_LABELS unit)
+  endif()
+  gtest_discover_tests(test_${MODULE}
+    WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}
+    PROPERTIES LABELS "${T_LABELS}" ENVIRONMENT "TRYGGVE_SHARED_DATA=${TRYGGVE_SHARED_DATA_DIR};TRYGGVE_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
+    DISCOVERY_TIMEOUT 60)
+endfunction()

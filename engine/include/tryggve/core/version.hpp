@@ -1,0 +1,4 @@
+#pragma once
+namespace tryggve {
+inline constexpr const char* kVersion = TRYGGVE_VERSION;
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Tryggve set-up: installs what is missing (Debian 12 packages), builds, and runs.
+# Idempotent: a second run installs nothing and rebuilds only what changed.
+#
+#   tools/setup.sh demo       set up, build, and run the demo on the embedded district
+#   tools/setup.sh test       set up, build, and run the whole test suite
+#   tools/setup.sh sanitize   build the tests with ASan+UBSan and run them
+#   tools/setup.sh bench      set up the peers (R spatstat/spdep, osmnx) and build the benchmarks
+#   tools/setup.sh deps|build only install / only build
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD="${TRYGGVE_BUILD_DIR:-$ROOT/build}"
+JOBS="${TRYGGVE_JOBS:-$(nproc)}"
+
+# Build and runtime dependencies (see ../shared/STACK.md for versions).
+PKGS=(build-essential cmake ninja-build pkg-config
+      libgdal-dev gdal-bin libgeos-dev libproj-dev
+      libboost-graph-dev libboost-program-options-dev libtbb-dev
+      libgtest-dev libgmock-dev libbenchmark-dev
+      nlohmann-json3-dev libcli11-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcpp-httplib-dev
+      tzdata)
+# Peers for the benchmarks and for regenerating golden files (not needed to build or test).
+PEER_PKGS=(r-base-core r-cran-spatstat.linnet r-cran-spatstat.data r-cran-spdep python3-osmnx python3-networkx hyperfine)
+
+log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
+
+install_pkgs() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]} == 0)); then return 0; fi
+  log "installing: ${missing[*]}"
+  local SUDO=""
+  if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+configure_build() {
+  local dir="$1"; shift
+  if [[ ! -f "$dir/build.ninja" ]]; then
+    cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  fi
+  log "building in $dir"
+  cmake --build "$dir" -j "$JOBS"
+}
+
+run_tests() {
+  local dir="$1"
+  # In CI the shared real data must be there: a missing file fails instead of skipping.
+  if [[ "${CI:-}" == "true" ]]; then export TRYGGVE_REQUIRE_SHARED_DATA=1; fi
+  (cd "$dir" && ctest --output-on-failure -j "$JOBS" --timeout 900)
+}
+
+cmd="${1:-demo}"
+case "$cmd" in
+  deps) install_pkgs "${PKGS[@]}" ;;
+  build) install_pkgs "${PKGS[@]}"; configure_build "$BUILD" ;;
+  demo)
+    install_pkgs "${PKGS[@]}"
+    configure_build "$BUILD"
+    shift || true
+    "$BUILD/cli/tryggve" demo --out "${TRYGGVE_DEMO_OUT:-$ROOT/out/demo}" "$@"
+    ;;
+  test)
+    install_pkgs "${PKGS[@]}"
+    configure_build "$BUILD"
+    run_tests "$BUILD"
+    ;;
+  sanitize)
+    install_pkgs "${PKGS[@]}"
+    configure_build "$ROOT/build-sanitize" -DTRYGGVE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+    export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+    # LeakSanitizer reports GDAL's and TBB's process-lifetime singletons; suppress only those.
+    export LSAN_OPTIONS="suppressions=$ROOT/tools/lsan.supp:print_suppressions=0"
+    run_tests "$ROOT/build-sanitize"
+    ;;
+  bench)
+    install_pkgs "${PKGS[@]}" "${PEER_PKGS[@]}"
+    configure_build "$ROOT/build-bench" -DTRYGGVE_BUILD_BENCH=ON -DTRYGGVE_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=Release
+    ;;
+  *) echo "usage: tools/setup.sh demo|test|sanitize|bench|deps|build" >&2; exit 2 ;;
+esac
