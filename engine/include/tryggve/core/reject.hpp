@@ -39,6 +39,12 @@ struct Reject {
 // Thread-safe collector.
 class RejectLog {
  public:
+  RejectLog() = default;
+  RejectLog(RejectLog&& o) noexcept : items_(std::move(o.items_)) {}
+  RejectLog& operator=(RejectLog&& o) noexcept {
+    items_ = std::move(o.items_);
+    return *this;
+  }
   void add(Reject r);
   const std::vector<Reject>& items() const { return items_; }
   std::size_t size() const { return items_.size(); }

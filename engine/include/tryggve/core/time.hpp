@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tryggve {
 
@@ -47,12 +48,17 @@ class TimeZone {
   static TimeZone from_name(const std::string& name_or_posix_rule);
 
   const std::string& name() const { return name_; }
+  // The POSIX rule used after the last listed transition ("CET-1CEST,M3.5.0,M10.5.0/3").
+  const std::string& posix_rule() const { return rule_; }
   // Offset (seconds east of UTC) in force at the given UTC instant.
   std::int32_t offset_at_utc(std::int64_t utc_seconds) const;
   // Interpret a local civil time in this zone. Ambiguous times (the repeated hour
   // in autumn) take the first (summer-time) reading; times in the spring gap are
   // shifted forward, as most civil software does.
   Timestamp from_local(int y, int mo, int d, int h, int mi, int s) const;
+  // The instant with the offset in force in this zone (for sources that store UTC
+  // but whose local hour matters, e.g. Houston's `time` column).
+  Timestamp at_utc(std::int64_t utc_seconds) const { return {utc_seconds, offset_at_utc(utc_seconds)}; }
 
  private:
   std::string name_;
@@ -62,6 +68,12 @@ class TimeZone {
   bool has_dst_ = false;
   struct Rule { int month = 0, week = 0, weekday = 0; int julian = -1; bool julian_no_leap = false; std::int32_t time_s = 7200; };
   Rule start_{}, end_{};
+  // Historical transitions from the TZif file (empty for a bare POSIX rule): before
+  // the last one the table decides, after it the POSIX rule does. That keeps old
+  // data right (e.g. US rules before 2007) without a second code path.
+  std::vector<std::int64_t> trans_utc_;
+  std::vector<std::int32_t> trans_offset_s_;  // offset in force from trans_utc_[i] on
+  std::int32_t initial_offset_s_ = 0;         // before the first transition
   void parse_posix(const std::string& rule);
   std::int64_t transition_utc(int year, const Rule& r, std::int32_t offset_before) const;
 };
@@ -73,6 +85,12 @@ class TimeZone {
 //  - day-first local forms: 05.03.2024 14:30, 05/03/2024 14:30 when `day_first`;
 //    month-first 3/5/2010 [6:00[:00] [AM|PM]] when !day_first (US data, e.g. Houston)
 //  - Unix epoch seconds when the text is all digits and has 9-11 characters.
+//  - an explicit offset (Z, UTC, +01:00, +0100, +01) fixes the instant; the stored
+//    utc_offset_s is then the zone's offset at that instant, so local hours agree
+//    between sources that write UTC and sources that write local time.
+//  - fractional seconds are accepted and truncated to the whole second.
+// Impossible dates (2024-02-30), hours > 23, minutes/seconds > 59, two-digit years
+// and trailing text are rejected.
 // Returns nullopt with `why` filled if the text is empty or not a time.
 std::optional<Timestamp> parse_timestamp(std::string_view text, const TimeZone& zone,
                                          bool day_first, std::string* why = nullptr);

@@ -1,0 +1,48 @@
+#pragma once
+// Near-repeat analysis: the Knox test over bands of distance and time (Knox 1964;
+// as in Ratcliffe's Near Repeat Calculator, Johnson & Bowers 2004). For every pair
+// of events the distance (network or straight-line) and the time apart are put into
+// a (space band, time band) cell; the expected count per cell comes from Monte-Carlo
+// permutations of the event times over the events (which keeps both the spatial and
+// the temporal distribution and breaks only their interaction).
+#include <cstdint>
+#include <vector>
+
+#include "tryggve/core/geometry.hpp"
+#include "tryggve/core/rng.hpp"
+#include "tryggve/network/network.hpp"
+
+namespace tryggve::hotspot {
+
+struct KnoxOptions {
+  // Upper edges of the bands, ascending: band 0 is [0, e0], band k is (e(k-1), e(k)].
+  // Pairs beyond the last edge of either are not counted.
+  std::vector<double> space_bands_m{100, 200, 300, 400, 500};
+  std::vector<double> time_bands_days{7, 14, 21, 28, 35};
+  std::size_t permutations = 999;
+  std::uint64_t seed = default_seed();  // permutation p draws from Rng(seed, p)
+};
+
+struct KnoxResult {
+  std::vector<double> space_bands_m, time_bands_days;
+  std::size_t events = 0;
+  std::size_t close_pairs = 0;  // pairs within the last space band
+  std::size_t permutations = 0;
+  // Row-major [space band][time band].
+  std::vector<double> observed, expected, ratio, p_value;
+  double at(const std::vector<double>& v, std::size_t s, std::size_t t) const { return v[s * time_bands_days.size() + t]; }
+  // Observed / expected in the closest, shortest cell: what the simulation's
+  // near-repeat model is calibrated on.
+  double first_cell_ratio() const { return ratio.empty() ? NAN : ratio[0]; }
+};
+
+// Distances along the network between the events' positions (unsnapped events,
+// edge == kNoEdge, are an error: filter them first). `times_days` are event times in
+// days (any origin).
+KnoxResult knox_network(const network::Network& net, const std::vector<network::NetworkPosition>& positions,
+                        const std::vector<double>& times_days, const KnoxOptions& opt = {});
+// Straight-line distances.
+KnoxResult knox_euclidean(const std::vector<Point>& points, const std::vector<double>& times_days,
+                          const KnoxOptions& opt = {});
+
+}  // namespace tryggve::hotspot

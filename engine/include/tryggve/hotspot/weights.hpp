@@ -1,0 +1,106 @@
+#pragma once
+// Spatial weights between units (segments or lixels) for local statistics, as a
+// sparse row structure (CSR): for unit i, neighbour ids (sorted ascending, so the
+// order never depends on threads) and their weights. Distances are network
+// distances between unit midpoints (shortest path along the streets), not
+// straight-line distances.
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "tryggve/hotspot/units.hpp"
+#include "tryggve/network/network.hpp"
+
+namespace tryggve::hotspot {
+
+enum class WeightScheme {
+  DistanceBand,     // w = 1 for neighbours within max_distance_m
+  InverseDistance,  // w = 1 / max(d, min_distance_m)^power within max_distance_m
+  Kernel,           // w = K(d / bandwidth_m) within bandwidth_m, K(0) = 1
+  Contiguity,       // w = 1 for units sharing an end point (segments at a common vertex,
+                    // consecutive lixels, lixels meeting at a vertex)
+};
+enum class KernelShape { Quartic, Epanechnikov, Triangular, Uniform, Gaussian };
+// Raw: the scheme's weights as they are (spdep style "B" for band and contiguity);
+// RowStandardised: each row divided by its sum after self is added (spdep style "W").
+enum class WeightStyle { Raw, RowStandardised };
+enum class SelfWeight { Exclude /* Gi, local Moran */, Include /* Gi* */ };
+
+std::string_view to_string(WeightScheme s);
+std::string_view to_string(KernelShape k);
+std::string_view to_string(WeightStyle s);
+// Parse the names above ("distance_band", "inverse_distance", "kernel", "contiguity";
+// "quartic", ...; "raw"/"binary", "row"/"row_standardised"). Throw Error(BadOption).
+WeightScheme parse_weight_scheme(std::string_view s);
+KernelShape parse_kernel_shape(std::string_view s);
+WeightStyle parse_weight_style(std::string_view s);
+
+struct WeightsOptions {
+  WeightScheme scheme = WeightScheme::DistanceBand;
+  double max_distance_m = 300.0;  // band / cut-off of DistanceBand and InverseDistance
+  double bandwidth_m = 300.0;     // Kernel: neighbours within the bandwidth
+  KernelShape kernel = KernelShape::Quartic;
+  double power = 1.0;             // InverseDistance exponent
+  // InverseDistance: distances below this are raised to it, so weights stay finite
+  // (ArcGIS sets distances under one unit to one); also the self weight's distance.
+  double min_distance_m = 1.0;
+  WeightStyle style = WeightStyle::Raw;
+  SelfWeight self = SelfWeight::Include;
+};
+
+// Kernel value K(u) for u = d / bandwidth in [0, 1], scaled so K(0) = 1.
+// Gaussian: exp(-u^2 / 2) truncated at u = 1 (as PySAL's Kernel weights).
+double kernel_value(KernelShape k, double u);
+
+struct Weights {
+  std::vector<std::uint64_t> offsets{0};  // size n + 1
+  std::vector<UnitId> neighbours;         // sorted within each row; includes i iff self_included
+  std::vector<double> weights;
+  bool self_included = false;
+  WeightStyle style = WeightStyle::Raw;
+
+  std::size_t size() const { return offsets.size() - 1; }
+  std::size_t nonzero_count() const { return neighbours.size(); }
+  std::span<const UnitId> neighbours_of(std::size_t i) const {
+    return {neighbours.data() + offsets[i], neighbours.data() + offsets[i + 1]};
+  }
+  std::span<const double> weights_of(std::size_t i) const {
+    return {weights.data() + offsets[i], weights.data() + offsets[i + 1]};
+  }
+  std::size_t cardinality(std::size_t i) const { return offsets[i + 1] - offsets[i]; }
+  // Units with no neighbour at all (other than themselves).
+  std::size_t isolate_count() const;
+  double mean_cardinality() const;
+};
+
+// Pairs of units within `max_distance_m` of each other along the network
+// (midpoint to midpoint), self excluded: CSR with the distances as weights.
+// Parallel over units (one DistanceWorkspace per thread); deterministic.
+Weights unit_distances(const network::Network& net, const SpatialUnits& units, double max_distance_m);
+
+// Units sharing an end point; self excluded; weight 1.
+Weights contiguity(const network::Network& net, const SpatialUnits& units);
+
+// The full recipe: neighbours and weights per the scheme, self added or not, then styled.
+// Throws Error(BadOption) for non-positive distances or a power < 0.
+Weights build_weights(const network::Network& net, const SpatialUnits& units, const WeightsOptions& opt);
+
+// Add each unit to its own row with weight `self_weight` (Gi*), or remove it.
+Weights include_self(const Weights& w, double self_weight = 1.0);
+Weights exclude_self(const Weights& w);
+// Divide each row by its sum (rows summing to 0 are left empty).
+Weights row_standardise(const Weights& w);
+
+// Space-time weights for emerging hot spots on a cube of n units x T steps, cell id
+// t * n + i: cell (i, t) neighbours (j, t - l) for every spatial neighbour j of i
+// (incl. i itself when `spatial` includes self) and every lag l = 0..time_lags with
+// t - l >= 0, each with i's spatial weight w_ij (ArcGIS's neighbourhood time step;
+// sfdep's k). Row standardisation, if wanted, is applied after.
+Weights space_time_weights(const Weights& spatial, std::size_t n_steps, std::size_t time_lags);
+
+// "from,to,weight" with 0-based unit ids, one row per non-zero (for peers such as spdep).
+void write_weights_csv(const Weights& w, const std::filesystem::path& path);
+
+}  // namespace tryggve::hotspot

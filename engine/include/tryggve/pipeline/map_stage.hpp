@@ -1,0 +1,98 @@
+#pragma once
+// The `map` stage: everything issue "Foundation" asks of `tryggve map`, as one
+// call the CLI, scenario runs, the demo and the server share.
+//
+//   read streets ─> build network ─> lixels
+//   read incidents ─> classify (15 parameters) ─> remove duplicate reports
+//                  ─> snap to the nearest edge ─> tag park / stop / area
+//   read parks, stops, lamps, areas, places (or take them from the OSM file)
+//
+// Every incident that cannot be placed ends in `rejects` with its reason.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tryggve/core/features.hpp"
+#include "tryggve/core/incident.hpp"
+#include "tryggve/core/options.hpp"
+#include "tryggve/core/reject.hpp"
+#include "tryggve/io/crs.hpp"
+#include "tryggve/network/builder.hpp"
+#include "tryggve/network/lixels.hpp"
+#include "tryggve/network/network.hpp"
+#include "tryggve/snap/edge_index.hpp"
+#include "tryggve/snap/place_tagger.hpp"
+#include "tryggve/taxonomy/taxonomy.hpp"
+
+namespace tryggve::pipeline {
+
+struct MapOptions {
+  // Inputs.
+  std::string streets, incidents, parks, stops, lamps, areas, places;
+  std::string crs = "auto";
+  std::string timezone = "Europe/Stockholm";
+  // Incident columns ("" = auto-detect; see io/incidents.hpp).
+  std::string incidents_layer, id_field, time_field, date_field, category_field, actor_field, setting_field,
+      text_field, lon_field, lat_field, x_field, y_field, source_crs;
+  bool month_first = false;
+  std::string default_actor;
+  // Areas.
+  std::string areas_layer, areas_name_field, areas_code_field, areas_population_field;
+  // Classification.
+  std::string taxonomy;                     // "" = engine/data/taxonomy.yaml
+  std::vector<std::string> mappings{"auto"};
+  // Network.
+  std::string noding = "auto";  // auto: shared_vertices for OSM, full for other line layers
+  double node_tolerance_m = 0.0;
+  bool largest_component_only = false;
+  double lixel_length_m = 20.0;
+  // Snapping and tagging.
+  double max_snap_distance_m = 50.0;
+  double park_distance_m = 10.0;
+  double stop_radius_m = 50.0;
+  // Duplicate reports.
+  bool no_dedup = false;  // keep duplicate reports
+  double dedup_distance_m = 25.0;
+  double dedup_minutes = 30.0;
+
+  void declare(OptionSet& o);
+};
+
+struct MapResult {
+  io::CrsContext crs;
+  Taxonomy taxonomy;
+  network::Network net;
+  network::BuildReport net_report;
+  network::Lixelization lixels;
+  bool streets_from_osm = false;
+
+  std::size_t incidents_read = 0;  // rows/features in the incident file
+  // Placed incidents; parallel vectors.
+  std::vector<Incident> incidents;
+  std::vector<snap::SnapResult> snaps;
+  std::vector<network::LixelId> lixel_of;
+  std::vector<snap::PlaceTag> tags;
+
+  std::vector<PolygonFeature> parks, areas;
+  std::vector<PointFeature> stops, lamps, places;
+  RejectLog rejects;
+  // The incident file's path as given (the rejects' `file`).
+  std::string incidents_file;
+
+  // Counts per parameter (placed incidents).
+  std::vector<std::size_t> counts_by_parameter() const;
+  // The lines printed at the end of a run.
+  std::string summary() const;
+  nlohmann::json summary_json() const;
+};
+
+// Runs the stage. Whole-run problems throw tryggve::Error; per-row problems go to rejects.
+MapResult run_map(const MapOptions& options);
+
+// Writes the GeoPackage (atomically): edges, lixels, incidents, rejects, and the
+// parks/stops/lamps/areas/places layers that were given or found in the OSM file.
+void write_map(const MapResult& result, const std::filesystem::path& out);
+
+}  // namespace tryggve::pipeline

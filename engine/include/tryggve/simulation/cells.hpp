@@ -1,0 +1,76 @@
+#pragma once
+// The spatial units of the simulation: the lixels of a network ("cells"), each
+// with its length, midpoint and the list of other cells within a network-distance
+// cutoff. The self-exciting model, the background smoothing, the spill-over rings
+// and the offspring placement all work on these lists, so shortest paths are run
+// once per cell here and never again in the EM loop or the Monte Carlo.
+//
+// A caller who wants one unit per street segment passes a Lixelization with a
+// target length longer than any edge.
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "tryggve/network/lixels.hpp"
+#include "tryggve/network/network.hpp"
+
+namespace tryggve::simulation {
+
+using CellId = std::uint32_t;
+
+struct Cell {
+  network::EdgeId edge = 0;
+  double start = 0.0, end = 0.0;  // offsets along the edge
+  double length() const { return end - start; }
+  // Length used as a weight (kernel mass, smoothing): at least 1 m, so a
+  // degenerate zero-length lixel never makes an observed event impossible.
+  double weight_length() const { return end - start < 1.0 ? 1.0 : end - start; }
+  network::NetworkPosition mid() const { return {edge, 0.5 * (start + end)}; }
+};
+
+struct Neighbour {
+  CellId cell;
+  float distance_m;  // network distance between the two cells' midpoints
+};
+
+class CellNetwork {
+ public:
+  // Builds the cells from `lix` (one per lixel) and, in parallel, each cell's
+  // neighbours within `cutoff_m` of network distance (midpoint to midpoint; the
+  // cell itself is included at distance 0). `net` and `lix` must outlive this.
+  // Throws Error(BadOption) if cutoff_m <= 0 or the network has no edges.
+  CellNetwork(const network::Network& net, const network::Lixelization& lix, double cutoff_m);
+
+  std::size_t size() const { return cells_.size(); }
+  const Cell& cell(CellId c) const { return cells_[c]; }
+  const std::vector<Cell>& cells() const { return cells_; }
+  double length(CellId c) const { return cells_[c].length(); }
+  double total_length() const { return total_length_; }
+  double cutoff_m() const { return cutoff_m_; }
+  // Neighbours of c within the cutoff, sorted by cell id (c itself included).
+  std::span<const Neighbour> neighbours(CellId c) const {
+    return {nbr_.data() + nbr_offset_[c], nbr_.data() + nbr_offset_[c + 1]};
+  }
+  // The cell holding a network position (offset clamped to the edge).
+  CellId cell_at(network::NetworkPosition p) const;
+  // Cells of edge e are first_cell(e) .. first_cell(e) + cell_count(e) - 1, in order along it.
+  CellId first_cell(network::EdgeId e) const { return lix_->first_lixel(e); }
+  CellId cell_count(network::EdgeId e) const { return lix_->lixel_count(e); }
+  const network::Network& network() const { return *net_; }
+
+  // Cells within `max_distance_m` of any cell in `sources` (multi-source network
+  // distance, midpoint to midpoint), with their distance; sources are at 0. Used
+  // for spill-over rings whose radius may exceed the neighbour cutoff.
+  std::vector<std::pair<CellId, double>> within(std::span<const CellId> sources, double max_distance_m) const;
+
+ private:
+  const network::Network* net_;
+  const network::Lixelization* lix_;
+  std::vector<Cell> cells_;
+  double total_length_ = 0.0;
+  double cutoff_m_ = 0.0;
+  std::vector<std::uint64_t> nbr_offset_;
+  std::vector<Neighbour> nbr_;
+};
+
+}  // namespace tryggve::simulation

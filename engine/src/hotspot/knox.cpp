@@ -1,0 +1,185 @@
+#include "tryggve/hotspot/knox.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include <fmt/format.h>
+#include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/parallel_for.h>
+
+#include "tryggve/core/error.hpp"
+#include "tryggve/network/distance.hpp"
+
+namespace tryggve::hotspot {
+
+namespace {
+
+struct ClosePair {
+  std::uint32_t i, j;
+  std::uint32_t space_band;
+};
+
+void check_bands(const std::vector<double>& b, const char* name) {
+  if (b.empty()) throw Error(ErrorCode::BadOption, std::string("knox.") + name, "needs at least one band");
+  for (std::size_t k = 0; k < b.size(); ++k)
+    if (!(b[k] >= 0) || !std::isfinite(b[k]) || (k > 0 && !(b[k] > b[k - 1])))
+      throw Error(ErrorCode::BadOption, std::string("knox.") + name,
+                  fmt::format("band edges must be finite, >= 0 and strictly ascending (edge {} is {})", k, b[k]));
+}
+
+// Band of a value: 0 for [0, e0], k for (e(k-1), e(k)]; size() when beyond the last.
+inline std::size_t band_of(const std::vector<double>& edges, double v) {
+  return static_cast<std::size_t>(std::lower_bound(edges.begin(), edges.end(), v) - edges.begin());
+}
+
+void check_times(const std::vector<double>& t, std::size_t n) {
+  if (t.size() != n) throw Error(ErrorCode::BadOption, "knox", fmt::format("{} times for {} events", t.size(), n));
+  for (std::size_t k = 0; k < n; ++k)
+    if (!std::isfinite(t[k])) throw Error(ErrorCode::BadTime, fmt::format("knox event {}", k), "time is not finite");
+}
+
+// The Monte-Carlo part, common to both distance kinds: the close pairs (and their
+// space bands) never change; only which time goes with which event does.
+KnoxResult run_knox(std::vector<ClosePair> pairs, const std::vector<double>& times, const KnoxOptions& opt) {
+  const std::size_t S = opt.space_bands_m.size(), T = opt.time_bands_days.size(), cells = S * T;
+  const std::size_t n = times.size();
+  KnoxResult r;
+  r.space_bands_m = opt.space_bands_m;
+  r.time_bands_days = opt.time_bands_days;
+  r.events = n;
+  r.close_pairs = pairs.size();
+  r.permutations = opt.permutations;
+  auto count = [&](const std::vector<double>& t, std::vector<double>& out) {
+    std::fill(out.begin(), out.end(), 0.0);
+    for (const ClosePair& p : pairs) {
+      const std::size_t tb = band_of(opt.time_bands_days, std::abs(t[p.i] - t[p.j]));
+      if (tb < T) out[p.space_band * T + tb] += 1.0;
+    }
+  };
+  r.observed.assign(cells, 0.0);
+  count(times, r.observed);
+  r.expected.assign(cells, 0.0);
+  r.ratio.assign(cells, NAN);
+  r.p_value.assign(cells, NAN);
+  if (opt.permutations == 0) return r;
+
+  // One result row per permutation, each from its own stream: any thread count
+  // gives the same sums (they are added in permutation order below).
+  std::vector<double> sims(opt.permutations * cells, 0.0);
+  struct Scratch { std::vector<double> t, counts; };
+  tbb::enumerable_thread_specific<Scratch> scratch;
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, opt.permutations, 4), [&](const auto& range) {
+    Scratch& s = scratch.local();
+    s.counts.resize(cells);
+    for (std::size_t p = range.begin(); p != range.end(); ++p) {
+      s.t = times;
+      Rng rng(opt.seed, p);
+      for (std::size_t k = n; k > 1; --k) std::swap(s.t[k - 1], s.t[rng.below(k)]);  // Fisher-Yates
+      count(s.t, s.counts);
+      std::copy(s.counts.begin(), s.counts.end(), sims.begin() + static_cast<std::ptrdiff_t>(p * cells));
+    }
+  });
+  for (std::size_t c = 0; c < cells; ++c) {
+    double sum = 0;
+    std::size_t ge = 0;
+    for (std::size_t p = 0; p < opt.permutations; ++p) {
+      const double v = sims[p * cells + c];
+      sum += v;
+      ge += v >= r.observed[c];
+    }
+    r.expected[c] = sum / static_cast<double>(opt.permutations);
+    r.ratio[c] = r.expected[c] > 0 ? r.observed[c] / r.expected[c] : NAN;
+    // One-sided: more pairs close in space and time than chance (near repeats).
+    r.p_value[c] = (static_cast<double>(ge) + 1.0) / (static_cast<double>(opt.permutations) + 1.0);
+  }
+  return r;
+}
+
+}  // namespace
+
+KnoxResult knox_network(const network::Network& net, const std::vector<network::NetworkPosition>& positions,
+                        const std::vector<double>& times_days, const KnoxOptions& opt) {
+  check_bands(opt.space_bands_m, "space_bands_m");
+  check_bands(opt.time_bands_days, "time_bands_days");
+  const std::size_t n = positions.size();
+  check_times(times_days, n);
+  // Events by edge (CSR), to find those on the edges a bounded search reaches.
+  std::vector<std::uint32_t> first(net.edge_count() + 1, 0), on_edge(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    if (positions[k].edge == network::kNoEdge || positions[k].edge >= net.edge_count())
+      throw Error(ErrorCode::BadValue, fmt::format("knox event {}", k), "event is not on the network (unsnapped)");
+    ++first[positions[k].edge + 1];
+  }
+  for (std::size_t e = 0; e < net.edge_count(); ++e) first[e + 1] += first[e];
+  {
+    std::vector<std::uint32_t> fill(first.begin(), first.end() - 1);
+    for (std::size_t k = 0; k < n; ++k) on_edge[fill[positions[k].edge]++] = static_cast<std::uint32_t>(k);
+  }
+  const double cut = opt.space_bands_m.back();
+  std::vector<std::vector<ClosePair>> per_event(n);
+  struct Scratch {
+    explicit Scratch(const network::Network& net) : ws(net), stamp(net.edge_count(), 0) {}
+    network::DistanceWorkspace ws;
+    std::vector<std::uint32_t> stamp;
+    std::uint32_t epoch = 0;
+  };
+  tbb::enumerable_thread_specific<Scratch> scratch([&] { return Scratch(net); });
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 64), [&](const auto& range) {
+    Scratch& s = scratch.local();
+    for (std::size_t i = range.begin(); i != range.end(); ++i) {
+      s.ws.run(positions[i], cut);
+      if (++s.epoch == 0) { std::fill(s.stamp.begin(), s.stamp.end(), 0); s.epoch = 1; }
+      auto visit = [&](network::EdgeId e) {
+        if (s.stamp[e] == s.epoch) return;
+        s.stamp[e] = s.epoch;
+        for (std::uint32_t k = first[e]; k < first[e + 1]; ++k) {
+          const std::uint32_t j = on_edge[k];
+          if (j <= i) continue;  // each pair once
+          const double d = s.ws.distance_to(positions[j]);
+          if (d <= cut)
+            per_event[i].push_back({static_cast<std::uint32_t>(i), j,
+                                    static_cast<std::uint32_t>(band_of(opt.space_bands_m, d))});
+        }
+      };
+      visit(positions[i].edge);
+      for (network::VertexId v : s.ws.reached())
+        for (const auto& inc : net.incident(v)) visit(inc.edge);
+      std::sort(per_event[i].begin(), per_event[i].end(), [](auto& a, auto& b) { return a.j < b.j; });
+    }
+  });
+  std::vector<ClosePair> pairs;
+  for (auto& v : per_event) pairs.insert(pairs.end(), v.begin(), v.end());
+  return run_knox(std::move(pairs), times_days, opt);
+}
+
+KnoxResult knox_euclidean(const std::vector<Point>& points, const std::vector<double>& times_days,
+                          const KnoxOptions& opt) {
+  check_bands(opt.space_bands_m, "space_bands_m");
+  check_bands(opt.time_bands_days, "time_bands_days");
+  const std::size_t n = points.size();
+  check_times(times_days, n);
+  for (std::size_t k = 0; k < n; ++k)
+    if (!std::isfinite(points[k].x) || !std::isfinite(points[k].y))
+      throw Error(ErrorCode::BadCoordinate, fmt::format("knox event {}", k), "coordinate is not finite");
+  const double cut = opt.space_bands_m.back();
+  // Sweep in x: only events within `cut` in x can be within `cut`.
+  std::vector<std::uint32_t> order(n);
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](auto a, auto b) { return points[a].x < points[b].x; });
+  std::vector<ClosePair> pairs;
+  for (std::size_t a = 0; a < n; ++a) {
+    const Point& pa = points[order[a]];
+    for (std::size_t b = a + 1; b < n && points[order[b]].x - pa.x <= cut; ++b) {
+      const double d = distance(pa, points[order[b]]);
+      if (d <= cut) {
+        const auto i = std::min(order[a], order[b]), j = std::max(order[a], order[b]);
+        pairs.push_back({i, j, static_cast<std::uint32_t>(band_of(opt.space_bands_m, d))});
+      }
+    }
+  }
+  std::sort(pairs.begin(), pairs.end(), [](auto& x, auto& y) { return std::tie(x.i, x.j) < std::tie(y.i, y.j); });
+  return run_knox(std::move(pairs), times_days, opt);
+}
+
+}  // namespace tryggve::hotspot

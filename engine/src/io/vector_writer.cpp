@@ -1,0 +1,364 @@
+#include "tryggve/io/vector_writer.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include "ogr_util.hpp"
+#include "tryggve/core/atomic_file.hpp"
+#include "tryggve/core/error.hpp"
+#include "tryggve/io/gdal_env.hpp"
+#include "tryggve/network/lixels.hpp"
+#include "tryggve/network/network.hpp"
+
+namespace tryggve::io {
+
+namespace fs = std::filesystem;
+
+// One output file: its temporary and the open dataset. The dataset is declared
+// after the AtomicOutput so it is closed before the temporary is removed.
+struct VectorWriter::Part {
+  explicit Part(fs::path final_path) : out(std::move(final_path)) {}
+  AtomicOutput out;
+  GDALDatasetUniquePtr ds;
+  bool in_tx = false;
+  std::size_t pending = 0;
+
+  void begin() {
+    if (!in_tx && ds->StartTransaction() == OGRERR_NONE) in_tx = true;
+  }
+  void end() {
+    if (in_tx) {
+      GdalMessages msgs;
+      const bool ok = ds->CommitTransaction() == OGRERR_NONE;
+      in_tx = false;
+      pending = 0;
+      if (!ok) throw Error(ErrorCode::OutputFailed, out.final_path().string(), "cannot write: " + msgs.last());
+    }
+  }
+};
+
+namespace {
+
+struct Format {
+  const char* driver;
+  bool multi_layer;
+};
+
+Format format_for(const fs::path& p) {
+  const std::string ext = detail::lower(p.extension().string());
+  if (ext == ".gpkg") return {"GPKG", true};
+  if (ext == ".geojson" || ext == ".json") return {"GeoJSON", false};
+  if (ext == ".fgb") return {"FlatGeobuf", false};
+  if (ext == ".csv") return {"CSV", false};
+  throw Error(ErrorCode::OutputFailed, p.string(),
+              fmt::format("unknown output format '{}': use .gpkg, .geojson, .fgb or .csv", ext));
+}
+
+OGRwkbGeometryType ogr_type(GeometryKind k) {
+  switch (k) {
+    case GeometryKind::None: return wkbNone;
+    case GeometryKind::Point: return wkbPoint;
+    case GeometryKind::Line: return wkbLineString;
+    case GeometryKind::Polygon: return wkbMultiPolygon;
+  }
+  return wkbUnknown;
+}
+
+OGRLinearRing* ogr_ring(const Ring& r) {
+  auto* ring = new OGRLinearRing();
+  ring->setNumPoints(static_cast<int>(r.size()));
+  for (std::size_t i = 0; i < r.size(); ++i) ring->setPoint(static_cast<int>(i), r[i].x, r[i].y);
+  ring->closeRings();
+  return ring;
+}
+
+OGRGeometry* ogr_geometry(const Geometry& g) {
+  if (const auto* p = std::get_if<Point>(&g)) return new OGRPoint(p->x, p->y);
+  if (const auto* l = std::get_if<Polyline>(&g)) {
+    auto* ls = new OGRLineString();
+    ls->setNumPoints(static_cast<int>(l->size()));
+    for (std::size_t i = 0; i < l->size(); ++i) ls->setPoint(static_cast<int>(i), (*l)[i].x, (*l)[i].y);
+    return ls;
+  }
+  if (const auto* mp = std::get_if<MultiPolygon>(&g)) {
+    auto* m = new OGRMultiPolygon();
+    for (const auto& poly : *mp) {
+      auto* p = new OGRPolygon();
+      p->addRingDirectly(ogr_ring(poly.outer));
+      for (const auto& h : poly.holes) p->addRingDirectly(ogr_ring(h));
+      m->addGeometryDirectly(p);
+    }
+    return m;
+  }
+  return nullptr;
+}
+
+GeometryKind kind_of(const Geometry& g) {
+  switch (g.index()) {
+    case 1: return GeometryKind::Point;
+    case 2: return GeometryKind::Line;
+    case 3: return GeometryKind::Polygon;
+    default: return GeometryKind::None;
+  }
+}
+
+const char* kind_name(GeometryKind k) {
+  switch (k) {
+    case GeometryKind::None: return "no geometry";
+    case GeometryKind::Point: return "point";
+    case GeometryKind::Line: return "line";
+    case GeometryKind::Polygon: return "polygon";
+  }
+  return "?";
+}
+
+}  // namespace
+
+VectorWriter::VectorWriter(fs::path path, const CrsContext& crs) : path_(std::move(path)) {
+  ensure_gdal();
+  const Format f = format_for(path_);
+  driver_ = f.driver;
+  multi_layer_ = f.multi_layer;
+  if (!GetGDALDriverManager()->GetDriverByName(f.driver))
+    throw Error(ErrorCode::OutputFailed, path_.string(), fmt::format("GDAL has no {} driver", f.driver));
+  if (crs.srs()) {
+    srs_ = crs.srs()->Clone();
+    srs_->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  }
+}
+
+VectorWriter::~VectorWriter() {
+  layers_.clear();
+  parts_.clear();  // closes datasets, then removes the temporaries unless committed
+  if (srs_) srs_->Release();
+}
+
+VectorWriter::Part& VectorWriter::part_for(const std::string& layer) {
+  if (multi_layer_ && !parts_.empty()) return *parts_.front();
+  fs::path final_path = path_;
+  if (!parts_.empty()) final_path = path_.parent_path() / (path_.stem().string() + "." + layer + path_.extension().string());
+  auto part = std::make_unique<Part>(final_path);
+  GdalMessages msgs;
+  GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(driver_.c_str());
+  part->ds.reset(drv->Create(part->out.temp_path().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+  if (!part->ds)
+    throw Error(ErrorCode::OutputFailed, final_path.string(), "cannot create the output: " + msgs.last());
+  parts_.push_back(std::move(part));
+  return *parts_.back();
+}
+
+VectorWriter::Layer& VectorWriter::add_layer(const std::string& name, GeometryKind kind, std::vector<FieldDef> fields) {
+  if (committed_) throw Error(ErrorCode::Internal, path_.string(), "add_layer() after commit()");
+  for (const auto& l : layers_)
+    if (l->name_ == name) throw Error(ErrorCode::Internal, path_.string(), "layer '" + name + "' added twice");
+  Part& part = part_for(name);
+  part.end();  // GeoPackage layers are created outside a transaction
+
+  std::vector<std::string> opts;
+  if (driver_ == "GPKG") opts = {"GEOMETRY_NAME=geom", "FID=fid", "SPATIAL_INDEX=YES"};
+  if (driver_ == "CSV" && kind != GeometryKind::None) opts = {"GEOMETRY=AS_WKT", "CREATE_CSVT=YES"};
+  if (driver_ == "FlatGeobuf") opts = {"SPATIAL_INDEX=YES"};
+  if (driver_ == "GeoJSON") opts = {"WRITE_BBOX=YES"};
+  std::vector<const char*> copts;
+  for (const auto& o : opts) copts.push_back(o.c_str());
+  copts.push_back(nullptr);
+
+  GdalMessages msgs;
+  const std::string where = fmt::format("{} layer {}", path_.string(), name);
+  OGRLayer* ol = part.ds->CreateLayer(name.c_str(), kind == GeometryKind::None ? nullptr : srs_, ogr_type(kind),
+                                      const_cast<char**>(copts.data()));
+  if (!ol) throw Error(ErrorCode::OutputFailed, where, "cannot create the layer: " + msgs.last());
+
+  auto layer = std::unique_ptr<Layer>(new Layer());
+  layer->part_ = &part;
+  layer->layer_ = ol;
+  layer->name_ = name;
+  layer->kind_ = kind;
+  for (const auto& fd : fields) {
+    OGRFieldType t = OFTString;
+    switch (fd.type) {
+      case FieldType::Int64: t = OFTInteger64; break;
+      case FieldType::Real: t = OFTReal; break;
+      case FieldType::String: t = OFTString; break;
+      // CSV's DateTime text is not ISO 8601; write ISO text there.
+      case FieldType::DateTime: t = driver_ == "CSV" ? OFTString : OFTDateTime; break;
+    }
+    OGRFieldDefn def(fd.name.c_str(), t);
+    if (ol->CreateField(&def) != OGRERR_NONE)
+      throw Error(ErrorCode::OutputFailed, where, fmt::format("cannot create field '{}': {}", fd.name, msgs.last()));
+    layer->index_.push_back(ol->GetLayerDefn()->GetFieldIndex(fd.name.c_str()));
+  }
+  layer->fields_ = std::move(fields);
+  layers_.push_back(std::move(layer));
+  return *layers_.back();
+}
+
+void VectorWriter::Layer::add(const std::vector<FieldValue>& values, const Geometry& geometry) {
+  const auto where = [&] { return fmt::format("{} layer {} feature {}", part_->out.final_path().string(), name_, count_ + 1); };
+  if (values.size() > fields_.size())
+    throw Error(ErrorCode::OutputFailed, where(), fmt::format("{} values for {} fields", values.size(), fields_.size()));
+  const GeometryKind gk = kind_of(geometry);
+  if (gk != GeometryKind::None && gk != kind_)
+    throw Error(ErrorCode::OutputFailed, where(),
+                fmt::format("a {} geometry in a {} layer", kind_name(gk), kind_name(kind_)));
+  OGRFeature feat(layer_->GetLayerDefn());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const int idx = index_[i];
+    const auto& v = values[i].value();
+    const FieldType ft = fields_[i].type;
+    auto mismatch = [&] {
+      return Error(ErrorCode::OutputFailed, where(), fmt::format("field '{}': value of the wrong type", fields_[i].name));
+    };
+    switch (v.index()) {
+      case 0: feat.SetFieldNull(idx); break;
+      case 1: {
+        const auto x = std::get<std::int64_t>(v);
+        if (ft == FieldType::Int64) feat.SetField(idx, static_cast<GIntBig>(x));
+        else if (ft == FieldType::Real) feat.SetField(idx, static_cast<double>(x));
+        else if (ft == FieldType::String) feat.SetField(idx, std::to_string(x).c_str());
+        else throw mismatch();
+        break;
+      }
+      case 2: {
+        const double x = std::get<double>(v);
+        if (ft == FieldType::Real) {
+          if (std::isfinite(x)) feat.SetField(idx, x);
+          else feat.SetFieldNull(idx);  // NaN is not a value GeoPackage readers agree on
+        } else throw mismatch();
+        break;
+      }
+      case 3:
+        if (ft != FieldType::String) throw mismatch();
+        feat.SetField(idx, std::get<std::string>(v).c_str());
+        break;
+      case 4: {
+        if (ft != FieldType::DateTime) throw mismatch();
+        const Timestamp ts = std::get<Timestamp>(v);
+        if (feat.GetFieldDefnRef(idx)->GetType() == OFTString) {
+          feat.SetField(idx, to_iso8601(ts).c_str());
+        } else {
+          const LocalTime lt = to_local(ts);
+          // OGR's TZFlag: 100 = UTC, each step 15 minutes east.
+          feat.SetField(idx, lt.year, lt.month, lt.day, lt.hour, lt.minute, static_cast<float>(lt.second),
+                        100 + ts.utc_offset_s / 900);
+        }
+        break;
+      }
+    }
+  }
+  if (gk != GeometryKind::None) feat.SetGeometryDirectly(ogr_geometry(geometry));
+  part_->begin();
+  GdalMessages msgs;
+  if (layer_->CreateFeature(&feat) != OGRERR_NONE)
+    throw Error(ErrorCode::OutputFailed, where(), "cannot write the feature: " + msgs.last());
+  ++count_;
+  // Commit in chunks: one huge transaction holds the whole journal in memory.
+  if (++part_->pending >= 200000) part_->end();
+}
+
+void VectorWriter::commit() {
+  if (committed_) return;
+  for (auto& p : parts_) {
+    GdalMessages msgs;
+    p->end();
+    p->ds->FlushCache();
+    p->ds.reset();  // closes: builds the spatial index, writes the FlatGeobuf header
+    if (!msgs.errors().empty())
+      throw Error(ErrorCode::OutputFailed, p->out.final_path().string(), "cannot finish writing: " + msgs.errors().back());
+  }
+  if (parts_.empty()) throw Error(ErrorCode::OutputFailed, path_.string(), "no layer was written");
+  layers_.clear();
+  for (auto& p : parts_) p->out.commit();
+  committed_ = true;
+}
+
+std::vector<fs::path> VectorWriter::outputs() const {
+  std::vector<fs::path> v;
+  for (const auto& p : parts_) v.push_back(p->out.final_path());
+  return v;
+}
+
+// ---- Convenience writers ----------------------------------------------------
+
+namespace {
+const char* lit_text(Lit l) { return l == Lit::Yes ? "yes" : l == Lit::No ? "no" : ""; }
+}  // namespace
+
+VectorWriter::Layer& write_edges(VectorWriter& out, const network::Network& net, const std::string& name) {
+  auto& l = out.add_layer(name, GeometryKind::Line,
+                          {{"edge_id", FieldType::Int64},
+                           {"from_vertex", FieldType::Int64},
+                           {"to_vertex", FieldType::Int64},
+                           {"length_m", FieldType::Real},
+                           {"name", FieldType::String},
+                           {"highway", FieldType::String},
+                           {"lit", FieldType::String},
+                           {"tunnel", FieldType::Int64},
+                           {"component", FieldType::Int64},
+                           {"source_id", FieldType::Int64}});
+  for (std::size_t e = 0; e < net.edge_count(); ++e) {
+    const auto& ed = net.edge(static_cast<network::EdgeId>(e));
+    l.add({e, ed.from, ed.to, ed.length, ed.name, ed.highway,
+           lit_text(ed.lit), ed.tunnel, ed.component, ed.source_id},
+          ed.geometry);
+  }
+  return l;
+}
+
+VectorWriter::Layer& write_lixels(VectorWriter& out, const network::Network& net, const network::Lixelization& lix,
+                                  const std::string& name) {
+  auto& l = out.add_layer(name, GeometryKind::Line,
+                          {{"lixel_id", FieldType::Int64},
+                           {"edge_id", FieldType::Int64},
+                           {"start_m", FieldType::Real},
+                           {"end_m", FieldType::Real},
+                           {"length_m", FieldType::Real}});
+  for (std::size_t i = 0; i < lix.size(); ++i) {
+    const auto& x = lix[static_cast<network::LixelId>(i)];
+    l.add({i, x.edge, x.start, x.end, x.length()}, substring(net.edge(x.edge).geometry, x.start, x.end));
+  }
+  return l;
+}
+
+VectorWriter::Layer& write_polygons(VectorWriter& out, const std::string& name, const std::vector<PolygonFeature>& items) {
+  auto& l = out.add_layer(name, GeometryKind::Polygon,
+                          {{"source_id", FieldType::Int64},
+                           {"name", FieldType::String},
+                           {"kind", FieldType::String},
+                           {"population", FieldType::Real},
+                           {"area_m2", FieldType::Real}});
+  for (const auto& p : items)
+    l.add({p.source_id, p.name, p.kind, p.population >= 0 ? FieldValue(p.population) : FieldValue(), area(p.geometry)},
+          p.geometry);
+  return l;
+}
+
+VectorWriter::Layer& write_points(VectorWriter& out, const std::string& name, const std::vector<PointFeature>& items) {
+  auto& l = out.add_layer(name, GeometryKind::Point,
+                          {{"source_id", FieldType::Int64},
+                           {"name", FieldType::String},
+                           {"kind", FieldType::String},
+                           {"radius_m", FieldType::Real}});
+  for (const auto& p : items)
+    l.add({p.source_id, p.name, p.kind, p.radius_m >= 0 ? FieldValue(p.radius_m) : FieldValue()}, p.pos);
+  return l;
+}
+
+VectorWriter::Layer& write_streets(VectorWriter& out, const std::string& name, const std::vector<StreetLine>& items) {
+  auto& l = out.add_layer(name, GeometryKind::Line,
+                          {{"source_id", FieldType::Int64},
+                           {"name", FieldType::String},
+                           {"highway", FieldType::String},
+                           {"lit", FieldType::String},
+                           {"tunnel", FieldType::Int64},
+                           {"bridge", FieldType::Int64}});
+  for (const auto& s : items)
+    l.add({s.source_id, s.name, s.highway, lit_text(s.lit), s.tunnel, s.bridge}, s.geometry);
+  return l;
+}
+
+}  // namespace tryggve::io

@@ -1,0 +1,309 @@
+#include "tryggve/pipeline/map_stage.hpp"
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "tryggve/core/error.hpp"
+#include "tryggve/core/log.hpp"
+#include "tryggve/core/time.hpp"
+#include "tryggve/io/incidents.hpp"
+#include "tryggve/io/readers.hpp"
+#include "tryggve/io/vector_writer.hpp"
+#include "tryggve/snap/snapper.hpp"
+#include "tryggve/taxonomy/classifier.hpp"
+#include "tryggve/taxonomy/dedup.hpp"
+
+namespace tryggve::pipeline {
+
+namespace fs = std::filesystem;
+
+void MapOptions::declare(OptionSet& o) {
+  o.text("streets", streets, "Street lines: OSM .osm/.pbf or any line layer (GeoPackage, GeoJSON, Shapefile, FlatGeobuf)", true)
+      .text("incidents", incidents, "Incidents: CSV (lat/lon or x/y), GeoJSON, GeoPackage, Shapefile")
+      .text("parks", parks, "Parks and open spaces (polygons); default: from the OSM streets file")
+      .text("stops", stops, "Public-transport stops (points, GTFS stops.txt or CSV); default: from the OSM streets file")
+      .text("lamps", lamps, "Street lamps (points); default: from the OSM streets file")
+      .text("areas", areas, "Areas (polygons: primärområden, DeSO)")
+      .text("places", places, "Places: schools, youth centres, squares (points or polygons); default: from OSM")
+      .text("crs", crs, "Run CRS: EPSG:NNNN, 'auto' (UTM zone of the data) or 'local' (no CRS, coordinates as they are)")
+      .text("timezone", timezone, "Time zone of times without an offset (IANA name or POSIX rule)")
+      .text("incidents_layer", incidents_layer, "Layer of the incident file (default: the only/first)")
+      .text("id_field", id_field, "Incident id column (default: auto-detect)")
+      .text("time_field", time_field, "Time column (default: auto-detect)")
+      .text("date_field", date_field, "Separate date column, joined with a time-only column")
+      .text("category_field", category_field, "Category column (default: auto-detect)")
+      .text("actor_field", actor_field, "Reporting actor column (police, school, housing ...)")
+      .text("setting_field", setting_field, "Indoor/outdoor column")
+      .text("text_field", text_field, "Free-text column")
+      .text("lon_field", lon_field, "Longitude column (WGS84)")
+      .text("lat_field", lat_field, "Latitude column (WGS84)")
+      .text("x_field", x_field, "x column (in --source-crs)")
+      .text("y_field", y_field, "y column (in --source-crs)")
+      .text("source_crs", source_crs, "CRS of x/y columns, or of an incident layer that declares none")
+      .flag("month_first", month_first, "Ambiguous dates are month first, US style (03/05/2024 = March 5); default: day first")
+      .text("default_actor", default_actor, "Actor for rows without one")
+      .text("areas_layer", areas_layer, "Layer of the areas file")
+      .text("areas_name_field", areas_name_field, "Area name field (default: auto-detect)")
+      .text("areas_code_field", areas_code_field, "Area code field (default: auto-detect)")
+      .text("areas_population_field", areas_population_field, "Area population field (default: auto-detect)")
+      .text("taxonomy", taxonomy, "Taxonomy file (default: the shipped 15 parameters)")
+      .list("mappings", mappings, "Category mapping tables, in priority order: auto, polisen, houston, chicago, tryggve or CSV paths")
+      .choice("noding", noding, "How lines are split into edges", {"auto", "shared_vertices", "full", "none"})
+      .real("node_tolerance_m", node_tolerance_m, "Merge line ends this close to another vertex (CRS units)", 0.0, 1e4)
+      .flag("largest_component_only", largest_component_only, "Keep only the largest connected component")
+      .real("lixel_length_m", lixel_length_m, "Target lixel length (CRS units)", 0.01, 1e6)
+      .real("max_snap_distance_m", max_snap_distance_m, "Farthest an incident may lie from a street (CRS units)", 0.0, 1e6)
+      .real("park_distance_m", park_distance_m, "An incident this close to a park counts as at the park", 0.0, 1e4)
+      .real("stop_radius_m", stop_radius_m, "Nearest stop within this radius", 0.0, 1e5)
+      .flag("no_dedup", no_dedup, "Keep duplicate reports (default: same parameter, place and time are one incident)")
+      .real("dedup_distance_m", dedup_distance_m, "Duplicate reports: at most this far apart", 0.0, 1e4)
+      .real("dedup_minutes", dedup_minutes, "Duplicate reports: at most this many minutes apart", 0.0, 1e6);
+}
+
+}  // namespace tryggve::pipeline
+
+namespace tryggve::pipeline {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+network::Noding choose_noding(const std::string& spec, bool from_osm) {
+  if (spec == "auto") return from_osm ? network::Noding::SharedVertices : network::Noding::Full;
+  return network::parse_noding(spec);
+}
+
+const char* lit_text(Lit l) { return l == Lit::Yes ? "yes" : l == Lit::No ? "no" : ""; }
+const char* setting_text(Setting s) {
+  return s == Setting::Outdoor ? "outdoor" : s == Setting::Indoor ? "indoor" : "";
+}
+
+}  // namespace
+
+std::vector<std::size_t> MapResult::counts_by_parameter() const {
+  std::vector<std::size_t> c(taxonomy.size(), 0);
+  for (const auto& i : incidents)
+    if (i.parameter < c.size()) ++c[i.parameter];
+  return c;
+}
+
+std::string MapResult::summary() const {
+  std::string s = net_report.summary();
+  if (!s.empty() && s.back() != '\n') s += '\n';
+  s += fmt::format("lixels: {} (target {} {})\n", lixels.size(), lixels.target_length(), crs.is_local() ? "units" : "m");
+  if (!incidents_file.empty()) {
+    s += fmt::format("incidents: {} read, {} placed, {} rejected\n", incidents_read, incidents.size(), rejects.size());
+    const std::string r = rejects.summary();
+    if (!r.empty()) s += "  " + r + "\n";
+  }
+  s += fmt::format("parks {}, stops {}, lamps {}, areas {}, places {}\n", parks.size(), stops.size(), lamps.size(),
+                   areas.size(), places.size());
+  return s;
+}
+
+nlohmann::json MapResult::summary_json() const {
+  nlohmann::json j;
+  j["crs"] = crs.describe();
+  j["network"] = {{"edges", net.edge_count()},
+                  {"vertices", net.vertex_count()},
+                  {"total_length", net.total_length()},
+                  {"components", net.component_count()},
+                  {"lixels", lixels.size()},
+                  {"lixel_length_target", lixels.target_length()},
+                  {"noding", network::to_string(net_report.noding)}};
+  j["incidents"] = {{"read", incidents_read}, {"placed", incidents.size()}, {"rejected", rejects.size()}};
+  nlohmann::json by_reason = nlohmann::json::object();
+  for (const auto& [reason, n] : rejects.counts()) by_reason[to_string(reason)] = n;
+  j["rejects"] = by_reason;
+  nlohmann::json params = nlohmann::json::array();
+  const auto counts = counts_by_parameter();
+  for (const auto& p : taxonomy.parameters())
+    params.push_back({{"code", p.code}, {"name_sv", p.name_sv}, {"name_en", p.name_en}, {"count", counts[p.id]}});
+  j["parameters"] = params;
+  j["layers"] = {{"parks", parks.size()}, {"stops", stops.size()}, {"lamps", lamps.size()},
+                 {"areas", areas.size()}, {"places", places.size()}};
+  return j;
+}
+
+MapResult run_map(const MapOptions& opt) {
+  if (opt.streets.empty()) throw Error(ErrorCode::Usage, "map", "--streets is required");
+  MapResult r;
+  r.crs = io::CrsContext::from_spec(opt.crs);
+  r.taxonomy = opt.taxonomy.empty() ? Taxonomy::load_default() : Taxonomy::load(opt.taxonomy);
+  const TimeZone zone = TimeZone::from_name(opt.timezone);
+
+  // Streets (and, from an OSM file, everything else it holds in one pass).
+  auto t0 = Clock::now();
+  std::vector<StreetLine> lines;
+  if (io::is_osm_path(opt.streets)) {
+    io::OsmReadOptions o;
+    o.parks = opt.parks.empty();
+    o.stops = opt.stops.empty();
+    o.lamps = opt.lamps.empty();
+    o.places = opt.places.empty();
+    io::OsmData osm = io::read_osm(opt.streets, r.crs, o);
+    lines = std::move(osm.streets.lines);
+    r.streets_from_osm = true;
+    if (o.parks) r.parks = std::move(osm.parks);
+    if (o.stops) r.stops = std::move(osm.stops);
+    if (o.lamps) r.lamps = std::move(osm.lamps);
+    if (o.places) r.places = std::move(osm.places);
+    log::info("read {} street lines from OSM {} ({:.2f} s; {} ways not walked or driven on left out)", lines.size(),
+              opt.streets, seconds_since(t0), osm.streets.excluded_by_class);
+  } else {
+    auto s = io::read_streets(opt.streets, r.crs);
+    lines = std::move(s.lines);
+    log::info("read {} street lines from {} ({:.2f} s)", lines.size(), opt.streets, seconds_since(t0));
+  }
+
+  network::BuildOptions bo;
+  bo.noding = choose_noding(opt.noding, r.streets_from_osm);
+  bo.node_tolerance_m = opt.node_tolerance_m;
+  bo.largest_component_only = opt.largest_component_only;
+  bo.crs_wkt = r.crs.wkt();
+  r.net = network::build_network(std::move(lines), bo, &r.net_report);
+  r.lixels = network::Lixelization(r.net, opt.lixel_length_m);
+
+  // Other layers.
+  if (!opt.parks.empty()) {
+    io::PolygonReadOptions o;
+    o.default_kind = "park";
+    r.parks = io::read_polygons(opt.parks, r.crs, o);
+  }
+  if (!opt.areas.empty()) {
+    io::PolygonReadOptions o;
+    o.layer = opt.areas_layer;
+    o.name_field = opt.areas_name_field;
+    o.kind_field = opt.areas_code_field;
+    o.population_field = opt.areas_population_field;
+    o.default_kind = "area";
+    r.areas = io::read_polygons(opt.areas, r.crs, o);
+  }
+  auto read_pts = [&](const std::string& path, io::PointSet set) {
+    io::PointReadOptions o;
+    o.set = set;
+    return io::read_points(path, r.crs, o);
+  };
+  if (!opt.stops.empty()) r.stops = read_pts(opt.stops, io::PointSet::Stops);
+  if (!opt.lamps.empty()) r.lamps = read_pts(opt.lamps, io::PointSet::Lamps);
+  if (!opt.places.empty()) r.places = read_pts(opt.places, io::PointSet::Places);
+
+  if (opt.incidents.empty()) return r;
+
+  // Incidents: read -> classify -> dedup -> snap -> tag.
+  r.incidents_file = opt.incidents;
+  io::IncidentFieldMapping m;
+  m.layer = opt.incidents_layer;
+  m.id = opt.id_field;
+  m.time = opt.time_field;
+  m.date = opt.date_field;
+  m.category = opt.category_field;
+  m.actor = opt.actor_field;
+  m.setting = opt.setting_field;
+  m.text = opt.text_field;
+  m.lon = opt.lon_field;
+  m.lat = opt.lat_field;
+  m.x = opt.x_field;
+  m.y = opt.y_field;
+  m.source_crs = opt.source_crs;
+  m.day_first = !opt.month_first;
+  m.default_actor = opt.default_actor;
+  t0 = Clock::now();
+  std::vector<Incident> incidents = io::read_incidents(opt.incidents, r.crs, m, zone, r.rejects);
+  r.incidents_read = incidents.size() + r.rejects.size();
+  const Classifier classifier(r.taxonomy, opt.mappings);
+  incidents = classifier.classify_all(std::move(incidents), r.rejects, opt.incidents);
+  if (!opt.no_dedup) {
+    DedupOptions d;
+    d.max_distance_m = opt.dedup_distance_m;
+    d.max_minutes = opt.dedup_minutes;
+    incidents = remove_duplicates(std::move(incidents), r.rejects, opt.incidents, d);
+  }
+  log::info("read {} incidents from {} ({:.2f} s)", r.incidents_read, opt.incidents, seconds_since(t0));
+
+  t0 = Clock::now();
+  const snap::EdgeIndex index(r.net);
+  snap::SnapOptions so;
+  so.max_distance_m = opt.max_snap_distance_m;
+  auto snapped = snap::snap_incidents(index, std::move(incidents), so, r.rejects, opt.incidents);
+  r.incidents = std::move(snapped.incidents);
+  r.snaps = std::move(snapped.snaps);
+  r.lixel_of.resize(r.incidents.size());
+  for (std::size_t i = 0; i < r.incidents.size(); ++i)
+    r.lixel_of[i] = r.lixels.lixel_at(r.snaps[i].edge, r.snaps[i].offset);
+
+  snap::PlaceTagOptions to;
+  to.park_distance_m = opt.park_distance_m;
+  to.stop_radius_m = opt.stop_radius_m;
+  const snap::PlaceTagger tagger(r.parks, r.stops, r.areas, to);
+  std::vector<Point> pts;
+  pts.reserve(r.incidents.size());
+  for (const auto& i : r.incidents) pts.push_back(i.pos);
+  r.tags = tagger.tag_all(pts);
+  r.rejects.sort();
+  log::info("snapped and tagged {} incidents ({:.2f} s)", r.incidents.size(), seconds_since(t0));
+  return r;
+}
+
+void write_map(const MapResult& r, const fs::path& out) {
+  using io::FieldType;
+  io::VectorWriter w(out, r.crs);
+  io::write_edges(w, r.net);
+  io::write_lixels(w, r.net, r.lixels);
+
+  auto& inc = w.add_layer("incidents", io::GeometryKind::Point,
+                          {{"incident_id", FieldType::Int64}, {"source_row", FieldType::Int64},
+                           {"time", FieldType::DateTime}, {"month", FieldType::String},
+                           {"parameter", FieldType::String}, {"parameter_sv", FieldType::String},
+                           {"parameter_en", FieldType::String}, {"severity", FieldType::Real},
+                           {"category", FieldType::String}, {"actor", FieldType::String},
+                           {"setting", FieldType::String}, {"weight", FieldType::Real},
+                           {"edge_id", FieldType::Int64}, {"offset_m", FieldType::Real},
+                           {"snap_distance_m", FieldType::Real}, {"snap_x", FieldType::Real},
+                           {"snap_y", FieldType::Real}, {"lixel_id", FieldType::Int64},
+                           {"park_id", FieldType::Int64}, {"park_name", FieldType::String},
+                           {"park_distance_m", FieldType::Real}, {"stop_id", FieldType::Int64},
+                           {"stop_name", FieldType::String}, {"stop_distance_m", FieldType::Real},
+                           {"area_id", FieldType::Int64}, {"area_name", FieldType::String},
+                           {"text", FieldType::String}});
+  for (std::size_t k = 0; k < r.incidents.size(); ++k) {
+    const Incident& i = r.incidents[k];
+    const auto& s = r.snaps[k];
+    const auto& t = r.tags[k];
+    const Parameter& p = r.taxonomy[i.parameter];
+    io::FieldValue time, month;
+    if (i.has_time) {
+      time = i.time;
+      month = month_label(month_index(i.time));
+    }
+    auto idx = [](std::uint32_t v) { return v == snap::kNoPlace ? io::FieldValue() : io::FieldValue(v); };
+    inc.add({i.id, i.source_row, time, month, p.code, p.name_sv, p.name_en, p.weight, i.category, i.actor,
+             setting_text(i.setting), i.weight, s.edge, s.offset, s.distance, s.point.x, s.point.y, r.lixel_of[k],
+             idx(t.park), t.park == snap::kNoPlace ? io::FieldValue() : io::FieldValue(r.parks[t.park].name),
+             t.park == snap::kNoPlace ? io::FieldValue() : io::FieldValue(t.park_distance), idx(t.stop),
+             t.stop == snap::kNoPlace ? io::FieldValue() : io::FieldValue(r.stops[t.stop].name),
+             t.stop == snap::kNoPlace ? io::FieldValue() : io::FieldValue(t.stop_distance), idx(t.area),
+             t.area == snap::kNoPlace ? io::FieldValue() : io::FieldValue(r.areas[t.area].name), i.text},
+            i.pos);
+  }
+
+  auto& rej = w.add_layer("rejects", io::GeometryKind::Point,
+                          {{"file", FieldType::String}, {"source_row", FieldType::Int64},
+                           {"reason", FieldType::String}, {"detail", FieldType::String}, {"raw", FieldType::String}});
+  for (const auto& x : r.rejects.items()) {
+    io::Geometry g;
+    if (x.has_pos) g = x.pos;
+    rej.add({x.file, x.source_row, to_string(x.reason), x.detail, x.raw}, g);
+  }
+  if (!r.parks.empty()) io::write_polygons(w, "parks", r.parks);
+  if (!r.stops.empty()) io::write_points(w, "stops", r.stops);
+  if (!r.lamps.empty()) io::write_points(w, "lamps", r.lamps);
+  if (!r.areas.empty()) io::write_polygons(w, "areas", r.areas);
+  if (!r.places.empty()) io::write_points(w, "places", r.places);
+  w.commit();
+}
+
+}  // namespace tryggve::pipeline

@@ -1,0 +1,99 @@
+#include "tryggve/simulation/cells.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/parallel_for.h>
+
+#include "tryggve/core/error.hpp"
+#include "tryggve/network/distance.hpp"
+
+namespace tryggve::simulation {
+
+namespace {
+
+// Per-thread scratch: a distance workspace plus an edge marker so each reached
+// edge's cells are looked at once per source.
+struct Scratch {
+  explicit Scratch(const network::Network& net) : ws(net), edge_stamp(net.edge_count(), 0) {}
+  network::DistanceWorkspace ws;
+  std::vector<std::uint32_t> edge_stamp;
+  std::uint32_t epoch = 0;
+};
+
+// Calls f(cell, distance) for every cell whose midpoint is within `cutoff` of the
+// last source run in s.ws (each cell at most once).
+template <class F>
+void for_cells_in_reach(Scratch& s, const CellNetwork& cn, network::EdgeId source_edge, double cutoff, F&& f) {
+  if (++s.epoch == 0) {
+    std::fill(s.edge_stamp.begin(), s.edge_stamp.end(), 0);
+    s.epoch = 1;
+  }
+  const auto& net = cn.network();
+  auto visit_edge = [&](network::EdgeId e) {
+    if (s.edge_stamp[e] == s.epoch) return;
+    s.edge_stamp[e] = s.epoch;
+    const CellId first = cn.first_cell(e);
+    for (CellId c = first; c < first + cn.cell_count(e); ++c) {
+      const double d = s.ws.distance_to(cn.cell(c).mid());
+      if (d <= cutoff) f(c, d);
+    }
+  };
+  if (source_edge != network::kNoEdge) visit_edge(source_edge);
+  for (network::VertexId v : s.ws.reached())
+    for (const auto& inc : net.incident(v)) visit_edge(inc.edge);
+}
+
+}  // namespace
+
+CellNetwork::CellNetwork(const network::Network& net, const network::Lixelization& lix, double cutoff_m)
+    : net_(&net), lix_(&lix), cutoff_m_(cutoff_m) {
+  if (!(cutoff_m > 0.0)) throw Error(ErrorCode::BadOption, "simulation cells", "neighbour cutoff_m must be > 0");
+  if (net.edge_count() == 0 || lix.size() == 0)
+    throw Error(ErrorCode::EmptyNetwork, "simulation cells", "the network has no edges");
+  cells_.reserve(lix.size());
+  for (const auto& l : lix.lixels()) {
+    cells_.push_back({l.edge, l.start, l.end});
+    total_length_ += l.length();
+  }
+
+  // Neighbour lists, one Dijkstra per cell, in parallel; every cell writes its own
+  // list, so the result does not depend on the thread count.
+  std::vector<std::vector<Neighbour>> lists(cells_.size());
+  tbb::enumerable_thread_specific<Scratch> scratch([&] { return Scratch(net); });
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, cells_.size(), 64), [&](const auto& r) {
+    Scratch& s = scratch.local();
+    for (std::size_t c = r.begin(); c != r.end(); ++c) {
+      s.ws.run(cells_[c].mid(), cutoff_m);
+      auto& out = lists[c];
+      for_cells_in_reach(s, *this, cells_[c].edge, cutoff_m,
+                         [&](CellId o, double d) { out.push_back({o, static_cast<float>(o == c ? 0.0 : d)}); });
+      std::sort(out.begin(), out.end(), [](const Neighbour& a, const Neighbour& b) { return a.cell < b.cell; });
+    }
+  });
+  nbr_offset_.resize(cells_.size() + 1, 0);
+  for (std::size_t c = 0; c < cells_.size(); ++c) nbr_offset_[c + 1] = nbr_offset_[c] + lists[c].size();
+  nbr_.reserve(nbr_offset_.back());
+  for (auto& l : lists) nbr_.insert(nbr_.end(), l.begin(), l.end());
+}
+
+CellId CellNetwork::cell_at(network::NetworkPosition p) const { return lix_->lixel_at(p.edge, p.offset); }
+
+std::vector<std::pair<CellId, double>> CellNetwork::within(std::span<const CellId> sources,
+                                                           double max_distance_m) const {
+  std::vector<double> best(cells_.size(), network::kUnreached);
+  Scratch s(*net_);
+  for (CellId src : sources) {
+    s.ws.run(cells_[src].mid(), max_distance_m);
+    for_cells_in_reach(s, *this, cells_[src].edge, max_distance_m, [&](CellId o, double d) {
+      best[o] = std::min(best[o], o == src ? 0.0 : d);
+    });
+  }
+  std::vector<std::pair<CellId, double>> out;
+  for (CellId c = 0; c < cells_.size(); ++c)
+    if (best[c] <= max_distance_m) out.emplace_back(c, best[c]);
+  return out;
+}
+
+}  // namespace tryggve::simulation

@@ -1,0 +1,347 @@
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include <oneapi/tbb/parallel_for.h>
+
+#include "tryggve/core/error.hpp"
+#include "tryggve/simulation/model.hpp"
+
+namespace tryggve::simulation {
+
+double EtasParameters::total_mu() const { return std::accumulate(mu.begin(), mu.end(), 0.0); }
+
+std::vector<double> kernel_normalisers(const CellNetwork& cells, double sigma_m) {
+  std::vector<double> z(cells.size());
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, cells.size(), 256), [&](const auto& r) {
+    for (std::size_t v = r.begin(); v != r.end(); ++v) {
+      double s = 0.0;
+      for (const Neighbour& n : cells.neighbours(static_cast<CellId>(v)))
+        s += std::exp(-n.distance_m / sigma_m) * cells.cell(n.cell).weight_length();
+      z[v] = s;
+    }
+  });
+  return z;
+}
+
+double background_exposure(const EtasParameters& p, const HourCalendar& cal, double t0, double t1) {
+  t0 = std::max(t0, cal.start_hours());
+  t1 = std::min(t1, cal.end_hours());
+  if (t1 <= t0) return 0.0;
+  double e = 0.0;
+  for (auto h = static_cast<std::size_t>(std::floor(t0)); h < cal.size() && static_cast<double>(h) < t1; ++h) {
+    const double w = std::min(static_cast<double>(h + 1), t1) - std::max(static_cast<double>(h), t0);
+    if (w > 0) e += w * p.time_factor(cal[h], cal.dark_fraction(h));
+  }
+  return e;
+}
+
+namespace {
+
+struct Candidate {
+  std::uint32_t parent;  // index into the full event array
+  float dt;              // hours
+  float d;               // metres
+};
+
+// Candidate parents of each data event: earlier events within the lag and the
+// cells' neighbour cutoff. They do not depend on the parameters, so they are found
+// once. Per-cell time-sorted lists make it cost what is near, not n².
+void find_candidates(std::span<const CellEvent> ev, std::size_t first, std::size_t last, const CellNetwork& cells,
+                     double lag, std::vector<std::size_t>& offset, std::vector<Candidate>& cand) {
+  std::vector<std::vector<std::uint32_t>> by_cell(cells.size());
+  for (std::size_t j = 0; j < last; ++j) by_cell[ev[j].cell].push_back(static_cast<std::uint32_t>(j));
+  const std::size_t n = last - first;
+  std::vector<std::vector<Candidate>> per(n);
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 64), [&](const auto& r) {
+    for (std::size_t k = r.begin(); k != r.end(); ++k) {
+      const std::size_t i = first + k;
+      const CellEvent& e = ev[i];
+      for (const Neighbour& nb : cells.neighbours(e.cell)) {
+        const auto& list = by_cell[nb.cell];
+        auto it = std::lower_bound(list.begin(), list.end(), e.t - lag,
+                                   [&](std::uint32_t j, double t) { return ev[j].t < t; });
+        for (; it != list.end() && ev[*it].t < e.t; ++it)
+          per[k].push_back({*it, static_cast<float>(e.t - ev[*it].t), nb.distance_m});
+      }
+      // A fixed order (by parent index) keeps the floating-point sums reproducible.
+      std::sort(per[k].begin(), per[k].end(), [](const Candidate& a, const Candidate& b) { return a.parent < b.parent; });
+    }
+  });
+  offset.assign(n + 1, 0);
+  for (std::size_t k = 0; k < n; ++k) offset[k + 1] = offset[k] + per[k].size();
+  cand.clear();
+  cand.reserve(offset.back());
+  for (auto& v : per) cand.insert(cand.end(), v.begin(), v.end());
+}
+
+// Smoothed background counts (see model.hpp): shrink B toward the network-kernel
+// smoothed rate, then rescale so the total stays Σ B.
+std::vector<double> smooth_background(const std::vector<double>& B, const CellNetwork& cells, const FitOptions& o) {
+  const std::size_t nc = cells.size();
+  const double total = std::accumulate(B.begin(), B.end(), 0.0);
+  std::vector<double> out(nc, 0.0);
+  if (total <= 0.0) return out;
+  const double rbar = total / cells.total_length();
+  const double b = o.background_bandwidth_m;
+  const double a = o.background_prior_events;
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, nc, 256), [&](const auto& r) {
+    for (std::size_t u = r.begin(); u != r.end(); ++u) {
+      double num = 0.0, den = 0.0;
+      if (b > 0.0)
+      for (const Neighbour& nb : cells.neighbours(static_cast<CellId>(u))) {
+        const double w = std::exp(-0.5 * (nb.distance_m / b) * (nb.distance_m / b));
+        num += w * B[nb.cell];
+        den += w * cells.cell(nb.cell).weight_length();
+      }
+      const double rate = b > 0.0 ? (num + o.global_rate_weight * b * rbar) / (den + o.global_rate_weight * b) : rbar;
+      const double prior = rate * cells.cell(static_cast<CellId>(u)).weight_length();
+      out[u] = a > 0.0 ? (B[u] + a) / (1.0 + a / prior) : B[u];
+    }
+  });
+  const double s = std::accumulate(out.begin(), out.end(), 0.0);
+  for (double& x : out) x *= total / s;
+  return out;
+}
+
+// Golden-section maximisation of f on [lo, hi] in log space.
+template <class F>
+double golden_max_log(F&& f, double lo, double hi, int iters) {
+  const double g = 0.5 * (std::sqrt(5.0) - 1.0);
+  double a = std::log(lo), b = std::log(hi);
+  double c = b - g * (b - a), d = a + g * (b - a);
+  double fc = f(std::exp(c)), fd = f(std::exp(d));
+  for (int k = 0; k < iters; ++k) {
+    if (fc > fd) { b = d; d = c; fd = fc; c = b - g * (b - a); fc = f(std::exp(c)); }
+    else { a = c; c = d; fc = fd; d = a + g * (b - a); fd = f(std::exp(d)); }
+  }
+  return std::exp(0.5 * (a + b));
+}
+
+}  // namespace
+
+EtasParameters fit_parameter(std::span<const CellEvent> ev, const CellNetwork& cells, const HourCalendar& cal,
+                             double t0, double t1, bool darkness_applies, const FitOptions& o) {
+  if (!(t1 > t0) || t0 < cal.start_hours() - 1e-9 || t1 > cal.end_hours() + 1e-9)
+    throw Error(ErrorCode::BadOption, "simulation fit", "the fit window must lie inside the calendar");
+  const auto first = static_cast<std::size_t>(
+      std::lower_bound(ev.begin(), ev.end(), t0, [](const CellEvent& e, double t) { return e.t < t; }) - ev.begin());
+  const auto last = static_cast<std::size_t>(
+      std::lower_bound(ev.begin(), ev.end(), t1, [](const CellEvent& e, double t) { return e.t < t; }) - ev.begin());
+  const std::size_t n = last - first;
+  if (n == 0) throw Error(ErrorCode::NoData, "simulation fit", "no events in the fit window");
+  const std::size_t nc = cells.size();
+  const double lag = o.max_lag_days * 24.0;
+
+  EtasParameters P;
+  P.darkness_applies = darkness_applies;
+  P.max_lag_hours = lag;
+  P.events = n;
+  P.theta = o.self_exciting ? o.theta_init : 0.0;
+  P.omega_per_hour = o.omega_init_per_hour;
+  P.sigma_m = std::clamp(o.sigma_init_m, o.min_sigma_m, cells.cutoff_m());
+  {
+    std::size_t out = 0;
+    for (std::size_t i = first; i < last; ++i) out += ev[i].outdoor;
+    P.outdoor_share = static_cast<double>(out) / static_cast<double>(n);
+  }
+
+  // Hours of the window by (hour of week, month of year): count and dark sum.
+  std::vector<double> nkm(kHoursOfWeek * 12, 0.0), fkm(kHoursOfWeek * 12, 0.0);
+  for (auto h = static_cast<std::size_t>(std::floor(t0)); h < cal.size() && static_cast<double>(h) < t1; ++h) {
+    const double w = std::min(static_cast<double>(h + 1), t1) - std::max(static_cast<double>(h), t0);
+    if (w <= 0) continue;
+    const std::size_t k = cal[h].hour_of_week * 12u + cal[h].month_of_year;
+    nkm[k] += w;
+    fkm[k] += w * cal.dark_fraction(h);
+  }
+  auto exposure = [&] {
+    double e = 0.0;
+    for (int k = 0; k < kHoursOfWeek; ++k)
+      for (int m = 0; m < 12; ++m) {
+        const double d = darkness_applies ? nkm[k * 12 + m] + (P.dark_factor - 1.0) * fkm[k * 12 + m] : nkm[k * 12 + m];
+        e += P.hour_of_week[k] * P.month_of_year[m] * d;
+      }
+    return e;
+  };
+
+  std::vector<std::size_t> coff;
+  std::vector<Candidate> cand;
+  if (o.self_exciting) find_candidates(ev, first, last, cells, lag, coff, cand);
+  else coff.assign(n + 1, 0);
+  // Triggers whose remaining time mass falls in the window: events from t0 - lag on.
+  const auto trig_first = static_cast<std::size_t>(
+      std::lower_bound(ev.begin(), ev.end(), t0 - lag, [](const CellEvent& e, double t) { return e.t < t; }) - ev.begin());
+
+  // Initial background: every event background, flat profiles.
+  std::vector<double> B(nc, 0.0);
+  for (std::size_t i = first; i < last; ++i) B[ev[i].cell] += 1.0;
+  {
+    const double share = o.self_exciting ? 1.0 - P.theta : 1.0;
+    auto sm = smooth_background(B, cells, o);
+    const double e = exposure();
+    P.mu.resize(nc);
+    for (std::size_t u = 0; u < nc; ++u) P.mu[u] = share * sm[u] / e;
+  }
+
+  std::vector<double> p0(n), loglam(n), pc(cand.size());
+  std::vector<double> Z;
+  double prev_ll = -INFINITY;
+  const double a = o.profile_prior_events;
+  for (int it = 1; it <= o.max_iterations; ++it) {
+    P.iterations = it;
+    if (o.self_exciting) Z = kernel_normalisers(cells, P.sigma_m);
+    // E-step, parallel over events: each event writes only its own slots.
+    const double th = P.theta, om = P.omega_per_hour, sg = P.sigma_m;
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 128), [&](const auto& r) {
+      for (std::size_t k = r.begin(); k != r.end(); ++k) {
+        const CellEvent& e = ev[first + k];
+        double bg = P.mu[e.cell] * P.hour_of_week[e.hour_of_week] * P.month_of_year[e.month_of_year];
+        if (darkness_applies && e.dark) bg *= P.dark_factor;
+        double lam = bg;
+        const double Lu = cells.cell(e.cell).weight_length();
+        for (std::size_t c = coff[k]; c < coff[k + 1]; ++c) {
+          const Candidate& cd = cand[c];
+          const double g = th * om * std::exp(-om * cd.dt) * std::exp(-cd.d / sg) * Lu / Z[ev[cd.parent].cell];
+          pc[c] = g;
+          lam += g;
+        }
+        lam = std::max(lam, 1e-300);
+        p0[k] = bg / lam;
+        for (std::size_t c = coff[k]; c < coff[k + 1]; ++c) pc[c] /= lam;
+        loglam[k] = std::log(lam);
+      }
+    });
+    // Log-likelihood of the parameters used in this E-step.
+    double trig_mass = 0.0;
+    if (o.self_exciting)
+      for (std::size_t j = trig_first; j < last; ++j)
+        trig_mass += std::exp(-om * std::max(0.0, t0 - ev[j].t)) - std::exp(-om * (t1 - ev[j].t));
+    const double S = P.total_mu();
+    const double ll = std::accumulate(loglam.begin(), loglam.end(), 0.0) - S * exposure() - th * trig_mass;
+    P.log_likelihood = ll;
+    if (it > 1 && std::abs(ll - prev_ll) <= o.tolerance * std::abs(ll)) { P.converged = true; break; }
+    prev_ll = ll;
+
+    // Sufficient statistics (serial: a fixed summation order).
+    std::fill(B.begin(), B.end(), 0.0);
+    std::array<double, kHoursOfWeek> Bh{};
+    std::array<double, 12> Bm{};
+    double Bdark = 0.0, Bsum = 0.0;
+    for (std::size_t k = 0; k < n; ++k) {
+      const CellEvent& e = ev[first + k];
+      B[e.cell] += p0[k];
+      Bh[e.hour_of_week] += p0[k];
+      Bm[e.month_of_year] += p0[k];
+      if (e.dark) Bdark += p0[k];
+      Bsum += p0[k];
+    }
+    P.background_share = Bsum / static_cast<double>(n);
+
+    if (o.self_exciting) {
+      double sp = 0.0, sdt = 0.0, sd = 0.0;
+      std::vector<double> Pv(nc, 0.0);
+      for (std::size_t c = 0; c < cand.size(); ++c) {
+        sp += pc[c];
+        sdt += pc[c] * cand[c].dt;
+        sd += pc[c] * cand[c].d;
+        Pv[ev[cand[c].parent].cell] += pc[c];
+      }
+      if (sp > 1e-12) {
+        P.omega_per_hour = sp / std::max(sdt, 1e-12);
+        double mass = 0.0;
+        for (std::size_t j = trig_first; j < last; ++j)
+          mass += std::exp(-P.omega_per_hour * std::max(0.0, t0 - ev[j].t)) -
+                  std::exp(-P.omega_per_hour * (t1 - ev[j].t));
+        P.theta = sp / std::max(mass, 1e-12);
+        // σ: maximise Q(σ) = −Σp·d/σ − Σ_v P_v log Z_v(σ) near the current value.
+        std::vector<CellId> parents;
+        for (CellId v = 0; v < nc; ++v)
+          if (Pv[v] > 0) parents.push_back(v);
+        auto Q = [&](double s) {
+          double q = -sd / s;
+          for (CellId v : parents) {
+            double z = 0.0;
+            for (const Neighbour& nb : cells.neighbours(v))
+              z += std::exp(-nb.distance_m / s) * cells.cell(nb.cell).weight_length();
+            q -= Pv[v] * std::log(z);
+          }
+          return q;
+        };
+        const double lo = std::max(o.min_sigma_m, P.sigma_m / 3.0), hi = std::min(cells.cutoff_m(), P.sigma_m * 3.0);
+        if (hi > lo) P.sigma_m = golden_max_log(Q, lo, hi, 24);
+      } else {
+        P.theta = 0.0;
+      }
+    }
+
+    // Profiles: one conditional-maximisation cycle (hour, month, darkness), each
+    // factor a Gamma(a, a)-regularised ratio of observed to expected background.
+    auto dsum = [&](int k, int m) {
+      return darkness_applies ? nkm[k * 12 + m] + (P.dark_factor - 1.0) * fkm[k * 12 + m] : nkm[k * 12 + m];
+    };
+    for (int k = 0; k < kHoursOfWeek; ++k) {
+      double den = 0.0;
+      for (int m = 0; m < 12; ++m) den += P.month_of_year[m] * dsum(k, m);
+      P.hour_of_week[k] = (Bh[k] + a) / (S * den + a);
+    }
+    {
+      double num = 0.0, den = 0.0;
+      for (int k = 0; k < kHoursOfWeek; ++k)
+        for (int m = 0; m < 12; ++m) { num += P.hour_of_week[k] * nkm[k * 12 + m]; den += nkm[k * 12 + m]; }
+      for (double& h : P.hour_of_week) h *= den / num;
+    }
+    for (int m = 0; m < 12; ++m) {
+      double den = 0.0;
+      for (int k = 0; k < kHoursOfWeek; ++k) den += P.hour_of_week[k] * dsum(k, m);
+      P.month_of_year[m] = (Bm[m] + a) / (S * den + a);
+    }
+    {
+      double num = 0.0, den = 0.0;
+      for (int k = 0; k < kHoursOfWeek; ++k)
+        for (int m = 0; m < 12; ++m) { num += P.month_of_year[m] * nkm[k * 12 + m]; den += nkm[k * 12 + m]; }
+      for (double& x : P.month_of_year) x *= den / num;
+    }
+    if (darkness_applies) {
+      double den = 0.0;
+      for (int k = 0; k < kHoursOfWeek; ++k)
+        for (int m = 0; m < 12; ++m) den += P.hour_of_week[k] * P.month_of_year[m] * fkm[k * 12 + m];
+      P.dark_factor = (Bdark + a) / (S * den + a);
+    }
+    const auto sm = smooth_background(B, cells, o);
+    const double e = exposure();
+    for (std::size_t u = 0; u < nc; ++u) P.mu[u] = sm[u] / e;
+  }
+  return P;
+}
+
+FittedModel fit(const EventTable& table, const CellNetwork& cells, const HourCalendar& calendar,
+                const std::vector<ParameterTraits>& traits, const FitOptions& options) {
+  if (traits.size() != table.parameter_count())
+    throw Error(ErrorCode::BadOption, "simulation fit",
+                "traits given for " + std::to_string(traits.size()) + " parameters, events for " +
+                    std::to_string(table.parameter_count()));
+  FittedModel out;
+  out.traits = traits;
+  out.parameters.resize(traits.size());
+  out.fit_start_hours = calendar.start_hours();
+  out.fit_end_hours = calendar.end_hours();
+  tbb::parallel_for(std::size_t{0}, traits.size(), [&](std::size_t p) {
+    const auto& ev = table.by_parameter[p];
+    const auto in = events_between(ev, out.fit_start_hours, out.fit_end_hours);
+    if (in.empty()) {
+      EtasParameters z;
+      z.mu.assign(cells.size(), 0.0);
+      z.darkness_applies = traits[p].darkness_applies();
+      z.theta = 0.0;
+      z.converged = true;
+      out.parameters[p] = std::move(z);
+      return;
+    }
+    out.parameters[p] = fit_parameter(ev, cells, calendar, out.fit_start_hours, out.fit_end_hours,
+                                      traits[p].darkness_applies(), options);
+  });
+  return out;
+}
+
+}  // namespace tryggve::simulation

@@ -1,0 +1,512 @@
+#include "tryggve/simulation/simulator.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+
+#include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/parallel_for.h>
+
+#include "tryggve/core/error.hpp"
+
+namespace tryggve::simulation {
+
+namespace {
+
+constexpr std::uint64_t kTagBackground = 0x6261636b67726f75ULL;  // "backgrou"
+constexpr std::uint64_t kTagHistory = 0x686973746f727921ULL;     // "history!"
+constexpr std::uint64_t kTagEffect = 0x6566666563747321ULL;      // "effects!"
+
+// A well-mixed 64-bit key from two: the address of a random stream.
+std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
+  std::uint64_t s = a ^ (b * 0xD6E8FEB86659FD93ULL + 0x632BE59BD9B4E019ULL);
+  splitmix64(s);
+  return splitmix64(s);
+}
+
+// Vose's alias method: O(1) draws from a fixed discrete distribution.
+struct Alias {
+  std::vector<double> prob;
+  std::vector<std::uint32_t> alias;
+  double total = 0.0;
+  void build(const std::vector<double>& w) {
+    const std::size_t n = w.size();
+    prob.assign(n, 0.0);
+    alias.assign(n, 0);
+    total = 0.0;
+    for (double x : w) total += x;
+    if (n == 0 || total <= 0.0) return;
+    std::vector<double> q(n);
+    std::vector<std::uint32_t> small, large;
+    for (std::size_t i = 0; i < n; ++i) {
+      q[i] = w[i] * static_cast<double>(n) / total;
+      (q[i] < 1.0 ? small : large).push_back(static_cast<std::uint32_t>(i));
+    }
+    while (!small.empty() && !large.empty()) {
+      const auto s = small.back(); small.pop_back();
+      const auto l = large.back();
+      prob[s] = q[s];
+      alias[s] = l;
+      q[l] = (q[l] + q[s]) - 1.0;
+      if (q[l] < 1.0) { large.pop_back(); small.push_back(l); }
+    }
+    for (auto l : large) prob[l] = 1.0;
+    for (auto s : small) prob[s] = 1.0;  // rounding leftovers
+  }
+  std::uint32_t sample(Rng& r) const {
+    const auto i = static_cast<std::uint32_t>(r.below(prob.size()));
+    return r.uniform() < prob[i] ? i : alias[i];
+  }
+};
+
+struct ParamSampler {
+  Alias cells, hours;
+  std::vector<float> kernel_cum;  // aligned with the cells' neighbour lists
+  double expected_background = 0.0;  // fitted model, recorded scale, whole forecast
+  double reporting = 1.0;
+};
+
+struct Samplers {
+  std::vector<ParamSampler> p;
+  std::size_t nbr_base = 0;  // offset helper
+};
+
+std::uint32_t sample_offspring_cell(const CellNetwork& cells, const ParamSampler& ps, CellId from, Rng& r) {
+  const auto nb = cells.neighbours(from);
+  const std::size_t off = static_cast<std::size_t>(nb.data() - cells.neighbours(0).data());
+  const float* cum = ps.kernel_cum.data() + off;
+  const float u = static_cast<float>(r.uniform()) * cum[nb.size() - 1];
+  const auto* it = std::upper_bound(cum, cum + nb.size(), u);
+  const std::size_t k = std::min<std::size_t>(static_cast<std::size_t>(it - cum), nb.size() - 1);
+  return nb[k].cell;
+}
+
+// --- Scenarios compiled for fast per-event evaluation ---------------------------
+
+struct CompiledIv {
+  InterventionType type{};
+  double t_start = 0, t_end = 0;
+  std::array<bool, kHoursOfWeek> window{};
+  std::array<double, kHoursOfWeek> since_end{};  // hours since the last window hour ended
+  double dose_scale = 1.0;
+  double residual_h = 0.5;
+  double reporting_uplift = 0.0;
+  double reaction_peak = 0.0, reaction_decay_h = 1.0;
+  std::vector<char> reacts;            // per parameter
+  std::vector<int> row;                // per parameter: evidence row index, -1 = no effect
+  std::vector<AppliesWhen> when;       // per parameter
+  std::vector<double> scale;           // per parameter (lighting: outdoor share)
+};
+
+struct EffectRef {
+  std::uint32_t iv;
+  float weight;  // 1 at a core cell; diffusion share (>0) or −displacement share
+  bool core;
+};
+
+struct CompiledScenario {
+  std::vector<CompiledIv> ivs;
+  std::vector<std::uint32_t> off;  // per cell, CSR into refs
+  std::vector<EffectRef> refs;
+};
+
+double month_start_hours(const HourCalendar& cal, int month) {
+  if (month <= 0) return cal.start_hours();
+  for (std::size_t h = 0; h < cal.size(); ++h)
+    if (cal[h].month >= month) return std::max(static_cast<double>(h), cal.start_hours());
+  return cal.end_hours();
+}
+
+CompiledScenario compile(const Scenario& sc, const FittedModel& model, const CellNetwork& cells,
+                         const HourCalendar& cal, const EvidenceTable& evidence) {
+  CompiledScenario out;
+  const std::size_t np = model.traits.size();
+  std::vector<std::vector<EffectRef>> per_cell(cells.size());
+  for (std::size_t k = 0; k < sc.interventions.size(); ++k) {
+    const Intervention& iv = sc.interventions[k];
+    const std::string where = "scenario '" + sc.name + "' intervention '" + iv.name + "'";
+    if (iv.cells.empty()) throw Error(ErrorCode::BadScenario, where, "no cells given (where?)");
+    for (CellId c : iv.cells)
+      if (c >= cells.size()) throw Error(ErrorCode::BadScenario, where, "cell id " + std::to_string(c) + " is not in the network");
+    if (iv.end_month <= iv.start_month) throw Error(ErrorCode::BadScenario, where, "end_month must be after start_month");
+    CompiledIv ci;
+    ci.type = iv.type;
+    ci.t_start = month_start_hours(cal, iv.start_month);
+    ci.t_end = month_start_hours(cal, iv.end_month == std::numeric_limits<int>::max() ? cal.month_count() : iv.end_month);
+    bool any = false;
+    for (int h = 0; h < kHoursOfWeek; ++h) any |= (ci.window[h] = iv.window.contains(h));
+    if (iv.type != InterventionType::Lighting && !any)
+      throw Error(ErrorCode::BadScenario, where, "the weekly window has no hours");
+    for (int h = 0; h < kHoursOfWeek; ++h) {
+      double d = std::numeric_limits<double>::infinity();
+      for (int back = 1; back <= kHoursOfWeek && any; ++back)
+        if (ci.window[(h - back + kHoursOfWeek) % kHoursOfWeek]) { d = back - 1; break; }
+      ci.since_end[h] = ci.window[h] ? 0.0 : d;
+    }
+    if (iv.type == InterventionType::Patrol) {
+      if (!(iv.visits_per_week > 0) || !(iv.visit_minutes > 0))
+        throw Error(ErrorCode::BadScenario, where, "a patrol needs visits_per_week > 0 and visit_minutes > 0");
+      const double reference_visits = iv.window.hours_per_week() / 2.0;  // one visit every 2 h
+      ci.dose_scale = patrol_visit_dose(iv.visit_minutes) * std::min(1.0, iv.visits_per_week / reference_visits);
+      ci.residual_h = std::max(iv.residual_minutes, 1e-3) / 60.0;
+    }
+    ci.reporting_uplift = iv.reporting_uplift;
+    ci.reaction_peak = iv.reaction.peak_rise;
+    ci.reaction_decay_h = std::max(iv.reaction.decay_weeks, 1e-3) * kHoursOfWeek;
+    ci.reacts.assign(np, 0);
+    for (auto p : iv.reaction.parameters) if (p < np) ci.reacts[p] = 1;
+    ci.row.assign(np, -1);
+    ci.when.assign(np, AppliesWhen::Always);
+    ci.scale.assign(np, 1.0);
+    for (std::size_t p = 0; p < np; ++p) {
+      if (!iv.only_parameters.empty() &&
+          std::find(iv.only_parameters.begin(), iv.only_parameters.end(), p) == iv.only_parameters.end())
+        continue;
+      const ParameterTraits& tr = model.traits[p];
+      if (iv.type == InterventionType::Lighting) {
+        if (!tr.darkness_applies()) continue;  // lighting only acts on outdoor darkness-sensitive parameters
+        ci.scale[p] = model.parameters[p].outdoor_share;
+      }
+      const EvidenceRow* r = evidence.find(iv.evidence_key, tr);
+      if (!r) continue;
+      ci.row[p] = static_cast<int>(evidence.index_of(r));
+      ci.when[p] = r->applies_when;
+    }
+    out.ivs.push_back(std::move(ci));
+    // Core cells and the spill-over ring.
+    std::vector<char> core(cells.size(), 0);
+    for (CellId c : iv.cells) core[c] = 1;
+    for (CellId c = 0; c < cells.size(); ++c)
+      if (core[c]) per_cell[c].push_back({static_cast<std::uint32_t>(k), 1.0f, true});
+    if (iv.spillover.enabled) {
+      const Spillover& s = iv.spillover;
+      if (s.buffer_m < 0 || s.outer_m < s.buffer_m)
+        throw Error(ErrorCode::BadScenario, where, "spill-over needs 0 <= buffer_m <= outer_m");
+      for (auto [c, d] : cells.within(iv.cells, s.outer_m)) {
+        if (core[c]) continue;
+        float w = 0.0f;
+        if (d <= s.buffer_m) w = static_cast<float>(s.diffusion_share * std::exp(-d / std::max(s.diffusion_decay_m, 1e-9)));
+        else w = static_cast<float>(-s.displacement_share);
+        if (w != 0.0f) per_cell[c].push_back({static_cast<std::uint32_t>(k), w, false});
+      }
+    }
+  }
+  out.off.assign(cells.size() + 1, 0);
+  for (std::size_t c = 0; c < cells.size(); ++c) out.off[c + 1] = out.off[c] + static_cast<std::uint32_t>(per_cell[c].size());
+  for (auto& v : per_cell) out.refs.insert(out.refs.end(), v.begin(), v.end());
+  return out;
+}
+
+// Relative risk and reporting probability of one event in one scenario.
+struct Outcome {
+  double rr;
+  double report;
+};
+
+Outcome evaluate(const CompiledScenario& sc, const std::vector<double>& rr_draw, std::size_t p, CellId cell, double t,
+                 const HourCalendar& cal, double base_report) {
+  Outcome o{1.0, base_report};
+  const std::uint32_t a = sc.off[cell], b = sc.off[cell + 1];
+  if (a == b) return o;
+  const auto hour = static_cast<std::size_t>(t);
+  const int how = cal[hour].hour_of_week;
+  const bool dark = cal.is_dark(t);
+  for (std::uint32_t k = a; k < b; ++k) {
+    const EffectRef& ref = sc.refs[k];
+    const CompiledIv& iv = sc.ivs[ref.iv];
+    if (t < iv.t_start || t >= iv.t_end) continue;
+    // How present the intervention is now (0..1) and whether it is "there".
+    double presence = 0.0;
+    bool there = false;
+    switch (iv.type) {
+      case InterventionType::Lighting: there = dark; presence = dark ? 1.0 : 0.0; break;
+      case InterventionType::AdultPresence: there = iv.window[how]; presence = there ? 1.0 : 0.0; break;
+      case InterventionType::Patrol:
+        there = iv.window[how];
+        presence = there ? iv.dose_scale
+                         : iv.dose_scale * std::exp(-(iv.since_end[how] + (t - static_cast<double>(hour))) / iv.residual_h);
+        break;
+    }
+    double effect = 0.0;  // share of incidents prevented at a core cell now
+    if (iv.row[p] >= 0) {
+      double when = presence;
+      if (iv.when[p] == AppliesWhen::Always) when = iv.type == InterventionType::Patrol ? iv.dose_scale : 1.0;
+      else if (iv.when[p] == AppliesWhen::Dark) when = dark ? (iv.type == InterventionType::Lighting ? 1.0 : presence) : 0.0;
+      effect = (1.0 - rr_draw[ref.iv]) * when * iv.scale[p];
+    }
+    if (ref.core) {
+      o.rr *= 1.0 - effect;
+      if (iv.reacts[p] && iv.reaction_peak != 0.0)
+        o.rr *= 1.0 + iv.reaction_peak * std::exp(-(t - iv.t_start) / iv.reaction_decay_h);
+      if (there) o.report *= 1.0 + iv.reporting_uplift;
+    } else {
+      o.rr *= 1.0 - ref.weight * effect;
+    }
+  }
+  o.rr = std::max(o.rr, 0.0);
+  o.report = std::clamp(o.report, 0.0, 1.0);
+  return o;
+}
+
+struct GenEvent {
+  double t;
+  CellId cell;
+  std::uint64_t key;
+  std::uint64_t mask;
+  bool triggered;
+};
+
+}  // namespace
+
+AreaMap AreaMap::from_edges(const CellNetwork& cells, const std::vector<int>& area_of_edge, std::vector<std::string> names) {
+  if (area_of_edge.size() != cells.network().edge_count())
+    throw Error(ErrorCode::BadOption, "simulation areas", "area_of_edge must have one entry per network edge");
+  AreaMap m;
+  m.names = std::move(names);
+  m.area_of_cell.resize(cells.size());
+  for (CellId c = 0; c < cells.size(); ++c) m.area_of_cell[c] = area_of_edge[cells.cell(c).edge];
+  return m;
+}
+
+Simulator::Simulator(const FittedModel& model, const CellNetwork& cells, const HourCalendar& forecast,
+                     const EventTable& history, AreaMap areas, const EvidenceTable& evidence, SimulatorOptions options)
+    : model_(&model), cells_(&cells), cal_(&forecast), history_(&history), areas_(std::move(areas)),
+      evidence_(&evidence), opt_(std::move(options)) {
+  const std::size_t np = model.parameters.size();
+  auto bad = [](const std::string& m) { return Error(ErrorCode::BadOption, "simulator", m); };
+  if (model.traits.size() != np) throw bad("model traits and parameters differ in number");
+  if (history.parameter_count() != np && history.parameter_count() != 0)
+    throw bad("history has " + std::to_string(history.parameter_count()) + " parameters, the model " + std::to_string(np));
+  for (const auto& p : model.parameters)
+    if (p.mu.size() != cells.size()) throw bad("the model was fitted on other cells (mu has the wrong size)");
+  if (opt_.replicates <= 0) throw bad("replicates must be > 0");
+  if (!(opt_.headroom >= 1.0)) throw bad("headroom must be >= 1");
+  if (!opt_.reporting_rate.empty() && opt_.reporting_rate.size() != np) throw bad("reporting_rate needs one value per parameter");
+  if (areas_.area_of_cell.empty()) areas_.area_of_cell.assign(cells.size(), -1);
+  if (areas_.area_of_cell.size() != cells.size()) throw bad("area_of_cell needs one entry per cell");
+  for (int a : areas_.area_of_cell)
+    if (a < -1 || a >= static_cast<int>(areas_.names.size())) throw bad("area id " + std::to_string(a) + " has no name");
+
+  auto s = std::make_shared<Samplers>();
+  s->p.resize(np);
+  tbb::parallel_for(std::size_t{0}, np, [&](std::size_t p) {
+    const EtasParameters& P = model.parameters[p];
+    ParamSampler& ps = s->p[p];
+    ps.reporting = opt_.reporting_rate.empty() ? opt_.default_reporting_rate : opt_.reporting_rate[p];
+    if (!(ps.reporting > 0.0 && ps.reporting <= 1.0)) throw bad("reporting rates must be in (0, 1]");
+    ps.cells.build(P.mu);
+    std::vector<double> hw(forecast.size());
+    for (std::size_t h = 0; h < forecast.size(); ++h)
+      hw[h] = forecast.hour_weight(h) * P.time_factor(forecast[h], forecast.dark_fraction(h));
+    ps.hours.build(hw);
+    ps.expected_background = ps.cells.total * ps.hours.total;
+    if (P.theta > 0) {
+      const auto all = cells.neighbours(0);
+      const std::size_t total = static_cast<std::size_t>(cells.neighbours(static_cast<CellId>(cells.size() - 1)).data() +
+                                                         cells.neighbours(static_cast<CellId>(cells.size() - 1)).size() - all.data());
+      ps.kernel_cum.resize(total);
+      for (CellId v = 0; v < cells.size(); ++v) {
+        const auto nb = cells.neighbours(v);
+        const std::size_t off = static_cast<std::size_t>(nb.data() - all.data());
+        double acc = 0.0;
+        for (std::size_t k = 0; k < nb.size(); ++k) {
+          acc += std::exp(-nb[k].distance_m / P.sigma_m) * cells.cell(nb[k].cell).weight_length();
+          ps.kernel_cum[off + k] = static_cast<float>(acc);
+        }
+      }
+    }
+  });
+  samplers_ = s;
+}
+
+namespace {
+
+// One (replicate, parameter) task: generate the dominating process and hand each
+// event, with its alive and recorded masks, to `sink`.
+template <class Eval, class Sink>
+void generate(const EtasParameters& P, const ParamSampler& ps, const CellNetwork& cells, const HourCalendar& cal,
+              std::span<const CellEvent> history, std::uint64_t seed, int rep, std::size_t p, double headroom,
+              std::uint64_t full_mask, Eval&& eval, Sink&& sink) {
+  const double t0 = cal.start_hours(), t1 = cal.end_hours();
+  const double theta_dom = headroom * P.theta;
+  std::vector<GenEvent> q;
+  // Background: one stream per (replicate, parameter).
+  const std::uint64_t bg_key = mix(kTagBackground, mix(static_cast<std::uint64_t>(rep), p));
+  Rng bg(seed, bg_key);
+  const double mean_bg = headroom * ps.expected_background / ps.reporting;
+  const std::uint64_t n_bg = ps.expected_background > 0 ? bg.poisson(mean_bg) : 0;
+  q.reserve(static_cast<std::size_t>(n_bg * 1.2) + 16);
+  for (std::uint64_t k = 0; k < n_bg; ++k) {
+    const CellId c = ps.cells.sample(bg);
+    const std::uint32_t h = ps.hours.sample(bg);
+    double frac;
+    const std::uint8_t dm = cal[h].dark_slots;
+    if (P.darkness_applies && P.dark_factor != 1.0 && dm != 0 && dm != (1u << kSlotsPerHour) - 1) {
+      // Place the event in a 10-minute slot weighted by δ for dark slots.
+      double w[kSlotsPerHour], tot = 0.0;
+      for (int sl = 0; sl < kSlotsPerHour; ++sl) tot += (w[sl] = ((dm >> sl) & 1u) ? P.dark_factor : 1.0);
+      double u = bg.uniform() * tot;
+      int sl = 0;
+      while (sl < kSlotsPerHour - 1 && u >= w[sl]) u -= w[sl++];
+      frac = (sl + bg.uniform()) / kSlotsPerHour;
+    } else {
+      frac = bg.uniform();
+    }
+    const double t = std::clamp(static_cast<double>(h) + frac, t0, std::nextafter(t1, t0));
+    q.push_back({t, c, mix(bg_key, k), full_mask, false});
+  }
+  // Offspring still due from history events (memoryless delays restart at t0).
+  if (P.theta > 0) {
+    const auto hist = events_between(history, t0 - P.max_lag_hours, t0);
+    const std::size_t base = static_cast<std::size_t>(hist.data() - history.data());
+    for (std::size_t j = 0; j < hist.size(); ++j) {
+      const std::uint64_t key = mix(kTagHistory, mix(mix(static_cast<std::uint64_t>(rep), p), base + j));
+      Rng r(seed, key);
+      const std::uint64_t n = r.poisson(theta_dom * std::exp(-P.omega_per_hour * (t0 - hist[j].t)));
+      for (std::uint64_t c = 0; c < n; ++c) {
+        const double t = t0 + r.exponential(P.omega_per_hour);
+        const CellId cell = sample_offspring_cell(cells, ps, hist[j].cell, r);
+        if (t < t1) q.push_back({t, cell, mix(key, c + 1), full_mask, true});
+      }
+    }
+  }
+  // Breadth-first over the branching structure.
+  for (std::size_t i = 0; i < q.size(); ++i) {
+    const GenEvent e = q[i];
+    Rng r(seed, e.key);
+    const double u = r.uniform() * headroom, v = r.uniform();
+    std::uint64_t alive = 0, recorded = 0;
+    for (std::uint64_t m = e.mask; m; m &= m - 1) {
+      const int s = __builtin_ctzll(m);
+      const Outcome o = eval(s, e.cell, e.t);
+      if (u < o.rr) {
+        alive |= 1ull << s;
+        if (v < o.report) recorded |= 1ull << s;
+      }
+    }
+    if (!alive) continue;
+    sink(e, alive, recorded);
+    if (theta_dom <= 0) continue;
+    const std::uint64_t n = r.poisson(theta_dom);
+    for (std::uint64_t c = 0; c < n; ++c) {
+      const double t = e.t + r.exponential(P.omega_per_hour);
+      const CellId cell = sample_offspring_cell(cells, ps, e.cell, r);
+      if (t < t1) q.push_back({t, cell, mix(e.key, c + 1), alive, true});
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<SimulatedEvent> Simulator::simulate_events(ParameterId p, int replicate) const {
+  const auto& s = *static_cast<const Samplers*>(samplers_.get());
+  if (p >= model_->parameters.size()) throw Error(ErrorCode::BadOption, "simulator", "no parameter " + std::to_string(p));
+  std::vector<SimulatedEvent> out;
+  const double report = s.p[p].reporting;
+  const double headroom = opt_.headroom;
+  std::span<const CellEvent> hist;
+  if (history_->parameter_count() > p) hist = history_->by_parameter[p];
+  generate(model_->parameters[p], s.p[p], *cells_, *cal_, hist, opt_.seed, replicate, p, headroom, 1,
+           [&](int, CellId, double) { return Outcome{1.0, report}; },
+           [&](const GenEvent& e, std::uint64_t, std::uint64_t rec) {
+             out.push_back({e.t, e.cell, rec != 0, e.triggered});
+           });
+  std::sort(out.begin(), out.end(), [](const SimulatedEvent& a, const SimulatedEvent& b) { return a.t < b.t; });
+  return out;
+}
+
+RunResult Simulator::run(const std::vector<Scenario>& scenarios) const {
+  if (scenarios.size() > 63) throw Error(ErrorCode::BadOption, "simulator", "at most 63 scenarios per run");
+  const auto& smp = *static_cast<const Samplers*>(samplers_.get());
+  const FittedModel& model = *model_;
+  const std::size_t np = model.parameters.size();
+  const int S = static_cast<int>(scenarios.size()) + 1;
+  std::vector<CompiledScenario> comp(S);  // comp[0]: baseline, no interventions
+  comp[0].off.assign(cells_->size() + 1, 0);
+  for (int s = 1; s < S; ++s) comp[s] = compile(scenarios[s - 1], model, *cells_, *cal_, *evidence_);
+
+  RunResult res;
+  res.scenario_names.push_back("baseline");
+  res.scenario_cost_sek.push_back(0.0);
+  for (const auto& sc : scenarios) {
+    res.scenario_names.push_back(sc.name);
+    res.scenario_cost_sek.push_back(sc.cost_sek());
+  }
+  res.area_names = areas_.names;
+  res.area_names.push_back("(no area)");
+  res.replicates = opt_.replicates;
+  res.parameters = static_cast<int>(np);
+  res.areas = static_cast<int>(res.area_names.size());
+  res.months = cal_->month_count();
+  for (int m = 0; m < res.months; ++m) res.month_labels.push_back(cal_->month_label(m));
+  res.cells = cells_->size();
+  const std::size_t slice = static_cast<std::size_t>(res.areas) * res.months;
+  const std::size_t total = static_cast<std::size_t>(S) * res.replicates * np * slice;
+  res.true_counts.assign(total, 0);
+  res.recorded_counts.assign(total, 0);
+  res.clamped_events.assign(S, 0);
+
+  struct Local {
+    std::vector<std::uint32_t> cell_counts;
+    std::vector<std::uint64_t> clamped;
+  };
+  const std::size_t nc = cells_->size();
+  tbb::enumerable_thread_specific<Local> locals([&] {
+    return Local{std::vector<std::uint32_t>(static_cast<std::size_t>(S) * np * nc, 0), std::vector<std::uint64_t>(S, 0)};
+  });
+  const std::uint64_t full = (S >= 64) ? ~0ull : ((1ull << S) - 1);
+  const std::size_t tasks = static_cast<std::size_t>(res.replicates) * np;
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, tasks, 1), [&](const auto& range) {
+    Local& L = locals.local();
+    for (std::size_t task = range.begin(); task != range.end(); ++task) {
+      const int rep = static_cast<int>(task / np);
+      const std::size_t p = task % np;
+      const ParamSampler& ps = smp.p[p];
+      // This replicate's effect sizes: one draw per (replicate, evidence row), the
+      // same in every scenario.
+      std::vector<std::vector<double>> draws(S);
+      for (int s = 1; s < S; ++s) {
+        draws[s].resize(comp[s].ivs.size(), 1.0);
+        for (std::size_t k = 0; k < comp[s].ivs.size(); ++k) {
+          const int row = comp[s].ivs[k].row[p];
+          if (row < 0) continue;
+          Rng r(opt_.seed, mix(kTagEffect, mix(static_cast<std::uint64_t>(rep), static_cast<std::uint64_t>(row))));
+          draws[s][k] = draw_rr(evidence_->rows()[row], r.normal());
+        }
+      }
+      std::span<const CellEvent> hist;
+      if (history_->parameter_count() > p) hist = history_->by_parameter[p];
+      const double headroom = opt_.headroom;
+      auto eval = [&](int s, CellId cell, double t) {
+        Outcome o = evaluate(comp[s], draws[s], p, cell, t, *cal_, ps.reporting);
+        if (o.rr > headroom) { ++L.clamped[s]; o.rr = headroom; }
+        return o;
+      };
+      auto sink = [&](const GenEvent& e, std::uint64_t alive, std::uint64_t rec) {
+        const int a = areas_.area_of_cell[e.cell] < 0 ? res.areas - 1 : areas_.area_of_cell[e.cell];
+        const int mo = (*cal_)[static_cast<std::size_t>(e.t)].month;
+        for (std::uint64_t m = alive; m; m &= m - 1) {
+          const int s = __builtin_ctzll(m);
+          const std::size_t o = ((static_cast<std::size_t>(s) * res.replicates + rep) * np + p) * slice +
+                                static_cast<std::size_t>(a) * res.months + mo;
+          ++res.true_counts[o];
+          if ((rec >> s) & 1u) ++res.recorded_counts[o];
+          ++L.cell_counts[(static_cast<std::size_t>(s) * np + p) * nc + e.cell];
+        }
+      };
+      generate(model.parameters[p], ps, *cells_, *cal_, hist, opt_.seed, rep, p, headroom, full, eval, sink);
+    }
+  });
+  // Integer sums: the same whatever thread did what.
+  std::vector<std::uint64_t> cell_sum(static_cast<std::size_t>(S) * np * nc, 0);
+  for (const Local& L : locals) {
+    for (std::size_t i = 0; i < cell_sum.size(); ++i) cell_sum[i] += L.cell_counts[i];
+    for (int s = 0; s < S; ++s) res.clamped_events[s] += L.clamped[s];
+  }
+  res.cell_mean.resize(cell_sum.size());
+  for (std::size_t i = 0; i < cell_sum.size(); ++i) res.cell_mean[i] = static_cast<double>(cell_sum[i]) / res.replicates;
+  return res;
+}
+
+}  // namespace tryggve::simulation

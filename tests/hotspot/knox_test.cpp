@@ -1,0 +1,102 @@
+// Knox near-repeat test: counts by hand, expectation in closed form, network vs
+// straight line on a straight street, planted near repeats, determinism.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "tryggve/core/error.hpp"
+#include "tryggve/core/parallel.hpp"
+#include "tryggve/core/rng.hpp"
+#include "tryggve/hotspot/knox.hpp"
+
+using namespace tryggve;
+using namespace tryggve::hotspot;
+
+TEST(Knox, ObservedByHandAndExpectedInClosedForm) {
+  // Pairs: (0,1) 50 m, 3 days -> cell (0,0); (0,3) 150 m, 40 days and (1,3) 158 m,
+  // 37 days -> space band 1, beyond the time bands; the rest beyond 200 m.
+  const std::vector<Point> pts{{0, 0}, {50, 0}, {500, 0}, {0, 150}};
+  const std::vector<double> t{0, 3, 20, 40};
+  KnoxOptions o;
+  o.space_bands_m = {100, 200};
+  o.time_bands_days = {7, 14};
+  o.permutations = 20000;
+  o.seed = 9;
+  const auto r = knox_euclidean(pts, t, o);
+  EXPECT_EQ(r.close_pairs, 3u);
+  EXPECT_EQ(r.at(r.observed, 0, 0), 1.0);
+  EXPECT_EQ(r.at(r.observed, 1, 0), 0.0);
+  // Under permuted times a given pair is within 7 days with probability 1/6 (only the
+  // times 0 and 3 are that close): E = 1/6 for cell (0,0), 2/6 for cell (1,0).
+  EXPECT_NEAR(r.at(r.expected, 0, 0), 1.0 / 6.0, 0.01);
+  EXPECT_NEAR(r.at(r.expected, 1, 0), 2.0 / 6.0, 0.015);
+  EXPECT_NEAR(r.first_cell_ratio(), 6.0, 0.4);
+  EXPECT_NEAR(r.at(r.p_value, 0, 0), 1.0 / 6.0, 0.01);  // P(sim >= 1)
+  EXPECT_TRUE(std::isnan(r.at(r.ratio, 0, 1)));         // nothing can fall in (7, 14]
+}
+
+TEST(Knox, NetworkEqualsStraightLineOnAStraightStreet) {
+  std::vector<Point> v{{0, 0}, {2000, 0}};
+  network::Edge e;
+  e.from = 0; e.to = 1; e.geometry = v; e.length = 2000;
+  const network::Network net(v, {e});
+  Rng rng(3);
+  std::vector<Point> pts;
+  std::vector<network::NetworkPosition> pos;
+  std::vector<double> t;
+  for (int k = 0; k < 300; ++k) {
+    const double x = rng.uniform(0, 2000);
+    pts.push_back({x, 0});
+    pos.push_back({0, x});
+    t.push_back(std::floor(rng.uniform(0, 365)));
+  }
+  KnoxOptions o;
+  o.permutations = 99;
+  const auto a = knox_euclidean(pts, t, o);
+  const auto b = knox_network(net, pos, t, o);
+  EXPECT_EQ(a.close_pairs, b.close_pairs);
+  EXPECT_EQ(a.observed, b.observed);
+  EXPECT_EQ(a.expected, b.expected);
+}
+
+TEST(Knox, PlantedNearRepeatsAndThreadIndependence) {
+  // 400 background events uniform over 5 km x 5 km and a year, plus 200 repeats each
+  // within 80 m and 5 days of a background event.
+  Rng rng(21);
+  std::vector<Point> pts;
+  std::vector<double> t;
+  for (int k = 0; k < 400; ++k) {
+    pts.push_back({rng.uniform(0, 5000), rng.uniform(0, 5000)});
+    t.push_back(rng.uniform(0, 365));
+  }
+  for (int k = 0; k < 200; ++k) {
+    const auto parent = rng.below(400);
+    pts.push_back({pts[parent].x + rng.uniform(-55, 55), pts[parent].y + rng.uniform(-55, 55)});
+    t.push_back(t[parent] + rng.uniform(0, 5));
+  }
+  KnoxOptions o;
+  o.permutations = 199;
+  KnoxResult one, two;
+  {
+    auto g = limit_threads(1);
+    one = knox_euclidean(pts, t, o);
+  }
+  {
+    auto g = limit_threads(2);
+    two = knox_euclidean(pts, t, o);
+  }
+  EXPECT_EQ(one.expected, two.expected);
+  EXPECT_EQ(one.p_value, two.p_value);
+  EXPECT_GT(one.first_cell_ratio(), 5.0);
+  EXPECT_LE(one.at(one.p_value, 0, 0), 0.005);
+  // Far apart in space or time there is nothing to explain.
+  EXPECT_NEAR(one.at(one.ratio, 4, 4), 1.0, 0.6);
+}
+
+TEST(Knox, RejectsBadBands) {
+  KnoxOptions o;
+  o.space_bands_m = {100, 50};
+  EXPECT_THROW(knox_euclidean({{0, 0}, {1, 1}}, {0, 1}, o), Error);
+  o.space_bands_m = {100};
+  EXPECT_THROW(knox_euclidean({{0, 0}, {1, 1}}, {0}, o), Error);
+}

@@ -1,0 +1,212 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include "test_data.hpp"
+#include "tryggve/core/error.hpp"
+#include "tryggve/io/gdal_env.hpp"
+#include "tryggve/io/readers.hpp"
+#include "tryggve/io/vector_writer.hpp"
+#include "tryggve/network/lixels.hpp"
+#include "tryggve/network/network.hpp"
+
+using namespace tryggve;
+using namespace tryggve::io;
+namespace fs = std::filesystem;
+
+namespace {
+
+network::Network tiny_network() {
+  std::vector<Point> v{{320000, 6400000}, {320100, 6400000}, {320100, 6400050}};
+  std::vector<network::Edge> e(2);
+  e[0].from = 0, e[0].to = 1, e[0].length = 100, e[0].geometry = {v[0], v[1]}, e[0].name = "Backavägen";
+  e[0].highway = "secondary", e[0].lit = Lit::Yes;
+  e[1].from = 1, e[1].to = 2, e[1].length = 50, e[1].geometry = {v[1], v[2]}, e[1].highway = "footway";
+  e[1].tunnel = true;
+  return network::Network(v, e);
+}
+
+GDALDatasetUniquePtr open(const fs::path& p) {
+  ensure_gdal();
+  return GDALDatasetUniquePtr(GDALDataset::Open(p.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+}
+
+}  // namespace
+
+TEST(VectorWriter, GeoPackageReadsBackWithLayersCountsAndSrs) {
+  const auto dir = test::temp_dir("io_gpkg");
+  const auto path = dir / "map.gpkg";
+  CrsContext crs = CrsContext::from_spec("EPSG:3006");
+  const auto net = tiny_network();
+  const network::Lixelization lix(net, 20.0);
+  PolygonFeature park;
+  park.source_id = 7, park.name = "Backa park", park.kind = "park";
+  park.geometry = {Polygon{{{320000, 6400010}, {320040, 6400010}, {320040, 6400040}, {320000, 6400040}, {320000, 6400010}}, {}}};
+  PointFeature stop;
+  stop.source_id = 9, stop.name = "Backa torg", stop.kind = "bus_stop", stop.pos = {320050, 6400005};
+  const Timestamp t{1709645400, 3600};
+  {
+    VectorWriter w(path, crs);
+    EXPECT_EQ(write_edges(w, net).size(), 2u);
+    EXPECT_EQ(write_lixels(w, net, lix).size(), lix.size());
+    write_polygons(w, "parks", {park});
+    write_points(w, "stops", {stop});
+    auto& rej = w.add_layer("rejects", GeometryKind::None,
+                            {{"row", FieldType::Int64}, {"reason", FieldType::String}, {"time", FieldType::DateTime}});
+    rej.add({12, "bad time", t});
+    rej.add({13, std::nullopt});  // the rest null
+    EXPECT_FALSE(fs::exists(path)) << "nothing in place before commit";
+    w.commit();
+  }
+  ASSERT_TRUE(fs::exists(path));
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1) << "no temporaries left";
+
+  auto ds = open(path);
+  ASSERT_TRUE(ds);
+  EXPECT_STREQ(ds->GetDriver()->GetDescription(), "GPKG");
+  ASSERT_EQ(ds->GetLayerCount(), 5);
+  OGRLayer* edges = ds->GetLayerByName("edges");
+  ASSERT_TRUE(edges);
+  EXPECT_EQ(edges->GetFeatureCount(), 2);
+  EXPECT_STREQ(edges->GetGeometryColumn(), "geom");
+  EXPECT_EQ(wkbFlatten(edges->GetGeomType()), wkbLineString);
+  ASSERT_TRUE(edges->GetSpatialRef());
+  EXPECT_STREQ(edges->GetSpatialRef()->GetAuthorityCode(nullptr), "3006");
+  OGRFeatureUniquePtr f(edges->GetNextFeature());
+  EXPECT_EQ(f->GetFieldAsInteger64("edge_id"), 0);
+  EXPECT_DOUBLE_EQ(f->GetFieldAsDouble("length_m"), 100.0);
+  EXPECT_STREQ(f->GetFieldAsString("name"), "Backavägen");
+  EXPECT_STREQ(f->GetFieldAsString("lit"), "yes");
+  f.reset(edges->GetNextFeature());
+  EXPECT_EQ(f->GetFieldAsInteger64("tunnel"), 1);
+  EXPECT_EQ(f->GetFieldAsInteger64("to_vertex"), 2);
+
+  OGRLayer* lx = ds->GetLayerByName("lixels");
+  EXPECT_EQ(lx->GetFeatureCount(), static_cast<GIntBig>(lix.size()));
+  double sum = 0;
+  for (auto& g : *lx) sum += g->GetFieldAsDouble("length_m");
+  EXPECT_NEAR(sum, 150.0, 1e-9);
+
+  OGRLayer* parks = ds->GetLayerByName("parks");
+  EXPECT_EQ(wkbFlatten(parks->GetGeomType()), wkbMultiPolygon);
+  f.reset(parks->GetNextFeature());
+  EXPECT_NEAR(f->GetFieldAsDouble("area_m2"), 1200.0, 1e-9);
+  EXPECT_FALSE(f->IsFieldSetAndNotNull(f->GetFieldIndex("population")));
+
+  OGRLayer* rej = ds->GetLayerByName("rejects");
+  EXPECT_EQ(wkbFlatten(rej->GetGeomType()), wkbNone);
+  f.reset(rej->GetNextFeature());
+  int y, mo, d, h, mi, tz;
+  float s;
+  ASSERT_TRUE(f->GetFieldAsDateTime(f->GetFieldIndex("time"), &y, &mo, &d, &h, &mi, &s, &tz));
+  // Same instant whatever offset the driver stores it with.
+  const int off_min = tz >= 100 ? (tz - 100) * 15 : 0;
+  const std::int64_t utc = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + static_cast<int>(s) - off_min * 60;
+  EXPECT_EQ(utc, t.utc_seconds);
+  f.reset(rej->GetNextFeature());
+  EXPECT_EQ(f->GetFieldAsInteger64("row"), 13);
+  EXPECT_FALSE(f->IsFieldSetAndNotNull(f->GetFieldIndex("reason")));
+  ds.reset();
+
+  // Our own readers take it back.
+  PointReadOptions po;
+  po.layer = "stops";
+  const auto stops = read_points(path.string(), crs, po);
+  ASSERT_EQ(stops.size(), 1u);
+  EXPECT_EQ(stops[0].pos, stop.pos);
+  EXPECT_EQ(stops[0].name, "Backa torg");
+  fs::remove_all(dir);
+}
+
+TEST(VectorWriter, FailedWriteLeavesNoFile) {
+  const auto dir = test::temp_dir("io_fail");
+  const auto path = dir / "map.gpkg";
+  CrsContext crs = CrsContext::from_spec("EPSG:3006");
+  try {
+    VectorWriter w(path, crs);
+    auto& l = w.add_layer("stops", GeometryKind::Point, {{"name", FieldType::String}});
+    for (int i = 0; i < 1000; ++i) l.add({"ok"}, Point{320000.0 + i, 6400000});
+    l.add({"a line in a point layer"}, Polyline{{0, 0}, {1, 1}});  // throws
+    w.commit();
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::OutputFailed);
+    EXPECT_NE(e.where().find("feature 1001"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(path));
+  EXPECT_TRUE(fs::is_empty(dir)) << "temporaries removed";
+
+  // A run that fails later keeps the previous good file as it was.
+  {
+    VectorWriter w(path, crs);
+    w.add_layer("a", GeometryKind::None, {{"n", FieldType::Int64}}).add({1});
+    w.commit();
+  }
+  const auto size = fs::file_size(path);
+  {
+    VectorWriter w(path, crs);
+    w.add_layer("b", GeometryKind::None, {{"n", FieldType::Int64}}).add({2});
+  }  // destroyed without commit
+  EXPECT_EQ(fs::file_size(path), size);
+  auto ds = open(path);
+  EXPECT_TRUE(ds->GetLayerByName("a"));
+  EXPECT_FALSE(ds->GetLayerByName("b"));
+  ds.reset();
+  fs::remove_all(dir);
+}
+
+TEST(VectorWriter, TypeMismatchAndUnknownFormat) {
+  const auto dir = test::temp_dir("io_types");
+  CrsContext crs = CrsContext::from_spec("EPSG:3006");
+  EXPECT_THROW(VectorWriter(dir / "x.shp", crs), Error);
+  VectorWriter w(dir / "t.gpkg", crs);
+  auto& l = w.add_layer("t", GeometryKind::None, {{"n", FieldType::Int64}});
+  EXPECT_THROW(l.add({"text in an integer field"}), Error);
+  EXPECT_THROW(l.add({1, 2}), Error);  // more values than fields
+  fs::remove_all(dir);
+}
+
+TEST(VectorWriter, LocalRunHasNoSrsAndOneLayerFormatsSplit) {
+  const auto dir = test::temp_dir("io_geojson");
+  CrsContext local = CrsContext::from_spec("local");
+  const auto net = tiny_network();
+  const network::Lixelization lix(net, 20.0);
+  {
+    VectorWriter w(dir / "net.geojson", local);
+    write_edges(w, net);
+    write_lixels(w, net, lix);
+    w.commit();
+    ASSERT_EQ(w.outputs().size(), 2u);
+  }
+  ASSERT_TRUE(fs::exists(dir / "net.geojson"));
+  ASSERT_TRUE(fs::exists(dir / "net.lixels.geojson"));
+  auto ds = open(dir / "net.geojson");
+  ASSERT_TRUE(ds);
+  EXPECT_EQ(ds->GetLayer(0)->GetFeatureCount(), 2);
+  ds.reset();
+  {
+    VectorWriter w(dir / "lp.gpkg", local);
+    write_edges(w, net);
+    w.commit();
+  }
+  ds = open(dir / "lp.gpkg");
+  const OGRSpatialReference* srs = ds->GetLayer(0)->GetSpatialRef();
+  EXPECT_TRUE(srs == nullptr || srs->IsLocal() || srs->GetAuthorityCode(nullptr) == nullptr);
+  ds.reset();
+
+  // CSV: geometry as WKT, time stamps as ISO 8601.
+  {
+    VectorWriter w(dir / "rows.csv", local);
+    auto& l = w.add_layer("rows", GeometryKind::Point, {{"time", FieldType::DateTime}});
+    l.add({Timestamp{1709645400, 3600}}, Point{1, 2});
+    w.commit();
+  }
+  std::ifstream in(dir / "rows.csv");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("POINT (1 2)"), std::string::npos) << text;
+  EXPECT_NE(text.find("2024-03-05T14:30:00+01:00"), std::string::npos) << text;
+  fs::remove_all(dir);
+}
