@@ -1,0 +1,55 @@
+#pragma once
+// The layout of a run folder: what `tryggve demo`, `tryggve run SCENARIO --out DIR`
+// and the stages write, and what `tryggve serve` and `tryggve report` read. One
+// place for the names, so the writers and the readers cannot drift apart.
+//
+//   DIR/
+//     map.gpkg            the map stage: layers edges, lixels, incidents, rejects,
+//                         and parks, stops, lamps, areas, places where given
+//     map_summary.json    counts, CRS, rejects by reason (MapResult::summary_json)
+//     rejects.csv         every rejected row with file, row, reason, detail
+//     hotspots.gpkg       the hotspot stage: layers density (per lixel), gistar
+//                         (per segment), emerging (per segment)
+//     situation.json      the monthly situation picture (lägesbild) for the viewer
+//     situation.csv       the same as a flat table (month, area/place, parameter, ...)
+//     backtest.csv        forecast accuracy (hit rate, PAI, PEI) per month and method
+//     scenarios/NAME/     one folder per simulated scenario: result.json,
+//                         areas.csv, cells.csv
+//     plan/               police watch list, lighting ranking, walk routes
+//     resolved.yaml       the fully resolved scenario, seed and version of the run
+//     report.html         the report (and report.pdf where a PDF could be made)
+//
+// Every file is written atomically (core/atomic_file.hpp): a reader never sees a
+// half-written one. Layers are in the run's CRS; the server reprojects to WGS84.
+namespace tryggve::outputs {
+
+inline constexpr const char* kMapGpkg = "map.gpkg";
+inline constexpr const char* kMapSummaryJson = "map_summary.json";
+inline constexpr const char* kRejectsCsv = "rejects.csv";
+inline constexpr const char* kHotspotsGpkg = "hotspots.gpkg";
+inline constexpr const char* kSituationJson = "situation.json";
+inline constexpr const char* kSituationCsv = "situation.csv";
+inline constexpr const char* kBacktestCsv = "backtest.csv";
+inline constexpr const char* kScenariosDir = "scenarios";
+inline constexpr const char* kPlanDir = "plan";
+inline constexpr const char* kResolvedScenario = "resolved.yaml";
+inline constexpr const char* kReportHtml = "report.html";
+inline constexpr const char* kReportPdf = "report.pdf";
+
+// Layers of map.gpkg.
+inline constexpr const char* kEdgesLayer = "edges";
+inline constexpr const char* kLixelsLayer = "lixels";
+inline constexpr const char* kIncidentsLayer = "incidents";
+inline constexpr const char* kRejectsLayer = "rejects";
+inline constexpr const char* kParksLayer = "parks";
+inline constexpr const char* kStopsLayer = "stops";
+inline constexpr const char* kLampsLayer = "lamps";
+inline constexpr const char* kAreasLayer = "areas";
+inline constexpr const char* kPlacesLayer = "places";
+
+// Layers of hotspots.gpkg.
+inline constexpr const char* kDensityLayer = "density";
+inline constexpr const char* kGiStarLayer = "gistar";
+inline constexpr const char* kEmergingLayer = "emerging";
+
+}  // namespace tryggve::outputs
