@@ -1,0 +1,603 @@
+#include "tryggve/situation/grid.hpp"
+
+#include <gdal_priv.h>
+#include <ogr_spatialref.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "tryggve/core/atomic_file.hpp"
+#include "tryggve/core/error.hpp"
+#include "tryggve/core/log.hpp"
+#include "tryggve/core/rng.hpp"
+#include "tryggve/core/time.hpp"
+#include "tryggve/io/gdal_env.hpp"
+#include "tryggve/io/incidents.hpp"
+#include "tryggve/io/vector_writer.hpp"
+#include "tryggve/pipeline/outputs.hpp"
+#include "tryggve/taxonomy/classifier.hpp"
+
+namespace tryggve::situation {
+
+namespace fs = std::filesystem;
+
+namespace {
+const double kSqrt3 = std::sqrt(3.0);
+}
+
+// ---- Grid --------------------------------------------------------------------------
+
+Grid::Grid(CellShape shape, const Envelope& extent, double cell_m) : shape_(shape), cell_m_(cell_m) {
+  if (!(cell_m > 0) || !std::isfinite(cell_m)) throw Error(ErrorCode::BadOption, "grid.cell_m", "must be > 0");
+  if (extent.empty()) throw Error(ErrorCode::NoData, "grid", "the study extent is empty");
+  origin_ = {extent.min_x, extent.min_y};
+  double nx, ny;
+  if (shape == CellShape::Square) {
+    nx = std::max(1.0, std::ceil(extent.width() / cell_m));
+    ny = std::max(1.0, std::ceil(extent.height() / cell_m));
+    // A point exactly on the north/east edge belongs to the grid.
+    if (origin_.x + nx * cell_m <= extent.max_x) nx += 1;
+    if (origin_.y + ny * cell_m <= extent.max_y) ny += 1;
+  } else {
+    side_ = cell_m * std::sqrt(2.0 / (3.0 * kSqrt3));
+    // Centre (0, 0) half a cell west of the south-west corner, so that the odd
+    // (east-shifted) rows also cover the west edge; one extra column and row
+    // cover the far edges.
+    const double w = kSqrt3 * side_;
+    origin_.x -= 0.5 * w;
+    nx = std::ceil((extent.width() + 0.5 * w) / w) + 1;
+    ny = std::ceil(extent.height() / (1.5 * side_)) + 1;
+  }
+  if (nx * ny > 5e7)
+    throw Error(ErrorCode::BadOption, "grid.cell_m",
+                fmt::format("{} m cells over {:.0f} x {:.0f} m make {:.0f} cells (at most 50 million)", cell_m,
+                            extent.width(), extent.height(), nx * ny));
+  nx_ = static_cast<std::size_t>(nx);
+  ny_ = static_cast<std::size_t>(ny);
+}
+
+Point Grid::centre(std::size_t cell) const {
+  const std::size_t col = cell % nx_, row = cell / nx_;
+  if (shape_ == CellShape::Square) return {origin_.x + (col + 0.5) * cell_m_, origin_.y + (row + 0.5) * cell_m_};
+  return {origin_.x + kSqrt3 * side_ * (col + 0.5 * (row & 1)), origin_.y + 1.5 * side_ * row};
+}
+
+Polygon Grid::polygon(std::size_t cell) const {
+  const Point c = centre(cell);
+  Polygon p;
+  if (shape_ == CellShape::Square) {
+    const double h = 0.5 * cell_m_;
+    p.outer = {{c.x - h, c.y - h}, {c.x + h, c.y - h}, {c.x + h, c.y + h}, {c.x - h, c.y + h}, {c.x - h, c.y - h}};
+  } else {
+    for (int k = 0; k < 6; ++k) {
+      const double a = (60.0 * k - 30.0) * M_PI / 180.0;
+      p.outer.push_back({c.x + side_ * std::cos(a), c.y + side_ * std::sin(a)});
+    }
+    p.outer.push_back(p.outer.front());
+  }
+  return p;
+}
+
+std::size_t Grid::cell_of(Point p) const {
+  if (!std::isfinite(p.x) || !std::isfinite(p.y)) return kNoCell;
+  const double px = p.x - origin_.x, py = p.y - origin_.y;
+  long col, row;
+  if (shape_ == CellShape::Square) {
+    col = static_cast<long>(std::floor(px / cell_m_));
+    row = static_cast<long>(std::floor(py / cell_m_));
+  } else {
+    // Axial coordinates of pointy-top hexagons, then cube rounding (Red Blob Games).
+    const double q = (kSqrt3 / 3.0 * px - py / 3.0) / side_;
+    const double r = (2.0 / 3.0 * py) / side_;
+    double cx = q, cz = r, cy = -q - r;
+    double rx = std::round(cx), ry = std::round(cy), rz = std::round(cz);
+    const double dx = std::abs(rx - cx), dy = std::abs(ry - cy), dz = std::abs(rz - cz);
+    if (dx > dy && dx > dz) rx = -ry - rz;
+    else if (dy <= dz) rz = -rx - ry;
+    row = static_cast<long>(rz);
+    if (row < 0) return kNoCell;
+    col = static_cast<long>(rx) + (row - (row & 1)) / 2;
+  }
+  if (col < 0 || row < 0 || col >= static_cast<long>(nx_) || row >= static_cast<long>(ny_)) return kNoCell;
+  return id(static_cast<std::size_t>(col), static_cast<std::size_t>(row));
+}
+
+namespace {
+
+hotspot::Weights from_rows(const std::vector<std::vector<hotspot::UnitId>>& rows) {
+  hotspot::Weights w;
+  w.offsets.assign(1, 0);
+  for (const auto& r : rows) {
+    for (auto j : r) {
+      w.neighbours.push_back(j);
+      w.weights.push_back(1.0);
+    }
+    w.offsets.push_back(w.neighbours.size());
+  }
+  w.self_included = false;
+  w.style = hotspot::WeightStyle::Raw;
+  return w;
+}
+
+}  // namespace
+
+hotspot::Weights Grid::contiguity(bool queen) const {
+  std::vector<std::vector<hotspot::UnitId>> rows(size());
+  for (std::size_t row = 0; row < ny_; ++row)
+    for (std::size_t col = 0; col < nx_; ++col) {
+      auto& r = rows[id(col, row)];
+      auto add = [&](long c, long rr) {
+        if (c >= 0 && rr >= 0 && c < static_cast<long>(nx_) && rr < static_cast<long>(ny_))
+          r.push_back(static_cast<hotspot::UnitId>(id(static_cast<std::size_t>(c), static_cast<std::size_t>(rr))));
+      };
+      const long c = static_cast<long>(col), rr = static_cast<long>(row);
+      if (shape_ == CellShape::Square) {
+        for (long dy = -1; dy <= 1; ++dy)
+          for (long dx = -1; dx <= 1; ++dx) {
+            if (dx == 0 && dy == 0) continue;
+            if (!queen && dx != 0 && dy != 0) continue;
+            add(c + dx, rr + dy);
+          }
+      } else {
+        const long s = (row & 1) ? 0 : -1;  // odd rows are shifted east
+        add(c - 1, rr), add(c + 1, rr);
+        add(c + s, rr - 1), add(c + s + 1, rr - 1);
+        add(c + s, rr + 1), add(c + s + 1, rr + 1);
+      }
+      std::sort(r.begin(), r.end());
+    }
+  return from_rows(rows);
+}
+
+hotspot::Weights Grid::distance_band(double d) const {
+  if (!(d > 0)) throw Error(ErrorCode::BadOption, "grid.distance_m", "must be > 0");
+  const double stepx = shape_ == CellShape::Square ? cell_m_ : kSqrt3 * side_;
+  const double stepy = shape_ == CellShape::Square ? cell_m_ : 1.5 * side_;
+  const long rx = static_cast<long>(std::ceil(d / stepx)) + 1, ry = static_cast<long>(std::ceil(d / stepy)) + 1;
+  std::vector<std::vector<hotspot::UnitId>> rows(size());
+  for (std::size_t i = 0; i < size(); ++i) {
+    const Point c = centre(i);
+    const long col = static_cast<long>(i % nx_), row = static_cast<long>(i / nx_);
+    for (long r = std::max(0L, row - ry); r <= std::min<long>(ny_ - 1, row + ry); ++r)
+      for (long q = std::max(0L, col - rx); q <= std::min<long>(nx_ - 1, col + rx); ++q) {
+        const std::size_t j = id(static_cast<std::size_t>(q), static_cast<std::size_t>(r));
+        if (j != i && distance(c, centre(j)) <= d * (1 + 1e-12)) rows[i].push_back(static_cast<hotspot::UnitId>(j));
+      }
+    std::sort(rows[i].begin(), rows[i].end());
+  }
+  return from_rows(rows);
+}
+
+std::vector<double> quartic_kde(const Grid& grid, const std::vector<Point>& events, const std::vector<double>& weights,
+                                double h) {
+  if (!(h > 0)) throw Error(ErrorCode::BadOption, "grid.kde_bandwidth_m", "must be > 0");
+  std::vector<double> out(grid.size(), 0.0);
+  const double norm = 3.0 / (M_PI * h * h) * 1e6;  // per square km
+  const double stepx = grid.shape() == CellShape::Square ? grid.cell_m() : kSqrt3 * grid.hex_side();
+  const double stepy = grid.shape() == CellShape::Square ? grid.cell_m() : 1.5 * grid.hex_side();
+  const long rx = static_cast<long>(std::ceil(h / stepx)) + 1, ry = static_cast<long>(std::ceil(h / stepy)) + 1;
+  const long nx = static_cast<long>(grid.nx()), ny = static_cast<long>(grid.ny());
+  // Event by event in input order: the sums never depend on threads.
+  for (std::size_t k = 0; k < events.size(); ++k) {
+    const Point e = events[k];
+    const double w = weights.empty() ? 1.0 : weights[k];
+    const std::size_t home = grid.cell_of(e);
+    long col, row;
+    if (home != Grid::kNoCell) {
+      col = static_cast<long>(home % grid.nx());
+      row = static_cast<long>(home / grid.nx());
+    } else {
+      col = static_cast<long>(std::floor((e.x - grid.origin().x) / stepx));
+      row = static_cast<long>(std::floor((e.y - grid.origin().y) / stepy));
+    }
+    for (long r = std::max(0L, row - ry); r <= std::min(ny - 1, row + ry); ++r)
+      for (long q = std::max(0L, col - rx); q <= std::min(nx - 1, col + rx); ++q) {
+        const std::size_t j = grid.id(static_cast<std::size_t>(q), static_cast<std::size_t>(r));
+        const Point c = grid.centre(j);
+        const double u2 = ((c.x - e.x) * (c.x - e.x) + (c.y - e.y) * (c.y - e.y)) / (h * h);
+        if (u2 < 1.0) out[j] += w * norm * (1.0 - u2) * (1.0 - u2);
+      }
+  }
+  return out;
+}
+
+// ---- Options -----------------------------------------------------------------------
+
+void GridOptions::declare(OptionSet& o) {
+  o.text("incidents", incidents, "Incidents: CSV (lat/lon or x/y), GeoJSON, GeoPackage, Shapefile", true)
+      .text("crs", crs, "Run CRS: EPSG:NNNN (metric) or 'auto' (UTM zone of the data)")
+      .text("timezone", timezone, "Time zone of times without an offset (IANA name or POSIX rule)")
+      .text("time_field", time_field, "Time column (default: auto-detect)")
+      .text("category_field", category_field, "Category column (default: auto-detect)")
+      .text("lon_field", lon_field, "Longitude column (WGS84)")
+      .text("lat_field", lat_field, "Latitude column (WGS84)")
+      .text("x_field", x_field, "x column (in --source-crs)")
+      .text("y_field", y_field, "y column (in --source-crs)")
+      .text("source_crs", source_crs, "CRS of x/y columns, or of an incident layer that declares none")
+      .flag("month_first", month_first, "Ambiguous dates are month first, US style (03/05/2024 = March 5)")
+      .text("taxonomy", taxonomy, "Taxonomy file (default: the shipped 15 parameters)")
+      .list("mappings", mappings, "Category mapping tables, in priority order: auto, polisen, houston, chicago, tryggve or CSV paths")
+      .text("extent", extent,
+            "Study extent: 'auto' (data quantiles plus a margin) or min_x,min_y,max_x,max_y (lon/lat unless --extent-crs run)")
+      .choice("extent_crs", extent_crs, "Coordinates of --extent", {"wgs84", "run"})
+      .real("extent_quantile", extent_quantile, "auto extent: quantile of x and y on each side", 0.0, 0.25)
+      .real("extent_margin_m", extent_margin_m, "auto extent: margin around the quantile box (m)", 0.0, 1e6)
+      .real("cell_m", cell_m, "Cell size: square side; hexagons have the same area (m)", 1.0, 1e6)
+      .choice("shape", shape, "Cell shape", {"square", "hex"})
+      .choice("weights", weights, "Gi* neighbours: queen or rook contiguity, or a distance band", {"queen", "rook", "distance"})
+      .real("distance_m", distance_m, "Gi* distance band between cell centres (m; --weights distance)", 1.0, 1e6)
+      .real("kde_bandwidth_m", kde_bandwidth_m, "Planar quartic KDE bandwidth (support radius, m)", 1.0, 1e6)
+      .flag("severity_weights", severity_weights, "Weight incidents by the taxonomy's severity in the KDE")
+      .integer("permutations", permutations, "Gi*: conditional permutations (0 = analytical)", 0, 99999)
+      .integer("seed", seed, "Random seed for permutations (0 = the default seed, TRYGGVE_SEED)", 0)
+      .flag("no_fdr", no_fdr, "Gi*: classify on raw p instead of Benjamini-Hochberg adjusted p")
+      .integer("months", months, "Analyse the latest N months of the data (0 = all)", 0, 1200)
+      .list("backtest_coverages_pct", backtest_coverages_pct, "Backtest: hotspot coverages, % of the area")
+      .integer("backtest_months", backtest_months, "Backtest: score the latest N months (0 = every month possible)", 0, 1200)
+      .integer("backtest_history_months", backtest_history_months, "Backtest: KDE and Gi* use this many previous months",
+               1, 1200);
+}
+
+// ---- Analysis ----------------------------------------------------------------------
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+double outside_by(const Envelope& e, Point p) {
+  const double dx = std::max({e.min_x - p.x, 0.0, p.x - e.max_x});
+  const double dy = std::max({e.min_y - p.y, 0.0, p.y - e.max_y});
+  return std::hypot(dx, dy);
+}
+
+}  // namespace
+
+GridResult analyse_grid(std::vector<Incident> incidents, const Grid& grid, const GridOptions& o,
+                        const Taxonomy* taxonomy, const std::string& file) {
+  GridResult r;
+  r.grid = grid;
+  r.extent = {grid.origin().x, grid.origin().y, grid.origin().x, grid.origin().y};
+  for (std::size_t c : {std::size_t{0}, grid.size() - 1})
+    for (const auto& p : grid.polygon(c).outer) r.extent.expand(p);
+  const auto coverages = parse_coverages(o.backtest_coverages_pct, "grid.backtest_coverages_pct");
+  for (auto& inc : incidents) {
+    const std::size_t c = grid.cell_of(inc.pos);
+    if (c == Grid::kNoCell) {
+      Reject x;
+      x.file = file;
+      x.source_row = inc.source_row;
+      x.reason = RejectReason::OutsideMap;
+      x.detail = fmt::format("{:.0f} m outside the study extent", outside_by(r.extent, inc.pos));
+      x.has_pos = true;
+      x.pos = inc.pos;
+      x.raw = fmt::format("{},{},{}", inc.id, inc.category, inc.has_time ? to_iso8601(inc.time) : "");
+      r.rejects.add(std::move(x));
+      continue;
+    }
+    r.cell_of.push_back(c);
+    r.incidents.push_back(std::move(inc));
+  }
+  r.rejects.sort();
+  if (r.incidents.empty()) throw Error(ErrorCode::NoData, file, "no incident inside the study extent");
+
+  std::vector<int> month_of(r.incidents.size(), INT32_MIN);
+  int first = INT32_MAX, last = INT32_MIN;
+  for (std::size_t k = 0; k < r.incidents.size(); ++k) {
+    if (!r.incidents[k].has_time) {
+      ++r.without_time;
+      continue;
+    }
+    month_of[k] = month_index(r.incidents[k].time);
+    first = std::min(first, month_of[k]);
+    last = std::max(last, month_of[k]);
+  }
+  const bool timed = first <= last;
+  const int a0 = timed ? (o.months > 0 ? std::max(first, last - o.months + 1) : first) : 0;
+  if (timed)
+    for (int m = a0; m <= last; ++m) r.months.push_back(m);
+  auto in_range = [&](std::size_t k, int from, int to) { return month_of[k] >= from && month_of[k] <= to; };
+  auto counts = [&](int from, int to) {
+    std::vector<double> c(grid.size(), 0.0);
+    for (std::size_t k = 0; k < r.incidents.size(); ++k)
+      if (in_range(k, from, to)) c[r.cell_of[k]] += r.incidents[k].weight;
+    return c;
+  };
+  auto kde = [&](int from, int to, bool severity) {
+    std::vector<Point> pts;
+    std::vector<double> w;
+    for (std::size_t k = 0; k < r.incidents.size(); ++k)
+      if (in_range(k, from, to)) {
+        pts.push_back(r.incidents[k].pos);
+        const auto& inc = r.incidents[k];
+        w.push_back(inc.weight * (severity && taxonomy && inc.parameter < taxonomy->size() ? (*taxonomy)[inc.parameter].weight : 1.0));
+      }
+    return quartic_kde(grid, pts, w, o.kde_bandwidth_m);
+  };
+  // All analysed months (every incident when none has a time; untimed ones join "all months").
+  const bool every = o.months == 0;
+  r.count_all.assign(grid.size(), 0.0);
+  {
+    std::vector<Point> pts;
+    std::vector<double> w;
+    for (std::size_t k = 0; k < r.incidents.size(); ++k)
+      if ((every && month_of[k] == INT32_MIN) || (timed && in_range(k, a0, last))) {
+        r.count_all[r.cell_of[k]] += r.incidents[k].weight;
+        const auto& inc = r.incidents[k];
+        pts.push_back(inc.pos);
+        w.push_back(inc.weight * (o.severity_weights && taxonomy && inc.parameter < taxonomy->size()
+                                      ? (*taxonomy)[inc.parameter].weight
+                                      : 1.0));
+      }
+    r.kde_all = quartic_kde(grid, pts, w, o.kde_bandwidth_m);
+  }
+  r.count_latest = timed ? counts(last, last) : std::vector<double>(grid.size(), 0.0);
+  for (int m : r.months) r.count_by_month.push_back(counts(m, m));
+
+  // Gi* on the cells.
+  auto t0 = Clock::now();
+  hotspot::Weights w = o.weights == "distance" ? grid.distance_band(o.distance_m) : grid.contiguity(o.weights != "rook");
+  w = hotspot::include_self(w);
+  hotspot::LocalOptions lo;
+  lo.permutations = static_cast<std::size_t>(o.permutations);
+  lo.seed = o.seed == 0 ? default_seed() : static_cast<std::uint64_t>(o.seed);
+  lo.fdr = !o.no_fdr;
+  lo.classify_by = o.permutations > 0 ? hotspot::Significance::Permutation : hotspot::Significance::Analytical;
+  if (grid.size() >= 3) r.gistar = hotspot::gi_star(w, r.count_all, lo);
+  log::info("grid: Gi* on {} cells ({:.2f} s)", grid.size(), seconds_since(t0));
+
+  // Rolling-origin backtest.
+  t0 = Clock::now();
+  if (timed) {
+    const int K = o.backtest_history_months;
+    const std::vector<double> measure(grid.size(), grid.cell_area());
+    const int t_first = o.backtest_months > 0 ? std::max(first + 1, last - o.backtest_months + 1) : first + 1;
+    hotspot::LocalOptions zl;
+    zl.permutations = 0;
+    zl.fdr = false;
+    zl.classify_by = hotspot::Significance::Analytical;
+    for (int t = t_first; t <= last; ++t) {
+      const auto outcome = counts(t, t);
+      const auto recent = counts(t - K, t - 1);
+      std::vector<std::pair<std::string, std::vector<double>>> risks;
+      risks.emplace_back("kde", kde(t - K, t - 1, false));
+      std::vector<double> z(grid.size(), 0.0);
+      if (grid.size() >= 3 && *std::max_element(recent.begin(), recent.end()) > 0) {
+        const auto g = hotspot::gi_star(w, recent, zl);
+        for (std::size_t c = 0; c < z.size(); ++c) z[c] = std::isfinite(g.stats[c].z) ? g.stats[c].z : 0.0;
+      }
+      risks.emplace_back("gistar", std::move(z));
+      risks.emplace_back("last_month", counts(t - 1, t - 1));
+      risks.emplace_back("all_history", counts(first, t - 1));
+      for (const auto& [name, risk] : risks)
+        for (const auto& sc : score_forecast(risk, measure, outcome, coverages)) r.backtest.push_back({month_label(t), name, sc});
+    }
+  }
+  log::info("grid: backtest ({:.2f} s)", seconds_since(t0));
+  return r;
+}
+
+GridResult run_grid(const GridOptions& o) {
+  if (o.incidents.empty()) throw Error(ErrorCode::Usage, "grid", "--incidents is required");
+  const CellShape shape = o.shape == "hex" ? CellShape::Hexagon : CellShape::Square;
+  io::CrsContext crs = io::CrsContext::from_spec(o.crs);
+  if (crs.is_local()) {
+    // Fine: cells are in the data's own units.
+  }
+  const Taxonomy taxonomy = o.taxonomy.empty() ? Taxonomy::load_default() : Taxonomy::load(o.taxonomy);
+  const TimeZone zone = TimeZone::from_name(o.timezone);
+  io::IncidentFieldMapping m;
+  m.time = o.time_field;
+  m.category = o.category_field;
+  m.lon = o.lon_field;
+  m.lat = o.lat_field;
+  m.x = o.x_field;
+  m.y = o.y_field;
+  m.source_crs = o.source_crs;
+  m.day_first = !o.month_first;
+  RejectLog rejects;
+  auto t0 = Clock::now();
+  std::vector<Incident> incidents = io::read_incidents(o.incidents, crs, m, zone, rejects);
+  const std::size_t rows_read = incidents.size() + rejects.size();
+  const Classifier classifier(taxonomy, o.mappings);
+  incidents = classifier.classify_all(std::move(incidents), rejects, o.incidents);
+  log::info("grid: read {} rows from {} ({:.2f} s)", rows_read, o.incidents, seconds_since(t0));
+  if (incidents.empty()) throw Error(ErrorCode::NoData, o.incidents, "no usable incident (see the rejects)");
+
+  // The study extent.
+  Envelope ext;
+  if (o.extent == "auto") {
+    std::vector<double> xs, ys;
+    for (const auto& i : incidents) xs.push_back(i.pos.x), ys.push_back(i.pos.y);
+    std::sort(xs.begin(), xs.end());
+    std::sort(ys.begin(), ys.end());
+    auto q = [&](const std::vector<double>& v, double p) {
+      return v[std::min(v.size() - 1, static_cast<std::size_t>(std::floor(p * (v.size() - 1) + 0.5)))];
+    };
+    ext = {q(xs, o.extent_quantile) - o.extent_margin_m, q(ys, o.extent_quantile) - o.extent_margin_m,
+           q(xs, 1 - o.extent_quantile) + o.extent_margin_m, q(ys, 1 - o.extent_quantile) + o.extent_margin_m};
+  } else {
+    double v[4];
+    char tail = 0;
+    if (std::sscanf(o.extent.c_str(), "%lf,%lf,%lf,%lf%c", &v[0], &v[1], &v[2], &v[3], &tail) != 4 || !(v[0] < v[2]) ||
+        !(v[1] < v[3]))
+      throw Error(ErrorCode::BadOption, "grid.extent",
+                  fmt::format("'{}' must be auto or min_x,min_y,max_x,max_y with min < max", o.extent));
+    if (o.extent_crs == "wgs84" && !crs.is_local()) {
+      auto wgs = io::parse_srs("EPSG:4326", "grid.extent");
+      auto tr = crs.transform_from(wgs.get(), "grid.extent");
+      // The box's outline, densified: a lon/lat box is curved in a projected CRS.
+      for (int k = 0; k <= 16; ++k) {
+        const double f = k / 16.0;
+        for (Point p : {Point{v[0] + f * (v[2] - v[0]), v[1]}, Point{v[0] + f * (v[2] - v[0]), v[3]},
+                        Point{v[0], v[1] + f * (v[3] - v[1])}, Point{v[2], v[1] + f * (v[3] - v[1])}}) {
+          if (!tr->apply(p)) throw Error(ErrorCode::BadOption, "grid.extent", "cannot transform the extent into the run CRS");
+          ext.expand(p);
+        }
+      }
+    } else {
+      ext = {v[0], v[1], v[2], v[3]};
+    }
+  }
+  const Grid grid(shape, ext, o.cell_m);
+  GridResult r = analyse_grid(std::move(incidents), grid, o, &taxonomy, o.incidents);
+  r.crs = crs;
+  r.rows_read = rows_read;
+  // The reader's and classifier's rejects come first (file, row order).
+  for (const auto& x : r.rejects.items()) rejects.add(x);
+  rejects.sort();
+  r.rejects = std::move(rejects);
+  return r;
+}
+
+nlohmann::json GridResult::summary() const {
+  nlohmann::json j;
+  j["crs"] = crs.describe();
+  j["rows_read"] = rows_read;
+  j["placed"] = incidents.size();
+  j["without_time"] = without_time;
+  nlohmann::json by = nlohmann::json::object();
+  for (const auto& [reason, n] : rejects.counts()) by[to_string(reason)] = n;
+  j["rejects"] = {{"total", rejects.size()}, {"by_reason", by}};
+  j["extent"] = {extent.min_x, extent.min_y, extent.max_x, extent.max_y};
+  j["grid"] = {{"shape", grid.shape() == CellShape::Square ? "square" : "hex"},
+               {"cell_m", grid.cell_m()},
+               {"cell_area_m2", grid.cell_area()},
+               {"nx", grid.nx()},
+               {"ny", grid.ny()},
+               {"cells", grid.size()}};
+  if (!months.empty()) j["months"] = {{"first", month_label(months.front())}, {"last", month_label(months.back())}, {"count", months.size()}};
+  std::size_t hot = 0, cold = 0, nonzero = 0;
+  for (const auto& s : gistar.stats) hot += s.hot_cold > 0, cold += s.hot_cold < 0;
+  for (double c : count_all) nonzero += c > 0;
+  j["cells_with_incidents"] = nonzero;
+  j["gistar"] = {{"hot", hot}, {"cold", cold}, {"permutations", gistar.permutations}, {"fdr", gistar.fdr}};
+  nlohmann::json bs = nlohmann::json::array();
+  auto jn = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); };
+  for (const auto& s : summarise_backtest(backtest))
+    bs.push_back({{"method", s.method}, {"coverage", s.coverage}, {"months", s.months}, {"mean_hit_rate", jn(s.mean_hit_rate)},
+                  {"mean_pai", jn(s.mean_pai)}, {"mean_pei", jn(s.mean_pei)}});
+  j["backtest"] = {{"measure", "area"}, {"methods", bs}};
+  return j;
+}
+
+// ---- Output ------------------------------------------------------------------------
+
+void write_rejects_csv(const RejectLog& rejects, const fs::path& path) {
+  auto q = [](const std::string& s) {
+    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+    std::string o = "\"";
+    for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return o + "\"";
+  };
+  std::string o = "file,source_row,reason,detail,x,y,raw\n";
+  for (const auto& r : rejects.items())
+    o += fmt::format("{},{},{},{},{},{},{}\n", q(r.file), r.source_row, to_string(r.reason), q(r.detail),
+                     r.has_pos ? fmt::format("{:.3f}", r.pos.x) : "", r.has_pos ? fmt::format("{:.3f}", r.pos.y) : "",
+                     q(r.raw));
+  write_text_atomically(path, o);
+}
+
+namespace {
+
+void write_tiff(const GridResult& r, const fs::path& path) {
+  io::ensure_gdal();
+  const auto& g = r.grid;
+  AtomicOutput out(path);
+  GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GTiff");
+  if (!drv) throw Error(ErrorCode::OutputFailed, path.string(), "GDAL has no GTiff driver");
+  char** copts = nullptr;
+  copts = CSLSetNameValue(copts, "COMPRESS", "DEFLATE");
+  copts = CSLSetNameValue(copts, "TILED", "YES");
+  struct Band {
+    const char* name;
+    const std::vector<double>* v;
+  };
+  std::vector<double> z(g.size(), 0.0);
+  for (std::size_t c = 0; c < r.gistar.stats.size(); ++c) z[c] = r.gistar.stats[c].z;
+  const Band bands[] = {{"count_all", &r.count_all}, {"kde_all_per_km2", &r.kde_all},
+                        {"count_latest", &r.count_latest}, {"gistar_z", &z}};
+  {
+    GDALDataset* ds = drv->Create(out.temp_path().c_str(), static_cast<int>(g.nx()), static_cast<int>(g.ny()), 4,
+                                  GDT_Float32, copts);
+    CSLDestroy(copts);
+    if (!ds) throw Error(ErrorCode::OutputFailed, path.string(), "GDAL could not create the GeoTIFF");
+    const double top = g.origin().y + g.ny() * g.cell_m();
+    double gt[6] = {g.origin().x, g.cell_m(), 0.0, top, 0.0, -g.cell_m()};
+    ds->SetGeoTransform(gt);
+    if (!r.crs.is_local() && r.crs.srs()) {
+      const std::string wkt = r.crs.wkt();
+      ds->SetProjection(wkt.c_str());
+    }
+    std::vector<float> row(g.nx());
+    bool ok = true;
+    for (int b = 0; b < 4; ++b) {
+      GDALRasterBand* band = ds->GetRasterBand(b + 1);
+      band->SetDescription(bands[b].name);
+      for (std::size_t y = 0; y < g.ny() && ok; ++y) {
+        const std::size_t grow = g.ny() - 1 - y;  // raster rows run north to south
+        for (std::size_t x = 0; x < g.nx(); ++x) row[x] = static_cast<float>((*bands[b].v)[g.id(x, grow)]);
+        ok = band->RasterIO(GF_Write, 0, static_cast<int>(y), static_cast<int>(g.nx()), 1, row.data(),
+                            static_cast<int>(g.nx()), 1, GDT_Float32, 0, 0) == CE_None;
+      }
+    }
+    GDALClose(ds);
+    if (!ok) throw Error(ErrorCode::OutputFailed, path.string(), "writing a GeoTIFF band failed");
+  }
+  out.commit();
+}
+
+}  // namespace
+
+void write_grid(const GridResult& r, const fs::path& out_dir) {
+  std::error_code ec;
+  fs::create_directories(out_dir, ec);
+  if (ec) throw Error(ErrorCode::OutputFailed, out_dir.string(), "cannot create the folder: " + ec.message());
+  using io::FieldType;
+  const auto& g = r.grid;
+  {
+    io::VectorWriter w(out_dir / kGridGpkg, r.crs);
+    auto& cells = w.add_layer(kCellsLayer, io::GeometryKind::Polygon,
+                              {{"cell_id", FieldType::Int64},        {"col", FieldType::Int64},
+                               {"row", FieldType::Int64},            {"x", FieldType::Real},
+                               {"y", FieldType::Real},               {"count_all", FieldType::Real},
+                               {"count_latest", FieldType::Real},    {"kde_all_per_km2", FieldType::Real},
+                               {"gistar_z", FieldType::Real},        {"gistar_p_norm", FieldType::Real},
+                               {"gistar_p_sim", FieldType::Real},    {"gistar_p_fdr", FieldType::Real},
+                               {"gistar_class", FieldType::String},  {"hot_cold", FieldType::Int64}});
+    auto opt = [](double v) { return std::isfinite(v) ? io::FieldValue(v) : io::FieldValue(); };
+    // Empty cells far from everything carry no information: only cells with an
+    // incident, some density or a significant Gi* are written (the GeoTIFF has all).
+    for (std::size_t c = 0; c < g.size(); ++c) {
+      const bool sig = c < r.gistar.stats.size() && r.gistar.stats[c].hot_cold != 0;
+      if (r.count_all[c] == 0 && r.kde_all[c] == 0 && !sig) continue;
+      const Point ctr = g.centre(c);
+      io::FieldValue z, pn, ps, pf, cls, hc;
+      if (c < r.gistar.stats.size()) {
+        const auto& s = r.gistar.stats[c];
+        z = opt(s.z), pn = opt(s.p_norm), ps = opt(s.p_sim), pf = opt(s.p_fdr);
+        cls = hotspot::class_label(s, false);
+        hc = s.hot_cold;
+      }
+      cells.add({c, c % g.nx(), c / g.nx(), ctr.x, ctr.y, r.count_all[c], r.count_latest[c], r.kde_all[c], z, pn, ps,
+                 pf, cls, hc},
+                MultiPolygon{g.polygon(c)});
+    }
+    auto& cm = w.add_layer(kCellMonthsTable, io::GeometryKind::None,
+                           {{"cell_id", FieldType::Int64}, {"month", FieldType::String}, {"count", FieldType::Real}});
+    for (std::size_t m = 0; m < r.months.size(); ++m)
+      for (std::size_t c = 0; c < g.size(); ++c)
+        if (r.count_by_month[m][c] > 0) cm.add({c, month_label(r.months[m]), r.count_by_month[m][c]});
+    w.commit();
+  }
+  if (g.shape() == CellShape::Square) write_tiff(r, out_dir / kGridTiff);
+  write_backtest_csv(r.backtest, (out_dir / outputs::kBacktestCsv).string());
+  write_rejects_csv(r.rejects, out_dir / outputs::kRejectsCsv);
+  write_text_atomically(out_dir / kGridSummaryJson, r.summary().dump(2) + "\n");
+}
+
+}  // namespace tryggve::situation
