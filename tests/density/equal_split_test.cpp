@@ -8,6 +8,7 @@
 #include "tryggve/core/parallel.hpp"
 #include "tryggve/density/density.hpp"
 #include "tryggve/density/heat.hpp"
+#include "tryggve/network/distance.hpp"
 
 namespace tryggve::density {
 namespace {
@@ -124,13 +125,25 @@ TEST(DensityMass, DiscontinuousConservesMassAwayFromDeadEnds) {
 
 TEST(DensitySymmetry, DensityAtAFromBEqualsDensityAtBFromA) {
   const auto net = test::lattice(6, 40.0);
+  // Edge 7 runs from (120, 0) to (120, 40), edge 31 from (160, 80) to (160, 120): A = (120, 13),
+  // B = (160, 109), and every shortest path between them is 27 + 40 + 69 = 136 long (by hand).
+  // The compact kernels' bandwidth is their support radius (kernel.hpp), so it must exceed 136
+  // for B to reach A at all; 200 does.
   const NetworkPosition A{7, 13.0}, B{31, 29.0};
+  {
+    network::DistanceWorkspace ws(net);
+    ws.run(A, 1e9);
+    ASSERT_DOUBLE_EQ(ws.distance_to(B), 136.0);
+  }
   for (Method m : {Method::Simple, Method::EqualSplitDiscontinuous, Method::EqualSplitContinuous, Method::Heat}) {
-    const auto o = opts(m, m == Method::Heat ? Kernel::Gaussian : Kernel::Quartic, m == Method::Heat ? 30.0 : 130.0);
+    const auto o = opts(m, m == Method::Heat ? Kernel::Gaussian : Kernel::Quartic, m == Method::Heat ? 30.0 : 200.0);
     const std::vector<NetworkPosition> a{A}, b{B};
     const double ab = density_at(net, a, b, {}, o).values[0];
     const double ba = density_at(net, b, a, {}, o).values[0];
     EXPECT_GT(ab, 0.0) << method_name(m);
+    if (m == Method::Simple) {
+      EXPECT_NEAR(ab, KernelFunction(Kernel::Quartic, 200.0)(136.0), 1e-15);
+    }
     EXPECT_NEAR(ab, ba, 1e-9 * ab + (m == Method::Heat ? 1e-3 * ab : 0.0)) << method_name(m);
   }
 }

@@ -185,6 +185,10 @@ DensityResult evaluate(const network::Network& net, const network::Lixelization*
                        std::span<const NetworkPosition> at, std::span<const NetworkPosition> events,
                        std::span<const double> weights, const DensityOptions& o) {
   validate(net, events, weights, o);
+  // After the events: when the query positions are the events, the message names the event.
+  for (std::size_t i = 0; i < at.size(); ++i)
+    if (at[i].edge >= net.edge_count() || !std::isfinite(at[i].offset))
+      throw Error(ErrorCode::BadValue, fmt::format("query position {}", i), "not on the network");
   if (o.leave_one_out && (lix || at.size() != events.size()))
     throw Error(ErrorCode::BadOption, kWhere, "leave_one_out needs the query positions to be the events");
   DensityResult r;
@@ -266,9 +270,6 @@ DensityResult estimate(const network::Network& net, const network::Lixelization&
 DensityResult density_at(const network::Network& net, std::span<const NetworkPosition> at,
                          std::span<const NetworkPosition> events, std::span<const double> weights,
                          const DensityOptions& options) {
-  for (std::size_t i = 0; i < at.size(); ++i)
-    if (at[i].edge >= net.edge_count() || !std::isfinite(at[i].offset))
-      throw Error(ErrorCode::BadValue, fmt::format("query position {}", i), "not on the network");
   return evaluate(net, nullptr, at, events, weights, options);
 }
 
