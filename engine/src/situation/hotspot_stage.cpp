@@ -32,6 +32,8 @@ void HotspotStageOptions::declare(OptionSet& o) {
       .flag("severity_weights", severity_weights, "Weight incidents by the taxonomy's severity in the density (default on)")
       .real("gistar_distance_m", gistar_distance_m, "Gi*: network distance band between segment midpoints (m)", 1.0, 1e5)
       .integer("permutations", permutations, "Gi*: conditional permutations for pseudo p-values (0 = analytical)", 0, 99999)
+      .choice("gistar_significance", gistar_significance,
+              "Gi*: classify hot/cold by the analytical z or the conditional-permutation p", {"analytical", "permutation"})
       .integer("seed", seed, "Random seed for permutations (0 = the default seed, TRYGGVE_SEED)", 0)
       .flag("no_fdr", no_fdr, "Gi*: classify on raw p instead of Benjamini-Hochberg adjusted p")
       .integer("emerging_time_lags", emerging_time_lags, "Emerging hot spots: earlier months in each neighbourhood", 0, 24)
@@ -174,7 +176,8 @@ nlohmann::json run_hotspot_stage(const pipeline::MapResult& map, const HotspotSt
   lo.permutations = static_cast<std::size_t>(o.permutations);
   lo.seed = seed_of(o.seed);
   lo.fdr = !o.no_fdr;
-  lo.classify_by = o.permutations > 0 ? hotspot::Significance::Permutation : hotspot::Significance::Analytical;
+  lo.classify_by = o.permutations > 0 && o.gistar_significance == "permutation" ? hotspot::Significance::Permutation
+                                                                                 : hotspot::Significance::Analytical;
   hotspot::LocalResult gi;
   const bool gi_ok = segs.size() >= 3;
   if (gi_ok) gi = hotspot::gi_star(wseg, seg_count, lo);
@@ -183,6 +186,7 @@ nlohmann::json run_hotspot_stage(const pipeline::MapResult& map, const HotspotSt
     for (const auto& s : gi.stats) hot += s.hot_cold > 0, cold += s.hot_cold < 0;
     summary["gistar"] = {{"unit", "segment"},        {"distance_m", o.gistar_distance_m},
                          {"permutations", lo.permutations}, {"fdr", lo.fdr},
+                         {"classified_by", std::string(hotspot::to_string(lo.classify_by))},
                          {"seed", lo.seed},          {"hot", hot},
                          {"cold", cold},             {"mean_neighbours", wseg.mean_cardinality()}};
   }

@@ -50,6 +50,12 @@ struct HotspotStageOptions {
   // Getis-Ord Gi* per segment.
   double gistar_distance_m = 300.0;     // distance band between segment midpoints (network distance)
   int permutations = 999;
+  // What classifies a segment as hot or cold. analytical: Gi*'s z (normal p, as
+  // ArcGIS). permutation: the conditional-permutation p, which keeps x_i fixed
+  // and asks whether the neighbours are unusual given it, so a lone segment with
+  // far more incidents than the streets around it (the usual street hotspot) is
+  // not significant. Both p-values are always written.
+  std::string gistar_significance = "analytical";
   std::int64_t seed = 0;                // 0: core/rng.hpp's default_seed()
   bool no_fdr = false;                  // classify on raw p instead of Benjamini-Hochberg
   // Emerging hot spots (space-time Gi* per month, analytical p).
