@@ -83,7 +83,20 @@ TEST(ChicagoGolden, GiStarEqualsSpdepLocalG) {
   contig_w.style = WeightStyle::RowStandardised;
   WeightsOptions contig_w_noself = contig_w;
   contig_w_noself.self = SelfWeight::Exclude;
+  WeightsOptions idw_b = band(WeightStyle::Raw, SelfWeight::Include);
+  idw_b.scheme = WeightScheme::InverseDistance;  // 1 / max(d, 1 ft), self 1
+  WeightsOptions idw_w = idw_b;
+  idw_w.style = WeightStyle::RowStandardised;
+  WeightsOptions kern_b = band(WeightStyle::Raw, SelfWeight::Include);
+  kern_b.scheme = WeightScheme::Kernel;
+  kern_b.bandwidth_m = 300;  // quartic (1 - (d/300)^2)^2, self K(0) = 1
+  WeightsOptions kern_w = kern_b;
+  kern_w.style = WeightStyle::RowStandardised;
   const Case cases[] = {
+      {"gstar_idw_B", idw_b},
+      {"gstar_idw_W", idw_w},
+      {"gstar_kernel_B", kern_b},
+      {"gstar_kernel_W", kern_w},
       {"gstar_band_B", band(WeightStyle::Raw, SelfWeight::Include)},
       {"gstar_band_W", band(WeightStyle::RowStandardised, SelfWeight::Include)},
       {"gstar_contig_B", contig_b},
@@ -121,6 +134,14 @@ TEST(ChicagoGolden, LocalMoranEqualsSpdep) {
   for (const auto& s : r.stats) { V.push_back(s.variance); Z.push_back(s.z); }
   EXPECT_LT(max_abs_diff(V, c.g["moran_band_W_total_VarIi"]), kTol);
   EXPECT_LT(max_abs_diff(Z, c.g["moran_band_W_total_ZIi"]), kTol);
+
+  WeightsOptions idw = band(WeightStyle::RowStandardised, SelfWeight::Exclude);
+  idw.scheme = WeightScheme::InverseDistance;
+  r = local_moran(build_weights(c.data.net, c.units, idw), c.counts, analytical());
+  I.clear(); Z.clear();
+  for (const auto& s : r.stats) { I.push_back(s.statistic); Z.push_back(s.z); }
+  EXPECT_LT(max_abs_diff(I, c.g["moran_idw_W_Ii"]), kTol);
+  EXPECT_LT(max_abs_diff(Z, c.g["moran_idw_W_ZIi"]), kTol);
 
   const Weights k = build_weights(c.data.net, c.units,
                                   WeightsOptions{.scheme = WeightScheme::Contiguity, .self = SelfWeight::Exclude});

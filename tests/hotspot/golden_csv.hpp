@@ -3,28 +3,35 @@
 // versions that produced them, then a quoted header, then numbers).
 #include <filesystem>
 #include <fstream>
+#include <cmath>
 #include <map>
+#include <stdexcept>
 #include <sstream>
 #include <string>
 #include <vector>
 
 namespace tryggve::test {
 
+// Beside tests/fixtures, whose absolute path CMake compiles in (not __FILE__: with
+// ccache's CCACHE_BASEDIR that is relative to the build folder).
 inline std::filesystem::path hotspot_golden_dir() {
-  return std::filesystem::path(__FILE__).parent_path().parent_path() / "golden" / "hotspot";
+  return std::filesystem::path(TRYGGVE_TEST_FIXTURES).parent_path() / "golden" / "hotspot";
 }
 
 struct GoldenTable {
   std::string provenance;  // the '#' line
-  std::map<std::string, std::vector<double>> columns;
+  std::map<std::string, std::vector<double>> columns;  // non-numbers (and empty cells) are NaN here
+  std::map<std::string, std::vector<std::string>> texts;  // every cell as written
   std::size_t rows = 0;
   const std::vector<double>& operator[](const std::string& c) const { return columns.at(c); }
 };
 
-inline GoldenTable read_golden(const std::string& name) {
+// A golden file by name, or any CSV by path (an output of the runs).
+inline GoldenTable read_golden(const std::filesystem::path& name) {
   GoldenTable t;
-  std::ifstream in(hotspot_golden_dir() / name);
-  if (!in) throw std::runtime_error("cannot open golden file " + name);
+  const auto path = name.is_absolute() ? name : hotspot_golden_dir() / name;
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot open golden file " + path.string());
   std::string line;
   std::vector<std::string> names;
   while (std::getline(in, line)) {
@@ -38,8 +45,19 @@ inline GoldenTable read_golden(const std::string& name) {
       f.push_back(cell);
     }
     if (names.empty()) { names = f; continue; }
-    for (std::size_t k = 0; k < names.size(); ++k)
-      t.columns[names[k]].push_back(f[k] == "NA" || f[k] == "NaN" ? NAN : std::stod(f[k]));
+    f.resize(names.size());
+    for (std::size_t k = 0; k < names.size(); ++k) {
+      double v = NAN;
+      std::size_t used = 0;
+      try {
+        v = std::stod(f[k], &used);
+        if (used != f[k].size()) v = NAN;
+      } catch (const std::exception&) {
+        v = NAN;  // NA, NaN, empty, text
+      }
+      t.columns[names[k]].push_back(v);
+      t.texts[names[k]].push_back(f[k]);
+    }
     ++t.rows;
   }
   return t;

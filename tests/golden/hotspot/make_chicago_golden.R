@@ -4,7 +4,9 @@
 # weights built here independently of Tryggve:
 #   - network distances between segment midpoints from spatstat.linnet::pairdist.lpp
 #     (shortest paths along the linnet), band 300 ft, self included (Gi*) or not;
-#   - contiguity: segments sharing a vertex of the linnet.
+#   - contiguity: segments sharing a vertex of the linnet;
+#   - inverse distance 1 / max(d, 1 ft) and the quartic kernel (1 - (d/300)^2)^2 on the
+#     band, self weight f(0) = 1 (as Tryggve's min_distance_m = 1 and K(0) = 1).
 # Counts: the crimes of ../shared/data/incidents/chicago_spatstat/chicago_crimes.csv,
 # each put on its nearest segment (first segment on ties), as tests/support/chicago.hpp does.
 #
@@ -66,6 +68,18 @@ nb_contig_self <- include.self(nb_contig)
 lw <- function(nb, style) nb2listw(nb, style = style, zero.policy = TRUE)
 G <- function(nb, style) as.numeric(localG(count, lw(nb, style), zero.policy = TRUE))
 
+# Distance-valued weights on the band: inverse distance 1 / max(d, 1 ft) and the
+# quartic kernel (1 - (d / 300)^2)^2, each with f(0) = 1 for self.
+glist_of <- function(nb, f) lapply(seq_len(n), function(i) {
+  j <- nb[[i]]
+  if (length(j) == 1 && j == 0) return(NULL)
+  f(ifelse(j == i, 0, D[i, j]))
+})
+idw <- function(d) 1 / pmax(d, 1)
+quartic <- function(d) (1 - (d / band)^2)^2
+lwg <- function(nb, style, f) nb2listw(nb, glist = glist_of(nb, f), style = style, zero.policy = TRUE)
+lm_idw <- localmoran(count, lwg(nb_band, "W", idw), zero.policy = TRUE)
+
 lm_c <- localmoran(count, lw(nb_band, "W"), zero.policy = TRUE)
 lm_t <- localmoran(count, lw(nb_band, "W"), zero.policy = TRUE, conditional = FALSE)
 lm_b <- localmoran(count, lw(nb_contig, "B"), zero.policy = TRUE)
@@ -86,7 +100,12 @@ res <- data.frame(
   moran_band_W_Ii = lm_c[, "Ii"], moran_band_W_EIi = lm_c[, "E.Ii"],
   moran_band_W_VarIi = lm_c[, "Var.Ii"], moran_band_W_ZIi = lm_c[, "Z.Ii"],
   moran_band_W_total_VarIi = lm_t[, "Var.Ii"], moran_band_W_total_ZIi = lm_t[, "Z.Ii"],
-  moran_contig_B_ZIi = lm_b[, "Z.Ii"]
+  moran_contig_B_ZIi = lm_b[, "Z.Ii"],
+  gstar_idw_B = as.numeric(localG(count, lwg(nb_band_self, "B", idw), zero.policy = TRUE)),
+  gstar_idw_W = as.numeric(localG(count, lwg(nb_band_self, "W", idw), zero.policy = TRUE)),
+  gstar_kernel_B = as.numeric(localG(count, lwg(nb_band_self, "B", quartic), zero.policy = TRUE)),
+  gstar_kernel_W = as.numeric(localG(count, lwg(nb_band_self, "W", quartic), zero.policy = TRUE)),
+  moran_idw_W_Ii = lm_idw[, "Ii"], moran_idw_W_ZIi = lm_idw[, "Z.Ii"]
 )
 header <- sprintf("# spdep %s, spatstat.linnet %s, R %s; made by make_chicago_golden.R",
                   packageVersion("spdep"), packageVersion("spatstat.linnet"), getRversion())
