@@ -233,6 +233,8 @@ void GridOptions::declare(OptionSet& o) {
       .real("kde_bandwidth_m", kde_bandwidth_m, "Planar quartic KDE bandwidth (support radius, m)", 1.0, 1e6)
       .flag("severity_weights", severity_weights, "Weight incidents by the taxonomy's severity in the KDE")
       .integer("permutations", permutations, "Gi*: conditional permutations (0 = analytical)", 0, 99999)
+      .choice("gistar_significance", gistar_significance,
+              "Gi*: classify hot/cold by the analytical z or the conditional-permutation p", {"analytical", "permutation"})
       .integer("seed", seed, "Random seed for permutations (0 = the default seed, TRYGGVE_SEED)", 0)
       .flag("no_fdr", no_fdr, "Gi*: classify on raw p instead of Benjamini-Hochberg adjusted p")
       .integer("months", months, "Analyse the latest N months of the data (0 = all)", 0, 1200)
@@ -346,7 +348,8 @@ GridResult analyse_grid(std::vector<Incident> incidents, const Grid& grid, const
   lo.permutations = static_cast<std::size_t>(o.permutations);
   lo.seed = o.seed == 0 ? default_seed() : static_cast<std::uint64_t>(o.seed);
   lo.fdr = !o.no_fdr;
-  lo.classify_by = o.permutations > 0 ? hotspot::Significance::Permutation : hotspot::Significance::Analytical;
+  lo.classify_by = o.permutations > 0 && o.gistar_significance == "permutation" ? hotspot::Significance::Permutation
+                                                                                 : hotspot::Significance::Analytical;
   if (grid.size() >= 3) r.gistar = hotspot::gi_star(w, r.count_all, lo);
   log::info("grid: Gi* on {} cells ({:.2f} s)", grid.size(), seconds_since(t0));
 
@@ -475,7 +478,11 @@ nlohmann::json GridResult::summary() const {
   for (const auto& s : gistar.stats) hot += s.hot_cold > 0, cold += s.hot_cold < 0;
   for (double c : count_all) nonzero += c > 0;
   j["cells_with_incidents"] = nonzero;
-  j["gistar"] = {{"hot", hot}, {"cold", cold}, {"permutations", gistar.permutations}, {"fdr", gistar.fdr}};
+  j["gistar"] = {{"hot", hot},
+                 {"cold", cold},
+                 {"permutations", gistar.permutations},
+                 {"fdr", gistar.fdr},
+                 {"classified_by", std::string(hotspot::to_string(gistar.classified_by))}};
   nlohmann::json bs = nlohmann::json::array();
   auto jn = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); };
   for (const auto& s : summarise_backtest(backtest))

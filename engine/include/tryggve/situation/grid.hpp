@@ -9,14 +9,17 @@
 // outside), never dropped: explicit `extent` (min_lon,min_lat,max_lon,max_lat in
 // WGS84, or min_x,min_y,max_x,max_y in the run CRS with extent_crs = run), or
 // "auto": the box between the extent_quantile and 1 - extent_quantile quantiles
-// of the incidents' x and y, widened by extent_margin_m on every side. Geocoding
-// failures land far away (Houston has rows placed hundreds of km off, in other
-// cities) and fall outside; a real city's fringe stays in.
+// (default 0.5%) of the incidents' x and y, widened by extent_margin_m (default
+// 10 km) on every side. Geocoding failures land far away (Houston has rows placed
+// in other Texas cities and ~100 rows on one spot 190 km north, 0.15% of the data,
+// which is why the quantile is not smaller) and fall outside; a city's fringe
+// stays in.
 //
 // Cells. Square cells of side cell_m from the extent's south-west corner.
 // Hexagons are pointy-top with the same area as a cell_m square (side
-// s = cell_m * sqrt(2 / (3 sqrt 3))), rows 1.5 s apart, odd rows shifted by half a
-// cell; so PAI compares across shapes at equal cell size. Cell ids run row by row
+// s = cell_m * sqrt(2 / (3 sqrt 3))), rows 1.5 s apart, odd rows shifted east by
+// half a cell, the first centre half a cell west of the south-west corner; so PAI
+// compares across shapes at equal cell size. Cell ids run row by row
 // from the south-west.
 #include <cstdint>
 #include <filesystem>
@@ -97,7 +100,7 @@ struct GridOptions {
   std::string extent = "auto";
   std::string extent_crs = "wgs84";  // wgs84 | run
   double extent_quantile = 0.005;
-  double extent_margin_m = 5000.0;
+  double extent_margin_m = 10000.0;
   // Cells and statistics.
   double cell_m = 250.0;
   std::string shape = "square";      // square | hex
@@ -106,6 +109,11 @@ struct GridOptions {
   double kde_bandwidth_m = 500.0;
   bool severity_weights = false;     // KDE weights by taxonomy severity
   int permutations = 999;
+  // analytical | permutation: what classifies a cell hot/cold (both p are written;
+  // see HotspotStageOptions::gistar_significance). With tens of thousands of cells
+  // the permutation p cannot go below 1 / (permutations + 1), which BH over every
+  // cell rarely lets through: analytical is the default.
+  std::string gistar_significance = "analytical";
   std::int64_t seed = 0;             // 0: default_seed()
   bool no_fdr = false;
   int months = 0;                    // latest months analysed (0 = all)
