@@ -20,10 +20,15 @@ inline std::string flag_name(const std::string& key) {
 }
 
 // Keeps the raw texts CLI11 collects until apply() hands them to the OptionSet
-// (which validates with the same rules as scenario files).
+// (which validates with the same rules as scenario files). It keeps its own copy
+// of each bound OptionSet: a command's setup function returns before parsing, so
+// an OptionSet it made would be gone by the time apply() runs. The copies' setters
+// write to the same targets (the options structs the run function holds).
 class BoundOptions {
  public:
-  void bind(CLI::App& app, OptionSet& set) {
+  void bind(CLI::App& app, const OptionSet& original) {
+    owned_.push_back(std::make_unique<OptionSet>(original));
+    OptionSet& set = *owned_.back();
     sets_.push_back(&set);
     for (auto& o : set.options()) {
       auto slot = std::make_shared<std::string>();
@@ -49,6 +54,8 @@ class BoundOptions {
       }
     }
   }
+  // The bound sets as applied (is_set marks what the user gave).
+  const std::vector<OptionSet*>& sets() const { return sets_; }
   // Call from the subcommand's run function, after parsing.
   void apply() {
     for (auto& s : slots_) {
@@ -65,6 +72,7 @@ class BoundOptions {
     std::shared_ptr<std::string> text;
     std::shared_ptr<bool> flag;
   };
+  std::vector<std::unique_ptr<OptionSet>> owned_;
   std::vector<OptionSet*> sets_;
   std::vector<Slot> slots_;
 };

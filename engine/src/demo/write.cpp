@@ -292,7 +292,7 @@ RawResult raw_csv(const DemoData& data) {
   out = "id,time,category,actor,setting,lat,lon,text\n";
   static const char* kBadTimes[] = {"2025-02-30 19:30", "31/13/2025 21:00", "igår kväll", "25:61",
                                     "2025-1O-12T18:00:00+02:00", "kl 22", "2025-09-31T24:10:00"};
-  static const char* kUnknown[] = {"Övrigt", "nedskräpning", "hundar utan koppel", "okänd", "misc", "Fyrverkerier",
+  static const char* kUnknown[] = {"Övrigt", "nedskräpning", "hundar utan koppel", "okänd", "misc", "hittegods",
                                    "Annat"};
   const double r0 = o.raw_defect_rate;
   // Shares of rows per kind (one kind per row at most).

@@ -4,12 +4,14 @@
 
 #include <fmt/format.h>
 
+#include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/core/time.hpp"
 #include "tryggve/io/incidents.hpp"
 #include "tryggve/io/readers.hpp"
 #include "tryggve/io/vector_writer.hpp"
+#include "tryggve/pipeline/outputs.hpp"
 #include "tryggve/snap/snapper.hpp"
 #include "tryggve/taxonomy/classifier.hpp"
 #include "tryggve/taxonomy/dedup.hpp"
@@ -76,7 +78,15 @@ network::Noding choose_noding(const std::string& spec, bool from_osm) {
   return network::parse_noding(spec);
 }
 
-const char* lit_text(Lit l) { return l == Lit::Yes ? "yes" : l == Lit::No ? "no" : ""; }
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string o = "\"";
+  for (char c : s) {
+    if (c == '"') o += '"';
+    o += c;
+  }
+  return o + "\"";
+}
 const char* setting_text(Setting s) {
   return s == Setting::Outdoor ? "outdoor" : s == Setting::Indoor ? "indoor" : "";
 }
@@ -304,6 +314,25 @@ void write_map(const MapResult& r, const fs::path& out) {
   if (!r.areas.empty()) io::write_polygons(w, "areas", r.areas);
   if (!r.places.empty()) io::write_points(w, "places", r.places);
   w.commit();
+}
+
+void write_rejects_csv(const RejectLog& rejects, const fs::path& out) {
+  std::string text = "file,source_row,reason,detail,x,y,raw\n";
+  for (const auto& x : rejects.items()) {
+    text += fmt::format("{},{},{},{},{},{},{}\n", csv_field(x.file), x.source_row, csv_field(to_string(x.reason)),
+                        csv_field(x.detail), x.has_pos ? fmt::format("{:.3f}", x.pos.x) : std::string(),
+                        x.has_pos ? fmt::format("{:.3f}", x.pos.y) : std::string(), csv_field(x.raw));
+  }
+  write_text_atomically(out, text);
+}
+
+void write_map_outputs(const MapResult& result, const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw Error(ErrorCode::OutputFailed, dir.string(), "cannot create folder: " + ec.message());
+  write_map(result, dir / outputs::kMapGpkg);
+  write_text_atomically(dir / outputs::kMapSummaryJson, result.summary_json().dump(2) + "\n");
+  write_rejects_csv(result.rejects, dir / outputs::kRejectsCsv);
 }
 
 }  // namespace tryggve::pipeline

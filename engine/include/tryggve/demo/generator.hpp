@@ -41,7 +41,7 @@
 namespace tryggve::demo {
 
 // Bump when the district, the model or the files change, so `matches` regenerates.
-inline constexpr int kGeneratorVersion = 1;
+inline constexpr int kGeneratorVersion = 2;
 
 struct DemoOptions {
   std::uint64_t seed = 20190601;

@@ -95,4 +95,11 @@ MapResult run_map(const MapOptions& options);
 // parks/stops/lamps/areas/places layers that were given or found in the OSM file.
 void write_map(const MapResult& result, const std::filesystem::path& out);
 
+// Every rejected row as CSV (file, source_row, reason, detail, x, y, raw), atomically.
+void write_rejects_csv(const RejectLog& rejects, const std::filesystem::path& out);
+
+// The map stage's part of a run folder (pipeline/outputs.hpp): map.gpkg,
+// map_summary.json and rejects.csv in `dir` (created if missing).
+void write_map_outputs(const MapResult& result, const std::filesystem::path& dir);
+
 }  // namespace tryggve::pipeline
