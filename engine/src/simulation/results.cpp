@@ -1,6 +1,7 @@
 #include "tryggve/simulation/results.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -90,6 +91,43 @@ std::optional<Interval> RunResult::prevented_per_100k_sek(int scenario, const Sl
   const auto b = replicate_totals(scenario, Measure::True, s);
   for (std::size_t i = 0; i < a.size(); ++i) a[i] = (a[i] - b[i]) / cost * 1e5;
   return summarise(std::move(a));
+}
+
+double RunResult::zone_mean(int scenario, int zone, bool of_scenario, int parameter) const {
+  if (scenario <= 0 || scenario >= static_cast<int>(scenario_count()) || zone < 0 || zone > 2) return 0.0;
+  double sum = 0.0;
+  for (int r = 0; r < replicates; ++r)
+    for (int p = 0; p < parameters; ++p) {
+      if (parameter >= 0 && p != parameter) continue;
+      sum += zone_counts[((static_cast<std::size_t>(scenario) * replicates + r) * parameters + p) * 6 +
+                         (of_scenario ? 3 : 0) + zone];
+    }
+  return replicates > 0 ? sum / replicates : 0.0;
+}
+
+std::optional<Interval> RunResult::wdq_zones(int scenario, int parameter) const {
+  if (scenario <= 0 || scenario >= static_cast<int>(scenario_count()) || zone_counts.empty()) return std::nullopt;
+  std::array<double, 6> mean{};
+  std::vector<double> per;
+  for (int r = 0; r < replicates; ++r) {
+    std::array<double, 6> z{};
+    for (int p = 0; p < parameters; ++p) {
+      if (parameter >= 0 && p != parameter) continue;
+      const std::uint32_t* c = &zone_counts[((static_cast<std::size_t>(scenario) * replicates + r) * parameters + p) * 6];
+      for (int k = 0; k < 6; ++k) z[k] += c[k];
+    }
+    for (int k = 0; k < 6; ++k) mean[k] += z[k] / replicates;
+    if (z[2] > 0 && z[5] > 0) {
+      const double w = weighted_displacement(z[0], z[3], z[1], z[4], z[2], z[5]).wdq;
+      if (std::isfinite(w)) per.push_back(w);
+    }
+  }
+  if (!(mean[2] > 0 && mean[5] > 0)) return std::nullopt;
+  const double central = weighted_displacement(mean[0], mean[3], mean[1], mean[4], mean[2], mean[5]).wdq;
+  if (!std::isfinite(central)) return std::nullopt;
+  Interval out = summarise(std::move(per));
+  out.mean = central;
+  return out;
 }
 
 std::optional<Interval> RunResult::wdq(int scenario, int R, int D, int C, Measure m, int parameter) const {

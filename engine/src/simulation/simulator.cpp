@@ -109,6 +109,9 @@ struct CompiledScenario {
   std::vector<CompiledIv> ivs;
   std::vector<std::uint32_t> off;  // per cell, CSR into refs
   std::vector<EffectRef> refs;
+  // WDQ zones per cell (Bowers & Johnson 2003): 0 response (an intervention's
+  // cells), 1 buffer (within an intervention's outer_m ring), 2 control (the rest).
+  std::vector<std::uint8_t> zone;
 };
 
 double month_start_hours(const HourCalendar& cal, int month) {
@@ -121,6 +124,7 @@ double month_start_hours(const HourCalendar& cal, int month) {
 CompiledScenario compile(const Scenario& sc, const FittedModel& model, const CellNetwork& cells,
                          const HourCalendar& cal, const EvidenceTable& evidence) {
   CompiledScenario out;
+  out.zone.assign(cells.size(), 2);
   const std::size_t np = model.traits.size();
   std::vector<std::vector<EffectRef>> per_cell(cells.size());
   for (std::size_t k = 0; k < sc.interventions.size(); ++k) {
@@ -177,6 +181,11 @@ CompiledScenario compile(const Scenario& sc, const FittedModel& model, const Cel
     // Core cells and the spill-over ring.
     std::vector<char> core(cells.size(), 0);
     for (CellId c : iv.cells) core[c] = 1;
+    for (CellId c : iv.cells) out.zone[c] = 0;
+    // The buffer is the displacement ring even when spill-over is switched off, so
+    // the WDQ can show displacement the model was told not to expect.
+    for (auto [c, d] : cells.within(iv.cells, std::max(iv.spillover.outer_m, 0.0)))
+      if (out.zone[c] == 2) out.zone[c] = 1;
     for (CellId c = 0; c < cells.size(); ++c)
       if (core[c]) per_cell[c].push_back({static_cast<std::uint32_t>(k), 1.0f, true});
     if (iv.spillover.enabled) {
@@ -446,6 +455,7 @@ RunResult Simulator::run(const std::vector<Scenario>& scenarios) const {
   res.true_counts.assign(total, 0);
   res.recorded_counts.assign(total, 0);
   res.clamped_events.assign(S, 0);
+  res.zone_counts.assign(static_cast<std::size_t>(S) * res.replicates * np * 6, 0);
 
   struct Local {
     std::vector<std::uint32_t> cell_counts;
@@ -460,6 +470,7 @@ RunResult Simulator::run(const std::vector<Scenario>& scenarios) const {
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, tasks, 1), [&](const auto& range) {
     Local& L = locals.local();
     for (std::size_t task = range.begin(); task != range.end(); ++task) {
+      if (opt_.cancelled && opt_.cancelled()) throw Error(ErrorCode::Interrupted, "simulation", "cancelled");
       const int rep = static_cast<int>(task / np);
       const std::size_t p = task % np;
       const ParamSampler& ps = smp.p[p];
@@ -493,6 +504,14 @@ RunResult Simulator::run(const std::vector<Scenario>& scenarios) const {
           ++res.true_counts[o];
           if ((rec >> s) & 1u) ++res.recorded_counts[o];
           ++L.cell_counts[(static_cast<std::size_t>(s) * np + p) * nc + e.cell];
+        }
+        for (int s = 1; s < S; ++s) {
+          const bool in_base = alive & 1u, in_s = (alive >> s) & 1u;
+          if (!in_base && !in_s) continue;
+          std::uint32_t* z = &res.zone_counts[((static_cast<std::size_t>(s) * res.replicates + rep) * np + p) * 6];
+          const int zone = comp[s].zone[e.cell];
+          z[zone] += in_base;
+          z[3 + zone] += in_s;
         }
       };
       generate(model.parameters[p], ps, *cells_, *cal_, hist, opt_.seed, rep, p, headroom, full, eval, sink);

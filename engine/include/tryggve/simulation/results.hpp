@@ -41,6 +41,10 @@ struct RunResult {
   std::vector<std::uint32_t> true_counts, recorded_counts;
   // [scenario][parameter][cell]: mean true count per replicate over the whole forecast
   std::vector<double> cell_mean;
+  // [scenario][replicate][parameter][6]: true counts in scenario s's WDQ zones
+  // (response = its intervention cells, buffer = their outer_m ring, control = the
+  // rest): [0..2] under the baseline, [3..5] under s. Zero for s = 0.
+  std::vector<std::uint32_t> zone_counts;
   std::vector<std::uint64_t> clamped_events;  // per scenario: effects above the headroom (see Simulator)
 
   std::size_t scenario_count() const { return scenario_names.size(); }
@@ -59,6 +63,13 @@ struct RunResult {
   // of the mean counts, the interval over replicates with a non-zero denominator.
   std::optional<Interval> wdq(int scenario, int response_area, int buffer_area, int control_area,
                               Measure m = Measure::True, int parameter = -1) const;
+  // The same with scenario s's own zones (see zone_counts): the WDQ a planner means
+  // by "response, buffer, control" for one scenario; nullopt if undefined (no
+  // change in the response zone, or an empty control zone).
+  std::optional<Interval> wdq_zones(int scenario, int parameter = -1) const;
+  // Mean true count per replicate in zone z (0 response, 1 buffer, 2 control) of
+  // scenario s, under the baseline (of_scenario false) or under s.
+  double zone_mean(int scenario, int zone, bool of_scenario, int parameter = -1) const;
   // Mean true count per cell, summed over parameters (or one parameter).
   std::vector<double> cell_means(int scenario, int parameter = -1) const;
 };

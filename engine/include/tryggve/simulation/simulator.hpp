@@ -31,6 +31,8 @@
 // cannot be represented by thinning; it is clamped at the headroom and counted in
 // RunResult::clamped_events. Raise `headroom` if that count is not 0.
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -54,6 +56,9 @@ struct SimulatorOptions {
   // the model is fitted to recorded incidents, true incidence is recorded / rate.
   std::vector<double> reporting_rate;
   double default_reporting_rate = 0.7;
+  // Checked between (replicate, parameter) tasks: returning true stops the run
+  // with Error(Interrupted). Empty: never cancelled.
+  std::function<bool()> cancelled;
 };
 
 // Areas for results: area_of_cell[c] in [0, names.size()) or -1 (no area).
