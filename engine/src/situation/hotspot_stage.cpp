@@ -225,9 +225,6 @@ nlohmann::json run_hotspot_stage(const pipeline::MapResult& map, const HotspotSt
     const int K = o.backtest_history_months;
     std::vector<double> measure(map.lixels.size());
     for (std::size_t l = 0; l < measure.size(); ++l) measure[l] = std::max(map.lixels[l].length(), 1e-9);
-    hotspot::WeightsOptions lw = wo;
-    const auto lix_units = hotspot::SpatialUnits::lixels(map.net, map.lixels);
-    const auto wlix = hotspot::build_weights(map.net, lix_units, lw);
     density::DensityOptions kd = dopt;
     const int t_first = o.backtest_months > 0 ? std::max(first + 1, last - o.backtest_months + 1) : first + 1;
     hotspot::LocalOptions zl;
@@ -236,7 +233,9 @@ nlohmann::json run_hotspot_stage(const pipeline::MapResult& map, const HotspotSt
     zl.classify_by = hotspot::Significance::Analytical;
     for (int t = t_first; t <= last; ++t) {
       const auto outcome = lixel_counts(map, month_of, t, t);
-      const auto recent = lixel_counts(map, month_of, t - K, t - 1);
+      std::vector<double> recent(segs.size(), 0.0);
+      for (std::size_t k = 0; k < map.incidents.size(); ++k)
+        if (month_of[k] >= t - K && month_of[k] <= t - 1) recent[map.snaps[k].edge] += map.incidents[k].weight;
       std::vector<std::pair<std::string, std::vector<double>>> risks;
       {
         const auto ev = events_in(map, month_of, t - K, t - 1, false);
@@ -244,10 +243,15 @@ nlohmann::json run_hotspot_stage(const pipeline::MapResult& map, const HotspotSt
                                                  : density::estimate(map.net, map.lixels, ev.pos, ev.w, kd).values);
       }
       {
+        // Gi* on segments (the stage's weights), each lixel taking its segment's z:
+        // lixel-level distance weights would cost ~100 neighbours per 20 m lixel.
         std::vector<double> z(measure.size(), 0.0);
-        if (lix_units.size() >= 3 && *std::max_element(recent.begin(), recent.end()) > 0) {
-          const auto r = hotspot::gi_star(wlix, recent, zl);
-          for (std::size_t l = 0; l < z.size(); ++l) z[l] = std::isfinite(r.stats[l].z) ? r.stats[l].z : 0.0;
+        if (gi_ok && *std::max_element(recent.begin(), recent.end()) > 0) {
+          const auto r = hotspot::gi_star(wseg, recent, zl);
+          for (std::size_t l = 0; l < z.size(); ++l) {
+            const double v = r.stats[map.lixels[l].edge].z;
+            z[l] = std::isfinite(v) ? v : 0.0;
+          }
         }
         risks.emplace_back("gistar", std::move(z));
       }

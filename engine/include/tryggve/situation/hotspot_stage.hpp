@@ -21,8 +21,8 @@
 // least one month before them), on lixels (measure: lixel length), outcome = the
 // incidents of month t, forecasts from months before t only:
 //   kde          network KDE (density_method, bandwidth_m) of months t-K .. t-1
-//   gistar       Gi* z (distance band gistar_distance_m, analytical) of lixel
-//                counts in months t-K .. t-1
+//   gistar       Gi* z (distance band gistar_distance_m, analytical) of segment
+//                counts in months t-K .. t-1, each lixel taking its segment's z
 //   last_month   lixel counts in month t-1
 //   all_history  lixel counts in every month before t
 // with K = backtest_history_months, each at every coverage in backtest_coverages_pct.
