@@ -228,13 +228,14 @@ TEST_F(ChicagoHeatGap, HeatAlongNetworkMatchesDensityfun) {
     ASSERT_NEAR(est.values[i], network_values[i], 1e-12 * network_values[i] + 1e-15);
 }
 
-// Our default grid (dx = sigma / 25) against one 4 times finer: converged to 0.5% wherever the
-// density is at least 1e-3 of its peak, 1e-3 of the peak everywhere.
+// Our default grid (dx = sigma / 25 = 4) against one twice as fine: our error is second order in
+// dx, so the difference is 3/4 of the default grid's own error (measured: 4.65e-3 max where the
+// density is above 1e-3 of its peak, median 9.3e-5, against a grid 4 times finer).
 TEST_F(ChicagoHeat, OurGridIsConverged) {
   DensityOptions o;
   o.method = Method::Heat;
   o.bandwidth_m = 100;
-  o.heat_dx_m = 1.0;
+  o.heat_dx_m = 2.0;
   const auto fine = density_at(data.net, at, events, {}, o).values;
   const double peak = *std::max_element(fine.begin(), fine.end());
   double worst_rel = 0, worst_abs = 0;
@@ -246,7 +247,7 @@ TEST_F(ChicagoHeat, OurGridIsConverged) {
     rel.push_back(d / fine[i]);
   }
   std::sort(rel.begin(), rel.end());
-  std::printf("our grid dx 4 vs dx 1: max rel %.3e where >= 1e-3 of the peak, median %.3e, max %.3e of the peak\n",
+  std::printf("our grid dx 4 vs dx 2: max rel %.3e where >= 1e-3 of the peak, median %.3e, max %.3e of the peak\n",
               worst_rel, rel[rel.size() / 2], worst_abs);
   EXPECT_LT(worst_rel, 5e-3);
   EXPECT_LT(rel[rel.size() / 2], 5e-4);

@@ -126,26 +126,43 @@ TEST_F(DensityCommand, LixelsGeoPackageHasOneFeaturePerLixelAndConservesMass) {
 }
 
 TEST_F(DensityCommand, SelectedAndAdaptiveBandwidthsAreReported) {
+  // Cross-validated: the chosen candidate is the bandwidth used, and every score is in the sidecar.
   DensityCommandOptions c;
   c.method = "heat";
   c.select_bandwidth = "50:200:3";
-  c.adaptive = true;
   c.at = "points";
-  const auto out = dir / "adaptive.csv";
+  const auto out = dir / "selected.csv";
   pipeline::MapResult m;
   const auto r = run_density_command(map, c, out, &m);
   ASSERT_TRUE(r.selection.has_value());
   EXPECT_EQ(r.selection->candidates.size(), 3u);
   EXPECT_DOUBLE_EQ(r.density.bandwidth_used, r.selection->best);
-  ASSERT_EQ(r.density.event_bandwidths.size(), 116u);
-  std::ifstream in(out);
+  const auto direct = select_bandwidth_cv(m.net, m.lixels, r.positions, r.weights, [] {
+    DensityOptions o;
+    o.method = Method::Heat;
+    return o;
+  }(), geometric_grid(50, 200, 3));
+  EXPECT_DOUBLE_EQ(direct.best, r.selection->best);
+  const auto j = nlohmann::json::parse(std::ifstream(density_sidecar_path(out)));
+  EXPECT_EQ(j["bandwidth_selection"]["candidates"].size(), 3u);
+  EXPECT_DOUBLE_EQ(j["bandwidth_used"].get<double>(), r.selection->best);
+  // Adaptive: one bandwidth per incident, in the CSV and in the sidecar.
+  DensityCommandOptions a;
+  a.method = "heat";
+  a.bandwidth_m = 100;
+  a.adaptive = true;
+  a.at = "points";
+  const auto out2 = dir / "adaptive.csv";
+  const auto ra = run_density(m, a, map);
+  write_density(m, ra, out2);
+  ASSERT_EQ(ra.density.event_bandwidths.size(), 116u);
+  std::ifstream in(out2);
   std::string header;
   std::getline(in, header);
   EXPECT_EQ(header, "incident_id,density,x,y,bandwidth_m");
-  const auto j = nlohmann::json::parse(std::ifstream(density_sidecar_path(out)));
-  EXPECT_EQ(j["bandwidth_selection"]["candidates"].size(), 3u);
-  EXPECT_EQ(j["adaptive"]["incident_bandwidths"].size(), 116u);
-  EXPECT_DOUBLE_EQ(j["bandwidth_used"].get<double>(), r.selection->best);
+  const auto ja = nlohmann::json::parse(std::ifstream(density_sidecar_path(out2)));
+  EXPECT_EQ(ja["adaptive"]["incident_bandwidths"].size(), 116u);
+  EXPECT_DOUBLE_EQ(ja["bandwidth_used"].get<double>(), 100.0);
 }
 
 TEST_F(DensityCommand, FiltersAndBadOptionsAreNamed) {

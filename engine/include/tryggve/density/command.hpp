@@ -23,6 +23,7 @@
 
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/log.hpp"
 #include "tryggve/core/options.hpp"
 #include "tryggve/core/time.hpp"
 #include "tryggve/density/bandwidth.hpp"
@@ -242,14 +243,28 @@ inline DensityCommandResult run_density(const pipeline::MapResult& m, const Dens
                             "time window, {} without a time)",
                             r.placed, r.dropped_parameter, r.dropped_time, r.dropped_no_time));
 
+  const auto warn_if_slow = [&](double bandwidth) {
+    if (o.method == Method::Heat || m.net.edge_count() == 0) return;
+    // Equal split follows every path the kernel reaches; their number grows geometrically with
+    // the number of junctions passed (spatstat's densityEqualSplit has the same cost).
+    const double reach = (o.kernel == Kernel::Gaussian ? 4.0 : 1.0) * bandwidth *  // Gaussian: 4 sigma
+                         (o.adaptive ? o.adaptive_clamp : 1.0);
+    const double mean_edge = m.net.total_length() / static_cast<double>(m.net.edge_count());
+    if (o.method != Method::Simple && reach > 12.0 * mean_edge)
+      log::warn("density: the {} kernel reaches {:.0f} units, {:.0f} mean edge lengths: the equal-split "
+                "methods may take very long (the heat method does not)",
+                kernel_name(o.kernel), reach, reach / mean_edge);
+  };
   if (!c.select_bandwidth.empty()) {
     const auto candidates = detail::parse_candidates(c.select_bandwidth);
+    warn_if_slow(candidates.back());
     r.selection = select_bandwidth_cv(m.net, m.lixels, r.positions, r.weights, o, candidates);
     if (!std::isfinite(r.selection->scores[r.selection->best_index]))
       throw Error(ErrorCode::BadOption, "--select-bandwidth",
                   "every candidate leaves some incident with zero leave-one-out density: widen the range");
     o.bandwidth_m = r.selection->best;
   }
+  if (c.select_bandwidth.empty()) warn_if_slow(o.bandwidth_m);
   if (c.at == "lixels") {
     r.density = estimate(m.net, m.lixels, r.positions, r.weights, o);
   } else {
