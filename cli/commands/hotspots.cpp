@@ -10,6 +10,7 @@
 #include "tryggve/core/log.hpp"
 #include "tryggve/pipeline/map_stage.hpp"
 #include "tryggve/pipeline/outputs.hpp"
+#include "tryggve/situation/forecast.hpp"
 #include "tryggve/situation/grid.hpp"
 #include "tryggve/situation/hotspot_stage.hpp"
 
@@ -33,6 +34,9 @@ Registrar reg{{"hotspots", [](CLI::App& app, const GlobalOptions&) -> std::funct
   app.add_option("--out,-o", *out, "Output folder (every file written atomically)")->required();
   return [=] {
     bound->apply();
+    // The stage's options are checked before the map stage's minutes of work.
+    (void)stage->situation_options();
+    (void)situation::parse_coverages(stage->backtest_coverages_pct, "hotspots.backtest_coverages_pct");
     namespace fs = std::filesystem;
     const fs::path dir(*out);
     std::error_code ec;
