@@ -6,6 +6,8 @@
 #   tools/setup.sh test       set up, build, and run the whole test suite
 #   tools/setup.sh sanitize   build the tests with ASan+UBSan and run them
 #   tools/setup.sh bench      set up the peers (R spatstat/spdep, osmnx) and build the benchmarks
+#   tools/setup.sh viewer     install chromium and the viewer's npm packages, build the bundle (viewer/dist)
+#   tools/setup.sh e2e        the viewer step, build, then the end-to-end tests in headless chromium
 #   tools/setup.sh deps|build only install / only build
 set -euo pipefail
 
@@ -55,6 +57,21 @@ run_tests() {
   (cd "$dir" && ctest --output-on-failure -j "$JOBS" --timeout 900)
 }
 
+# --- viewer (issue 6): the web page's bundle and its end-to-end tests ---------
+# Node >= 20.19 and npm come with the machine image (Debian 12's own nodejs is 18,
+# too old for vite); chromium is Debian's. `npm ci` installs exactly package-lock.json.
+VIEWER_PKGS=(chromium)
+build_viewer() {
+  install_pkgs "${VIEWER_PKGS[@]}"
+  command -v npm >/dev/null || { echo "setup: npm (Node >= 20.19) is needed for the viewer" >&2; exit 2; }
+  log "building the viewer bundle (viewer/dist)"
+  (cd "$ROOT/viewer" && { [[ -d node_modules && node_modules/.package-lock.json -nt package-lock.json ]] || npm ci --no-audit --no-fund; } && npm run build --silent)
+}
+run_e2e() {
+  (cd "$ROOT/viewer" && TRYGGVE_BIN="$BUILD/cli/tryggve" timeout 300 npm run e2e --silent)
+}
+# --- end viewer ----------------------------------------------------------------
+
 cmd="${1:-demo}"
 case "$cmd" in
   deps) install_pkgs "${PKGS[@]}" ;;
@@ -83,5 +100,12 @@ case "$cmd" in
     install_pkgs "${PKGS[@]}" "${PEER_PKGS[@]}"
     configure_build "$ROOT/build-bench" -DTRYGGVE_BUILD_BENCH=ON -DTRYGGVE_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=Release
     ;;
-  *) echo "usage: tools/setup.sh demo|test|sanitize|bench|deps|build" >&2; exit 2 ;;
+  viewer) build_viewer ;;
+  e2e)
+    install_pkgs "${PKGS[@]}"
+    build_viewer
+    configure_build "$BUILD"
+    run_e2e
+    ;;
+  *) echo "usage: tools/setup.sh demo|test|sanitize|bench|viewer|e2e|deps|build" >&2; exit 2 ;;
 esac

@@ -677,8 +677,10 @@ async function renderPlans() {
     ol.className = 'list';
     for (const r of rows.slice(0, 15)) {
       const li = document.createElement('li');
-      const label = r.name || r.label || r.street || r.place || Object.values(r).slice(0, 3).join(' · ');
-      const score = Object.entries(r).find(([k, v]) => typeof v === 'number' && !/_id$|^rank$/.test(k));
+      const label = r.name || r.street || r.label || r.place || Object.values(r).slice(0, 3).join(' · ');
+      const scoreKey = ['harm_prevented', 'prevented_per_100k_sek', 'prevented_per_year', 'forecast_incidents', 'score']
+        .find((k) => typeof r[k] === 'number');
+      const score = scoreKey ? [scoreKey, r[scoreKey]] : Object.entries(r).find(([k, v]) => typeof v === 'number' && !/_id$|^rank$|^[xy]$|_m$/.test(k));
       li.textContent = score ? `${label} — ${num(score[1], 2)}` : label;
       li.addEventListener('click', () => focusRow(r));
       ol.appendChild(li);

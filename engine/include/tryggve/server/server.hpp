@@ -1,0 +1,98 @@
+#pragma once
+// `tryggve serve`: the local web viewer and its JSON API over one run folder.
+//
+//   GET  /api/layers                  the layers that exist now (name, geometry, count, fields)
+//   GET  /api/layers/NAME             GeoJSON in WGS84; month=, from=, to=, parameter=, bbox=, limit=
+//   GET  /api/catalogue               parameters (sv/en names, counts) and months of the incidents
+//   GET  /api/situation               situation.json
+//   GET  /api/scenarios               scenario names; /api/scenarios/NAME its result and tables
+//   GET  /api/plan, /api/plan/NAME    watch list, lighting ranking ... as JSON
+//   GET  /api/export?layers=a,b&...   the filtered layers as a GeoPackage download
+//   POST /api/jobs                    {"kind":"scenario","scenario":NAME} or
+//                                     {"kind":"intervention","intervention":{...}} -> 202 {"id"}
+//                                     (409 if the folder has no resolved.yaml to re-run)
+//   GET  /api/jobs, /api/jobs/ID      status with progress; the result when done
+//   DELETE /api/jobs/ID               cancel
+//   GET|HEAD anything else            the viewer's static files (index.html for "/")
+//
+// Safety for a laptop in a town hall: binds to 127.0.0.1 unless told otherwise;
+// static files only from the bundle folder (the resolved path must stay inside
+// it); request bodies limited (413); every query parameter validated (400 with
+// a JSON error naming it); unknown API paths 404, wrong methods 405, all as
+// {"error":{"status","code","message","where"}}.
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "tryggve/core/options.hpp"
+#include "tryggve/server/jobs.hpp"
+#include "tryggve/server/run_folder.hpp"
+
+namespace httplib {
+class Server;
+}
+
+namespace tryggve::server {
+
+struct ServerOptions {
+  std::string data = "out/demo";   // the run folder
+  std::string static_dir;          // the viewer bundle; "" = viewer/dist found from the executable / source tree
+  std::string host = "127.0.0.1";
+  int port = 8080;                 // 0 = any free port (tests)
+  std::int64_t max_body_bytes = 1 << 20;
+  int threads = 8;                 // HTTP worker threads
+
+  void declare(OptionSet& o);
+};
+
+// Validates a job request and returns it normalised (defaults filled in).
+// Throws Error(BadOption, "<json path>", reason). `edge_count` bounds edge ids
+// (0 = not checked). The intervention shape:
+//   {"type":"lighting|patrol|adults", "edges":[ids] and/or
+//    "area":{GeoJSON Polygon in WGS84}, "hours":[from,to] (0..24, local time),
+//    "weekdays":[1..7] (Monday = 1), "size": lamps | officers | adults (1..1000),
+//    "months": forecast months (1..36), "name": text}
+nlohmann::json validate_job_request(const nlohmann::json& request, std::int64_t edge_count);
+
+// The viewer bundle next to the executable (../share/tryggve/viewer) or in the
+// source tree (viewer/dist); "" if neither exists.
+std::filesystem::path default_static_dir();
+
+class Server {
+ public:
+  // `runner` runs validated job requests; without one POST /api/jobs answers
+  // 501 naming what is missing. Throws Error(FileNotFound) for a missing run folder
+  // or static folder, Error(BadOption) for bad options.
+  Server(ServerOptions options, JobRunner runner = {});
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds the socket; returns the port (the chosen one when options.port is 0).
+  // Throws Error(BadOption) naming host:port if it cannot bind.
+  int bind();
+  // Serves until stop() (call bind() first).
+  void listen();
+  // bind() + listen() on a background thread; returns the port.
+  int start();
+  void stop();
+
+  RunFolder& run_folder() { return *folder_; }
+  const std::filesystem::path& static_root() const { return static_root_; }
+
+ private:
+  void routes();
+  ServerOptions opt_;
+  std::filesystem::path static_root_;
+  std::unique_ptr<RunFolder> folder_;
+  std::unique_ptr<JobQueue> jobs_;
+  std::unique_ptr<httplib::Server> http_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+}  // namespace tryggve::server

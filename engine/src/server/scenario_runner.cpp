@@ -1,0 +1,183 @@
+#include "tryggve/server/scenario_runner.hpp"
+
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+#include <ogr_geometry.h>
+#include <ogr_spatialref.h>
+
+#include "tryggve/core/error.hpp"
+#include "tryggve/core/log.hpp"
+#include "tryggve/pipeline/outputs.hpp"
+#include "tryggve/scenario/run.hpp"
+#include "tryggve/scenario/scenario.hpp"
+#include "tryggve/simulation/results.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace tryggve::server {
+namespace {
+
+json iv(const simulation::Interval& i) { return {{"mean", i.mean}, {"lo", i.low}, {"hi", i.high}}; }
+
+// The drawn area (WGS84 lon/lat) as WKT in the run's CRS, which is what the
+// scenario file's `polygon` takes.
+std::string polygon_wkt(const json& area, const OGRSpatialReference* run_srs) {
+  OGRPolygon poly;
+  OGRLinearRing ring;
+  for (const auto& p : area["coordinates"][0]) ring.addPoint(p[0].get<double>(), p[1].get<double>());
+  poly.addRing(&ring);
+  if (run_srs) {
+    OGRSpatialReference wgs;
+    wgs.importFromEPSG(4326);
+    wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    OGRSpatialReference dst(*run_srs);
+    dst.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    poly.assignSpatialReference(&wgs);
+    if (poly.transformTo(&dst) != OGRERR_NONE)
+      throw Error(ErrorCode::BadOption, "request.intervention.area", "cannot be transformed into the run's CRS");
+    poly.assignSpatialReference(nullptr);
+  }
+  char* wkt = nullptr;
+  poly.exportToWkt(&wkt);
+  std::string s = wkt ? wkt : "";
+  CPLFree(wkt);
+  return s;
+}
+
+const char* type_sv(const std::string& t) {
+  return t == "lighting" ? "belysning" : t == "patrol" ? "polispatrull" : "vuxna ute";
+}
+
+}  // namespace
+
+ScenarioRunner::ScenarioRunner(fs::path run_dir) : dir_(std::move(run_dir)) {}
+ScenarioRunner::~ScenarioRunner() = default;
+
+JobRunner ScenarioRunner::as_job_runner() {
+  return [this](const json& req, JobContext& ctx) { return run(req, ctx); };
+}
+
+json ScenarioRunner::run(const json& request, JobContext& ctx) {
+  std::lock_guard lock(mu_);
+  const fs::path resolved = dir_ / outputs::kResolvedScenario;
+  std::error_code ec;
+  if (!fs::is_regular_file(resolved, ec))
+    throw Error(ErrorCode::FileNotFound, resolved.string(),
+                "this run folder has no resolved scenario, so the viewer cannot re-run it: make it with "
+                "`tryggve run SCENARIO.yaml --out DIR` (or `tryggve demo`)");
+  scenario::RunControl control;
+  control.progress = [&ctx](const std::string& step, double f) { ctx.progress(f, step); };
+  control.cancelled = [&ctx] { return ctx.cancel_requested(); };
+
+  // The file is re-read for every job (it may have been re-run); the session is
+  // kept while the file's inputs and fit stay the same.
+  auto file = std::make_unique<scenario::ScenarioFile>(scenario::load(resolved));
+  if (request.contains("replicates")) file->simulate.replicates = request["replicates"].get<int>();
+  if (request.contains("seed")) file->seed = request["seed"].get<std::uint64_t>();
+  if (!file->simulate_enabled) throw Error(ErrorCode::BadScenario, resolved.string(), "the run's scenario does not simulate");
+  if (!session_ || !session_->reusable_for(*file)) {
+    ctx.progress(0.0, "map + fit");
+    session_.reset();
+    session_ = std::make_unique<scenario::Session>(*file, control, true);
+  }
+  ctx.throw_if_cancelled();
+
+  std::string kind = request["kind"];
+  if (kind == "scenario") {
+    const std::string name = request["scenario"];
+    std::vector<scenario::ScenarioSpec> keep;
+    for (const auto& s : file->scenarios)
+      if (s.name == name) keep.push_back(s);
+    if (keep.empty()) {
+      std::string names;
+      for (const auto& s : file->scenarios) names += (names.empty() ? "" : ", ") + s.name;
+      throw Error(ErrorCode::BadOption, "request.scenario", fmt::format("no scenario '{}' in {} (has: {})", name, resolved.string(), names));
+    }
+    file->scenarios = keep;
+  } else {
+    const json& v = request["intervention"];
+    scenario::InterventionSpec spec;
+    const std::string type = v["type"];
+    spec.type = type == "adults" ? "adults_outdoors" : type;
+    spec.name = v["name"];
+    scenario::WhereSpec w;
+    for (const auto& e : v["edges"]) w.edges.push_back(e.get<std::int64_t>());
+    if (v.contains("area")) w.polygons.push_back(polygon_wkt(v["area"], session_->map().crs.srs()));
+    spec.where.push_back(std::move(w));
+    scenario::MonthRange mr;
+    mr.from_index = 0;
+    mr.to_index = std::min(v["months"].get<int>(), file->simulate.forecast_months) - 1;
+    spec.when.months.push_back(mr);
+    if (v.contains("hours")) {
+      spec.when.from_hour = v["hours"][0];
+      spec.when.to_hour = v["hours"][1];
+    }
+    if (v.contains("weekdays")) {
+      std::uint8_t mask = 0;
+      for (const auto& d : v["weekdays"]) mask |= static_cast<std::uint8_t>(1u << (d.get<int>() - 1));  // Monday = bit 0
+      spec.when.weekdays = mask;
+      spec.when.weekdays_given = true;
+    }
+    const int size = v["size"];
+    if (spec.type == "lighting") spec.lamps = size;
+    if (spec.type == "patrol") spec.visits_per_week = size;
+    if (spec.type == "adults_outdoors") spec.adults = size;
+    scenario::ScenarioSpec sc;
+    sc.name = "viewer";
+    sc.description = fmt::format("{} from the viewer", spec.name);
+    sc.interventions.push_back(std::move(spec));
+    file->scenarios = {std::move(sc)};
+  }
+
+  const auto scenarios = session_->resolve(*file);
+  ctx.throw_if_cancelled();
+  const simulation::RunResult res = session_->simulate(scenarios, *file, control);
+  using simulation::Measure;
+  json out;
+  out["replicates"] = res.replicates;
+  out["months"] = res.month_labels;
+  out["interval"] = "90 % (5–95 percentile over replicates)";
+  out["baseline"] = iv(res.total(0, Measure::True));
+  out["scenario"] = iv(res.total(1, Measure::True));
+  out["change"] = iv(res.difference(1, Measure::True));
+  {
+    const auto b = res.replicate_totals(0, Measure::True), s = res.replicate_totals(1, Measure::True);
+    std::vector<double> share;
+    for (std::size_t r = 0; r < b.size(); ++r)
+      if (b[r] > 0) share.push_back((s[r] - b[r]) / b[r]);
+    if (!share.empty()) out["change_share"] = iv(simulation::summarise(share));
+  }
+  // Per edge: the mean count change summed over the edge's cells.
+  const auto cb = res.cell_means(0), cs = res.cell_means(1);
+  std::map<std::int64_t, std::pair<double, double>> by_edge;
+  const auto& cells = session_->cells();
+  for (std::size_t c = 0; c < cells.size() && c < cb.size(); ++c) {
+    const double d = cs[c] - cb[c];
+    auto& e = by_edge[static_cast<std::int64_t>(cells.cell(static_cast<simulation::CellId>(c)).edge)];
+    e.first += cb[c];
+    e.second += d;
+  }
+  json edges = json::array();
+  for (const auto& [id, e] : by_edge)
+    if (std::abs(e.second) > 1e-9) edges.push_back({{"edge_id", id}, {"baseline", e.first}, {"change", e.second}});
+  out["edges"] = edges;
+  std::size_t ncells = 0;
+  for (const auto& i : scenarios[0].interventions) ncells += i.cells.size();
+  out["cells"] = ncells;
+  const double m = out["change"]["mean"], lo = out["change"]["lo"], hi = out["change"]["hi"];
+  const std::string what = kind == "scenario" ? std::string(request["scenario"]) : std::string(request["intervention"]["type"]);
+  out["summary_en"] = fmt::format("{}: {:+.1f} incidents over {} months (90 % interval {:+.1f} to {:+.1f}), {} street cells covered",
+                                  what, m, res.months, lo, hi, ncells);
+  out["summary_sv"] = fmt::format("{}: {:+.1f} händelser på {} månader (90 % intervall {:+.1f} till {:+.1f}), {} gatuceller berörda",
+                                  kind == "scenario" ? what.c_str() : type_sv(what), m, res.months, lo, hi, ncells);
+  json full = session_->result_json(res, 1, scenarios[0], *file);
+  full.erase("by_parameter_area_month");  // large, and the viewer has the totals
+  out["result"] = std::move(full);
+  ctx.progress(1.0, "done");
+  return out;
+}
+
+}  // namespace tryggve::server
