@@ -69,6 +69,14 @@ void BM_MonteCarlo(benchmark::State& state) {
     const auto r = f.session->simulate(sc, f.file);
     events = r.total(0, simulation::Measure::True).mean;
     benchmark::DoNotOptimize(r.true_counts.data());
+    // What the run says (a sanity check printed with the timing, not a measurement).
+    for (std::size_t s = 1; s < r.scenario_count(); ++s) {
+      const auto d = r.difference(static_cast<int>(s), simulation::Measure::True);
+      const auto dr = r.difference(static_cast<int>(s), simulation::Measure::Recorded);
+      std::fprintf(stderr, "  %-16s true %+8.1f [%+.1f, %+.1f]  recorded %+8.1f  clamped %llu\n",
+                   r.scenario_names[s].c_str(), d.mean, d.low, d.high, dr.mean,
+                   static_cast<unsigned long long>(r.clamped_events[s]));
+    }
   }
   state.counters["replicates"] = f.file.simulate.replicates;
   state.counters["months"] = f.file.simulate.forecast_months;
