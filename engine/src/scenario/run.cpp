@@ -457,11 +457,13 @@ nlohmann::json Session::result_json(const RunResult& res, int s, const ResolvedS
     std::sort(core.begin(), core.end());
     core.erase(std::unique(core.begin(), core.end()), core.end());
     n[0] = core.size();
-    double outer = 0.0;
-    for (const auto& iv : spec.scenario.interventions) outer = std::max(outer, iv.spillover.outer_m);
-    const auto ring = I.cells->within(core, outer);
-    n[1] = ring.size() - core.size();
-    n[2] = I.cells->size() - ring.size();
+    // The same zones as the simulator's: each intervention's own outer_m ring.
+    std::vector<char> zone(I.cells->size(), 2);
+    for (const auto& iv : spec.scenario.interventions)
+      for (auto [c, d] : I.cells->within(iv.cells, std::max(iv.spillover.outer_m, 0.0))) zone[c] = 1;
+    for (CellId c : core) zone[c] = 0;
+    n[0] = n[1] = n[2] = 0;
+    for (char z : zone) ++n[static_cast<int>(z)];
     w["response_cells"] = n[0];
     w["buffer_cells"] = n[1];
     w["control_cells"] = n[2];
