@@ -176,6 +176,11 @@ TEST(PatrolChoice, LazyGreedyEqualsPlainGreedy) {
       EXPECT_NEAR(lazy.gains[k], best, 1e-9) << "seed " << seed << " round " << k;
     }
     EXPECT_EQ(lazy.chosen, plain.chosen) << "seed " << seed;
+    PatrolOptions eager = o;
+    eager.lazy = false;
+    const Selection all = choose_places(*w.cells, places, F, weights, rr, eager);
+    EXPECT_EQ(all.chosen, lazy.chosen) << "seed " << seed;
+    EXPECT_GT(all.evaluations, lazy.evaluations);
     EXPECT_LT(lazy.evaluations, places.size() * 6) << "lazy evaluation saves gain computations";
   }
 }

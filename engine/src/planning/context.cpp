@@ -121,7 +121,6 @@ void ContextOptions::declare(OptionSet& o) {
   o.real("cell_cutoff_m", cell_cutoff_m, "Network distance within which cells are neighbours (near repeats, spill-over)",
          20.0, 5000.0);
   o.text("forecast_month", forecast_month, "First month to plan for, YYYY-MM (default: the month after the last incident)");
-  o.text("timezone", timezone, "Local time zone of the incidents (IANA name or POSIX rule)");
   o.integer("max_iterations", max_iterations, "EM iterations per parameter when fitting the forecast model", 1, 1000);
   o.flag("no_self_excitation", no_self_excitation, "Fit the forecast model without near repeats (Poisson)");
 }

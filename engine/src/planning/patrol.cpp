@@ -143,6 +143,21 @@ Selection choose_places(const CellNetwork& cells, const std::vector<PatrolPlace>
   while (!heap.empty() && static_cast<int>(sel.chosen.size()) < o.max_places) {
     const int visits = std::min(full, static_cast<int>(std::floor(budget / hours_per_visit + 1e-9)));
     if (visits <= 0) break;
+    if (!o.lazy && round > 0 && heap.top().round != round) {
+      // Plain greedy (the reference CELF is measured against): every gain afresh.
+      std::priority_queue<Entry> fresh;
+      while (!heap.empty()) {
+        Entry e = heap.top();
+        heap.pop();
+        if (!feasible(e.index)) continue;
+        e.gain = gain(e.index, q_full);
+        e.round = round;
+        ++sel.evaluations;
+        fresh.push(e);
+      }
+      heap.swap(fresh);
+      continue;
+    }
     Entry top = heap.top();
     heap.pop();
     if (!feasible(top.index)) continue;

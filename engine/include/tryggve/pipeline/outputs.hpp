@@ -36,6 +36,23 @@ inline constexpr const char* kResolvedScenario = "resolved.yaml";
 inline constexpr const char* kReportHtml = "report.html";
 inline constexpr const char* kReportPdf = "report.pdf";
 
+// Files of plan/ (tryggve plan patrol|lighting|routes; names relative to the run folder).
+inline constexpr const char* kWatchListCsv = "plan/watch_list.csv";          // police watch list, ranked
+inline constexpr const char* kWatchListJson = "plan/watch_list.json";        // the same with benefit, interval, backtest
+inline constexpr const char* kPatrolBacktestCsv = "plan/patrol_backtest.csv";  // hit rate, PAI vs last month's top
+inline constexpr const char* kPatrolGpkg = "plan/patrol.gpkg";              // layer watch_list
+inline constexpr const char* kLightingCsv = "plan/lighting.csv";            // lighting projects, ranked per SEK
+inline constexpr const char* kLightingJson = "plan/lighting.json";          // the same with dark hours by month
+inline constexpr const char* kLightingGpkg = "plan/lighting.gpkg";          // layers lighting_lixels, lighting_projects
+inline constexpr const char* kRoutesCsv = "plan/routes.csv";                // walk routes, edge by edge
+inline constexpr const char* kRoutesJson = "plan/routes.json";
+inline constexpr const char* kRoutesGpkg = "plan/routes.gpkg";              // layer routes
+inline constexpr const char* kScenarioComparisonCsv = "plan/scenario_comparison.csv";
+inline constexpr const char* kWatchListLayer = "watch_list";
+inline constexpr const char* kLightingLixelsLayer = "lighting_lixels";
+inline constexpr const char* kLightingProjectsLayer = "lighting_projects";
+inline constexpr const char* kRoutesLayer = "routes";
+
 // Layers of map.gpkg.
 inline constexpr const char* kEdgesLayer = "edges";
 inline constexpr const char* kLixelsLayer = "lixels";

@@ -49,7 +49,7 @@ struct ContextOptions {
   double cell_cutoff_m = 400.0;     // neighbour lists: the reach of near repeats and spill-over
   std::string forecast_month;       // "YYYY-MM"; "" = the month after the last incident
   int forecast_months = 1;          // patrol and route plans: the next month; lighting uses 12
-  std::string timezone = "Europe/Stockholm";
+  std::string timezone = "Europe/Stockholm";  // not declared: the map stage's timezone option sets it
   int max_iterations = 60;          // EM iterations per parameter
   bool no_self_excitation = false;  // fit the Poisson model (θ = 0) instead
   void declare(OptionSet& o);

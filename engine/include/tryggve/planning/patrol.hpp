@@ -58,6 +58,7 @@ struct PatrolOptions {
   int draws = 1000;                    // evidence draws for the 90% interval
   std::int64_t seed = 0;               // 0: default_seed()
   int backtest_months = 3;             // 0: no backtest
+  bool lazy = true;                    // false: plain greedy (same choice, every gain recomputed; benchmarks)
   void declare(OptionSet& o);
 };
 
