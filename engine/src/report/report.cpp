@@ -122,7 +122,14 @@ struct Lines {
 
 // Reads the line geometries (and one numeric field) of a layer; empty if the
 // file or layer is missing.
-Lines read_lines(const fs::path& file, const std::string& layer, const std::string& field = {}) {
+// Layers are drawn in the CRS of map.gpkg's edges: a plan made with another
+// --crs is reprojected rather than drawn off the map.
+struct MapSrs {
+  std::unique_ptr<OGRSpatialReference> srs;
+};
+
+Lines read_lines(const fs::path& file, const std::string& layer, const std::string& field = {},
+                 MapSrs* map_srs = nullptr) {
   Lines out;
   if (!fs::exists(file)) return out;
   io::ensure_gdal();
@@ -132,9 +139,21 @@ Lines read_lines(const fs::path& file, const std::string& layer, const std::stri
   OGRLayer* l = ds->GetLayerByName(layer.c_str());
   if (!l) return out;
   const int fi = field.empty() ? -1 : l->GetLayerDefn()->GetFieldIndex(field.c_str());
+  std::unique_ptr<OGRCoordinateTransformation> ct;
+  if (map_srs && l->GetSpatialRef()) {
+    if (!map_srs->srs) {
+      map_srs->srs.reset(l->GetSpatialRef()->Clone());
+      map_srs->srs->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    } else if (!l->GetSpatialRef()->IsSame(map_srs->srs.get())) {
+      OGRSpatialReference src(*l->GetSpatialRef());
+      src.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+      ct.reset(OGRCreateCoordinateTransformation(&src, map_srs->srs.get()));
+    }
+  }
   l->ResetReading();
   while (OGRFeature* f = l->GetNextFeature()) {
-    const OGRGeometry* g = f->GetGeometryRef();
+    OGRGeometry* g = f->GetGeometryRef();
+    if (g && ct) g->transform(ct.get());
     if (g && wkbFlatten(g->getGeometryType()) == wkbLineString) {
       const auto* ls = g->toLineString();
       Polyline p;
@@ -215,10 +234,11 @@ std::string render_html(const fs::path& dir, const std::string& lang, ReportResu
   };
 
   // The map.
-  const Lines edges = read_lines(dir / outputs::kMapGpkg, outputs::kEdgesLayer);
-  const Lines watch = read_lines(dir / outputs::kPatrolGpkg, outputs::kWatchListLayer, "rank");
-  const Lines lixels = read_lines(dir / outputs::kLightingGpkg, outputs::kLightingLixelsLayer, "rank");
-  const Lines routes = read_lines(dir / outputs::kRoutesGpkg, outputs::kRoutesLayer, "walker");
+  MapSrs srs;
+  const Lines edges = read_lines(dir / outputs::kMapGpkg, outputs::kEdgesLayer, {}, &srs);
+  const Lines watch = read_lines(dir / outputs::kPatrolGpkg, outputs::kWatchListLayer, "rank", &srs);
+  const Lines lixels = read_lines(dir / outputs::kLightingGpkg, outputs::kLightingLixelsLayer, "rank", &srs);
+  const Lines routes = read_lines(dir / outputs::kRoutesGpkg, outputs::kRoutesLayer, "walker", &srs);
   if (!edges.lines.empty()) {
     Envelope env;
     for (const auto& l : edges.lines) env.expand(envelope(l));
