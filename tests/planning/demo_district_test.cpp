@@ -8,6 +8,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <tbb/global_control.h>
 
 #include "tryggve/demo/generator.hpp"
 #include "tryggve/planning/context.hpp"
@@ -221,4 +222,28 @@ TEST(DemoDistrict, EveningWalksWithinTheirLimits) {
   }
   // A 3 km walk in a ~100 km network passes far more than its share of the risk.
   EXPECT_GT(plan.routes[0].risk_share, 3.0 * 3000.0 / d.net.total_length());
+}
+
+// Same seed, same plan at any thread count (influences and draws are per index).
+TEST(DemoDistrict, SamePlanAtOneAndTwoThreads) {
+  auto& d = demo_district();
+  PatrolOptions o;
+  o.windows = "fri,sat 18-24";
+  o.draws = 200;
+  o.backtest_months = 0;
+  o.seed = 99;
+  PatrolPlan one, two;
+  {
+    tbb::global_control c(tbb::global_control::max_allowed_parallelism, 1);
+    one = plan_patrol(*d.ctx, d.evidence, o);
+  }
+  {
+    tbb::global_control c(tbb::global_control::max_allowed_parallelism, 2);
+    two = plan_patrol(*d.ctx, d.evidence, o);
+  }
+  ASSERT_EQ(one.items.size(), two.items.size());
+  for (std::size_t k = 0; k < one.items.size(); ++k) EXPECT_EQ(one.items[k].place.id, two.items[k].place.id);
+  EXPECT_EQ(one.harm_prevented.mean, two.harm_prevented.mean);
+  EXPECT_EQ(one.harm_prevented.low, two.harm_prevented.low);
+  EXPECT_EQ(one.harm_prevented.high, two.harm_prevented.high);
 }
