@@ -4,6 +4,9 @@
 // Everything comes from the local `tryggve serve` API: no CDN, no external tiles
 // unless the user gives a base-map URL.
 import * as maplibregl from 'maplibre-gl';
+// MapLibre 6 runs its tile work in a worker loaded from a file of its own: vite
+// copies it into the bundle and gives its URL (same origin, no CDN).
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
 import { t, lang, setLang, paramName, num, applyStatic } from './i18n.js';
@@ -61,6 +64,7 @@ function has(name) { return state.layers.some((l) => l.name === name); }
 function layerInfo(name) { return state.layers.find((l) => l.name === name); }
 
 // ---- map -------------------------------------------------------------------
+maplibregl.setWorkerUrl(workerUrl);
 const map = new maplibregl.Map({
   container: 'map',
   style: { version: 8, sources: {}, layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#f2f0eb' } }] },
@@ -104,7 +108,9 @@ function styleLayers(name) {
     default: return [];
   }
 }
-const CLICKABLE = ['stops-circle', 'places-circle', 'incidents-circle', 'gistar-line', 'emerging-line', 'density-line', 'edges-line', 'parks-fill', 'areas-fill'];
+// Click priority: a stop or place, then a street (its numbers and chart are what
+// people click for), then a single incident, then the park or area under it.
+const CLICKABLE = ['stops-circle', 'places-circle', 'gistar-line', 'emerging-line', 'density-line', 'edges-line', 'incidents-circle', 'parks-fill', 'areas-fill'];
 
 function paramColourExpr() {
   const codes = state.catalogue.parameters.map((p) => p.code);
@@ -805,6 +811,7 @@ map.on('click', (e) => {
     return;
   }
   if (!hits.length) return;
+  hits.sort((a, b) => CLICKABLE.indexOf(a.layer.id) - CLICKABLE.indexOf(b.layer.id));
   // The full feature (queryRenderedFeatures gives tiled, clipped geometry).
   const h = hits[0];
   const name = LAYER_OF(h.layer.id);

@@ -135,7 +135,10 @@ before(async () => {
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: FLAGS });
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('pageerror', (e) => pageErrors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
+  // A missing situation.json is an expected 404 (the stage has not run); any
+  // other failed request or console error fails the test.
+  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(m.text()); });
+  page.on('response', (r) => { if (r.status() >= 400 && !/\/api\/situation$/.test(r.url())) pageErrors.push(`${r.status()} ${r.url()}`); });
   // Nothing may leave the machine: every request must go to the local server.
   await page.route('**/*', (route) => {
     const u = route.request().url();
