@@ -203,6 +203,12 @@ Registrar reg{{"plan", [](CLI::App& app, const GlobalOptions&) -> std::function<
       m->bound->apply();
       const fs::path dir = fs::path(m->shared->out);  // the run folder; file names carry plan/
       fs::create_directories(dir / outputs::kPlanDir);
+      // Options that do not need the data are checked before the (slow) map stage and fit.
+      if (m == patrol) planning::parse_windows(patrol_opts->windows, "patrol.windows");
+      if (m == routes) {
+        planning::parse_windows(route_opts->windows, "routes.windows");
+        planning::parse_points(route_opts->starts, "routes.starts");
+      }
       m->shared->ctx.timezone = m->shared->map.timezone;  // one time zone for reading and for the calendar
       const auto in = load(m->shared->map, m->shared->ctx, m->shared->evidence);
       if (m == patrol) {

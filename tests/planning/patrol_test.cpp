@@ -39,6 +39,7 @@ TEST(PatrolWindows, ParseAndCount) {
   EXPECT_DOUBLE_EQ(window_hours_per_week(parse_windows("mon-fri 17-22; sat,sun 12-24", "t")), 25.0 + 24.0);
   // Wrapping past midnight: 22-02 every day is 4 h a day.
   EXPECT_DOUBLE_EQ(window_hours_per_week(parse_windows("daily 22-2", "t")), 28.0);
+  EXPECT_DOUBLE_EQ(window_hours_per_week(parse_windows("fredag,lördag 18-24", "t")), 12.0);
   const auto w = parse_windows("fre 18-24", "t");
   EXPECT_TRUE(in_windows(w, 4 * 24 + 20));   // Friday 20:00
   EXPECT_FALSE(in_windows(w, 5 * 24 + 20));  // Saturday

@@ -38,7 +38,8 @@ int day_of(const std::string& d) {
   static const std::map<std::string, int> days = {
       {"mon", 0}, {"tue", 1}, {"wed", 2}, {"thu", 3}, {"fri", 4}, {"sat", 5}, {"sun", 6},
       {"monday", 0}, {"tuesday", 1}, {"wednesday", 2}, {"thursday", 3}, {"friday", 4}, {"saturday", 5},
-      {"sunday", 6}, {"mån", 0}, {"tis", 1}, {"ons", 2}, {"tor", 3}, {"fre", 4}, {"lör", 5}, {"sön", 6}};
+      {"sunday", 6}, {"mån", 0}, {"tis", 1}, {"ons", 2}, {"tor", 3}, {"fre", 4}, {"lör", 5}, {"sön", 6},
+      {"måndag", 0}, {"tisdag", 1}, {"onsdag", 2}, {"torsdag", 3}, {"fredag", 4}, {"lördag", 5}, {"söndag", 6}};
   const auto it = days.find(d);
   return it == days.end() ? -1 : it->second;
 }
