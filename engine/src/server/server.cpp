@@ -135,7 +135,7 @@ void ServerOptions::declare(OptionSet& o) {
       .text("host", host, "Address to listen on; 127.0.0.1 keeps the viewer on this computer")
       .integer("port", port, "TCP port (0 = any free port)", 0, 65535)
       .integer("max_body_bytes", max_body_bytes, "Largest request body accepted (bytes)", 1024, 64 << 20)
-      .integer("threads", threads, "HTTP worker threads", 1, 64);
+      .integer("http_threads", threads, "HTTP worker threads (the simulation jobs use --threads)", 1, 64);
 }
 
 std::filesystem::path default_static_dir() {
@@ -263,7 +263,7 @@ json validate_job_request(const json& req, std::int64_t edge_count) {
 Server::Server(ServerOptions options, JobRunner runner) : opt_(std::move(options)) {
   if (opt_.port < 0 || opt_.port > 65535) throw Error(ErrorCode::BadOption, "--port", "must be in 0 .. 65535");
   if (opt_.max_body_bytes < 1024) throw Error(ErrorCode::BadOption, "--max-body-bytes", "must be >= 1024");
-  if (opt_.threads < 1 || opt_.threads > 64) throw Error(ErrorCode::BadOption, "--threads", "must be in 1 .. 64");
+  if (opt_.threads < 1 || opt_.threads > 64) throw Error(ErrorCode::BadOption, "--http-threads", "must be in 1 .. 64");
   folder_ = std::make_unique<RunFolder>(opt_.data);
   std::error_code ec;
   static_root_ = opt_.static_dir.empty() ? default_static_dir() : fs::path(opt_.static_dir);
