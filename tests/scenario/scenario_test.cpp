@@ -2,6 +2,9 @@
 // resolution of names against the map, the resolved file's round trip, and runs
 // end to end on a tiny hand-made network and on real Helsinki streets.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "tryggve/demo/generator.hpp"
 
 #include <oneapi/tbb/global_control.h>
 
@@ -426,11 +429,12 @@ TEST(ScenarioFiles, ShippedDemoScenariosValidate) {
   EXPECT_EQ(f.scenarios[3].name, "all-three");
   EXPECT_EQ(f.scenarios[3].interventions.size(), 3u);  // YAML anchors reuse the three
   EXPECT_EQ(f.scenarios[1].interventions[0].when.weekdays, (1u << 4) | (1u << 5));  // fre, lör
-  // The generated district: maps/demo, or any demo folder in TRYGGVE_DEMO_DIR.
-  fs::path demo = source_dir() / "maps/demo";
-  if (const char* d = std::getenv("TRYGGVE_DEMO_DIR"); d && *d) demo = d;
-  if (!fs::exists(demo / "streets.osm"))
-    GTEST_SKIP() << "no demo folder (tryggve demo-map --out maps/demo, or TRYGGVE_DEMO_DIR): names not looked up";
+  // A small demo district generated here (the names do not depend on the seed or the months).
+  const fs::path demo = fs::temp_directory_path() / ("tryggve_scenario_demo_" + std::to_string(::getpid()));
+  demo::DemoOptions dopt;
+  dopt.months = 3;
+  dopt.volume_scale = 0.3;
+  demo::generate(dopt, demo);
   std::vector<std::string> sets;
   for (const char* k : {"streets:streets.osm", "incidents:incidents.csv", "parks:parks.gpkg", "stops:stops.gpkg",
                         "lamps:lamps.gpkg", "areas:areas.gpkg", "places:places.gpkg"}) {
@@ -442,4 +446,5 @@ TEST(ScenarioFiles, ShippedDemoScenariosValidate) {
   const auto lines = validate(g);
   ASSERT_EQ(lines.size(), 4u);
   for (const auto& l : lines) std::printf("demo: %s\n", l.c_str());
+  fs::remove_all(demo);
 }
