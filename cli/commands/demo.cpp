@@ -1,7 +1,10 @@
 // tryggve demo: the README's main job. Generates the synthetic demo district if
-// needed (maps/demo), then runs the pipeline on it: map (with the raw incident
-// export, so the import's error handling shows on every run) and whatever later
-// stages exist, leaving a run folder that `tryggve serve` and `tryggve report` read.
+// needed (maps/demo), then runs the whole pipeline on it as a scenario run of
+// scenarios/demo.yaml: the map stage on the raw incident export (so the import's
+// error handling shows on every run), the hotspot stage and the situation picture,
+// the model fit and the Monte Carlo of the four demo scenarios, the three users'
+// plans and the report. It leaves a run folder that `tryggve serve` shows and
+// whose resolved.yaml lets the viewer re-run edited interventions.
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -9,28 +12,57 @@
 #include "command.hpp"
 #include "demo_options.hpp"
 #include "options_cli.hpp"
+#include "plan_support.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/demo/generator.hpp"
-#include "tryggve/pipeline/map_stage.hpp"
 #include "tryggve/pipeline/outputs.hpp"
+#include "tryggve/report/report.hpp"
+#include "tryggve/scenario/run.hpp"
 
 namespace tryggve::cli {
 namespace {
 
 namespace fs = std::filesystem;
 
-// The map stage's inputs for a demo folder, as a user would give them.
-pipeline::MapOptions demo_map_options(const fs::path& d) {
-  pipeline::MapOptions m;
-  m.streets = (d / "streets.osm").string();
-  m.incidents = (d / "incidents_raw.csv").string();
-  m.parks = (d / "parks.gpkg").string();
-  m.stops = (d / "stops.gpkg").string();
-  m.lamps = (d / "lamps.gpkg").string();
-  m.areas = (d / "areas.gpkg").string();
-  m.places = (d / "places.gpkg").string();
-  m.crs = "EPSG:3006";
-  return m;
+// The scenario file's inputs pointed at the demo folder, as a user would give them.
+std::vector<std::string> demo_inputs(const fs::path& d) {
+  const fs::path a = fs::absolute(d);
+  std::vector<std::string> sets;
+  static const std::pair<const char*, const char*> kFiles[] = {
+      {"streets", "streets.osm"}, {"incidents", "incidents_raw.csv"}, {"parks", "parks.gpkg"}, {"stops", "stops.gpkg"},
+      {"lamps", "lamps.gpkg"},    {"areas", "areas.gpkg"},           {"places", "places.gpkg"}};
+  for (const auto& [key, file] : kFiles)
+    sets.push_back(fmt::format("inputs.{}={}", key, (a / file).string()));
+  sets.emplace_back("inputs.crs=EPSG:3006");
+  return sets;
+}
+
+void plans_for(const scenario::ScenarioFile& file, const fs::path& run) {
+  planning::ContextOptions co;
+  co.timezone = file.inputs.timezone;
+  const auto in = plans::load(file.inputs, co, file.simulate.evidence);
+  planning::PatrolOptions po;
+  const auto patrol = planning::plan_patrol(*in->ctx, in->evidence, po, in->map.areas);
+  plans::patrol_outputs(*in, patrol, po, run);
+  planning::LightingOptions lo;
+  const auto lighting = planning::plan_lighting(*in->ctx, in->evidence, in->map.lamps, in->map.parks, lo);
+  plans::lighting_outputs(*in, lighting, lo, run);
+  planning::RouteOptions ro;
+  const auto routes = planning::plan_walks(*in->ctx, ro);
+  plans::route_outputs(*in, routes, ro, run);
+  if (log::verbosity() != log::Verbosity::Quiet) {
+    fmt::print(stderr, "police watch list for {}: {} places, harm prevented {:.1f} (90%: {:.1f}-{:.1f})\n",
+               patrol.month, patrol.items.size(), patrol.harm_prevented.mean, patrol.harm_prevented.low,
+               patrol.harm_prevented.high);
+    if (!lighting.projects.empty()) {
+      const auto& p = lighting.projects.front();
+      fmt::print(stderr, "lighting: {:.1f} km unlit; best project {} ({} lamps, {:.0f} SEK, {:.1f} prevented a year)\n",
+                 lighting.unlit_length_m / 1000, p.name, p.lamps, p.cost_sek, p.prevented_per_year.mean);
+    }
+    for (const auto& r : routes.routes)
+      fmt::print(stderr, "walk route {}: {:.0f} m passing {:.1f}% of the evening risk\n", r.walker, r.length_m,
+                 100 * r.risk_share);
+  }
 }
 
 Registrar reg{{"demo", [](CLI::App& app, const GlobalOptions&) -> std::function<int()> {
@@ -42,24 +74,57 @@ Registrar reg{{"demo", [](CLI::App& app, const GlobalOptions&) -> std::function<
   bound->bind(app, *set);
   auto district = std::make_shared<std::string>("maps/demo");
   auto out = std::make_shared<std::string>("out/demo");
+  auto scenarios = std::make_shared<std::string>("scenarios/demo.yaml");
+  auto sets = std::make_shared<std::vector<std::string>>();
+  auto lang = std::make_shared<std::string>("sv");
   app.add_option("--district", *district, "Demo district folder (generated there if missing or stale; default: maps/demo)");
   app.add_option("--out,-o", *out, "Run folder to write (default: out/demo)");
+  app.add_option("--scenarios", *scenarios, "Scenario file to run on the district (default: scenarios/demo.yaml)");
+  app.add_option("--set", *sets, "Override a value of the scenario file: --set simulate.replicates=200");
+  app.add_option("--lang", *lang, "Language of the report: sv or en (default: sv)")->check(CLI::IsMember({"sv", "en"}));
   return [=] {
     bound->apply();
     const demo::DemoOptions o = opts->resolve();
+    const bool talk = log::verbosity() != log::Verbosity::Quiet;
     std::string why;
     if (!demo::matches(o, *district, &why)) {
       log::info("generating the demo district in {} ({})", *district, why);
       const auto s = demo::generate(o, *district);
-      if (log::verbosity() != log::Verbosity::Quiet) fmt::print(stderr, "{}", describe(s));
+      if (talk) fmt::print(stderr, "{}", describe(s));
     }
+    // The district's files first, then the user's own overrides (which win).
+    auto overrides = demo_inputs(*district);
+    overrides.insert(overrides.end(), sets->begin(), sets->end());
+    auto file = scenario::load(*scenarios, overrides);
+    file.hotspots_enabled = true;  // the demo shows everything
     const fs::path run = *out;
-    const auto map = pipeline::run_map(demo_map_options(*district));
-    pipeline::write_map_outputs(map, run);
-    if (log::verbosity() != log::Verbosity::Quiet)
-      fmt::print(stderr, "{}map written to {}\n", map.summary(), (run / outputs::kMapGpkg).string());
-    fmt::print(stderr, "\nDone. Results in {}/ (open {} in QGIS; `tryggve serve --data {}` for the viewer)\n",
-               run.string(), (run / outputs::kMapGpkg).string(), run.string());
+    scenario::RunControl control;
+    if (talk) control.progress = [](const std::string& step, double f) { log::info("{:3.0f}% {}", 100 * f, step); };
+    const auto sum = scenario::run(file, run, control);
+    if (talk) {
+      fmt::print(stderr, "scenarios, forecast from {} ({} months, {} replicates):\n", sum.forecast_start,
+                 file.simulate.forecast_months, file.simulate.replicates);
+      for (std::size_t s = 1; s < sum.result.scenario_count(); ++s) {
+        const auto d = sum.result.difference(static_cast<int>(s), simulation::Measure::True);
+        const auto r = sum.result.difference(static_cast<int>(s), simulation::Measure::Recorded);
+        fmt::print(stderr, "  {:<18} true incidents {:+8.1f} [{:+.1f}, {:+.1f}], recorded {:+8.1f} [{:+.1f}, {:+.1f}]\n",
+                   sum.result.scenario_names[s], d.mean, d.low, d.high, r.mean, r.low, r.high);
+      }
+    }
+    log::info("planning: police watch list, lighting ranking, walk routes");
+    plans_for(file, run);
+    report::ReportOptions ro;
+    ro.data = run.string();
+    ro.lang = *lang;
+    const auto rep = report::write_report(ro);
+    if (talk) {
+      fmt::print(stderr, "report: {}{}\n", rep.html.string(),
+                 rep.pdf ? " and " + rep.pdf->string() : (rep.pdf_note.empty() ? "" : " (" + rep.pdf_note + ")"));
+      fmt::print(stderr,
+                 "\nDone. Results in {0}/: open {0}/{1} in QGIS, {0}/{2} in a browser, or the viewer:\n"
+                 "  tryggve serve --data {0}    (then http://127.0.0.1:8080/)\n",
+                 run.string(), outputs::kMapGpkg, outputs::kReportHtml);
+    }
     return 0;
   };
 }}};

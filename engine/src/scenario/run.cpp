@@ -16,6 +16,7 @@
 #include "tryggve/core/version.hpp"
 #include "tryggve/io/crs.hpp"
 #include "tryggve/pipeline/outputs.hpp"
+#include "tryggve/planning/compare.hpp"
 #include "tryggve/simulation/events.hpp"
 #include "tryggve/simulation/simulator.hpp"
 #include "tryggve/snap/place_tagger.hpp"
@@ -623,6 +624,17 @@ RunSummary run(const ScenarioFile& file, const fs::path& out, const RunControl& 
     sum.result = session->simulate(scenarios, file, control);
     step(control, "write", 0.9);
     session->write_scenarios(sum.result, scenarios, file, out);
+    // The scenarios side by side (per parameter and area, cost, prevented per
+    // 100,000 SEK): what the planners' table and the report show.
+    std::vector<std::string> codes;
+    std::vector<double> weights;
+    for (const auto& p : session->map().taxonomy.parameters()) {
+      codes.push_back(p.code);
+      weights.push_back(p.weight);
+    }
+    fs::create_directories(out / outputs::kPlanDir, ec);
+    write_text_atomically(out / outputs::kScenarioComparisonCsv,
+                          planning::comparison_csv(planning::compare_scenarios(sum.result, codes, weights)));
   }
   write_text_atomically(out / outputs::kResolvedScenario, resolved_yaml(file, session->forecast_start()));
   step(control, "done", 1.0);
