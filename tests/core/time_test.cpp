@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <string>
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include "tryggve/core/error.hpp"
@@ -125,12 +127,14 @@ TEST(TimeZone, ChicagoHistoricTransitionsFromZoneinfo) {
 }
 
 TEST(TimeZone, BuiltinFallbackWithoutTzdata) {
-  const auto dir = std::filesystem::temp_directory_path() / "tryggve_no_tzdata";
+  // An empty zoneinfo folder of this test's own (ctest runs tests in parallel).
+  const auto dir = std::filesystem::temp_directory_path() / ("tryggve_no_tzdata_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   ::setenv("TZDIR", dir.c_str(), 1);
   const TimeZone z = TimeZone::from_name("Europe/Stockholm");
   const TimeZone c = TimeZone::from_name("America/Chicago");
   ::unsetenv("TZDIR");
+  std::filesystem::remove_all(dir);
   EXPECT_EQ(z.posix_rule(), "CET-1CEST,M3.5.0,M10.5.0/3");
   EXPECT_EQ(z.offset_at_utc(kSpring2024), 7200);
   EXPECT_EQ(c.offset_at_utc(1268200800), -6 * 3600);

@@ -378,7 +378,7 @@ TEST(Server, JobsRunInTheBackgroundWithProgress) {
   ASSERT_EQ(r->status, 202) << r->body;
   const std::string url = json::parse(r->body)["url"];
   json st;
-  for (int i = 0; i < 400; ++i) {
+  for (int i = 0; i < 12000; ++i) {
     st = s.get_json(url);
     if (st["state"] == "running" && st["progress"] == 0.5) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -387,7 +387,7 @@ TEST(Server, JobsRunInTheBackgroundWithProgress) {
   EXPECT_EQ(st["message"], "half way");
   EXPECT_FALSE(st.contains("result"));
   release = true;
-  for (int i = 0; i < 400 && st["state"] == "running"; ++i) {
+  for (int i = 0; i < 12000 && st["state"] == "running"; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
     st = s.get_json(url);
   }
@@ -399,7 +399,7 @@ TEST(Server, JobsRunInTheBackgroundWithProgress) {
   release = true;
   r = s.client.Post("/api/jobs", R"({"kind":"intervention","intervention":{"type":"lighting","edges":[0],"size":13}})", "application/json");
   const std::string failing = json::parse(r->body)["url"];
-  for (int i = 0; i < 400 && (st = s.get_json(failing))["state"] != "failed"; ++i)
+  for (int i = 0; i < 12000 && (st = s.get_json(failing))["state"] != "failed"; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   EXPECT_EQ(st["state"], "failed");
   EXPECT_EQ(st["error"]["code"], "BadOption");
@@ -410,7 +410,7 @@ TEST(Server, JobsRunInTheBackgroundWithProgress) {
   auto d = s.client.Delete(("/api/jobs/" + id).c_str());
   ASSERT_TRUE(d);
   EXPECT_EQ(d->status, 200);
-  for (int i = 0; i < 400 && (st = s.get_json("/api/jobs/" + id))["state"] != "cancelled"; ++i)
+  for (int i = 0; i < 12000 && (st = s.get_json("/api/jobs/" + id))["state"] != "cancelled"; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   EXPECT_EQ(st["state"], "cancelled");
   EXPECT_EQ(s.get_json("/api/jobs")["jobs"].size(), 3u);

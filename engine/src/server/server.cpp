@@ -1,5 +1,8 @@
 #include "tryggve/server/server.hpp"
 
+#include <chrono>
+#include <thread>
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -161,7 +164,8 @@ json validate_job_request(const json& req, std::int64_t edge_count) {
     throw Error(ErrorCode::BadOption, "request.kind", "must be \"scenario\" or \"intervention\"");
   json out = {{"kind", req["kind"]}};
   if (req.contains("replicates"))
-    out["replicates"] = static_cast<int>(number_in(req["replicates"], 10, 100000, "request.replicates"));
+    // Bounded: one job's result tables grow with replicates x scenarios x parameters x areas x months.
+    out["replicates"] = static_cast<int>(number_in(req["replicates"], 10, 5000, "request.replicates"));
   if (req.contains("seed")) {
     if (!req["seed"].is_number_unsigned()) throw Error(ErrorCode::BadOption, "request.seed", "must be a whole number >= 0");
     out["seed"] = req["seed"];
@@ -272,6 +276,10 @@ Server::Server(ServerOptions options, JobRunner runner) : opt_(std::move(options
                 "not built: run 'npm ci && npm run build' in viewer/ (tools/setup.sh viewer), or pass --static-dir");
   if (!fs::is_directory(static_root_, ec)) throw Error(ErrorCode::FileNotFound, static_root_.string(), "static folder does not exist");
   static_root_ = fs::canonical(static_root_, ec);
+  // An empty root would make every path "inside" it: refuse rather than serve the disk.
+  if (ec || static_root_.empty())
+    throw Error(ErrorCode::FileUnreadable, opt_.static_dir.empty() ? "viewer bundle" : opt_.static_dir,
+                "cannot resolve the static folder: " + ec.message());
   if (runner) jobs_ = std::make_unique<JobQueue>(std::move(runner));
   http_ = std::make_unique<httplib::Server>();
   http_->set_payload_max_length(static_cast<std::size_t>(opt_.max_body_bytes));
@@ -299,6 +307,11 @@ void Server::listen() { http_->listen_after_bind(); }
 int Server::start() {
   const int p = bind();
   thread_ = std::thread([this] { listen(); });
+  // httplib's stop() does nothing until the listen loop runs: wait for it, so a
+  // Server destroyed right after start() (a failed test, Ctrl-C) cannot hang in join().
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!http_->is_running() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return p;
 }
 
@@ -324,6 +337,32 @@ void Server::routes() {
       log::error("{} {}: {}", req.method, req.path, e.what());
       send_error(res, 500, "Internal", e.what(), req.path);
     }
+  });
+  // DNS rebinding: a remote page whose name resolves to 127.0.0.1 would send its own
+  // name as Host. Bound to a loopback address, only loopback names are answered; a
+  // cross-site Origin may not change anything.
+  const bool loopback = opt_.host == "127.0.0.1" || opt_.host == "localhost" || opt_.host == "::1";
+  s.set_pre_routing_handler([loopback](const httplib::Request& req, httplib::Response& res) {
+    if (loopback) {
+      std::string host = req.get_header_value("Host");
+      if (const auto colon = host.rfind(':'); colon != std::string::npos && host.find(']') == std::string::npos)
+        host = host.substr(0, colon);
+      else if (host.rfind("[::1]", 0) == 0)
+        host = "::1";
+      if (!host.empty() && host != "127.0.0.1" && host != "localhost" && host != "::1") {
+        send_error(res, 403, "Forbidden", "this server answers only requests addressed to 127.0.0.1 or localhost", "Host");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+    }
+    if (req.method != "GET" && req.method != "HEAD" && req.has_header("Origin")) {
+      const std::string origin = req.get_header_value("Origin");
+      const std::string self = "http://" + req.get_header_value("Host");
+      if (origin != self) {
+        send_error(res, 403, "Forbidden", "cross-origin requests may not change anything", "Origin");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
   });
   // httplib's own refusals (404 without a route, 413 too large, 414 URI too long,
   // 400 malformed) get a JSON body too.
@@ -415,6 +454,10 @@ void Server::routes() {
 
   JobQueue* jobs = jobs_.get();
   s.Post("/api/jobs", [fp, jobs](const httplib::Request& req, httplib::Response& res) {
+    // A JSON content type needs a CORS preflight, so another web page in the user's
+    // browser cannot start jobs with a "simple" text/plain POST.
+    if (req.get_header_value("Content-Type").rfind("application/json", 0) != 0)
+      return send_error(res, 415, "BadValue", "POST /api/jobs takes Content-Type: application/json", "Content-Type");
     json body;
     try {
       body = json::parse(req.body);
