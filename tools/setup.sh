@@ -3,11 +3,11 @@
 # Idempotent: a second run installs nothing and rebuilds only what changed.
 #
 #   tools/setup.sh demo       set up, build, and run the demo on the embedded district
-#   tools/setup.sh test       set up, build, and run the whole test suite
+#   tools/setup.sh test       set up, build, and run the whole test suite (CTest, then the browser tests)
 #   tools/setup.sh sanitize   build the tests with ASan+UBSan and run them
 #   tools/setup.sh bench      set up the peers (R spatstat/spdep, osmnx) and build the benchmarks
 #   tools/setup.sh viewer     install chromium and the viewer's npm packages, build the bundle (viewer/dist)
-#   tools/setup.sh e2e        the viewer step, build, then the end-to-end tests in headless chromium
+#   tools/setup.sh e2e        only the viewer's end-to-end tests in headless chromium
 #   tools/setup.sh deps|build only install / only build
 set -euo pipefail
 
@@ -61,11 +61,14 @@ run_tests() {
 # Node >= 20.19 and npm come with the machine image (Debian 12's own nodejs is 18,
 # too old for vite); chromium is Debian's. `npm ci` installs exactly package-lock.json.
 VIEWER_PKGS=(chromium)
-build_viewer() {
-  install_pkgs "${VIEWER_PKGS[@]}"
+build_bundle() {
   command -v npm >/dev/null || { echo "setup: npm (Node >= 20.19) is needed for the viewer" >&2; exit 2; }
   log "building the viewer bundle (viewer/dist)"
   (cd "$ROOT/viewer" && { [[ -d node_modules && node_modules/.package-lock.json -nt package-lock.json ]] || npm ci --no-audit --no-fund; } && npm run build --silent)
+}
+build_viewer() {
+  install_pkgs "${VIEWER_PKGS[@]}"
+  build_bundle
 }
 run_e2e() {
   (cd "$ROOT/viewer" && TRYGGVE_BIN="$BUILD/cli/tryggve" timeout 300 npm run e2e --silent)
@@ -77,19 +80,27 @@ case "$cmd" in
   deps) install_pkgs "${PKGS[@]}" ;;
   build) install_pkgs "${PKGS[@]}"; configure_build "$BUILD" ;;
   demo)
-    install_pkgs "${PKGS[@]}"
+    # The report's PDF and the viewer need chromium and the bundle; the demo itself does not.
+    install_pkgs "${PKGS[@]}" "${VIEWER_PKGS[@]}"
     configure_build "$BUILD"
+    if command -v npm >/dev/null; then build_bundle; else log "no npm: the viewer is not built (tryggve serve needs it)"; fi
     shift || true
+    # The demo's default paths (maps/demo, scenarios/demo.yaml, out/demo) are the repository's.
+    cd "$ROOT"
     "$BUILD/cli/tryggve" demo --out "${TRYGGVE_DEMO_OUT:-$ROOT/out/demo}" "$@"
     ;;
   test)
+    # The whole suite: unit and real-data tests (CTest), then the viewer in headless chromium.
     install_pkgs "${PKGS[@]}"
+    build_viewer
     configure_build "$BUILD"
     run_tests "$BUILD"
+    run_e2e
     ;;
   sanitize)
     install_pkgs "${PKGS[@]}"
-    configure_build "$ROOT/build-sanitize" -DTRYGGVE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+    # -O1: the sanitizers stay exact and the EM fits and Monte Carlo tests run several times faster than at -O0.
+    configure_build "$ROOT/build-sanitize" -DTRYGGVE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g"
     export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
     # LeakSanitizer reports GDAL's and TBB's process-lifetime singletons; suppress only those.
