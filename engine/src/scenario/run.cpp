@@ -127,12 +127,22 @@ Session::Session(const ScenarioFile& file, const RunControl& control, bool fit) 
   I.place = place_of(I.map, file.simulate);
   I.forecast = HourCalendar(months_from(I.zone, I.forecast_first_month, file.simulate.forecast_months), I.zone, I.place);
   const std::int64_t t_forecast = I.forecast.period().start_utc;
+  std::size_t untimed = 0, after_start = 0;
   for (std::size_t i = 0; i < I.map.incidents.size(); ++i) {
     const auto& inc = I.map.incidents[i];
-    if (!inc.has_time || inc.parameter == kNoParameter || inc.time.utc_seconds >= t_forecast) continue;
+    if (!inc.has_time || inc.parameter == kNoParameter) { ++untimed; continue; }
+    if (inc.time.utc_seconds >= t_forecast) { ++after_start; continue; }
     I.observed.push_back({I.map.snaps[i].position(), inc.time, inc.parameter, inc.setting != Setting::Indoor});
   }
+  // Placed incidents the model cannot use are said, not silently lost.
+  if (untimed) log::warn("simulate: {} placed incidents have no time and are not used by the model fit", untimed);
+  if (after_start)
+    log::warn("simulate: {} incidents at or after the forecast start {} are not history and are not used", after_start,
+              file.simulate.forecast_start);
   I.history = make_event_table(I.observed, *I.cells, I.forecast, I.traits.size());
+  if (I.history.after_end || I.history.bad_parameter || I.history.bad_position)
+    log::warn("simulate: {} events after the forecast, {} with an unknown parameter, {} off the network were left out",
+              I.history.after_end, I.history.bad_parameter, I.history.bad_position);
 
   // Areas for the results: the area each cell's midpoint lies in.
   {
