@@ -44,7 +44,7 @@ Registrar reg{{"hotspots", [](CLI::App& app, const GlobalOptions&) -> std::funct
     const auto result = pipeline::run_map(*map_opts);
     pipeline::write_map(result, dir / outputs::kMapGpkg);
     write_text_atomically(dir / outputs::kMapSummaryJson, result.summary_json().dump(2) + "\n");
-    situation::write_rejects_csv(result.rejects, dir / outputs::kRejectsCsv);
+    pipeline::write_rejects_csv(result.rejects, dir / outputs::kRejectsCsv);
     situation::HotspotStageOptions o = *stage;
     o.park_distance_m = map_opts->park_distance_m;
     o.stop_radius_m = map_opts->stop_radius_m;

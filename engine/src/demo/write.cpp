@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "internal.hpp"
+#include "tryggve/core/csv.hpp"
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/core/rng.hpp"
@@ -54,15 +55,6 @@ std::string xml_escape(const std::string& s) {
   return o;
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string o = "\"";
-  for (char c : s) {
-    if (c == '"') o += '"';
-    o += c;
-  }
-  return o + "\"";
-}
 
 void write_file(const fs::path& p, const std::string& content) {
   std::ofstream f(p, std::ios::binary);

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tryggve/core/atomic_file.hpp"
+#include "tryggve/core/csv.hpp"
 #include "tryggve/core/error.hpp"
 
 namespace tryggve::hotspot {
@@ -95,15 +96,6 @@ void unit_columns(UnitTable& t, const network::Network& net, const SpatialUnits&
   }
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) {
-    if (c == '"') q += '"';
-    q += c;
-  }
-  return q + "\"";
-}
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "tryggve/core/atomic_file.hpp"
+#include "tryggve/core/csv.hpp"
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/core/time.hpp"
@@ -78,15 +79,6 @@ network::Noding choose_noding(const std::string& spec, bool from_osm) {
   return network::parse_noding(spec);
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string o = "\"";
-  for (char c : s) {
-    if (c == '"') o += '"';
-    o += c;
-  }
-  return o + "\"";
-}
 const char* setting_text(Setting s) {
   return s == Setting::Outdoor ? "outdoor" : s == Setting::Indoor ? "indoor" : "";
 }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "tryggve/core/csv.hpp"
 #include "tryggve/core/error.hpp"
 
 namespace tryggve::planning {
@@ -49,12 +50,7 @@ std::vector<ComparisonRow> compare_scenarios(const RunResult& run, const std::ve
 }
 
 std::string comparison_csv(const std::vector<ComparisonRow>& rows) {
-  auto q = [](const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string o = "\"";
-    for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return o + "\"";
-  };
+  auto q = [](const std::string& s) { return csv_field(s); };
   std::string s =
       "scenario,parameter,area,cost_sek,baseline_true,scenario_true,difference_true,difference_low,difference_high,"
       "difference_recorded,recorded_low,recorded_high,prevented_per_100k_sek,harm_difference\n";

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
 
+#include "tryggve/core/csv.hpp"
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/rng.hpp"
 #include "tryggve/simulation/results.hpp"
@@ -387,12 +388,6 @@ PatrolPlan plan_patrol(const PlanningContext& ctx, const EvidenceTable& evidence
 }
 
 namespace {
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
 }  // namespace
 
 std::string watch_list_csv(const PatrolPlan& plan) {

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "tryggve/core/csv.hpp"
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/rng.hpp"
 
@@ -341,12 +342,7 @@ std::string routes_csv(const RoutePlan& plan, const network::Network& net) {
     for (std::size_t k = 0; k < r.edges.size(); ++k) {
       const auto& e = net.edge(r.edges[k]);
       const Point p = net.vertex(r.vertices[k]);
-      std::string name = e.name;
-      if (name.find_first_of(",\"") != std::string::npos) {
-        std::string q = "\"";
-        for (char c : name) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-        name = q + "\"";
-      }
+      const std::string name = csv_field(e.name);
       const double risk = counted[r.edges[k]] ? 0.0 : plan.edge_risk[r.edges[k]];
       counted[r.edges[k]] = 1;
       s += fmt::format("{},{},{},{},{:.1f},{:.5f},{:.2f},{:.2f}\n", r.walker, k + 1, r.edges[k], name, e.length, risk,

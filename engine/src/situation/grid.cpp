@@ -18,6 +18,7 @@
 #include "tryggve/io/gdal_env.hpp"
 #include "tryggve/io/incidents.hpp"
 #include "tryggve/io/vector_writer.hpp"
+#include "tryggve/pipeline/map_stage.hpp"
 #include "tryggve/pipeline/outputs.hpp"
 #include "tryggve/taxonomy/classifier.hpp"
 
@@ -494,20 +495,6 @@ nlohmann::json GridResult::summary() const {
 
 // ---- Output ------------------------------------------------------------------------
 
-void write_rejects_csv(const RejectLog& rejects, const fs::path& path) {
-  auto q = [](const std::string& s) {
-    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-    std::string o = "\"";
-    for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return o + "\"";
-  };
-  std::string o = "file,source_row,reason,detail,x,y,raw\n";
-  for (const auto& r : rejects.items())
-    o += fmt::format("{},{},{},{},{},{},{}\n", q(r.file), r.source_row, to_string(r.reason), q(r.detail),
-                     r.has_pos ? fmt::format("{:.3f}", r.pos.x) : "", r.has_pos ? fmt::format("{:.3f}", r.pos.y) : "",
-                     q(r.raw));
-  write_text_atomically(path, o);
-}
 
 namespace {
 
@@ -603,7 +590,7 @@ void write_grid(const GridResult& r, const fs::path& out_dir) {
   }
   if (g.shape() == CellShape::Square) write_tiff(r, out_dir / kGridTiff);
   write_backtest_csv(r.backtest, (out_dir / outputs::kBacktestCsv).string());
-  write_rejects_csv(r.rejects, out_dir / outputs::kRejectsCsv);
+  pipeline::write_rejects_csv(r.rejects, out_dir / outputs::kRejectsCsv);
   write_text_atomically(out_dir / kGridSummaryJson, r.summary().dump(2) + "\n");
 }
 

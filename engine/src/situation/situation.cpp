@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "tryggve/core/atomic_file.hpp"
+#include "tryggve/core/csv.hpp"
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/time.hpp"
 #include "tryggve/io/vector_writer.hpp"
@@ -54,12 +55,6 @@ double pct(double now, double before) { return before > 0 ? 100.0 * (now - befor
 
 std::string num(double v) { return std::isfinite(v) ? fmt::format("{:.6g}", v) : std::string(); }
 
-std::string csv_text(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string o = "\"";
-  for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return o + "\"";
-}
 
 nlohmann::json jnum(double v) { return std::isfinite(v) ? nlohmann::json(std::round(v * 1e6) / 1e6) : nlohmann::json(); }
 
@@ -337,8 +332,8 @@ void write_situation_csv(const SituationPicture& s, const std::filesystem::path&
         const auto& pa = s.parameters[p];
         const bool mk = c.trend != Trend::TooShort;
         o += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-                         month_label(s.months[m]), un.kind, csv_text(un.id), csv_text(un.name), pa.code,
-                         csv_text(pa.name_sv), csv_text(pa.name_en), num(c.count), num(c.score), num(un.street_km),
+                         month_label(s.months[m]), un.kind, csv_field(un.id), csv_field(un.name), pa.code,
+                         csv_field(pa.name_sv), csv_field(pa.name_en), num(c.count), num(c.score), num(un.street_km),
                          num(c.rate_per_km), un.population >= 0 ? num(un.population) : std::string(),
                          num(c.rate_per_1000), num(c.prev_count), num(c.change_prev), num(c.change_prev_pct),
                          num(c.year_ago_count), num(c.change_year), num(c.change_year_pct), c.level,

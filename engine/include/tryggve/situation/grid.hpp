@@ -155,7 +155,4 @@ GridResult analyse_grid(std::vector<Incident> incidents, const Grid& grid, const
 // rejects.csv and grid_summary.json into out_dir, atomically.
 void write_grid(const GridResult& result, const std::filesystem::path& out_dir);
 
-// rejects.csv (file,source_row,reason,detail,x,y,raw), atomically.
-void write_rejects_csv(const RejectLog& rejects, const std::filesystem::path& path);
-
 }  // namespace tryggve::situation
