@@ -99,3 +99,30 @@ TEST(Report, PdfWithChromiumWhereInstalled) {
   in.read(head.data(), 4);
   EXPECT_EQ(head, "%PDF");
 }
+
+TEST(Report, HotspotMapAndSituationPicture) {
+  const fs::path dir = make_run("report_situation");
+  {
+    io::VectorWriter out(dir / outputs::kHotspotsGpkg, io::CrsContext::from_spec("EPSG:3006"));
+    auto& g = out.add_layer(outputs::kGiStarLayer, io::GeometryKind::Line, {{"z", io::FieldType::Real}});
+    g.add({3.1}, Polyline{{319000, 6400000}, {319100, 6400000}});   // hot at 99%
+    g.add({0.2}, Polyline{{319100, 6400000}, {319100, 6400100}});   // not significant
+    out.commit();
+  }
+  write_text_atomically(dir / outputs::kSituationJson, R"({"months":["2025-01","2025-02"],
+    "levels":[{"level":4,"en":"high","sv":"hög"}],"trends":[{"code":"increasing","en":"increasing","sv":"ökande"}],
+    "units":[{"id":"801","kind":"area","name":"Lindås","name_en":"Lindås","parameters":{"all":{
+      "count":[10,12],"rate_per_km":[1.5,1.75],"change_prev_pct":[null,20.0],"change_year_pct":[null,null],
+      "level":[0,4],"trend":["too_short","increasing"]}}}]})");
+  report::ReportResult info;
+  const std::string html = report::render_html(dir, "sv", &info);
+  EXPECT_NE(std::find(info.sections.begin(), info.sections.end(), "hotspots"), info.sections.end());
+  EXPECT_NE(std::find(info.sections.begin(), info.sections.end(), "situation"), info.sections.end());
+  EXPECT_NE(html.find("#8b0000"), std::string::npos) << "the 99% hot segment is drawn dark red";
+  EXPECT_NE(html.find("(1 heta, 0 kalla)"), std::string::npos) << html.substr(html.find("hotspots"), 400);
+  EXPECT_NE(html.find("Lindås"), std::string::npos);
+  EXPECT_NE(html.find("hög"), std::string::npos) << "the latest month's level, in Swedish";
+  EXPECT_NE(html.find("ökande"), std::string::npos);
+  EXPECT_NE(html.find("1,8"), std::string::npos) << "rate per km with a decimal comma";
+  EXPECT_NE(html.find("20 %"), std::string::npos);
+}

@@ -97,6 +97,24 @@ const std::map<std::string, Text>& texts() {
       {"scenario", {"Scenario", "Scenario"}},
       {"area", {"Area", "Område"}},
       {"difference", {"Difference (90%)", "Skillnad (90 %)"}},
+      {"situation", {"Situation picture, latest month", "Lägesbild, senaste månaden"}},
+      {"situation_note",
+       {"All parameters together, {month}. Level 1-5 against the unit's own history; trend: Mann-Kendall over "
+        "the last months.",
+        "Alla parametrar tillsammans, {month}. Nivå 1-5 mot enhetens egen historik; trend: Mann-Kendall över de "
+        "senaste månaderna."}},
+      {"unit", {"Area or place", "Område eller plats"}},
+      {"level", {"Level", "Nivå"}},
+      {"change_prev", {"vs last month", "mot förra månaden"}},
+      {"change_year", {"vs a year ago", "mot för ett år sedan"}},
+      {"per_km", {"Per km street", "Per km gata"}},
+      {"trend", {"Trend", "Trend"}},
+      {"hotspots", {"Hotspots: Getis-Ord Gi*", "Hotspots: Getis-Ord Gi*"}},
+      {"hotspots_note",
+       {"Street segments coloured by Gi* z (network distance band): dark red hot at 99%, red 95%, orange 90%; "
+        "blue cold. Grey: not significant.",
+        "Gatusegment färgade efter Gi* z (nätverksavstånd): mörkröd het på 99 %, röd 95 %, orange 90 %; blå kall. "
+        "Grått: inte signifikant."}},
   };
   return t;
 }
@@ -268,6 +286,68 @@ std::string render_html(const fs::path& dir, const std::string& lang, ReportResu
                                  " © OpenStreetMap contributors where the streets come from OSM.</p>");
   } else {
     r.missing.push_back(outputs::kMapGpkg);
+  }
+
+  // Hotspots: the Gi* segments of the hotspot stage, on the same frame as the map.
+  const Lines gi = read_lines(dir / outputs::kHotspotsGpkg, outputs::kGiStarLayer, "z", &srs);
+  if (!gi.lines.empty()) {
+    Envelope env;
+    for (const auto& l : edges.lines.empty() ? gi.lines : edges.lines) env.expand(envelope(l));
+    const Frame F(env);
+    std::string svg = fmt::format(R"(<svg viewBox="0 0 {:.0f} {:.0f}" width="100%" role="img" class="map">)", F.w, F.h);
+    std::size_t hot = 0, cold = 0;
+    for (std::size_t i = 0; i < gi.lines.size(); ++i) {
+      const double z = gi.value[i];
+      const char* colour = z >= 2.576 ? "#8b0000" : z >= 1.960 ? "#d7301f" : z >= 1.645 ? "#fc8d59"
+                           : z <= -1.645 ? "#3a7dc9" : "#c8c8c8";
+      const double width = std::abs(z) >= 1.645 ? 3.5 : 0.9;
+      hot += z >= 1.645;
+      cold += z <= -1.645;
+      svg += fmt::format(R"(<polyline points="{}" fill="none" stroke="{}" stroke-width="{}" stroke-linecap="round"/>)",
+                         F.pts(gi.lines[i]), colour, width);
+    }
+    svg += "</svg>";
+    section("hotspots", T("hotspots"),
+            svg + fmt::format("<p class=\"note\">{} ({} {}, {} {})</p>", esc(T("hotspots_note")), hot,
+                              sv ? "heta" : "hot", cold, sv ? "kalla" : "cold"));
+  } else {
+    r.missing.push_back(outputs::kHotspotsGpkg);
+  }
+
+  // The situation picture: the latest month, all parameters, per area and place type.
+  if (const auto sj = read_json(dir / outputs::kSituationJson);
+      sj && sj->contains("units") && sj->contains("months") && !(*sj)["months"].empty()) {
+    const auto& months = (*sj)["months"];
+    const std::size_t last = months.size() - 1;
+    auto label_of = [&](const char* list, const json& code) -> std::string {
+      for (const auto& x : (*sj).value(list, json::array()))
+        if ((x.contains("level") && x["level"] == code) || (x.contains("code") && x["code"] == code))
+          return x.value(sv ? "sv" : "en", "");
+      return code.is_string() ? code.get<std::string>() : code.dump();
+    };
+    auto pct = [&](const json& v) { return v.is_number() ? num(v.get<double>(), 0) + " %" : std::string("–"); };
+    std::string t = fmt::format("<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+                                T("unit"), T("count"), T("per_km"), T("change_prev"), T("change_year"), T("level"),
+                                T("trend"));
+    for (const auto& u : (*sj)["units"]) {
+      if (!u.contains("parameters") || !u["parameters"].contains("all")) continue;
+      const auto& a = u["parameters"]["all"];
+      auto at = [&](const char* k) { return a.contains(k) && a[k].is_array() && a[k].size() > last ? a[k][last] : json(); };
+      const json count = at("count"), per_km = at("rate_per_km"), level = at("level"), trend = at("trend");
+      t += fmt::format("<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td>"
+                       "<td>{}</td><td>{}</td></tr>",
+                       esc(u.value(sv ? "name" : "name_en", u.value("name", ""))),
+                       count.is_number() ? num(count.get<double>(), 0) : "–",
+                       per_km.is_number() ? num(per_km.get<double>(), 1) : "–", pct(at("change_prev_pct")),
+                       pct(at("change_year_pct")), level.is_null() ? "–" : esc(label_of("levels", level)),
+                       trend.is_null() ? "–" : esc(label_of("trends", trend)));
+    }
+    std::string note = T("situation_note");
+    const auto m = note.find("{month}");
+    if (m != std::string::npos) note.replace(m, 7, months[last].get<std::string>());
+    section("situation", T("situation"), "<p class=\"note\">" + esc(note) + "</p>" + t + "</table>");
+  } else {
+    r.missing.push_back(outputs::kSituationJson);
   }
 
   // Incidents per parameter.
