@@ -156,6 +156,7 @@ std::vector<Incident> read_incidents(const std::string& path, CrsContext& crs, c
   };
 
   layer->ResetReading();
+  std::size_t multipoint_rows = 0, bad_weight_rows = 0;
   for (OGRFeatureUniquePtr f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
     ++n;
     Incident inc;
@@ -177,6 +178,7 @@ std::vector<Incident> read_incidents(const std::string& path, CrsContext& crs, c
       } else {
         append_points(g, pts);
         inc.pos = pts.front();
+        if (pts.size() > 1) ++multipoint_rows;
       }
     } else {
       const std::string tx = field_text(*f, f_x), ty = field_text(*f, f_y);
@@ -217,11 +219,19 @@ std::vector<Incident> read_incidents(const std::string& path, CrsContext& crs, c
     if (inc.actor.empty()) inc.actor = m.default_actor;
     inc.setting = parse_setting(field_text(*f, f_setting));
     inc.text = field_text(*f, f_text);
-    if (f_weight >= 0)
-      if (auto w = parse_number(field_text(*f, f_weight)); w && std::isfinite(*w) && *w >= 0) inc.weight = *w;
+    if (f_weight >= 0) {
+      const std::string wt = field_text(*f, f_weight);
+      if (auto w = parse_number(wt); w && std::isfinite(*w) && *w >= 0) inc.weight = *w;
+      else if (!wt.empty()) ++bad_weight_rows;
+    }
     rows.push_back({std::move(inc), {}});
   }
   if (n == 0) throw Error(ErrorCode::EmptyLayer, lwhere, "the layer has no rows");
+  // Kept rows whose value was not taken as given are said, not silently changed.
+  if (multipoint_rows)
+    log::warn("{}: {} features are multipoints: each is one incident at its first point", lwhere, multipoint_rows);
+  if (bad_weight_rows)
+    log::warn("{}: {} rows have a weight that is not a number >= 0: they count with weight 1", lwhere, bad_weight_rows);
 
   // Transform (for --crs auto the zone comes from the median of the rows, so a
   // few rows geocoded far away do not move it).
