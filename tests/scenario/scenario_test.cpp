@@ -417,6 +417,14 @@ TEST(ScenarioRun, HelsinkiCentreOnRealStreets) {
   EXPECT_GT(patrol["interventions"][0]["cells"].get<int>(), 3);
   // A small effect (16% for 12 h a week): no sign is guaranteed over 20 replicates,
   // only that the response zone does not get worse beyond noise.
+  // The hotspot picture before and after: every cell has a Gi* class in both.
+  ASSERT_TRUE(patrol["hotspots"].contains("gistar"));
+  int before = 0, after = 0;
+  for (const auto& [k, n] : patrol["hotspots"]["gistar"]["classes_baseline"].items()) before += n.get<int>();
+  for (const auto& [k, n] : patrol["hotspots"]["gistar"]["classes_scenario"].items()) after += n.get<int>();
+  EXPECT_EQ(before, after);
+  EXPECT_GT(before, 0);
+  EXPECT_LE(patrol["hotspots"]["gistar"]["cells_changing_class"].get<int>(), before);
   EXPECT_LE(patrol["wdq"]["response"]["scenario_true"].get<double>(),
             patrol["wdq"]["response"]["baseline_true"].get<double>() + 1.0);
 }

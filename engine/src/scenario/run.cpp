@@ -14,6 +14,8 @@
 #include "tryggve/core/log.hpp"
 #include "tryggve/core/progress.hpp"
 #include "tryggve/core/version.hpp"
+#include "tryggve/hotspot/local_stats.hpp"
+#include "tryggve/hotspot/weights.hpp"
 #include "tryggve/io/crs.hpp"
 #include "tryggve/pipeline/outputs.hpp"
 #include "tryggve/planning/compare.hpp"
@@ -549,6 +551,40 @@ nlohmann::json Session::result_json(const RunResult& res, int s, const ResolvedS
                      {"entered_top_k", entered},
                      {"kept_in_top_k", tb.size() - left.size()},
                      {"note", "incidents per km of street over the forecast (true counts, mean over replicates); cells are lixels"}};
+    // Gi* classes before and after on the same cells: a binary network-distance band
+    // (the cells' own neighbour lists, self included), analytical z, BH-adjusted p.
+    const double band = std::min(300.0, I.cells->cutoff_m());
+    hotspot::Weights w;
+    w.self_included = true;
+    w.offsets.reserve(I.cells->size() + 1);
+    for (CellId c = 0; c < I.cells->size(); ++c) {
+      for (const auto& nb : I.cells->neighbours(c))
+        if (nb.distance_m <= band) {
+          w.neighbours.push_back(nb.cell);
+          w.weights.push_back(1.0);
+        }
+      w.offsets.push_back(w.neighbours.size());
+    }
+    if (I.cells->size() >= 3) {
+      hotspot::LocalOptions lo;
+      lo.permutations = 0;
+      lo.classify_by = hotspot::Significance::Analytical;
+      const auto gb = hotspot::gi_star(w, db, lo), ga = hotspot::gi_star(w, da, lo);
+      std::map<std::string, int> cb, ca;
+      int changed = 0;
+      for (std::size_t c = 0; c < db.size(); ++c) {
+        const std::string lb_ = hotspot::class_label(gb.stats[c], false), la_ = hotspot::class_label(ga.stats[c], false);
+        ++cb[lb_];
+        ++ca[la_];
+        changed += lb_ != la_;
+      }
+      j["hotspots"]["gistar"] = {{"band_m", band},
+                                 {"classes_baseline", cb},
+                                 {"classes_scenario", ca},
+                                 {"cells_changing_class", changed},
+                                 {"note", "Gi* per cell on incidents per km, binary network-distance band, analytical z, "
+                                          "Benjamini-Hochberg; classes hot_99 .. cold_90, none"}};
+    }
   }
   json ivs = json::array();
   for (const auto& iv : spec.interventions)
