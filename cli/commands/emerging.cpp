@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
-#include "options_cli.hpp"
+#include "map_analysis.hpp"
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/hotspot/from_map.hpp"
@@ -15,29 +15,20 @@ namespace {
 
 Registrar reg{{"emerging", [](CLI::App& app, const GlobalOptions&) -> std::function<int()> {
   app.description("Emerging hot spots: monthly space-time Gi*, Mann-Kendall trend and the 17 classes per segment");
-  auto map = std::make_shared<pipeline::MapOptions>();
-  auto em = std::make_shared<hotspot::EmergingRunOptions>();
-  auto map_set = std::make_shared<OptionSet>("map");
-  auto em_set = std::make_shared<OptionSet>("emerging");
-  map->declare(*map_set);
-  em->declare(*em_set);
-  auto bound = std::make_shared<BoundOptions>();
-  bound->bind(app, *map_set);
-  bound->bind(app, *em_set);
+  auto a = std::make_shared<MapAnalysis<hotspot::EmergingRunOptions>>(app, "emerging");
   auto out = std::make_shared<std::string>();
   auto summary = std::make_shared<std::string>();
   app.add_option("--out,-o", *out, "Output: FILE.csv (table) or FILE.gpkg (with segment geometry); written atomically")
       ->required();
   app.add_option("--summary-json", *summary, "Also write a JSON summary here");
   return [=] {
-    bound->apply();
-    const auto m = pipeline::run_map(*map);
+    const auto m = a->map_inputs();
     const auto in = hotspot::input_from_map(m);
-    const auto run = hotspot::run_emerging(in, *em);
+    const auto run = hotspot::run_emerging(in, *a->options);
     hotspot::write_unit_table(hotspot::emerging_table(m.net, run), *out, m.crs);
     nlohmann::json j = run.summary_json();
     j["map"] = m.summary_json();
-    j["options"] = em_set->resolved();
+    j["options"] = a->set->resolved();
     if (!summary->empty()) write_text_atomically(*summary, j.dump(2) + "\n");
     if (log::verbosity() != log::Verbosity::Quiet) {
       std::string classes;

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
-#include "options_cli.hpp"
+#include "map_analysis.hpp"
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/hotspot/from_map.hpp"
@@ -16,29 +16,20 @@ namespace {
 
 Registrar reg{{"gistar", [](CLI::App& app, const GlobalOptions&) -> std::function<int()> {
   app.description("Getis-Ord Gi* hot and cold spots on street segments or lixels (also Gi and local Moran's I)");
-  auto map = std::make_shared<pipeline::MapOptions>();
-  auto gi = std::make_shared<hotspot::GiStarOptions>();
-  auto map_set = std::make_shared<OptionSet>("map");
-  auto gi_set = std::make_shared<OptionSet>("gistar");
-  map->declare(*map_set);
-  gi->declare(*gi_set);
-  auto bound = std::make_shared<BoundOptions>();
-  bound->bind(app, *map_set);
-  bound->bind(app, *gi_set);
+  auto a = std::make_shared<MapAnalysis<hotspot::GiStarOptions>>(app, "gistar");
   auto out = std::make_shared<std::string>();
   auto summary = std::make_shared<std::string>();
   app.add_option("--out,-o", *out, "Output: FILE.csv (table) or FILE.gpkg (with unit geometry); written atomically")
       ->required();
   app.add_option("--summary-json", *summary, "Also write a JSON summary here");
   return [=] {
-    bound->apply();
-    const auto m = pipeline::run_map(*map);
+    const auto m = a->map_inputs();
     const auto in = hotspot::input_from_map(m);
-    const auto run = hotspot::run_gistar(in, *gi);
+    const auto run = hotspot::run_gistar(in, *a->options);
     hotspot::write_unit_table(hotspot::gistar_table(m.net, run), *out, m.crs);
     nlohmann::json j = run.summary_json();
     j["map"] = m.summary_json();
-    j["options"] = gi_set->resolved();
+    j["options"] = a->set->resolved();
     if (!summary->empty()) write_text_atomically(*summary, j.dump(2) + "\n");
     if (log::verbosity() != log::Verbosity::Quiet) {
       std::string classes;

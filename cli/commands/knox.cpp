@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
-#include "options_cli.hpp"
+#include "map_analysis.hpp"
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/hotspot/from_map.hpp"
@@ -16,28 +16,19 @@ namespace {
 
 Registrar reg{{"knox", [](CLI::App& app, const GlobalOptions&) -> std::function<int()> {
   app.description("Knox near-repeat test: pairs of incidents close in space and time, against permuted times");
-  auto map = std::make_shared<pipeline::MapOptions>();
-  auto kn = std::make_shared<hotspot::KnoxRunOptions>();
-  auto map_set = std::make_shared<OptionSet>("map");
-  auto kn_set = std::make_shared<OptionSet>("knox");
-  map->declare(*map_set);
-  kn->declare(*kn_set);
-  auto bound = std::make_shared<BoundOptions>();
-  bound->bind(app, *map_set);
-  bound->bind(app, *kn_set);
+  auto a = std::make_shared<MapAnalysis<hotspot::KnoxRunOptions>>(app, "knox");
   auto out = std::make_shared<std::string>();
   auto json = std::make_shared<std::string>();
   app.add_option("--out,-o", *out, "The table as CSV (one row per space band x time band); written atomically")->required();
   app.add_option("--json", *json, "Summary JSON (first_cell_ratio, the table); default: beside --out as .json");
   return [=] {
-    bound->apply();
-    const auto m = pipeline::run_map(*map);
+    const auto m = a->map_inputs();
     const auto in = hotspot::input_from_map(m);
-    const auto run = hotspot::run_knox(in, *kn);
+    const auto run = hotspot::run_knox(in, *a->options);
     hotspot::write_unit_table(hotspot::knox_table(run), *out, m.crs);
     nlohmann::json j = run.summary_json();
     j["map"] = m.summary_json();
-    j["options"] = kn_set->resolved();
+    j["options"] = a->set->resolved();
     std::filesystem::path jp = json->empty() ? std::filesystem::path(*out).replace_extension(".json")
                                              : std::filesystem::path(*json);
     write_text_atomically(jp, j.dump(2) + "\n");
