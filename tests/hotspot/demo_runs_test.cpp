@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "demo_network.hpp"
 #include "tryggve/demo/generator.hpp"
 #include "tryggve/hotspot/runs.hpp"
 
@@ -28,20 +29,7 @@ struct Demo {
     demo::DemoOptions o;
     o.months = kMonths;
     data = demo::simulate(o);
-    const auto& d = data.district;
-    std::vector<Point> v;
-    for (const auto& n : d.nodes) v.push_back(n.pos);
-    std::vector<network::Edge> edges;
-    for (const auto& s : d.segments) {
-      network::Edge e;
-      e.from = s.from;
-      e.to = s.to;
-      e.geometry = s.geometry;
-      e.length = s.length_m;
-      e.source_id = s.id;
-      edges.push_back(std::move(e));
-    }
-    net = network::Network(std::move(v), std::move(edges));
+    net = test::demo_network(data.district);
   }
   // The incidents of some parameters, as a run takes them.
   HotspotIncidents incidents(const std::vector<std::uint16_t>& params) const {

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <tbb/global_control.h>
 
+#include "demo_network.hpp"
 #include "tryggve/demo/generator.hpp"
 #include "tryggve/planning/context.hpp"
 #include "tryggve/planning/lighting.hpp"
@@ -40,28 +41,7 @@ struct Demo {
     o.volume_scale = 0.5;
     data = demo::simulate(o);
     const auto& d = data.district;
-    std::map<std::uint32_t, network::VertexId> vid;
-    std::vector<Point> vertices;
-    auto vertex = [&](std::uint32_t node) {
-      const auto [it, fresh] = vid.emplace(node, static_cast<network::VertexId>(vertices.size()));
-      if (fresh) vertices.push_back(d.nodes[node].pos);
-      return it->second;
-    };
-    std::vector<network::Edge> edges;
-    for (const auto& s : d.segments) {
-      network::Edge e;
-      e.from = vertex(s.from);
-      e.to = vertex(s.to);
-      e.geometry = s.geometry;
-      e.length = s.length_m;
-      const auto& w = d.ways[s.way];
-      e.name = w.name;
-      e.highway = w.highway;
-      e.lit = s.lit ? Lit::Yes : Lit::No;
-      e.tunnel = w.tunnel;
-      edges.push_back(std::move(e));
-    }
-    net = network::Network(vertices, edges);
+    net = test::demo_network(d);
     lix = network::Lixelization(net, 50.0);
     for (const auto& l : d.lamps) {
       PointFeature p;

@@ -126,3 +126,23 @@ TEST(Report, HotspotMapAndSituationPicture) {
   EXPECT_NE(html.find("1,8"), std::string::npos) << "rate per km with a decimal comma";
   EXPECT_NE(html.find("20 %"), std::string::npos);
 }
+
+TEST(Report, NearRepeatsAndTheModel) {
+  const fs::path dir = make_run("report_model");
+  write_text_atomically(dir / outputs::kModelJson, R"({"parameters":[
+    {"parameter":"vandalism","events":5318,"self_excitation":"em_from_knox","theta":0.153,"mean_delay_days":4.48,
+     "sigma_m":66.3,"knox":{"near":{"within_m":100,"within_days":7,"ratio":1.11,"p_value":0.01},
+     "extent_m":100,"extent_days":1}},
+    {"parameter":"unsafe_place","events":1143,"self_excitation":"knox_gate","theta":0,"mean_delay_days":null,
+     "sigma_m":null,"knox":{"near":{"within_m":100,"within_days":7,"ratio":1.04,"p_value":0.11},
+     "extent_m":0,"extent_days":0}}]})");
+  report::ReportResult info;
+  const std::string html = report::render_html(dir, "sv", &info);
+  EXPECT_NE(std::find(info.sections.begin(), info.sections.end(), "model"), info.sections.end());
+  const std::string part = html.substr(html.find("id=\"model\""));
+  EXPECT_NE(part.find("inom 100 m och 7 dagar"), std::string::npos);
+  EXPECT_NE(part.find("1,11"), std::string::npos) << "the Knox ratio with a decimal comma";
+  EXPECT_NE(part.find("15 %"), std::string::npos) << "share triggered";
+  EXPECT_NE(part.find("100 m, 1 d"), std::string::npos);
+  EXPECT_NE(part.find("nej: ingen sedd"), std::string::npos) << "the gated parameter says so";
+}

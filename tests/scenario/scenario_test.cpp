@@ -345,6 +345,24 @@ TEST(ScenarioRun, TinyNetworkEndToEndAndTheResolvedFileRunsToTheSameNumbers) {
   EXPECT_EQ(j["interventions"][0]["end_month"], "2025-07");
   EXPECT_EQ(j["hotspots"]["top_k"], 20);
   EXPECT_TRUE(j["prevented_per_100k_sek"].is_object());
+  // The fitted model beside the Knox test that gated and started it, per parameter.
+  const auto model_csv = read(out / outputs::kModelCsv);
+  EXPECT_EQ(model_csv.substr(0, model_csv.find(',', model_csv.find("self_excitation"))),
+            "parameter,events,self_excitation");
+  const auto model = nlohmann::json::parse(read(out / outputs::kModelJson));
+  ASSERT_EQ(model["parameters"].size(), static_cast<std::size_t>(sum.result.parameters));
+  std::size_t tested = 0;
+  for (const auto& p : model["parameters"]) {
+    const std::string how = p["self_excitation"];
+    EXPECT_TRUE(how == "em_from_knox" || how == "knox_gate" || how == "em_despite_knox" || how == "em") << how;
+    if (p.contains("knox")) {
+      ++tested;
+      EXPECT_EQ(p["knox"]["permutations"], 99);
+      EXPECT_EQ(p["knox"]["observed"].size(), p["knox"]["space_bands_m"].size() * p["knox"]["time_bands_days"].size());
+      if (how == "knox_gate") EXPECT_EQ(p["theta"].get<double>(), 0.0);
+    }
+  }
+  EXPECT_GT(tested, 0u);
   const auto cells_csv = read(out / "scenarios/light-park/cells.csv");
   EXPECT_EQ(cells_csv.substr(0, cells_csv.find('\n')), "cell,edge,start_m,end_m,area,baseline_mean,scenario_mean,difference");
   // resolved.yaml: every option, the seed, the version, the input files.

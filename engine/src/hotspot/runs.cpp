@@ -452,7 +452,9 @@ void KnoxRunOptions::declare(OptionSet& o) {
       .list("time_bands_days", time_bands_days, "Upper edges of the time bands in days, ascending")
       .integer("permutations", permutations, "Monte-Carlo permutations of the event times", 1, 1000000)
       .integer("seed", seed, "Random seed of the permutations (0: TRYGGVE_SEED or the built-in default)", 0)
-      .choice("distance", distance, "Distance between events: along the network or straight-line", {"network", "euclidean"});
+      .choice("distance", distance, "Distance between events: along the network or straight-line", {"network", "euclidean"})
+      .real("near_m", near_m, "Pooled near-repeat test: pairs within this distance (CRS units; 0: the first band)", 0.0, 1e7)
+      .real("near_days", near_days, "Pooled near-repeat test: and within this many days (0: the first band)", 0.0, 1e5);
 }
 
 nlohmann::json KnoxRun::summary_json() const {
@@ -470,6 +472,12 @@ nlohmann::json KnoxRun::summary_json() const {
   j["expected"] = k.expected;
   j["ratio"] = k.ratio;
   j["p_value"] = k.p_value;
+  j["near"] = {{"within_m", k.space_bands_m[k.near_space_bands - 1]},
+               {"within_days", k.time_bands_days[k.near_time_bands - 1]},
+               {"observed", k.near_observed},
+               {"expected", k.near_expected},
+               {"ratio", k.near_expected > 0 ? k.near_observed / k.near_expected : NAN},
+               {"p_value", k.near_p_value}};
   j["incidents"] = selected.summary_json();
   return j;
 }
@@ -498,6 +506,8 @@ KnoxRun run_knox(const HotspotIncidents& in, const KnoxRunOptions& opt) {
   ko.time_bands_days = bands(opt.time_bands_days, "time_bands_days");
   ko.permutations = static_cast<std::size_t>(opt.permutations);
   ko.seed = seed_of(opt.seed);
+  ko.near_m = opt.near_m;
+  ko.near_days = opt.near_days;
   std::vector<network::NetworkPosition> pos;
   std::vector<double> days;
   std::vector<std::size_t> kept;

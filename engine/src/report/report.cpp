@@ -72,6 +72,24 @@ const std::map<std::string, Text>& texts() {
       {"routes", {"Walk routes for adults outdoors", "Promenadrutter för vuxna ute"}},
       {"comparison", {"Scenario comparison", "Jämförelse av scenarier"}},
       {"missing", {"Not in this run folder (no files):", "Saknas i körmappen (inga filer):"}},
+      {"model", {"Near repeats and the forecast model", "Upprepad utsatthet och prognosmodellen"}},
+      {"model_note",
+       {"Knox test per parameter (pairs within {m} m and {d} days against permuted times): a ratio above 1 with a "
+        "small p means incidents follow each other close by. Where it sees none and the likelihood agrees, the "
+        "forecast has no near repeats for that parameter. Share triggered, delay and distance: the fitted model.",
+        "Knox-test per parameter (par inom {m} m och {d} dagar mot permuterade tider): en kvot över 1 med litet p "
+        "betyder att händelser följer på varandra i närheten. Där testet inte ser något och sannolikheten håller "
+        "med har prognosen ingen upprepning för den parametern. Andel utlösta, fördröjning och avstånd: den "
+        "skattade modellen."}},
+      {"knox_ratio", {"Knox ratio", "Knox-kvot"}},
+      {"reach", {"Significant out to", "Signifikant ut till"}},
+      {"near_repeats", {"Near repeats in the forecast", "Upprepning i prognosen"}},
+      {"triggered", {"Share triggered", "Andel utlösta"}},
+      {"delay", {"Mean delay, days", "Medelfördröjning, dagar"}},
+      {"reach_m", {"Distance scale m", "Avståndsskala m"}},
+      {"yes", {"yes", "ja"}},
+      {"no_knox", {"no: none seen", "nej: ingen sedd"}},
+      {"despite", {"yes (likelihood; Knox saw none)", "ja (sannolikhet; Knox såg ingen)"}},
       {"rank", {"Rank", "Rang"}},
       {"street", {"Street", "Gata"}},
       {"visits", {"Visits / week", "Besök / vecka"}},
@@ -474,6 +492,45 @@ std::string render_html(const fs::path& dir, const std::string& lang, ReportResu
     section("comparison", T("comparison"), t + "</table>");
   } else {
     r.missing.push_back(outputs::kScenarioComparisonCsv);
+  }
+
+  // The fitted model and the Knox test that gated and started its near repeats.
+  if (const auto mj = read_json(dir / outputs::kModelJson)) {
+    std::string t = fmt::format("<table><tr><th>{}</th><th>{}</th><th>{}</th><th>p</th><th>{}</th><th>{}</th><th>{}</th>"
+                                "<th>{}</th><th>{}</th></tr>",
+                                T("parameter"), T("count"), T("knox_ratio"), T("reach"), T("near_repeats"), T("triggered"),
+                                T("delay"), T("reach_m"));
+    double near_m = 100, near_d = 7;
+    for (const auto& p : (*mj)["parameters"]) {
+      const std::string how = p.value("self_excitation", "");
+      std::string ratio = "–", pv = "–", reach = "–";
+      if (p.contains("knox")) {
+        const auto& k = p["knox"];
+        const auto& nr = k["near"];
+        near_m = nr.value("within_m", near_m);
+        near_d = nr.value("within_days", near_d);
+        if (nr["ratio"].is_number()) ratio = num(nr["ratio"].get<double>(), 2);
+        if (nr["p_value"].is_number()) pv = num(nr["p_value"].get<double>(), 2);
+        if (k.value("extent_m", 0.0) > 0)
+          reach = num(k.value("extent_m", 0.0), 0) + " m, " + num(k.value("extent_days", 0.0), 0) + (sv ? " d" : " d");
+      }
+      const std::string uses = how == "knox_gate" ? T("no_knox") : how == "em_despite_knox" ? T("despite") : T("yes");
+      const bool se = p.value("theta", 0.0) > 0;
+      auto opt = [&](const char* key, int digits) {
+        return se && p[key].is_number() ? num(p[key].get<double>(), digits) : std::string("–");
+      };
+      t += fmt::format("<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td>{}</td><td>{}</td>"
+                       "<td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+                       esc(p.value("parameter", "")), p.value("events", 0), ratio, pv, esc(reach), esc(uses),
+                       se ? num(100 * p.value("theta", 0.0), 0) + " %" : std::string("–"), opt("mean_delay_days", 1),
+                       opt("sigma_m", 0));
+    }
+    std::string note = T("model_note");
+    note.replace(note.find("{m}"), 3, num(near_m, 0));
+    note.replace(note.find("{d}"), 3, num(near_d, 0));
+    section("model", T("model"), "<p class=\"note\">" + esc(note) + "</p>" + t + "</table>");
+  } else {
+    r.missing.push_back(outputs::kModelJson);
   }
 
   std::string missing;

@@ -19,6 +19,7 @@
 #include "tryggve/io/crs.hpp"
 #include "tryggve/pipeline/outputs.hpp"
 #include "tryggve/planning/compare.hpp"
+#include "tryggve/scenario/model_outputs.hpp"
 #include "tryggve/simulation/events.hpp"
 #include "tryggve/simulation/simulator.hpp"
 #include "tryggve/snap/place_tagger.hpp"
@@ -63,9 +64,10 @@ std::string fit_key(const ScenarioFile& f) {
   std::string k;
   for (const auto& [key, v] : a.resolved()) k += key + "=" + v + ";";
   const auto& s = f.simulate;
-  k += fmt::format("fit={};start={};K={};cut={};lag={};it={};tol={};ev={};lat={};lon={}", s.fit_months, s.forecast_start,
-                   s.forecast_months, s.cell_cutoff_m, s.max_lag_days, s.max_iterations, s.tolerance, s.evidence,
-                   s.latitude_deg, s.longitude_deg);
+  k += fmt::format("fit={};start={};K={};cut={};lag={};it={};tol={};ev={};lat={};lon={};nr={};ka={};kp={};seed={}",
+                   s.fit_months, s.forecast_start, s.forecast_months, s.cell_cutoff_m, s.max_lag_days, s.max_iterations,
+                   s.tolerance, s.evidence, s.latitude_deg, s.longitude_deg, s.near_repeat, s.knox_alpha,
+                   s.knox_permutations, f.seed);
   return k;
 }
 
@@ -186,6 +188,10 @@ Session::Session(const ScenarioFile& file, const RunControl& control, bool fit) 
     fo.max_lag_days = file.simulate.max_lag_days;
     fo.max_iterations = file.simulate.max_iterations;
     fo.tolerance = file.simulate.tolerance;
+    fo.near_repeat.mode = file.simulate.near_repeat;
+    fo.near_repeat.alpha = file.simulate.knox_alpha;
+    fo.near_repeat.permutations = static_cast<std::size_t>(file.simulate.knox_permutations);
+    fo.near_repeat.seed = file.seed;
     I.model = simulation::fit(table, *I.cells, fit_cal, I.traits, fo);
     // The model's time origin is the fit calendar's; the simulator reads only
     // rates, profiles and kernels, so it carries over to the forecast calendar.
@@ -669,6 +675,8 @@ RunSummary run(const ScenarioFile& file, const fs::path& out, const RunControl& 
   if (file.simulate_enabled) {
     sum.result = session->simulate(scenarios, file, control);
     step(control, "write", 0.9);
+    write_text_atomically(out / outputs::kModelCsv, model_csv(session->model()));
+    write_text_atomically(out / outputs::kModelJson, model_json(session->model()).dump(1) + "\n");
     session->write_scenarios(sum.result, scenarios, file, out);
     // The scenarios side by side (per parameter and area, cost, prevented per
     // 100,000 SEK): what the planners' table and the report show.

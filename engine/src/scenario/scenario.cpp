@@ -31,6 +31,12 @@ void SimulateOptions::declare(OptionSet& o) {
       .list("reporting_rates", reporting_rates, "Per-parameter reporting rates, code=rate (override reporting_rate)")
       .real("cell_cutoff_m", cell_cutoff_m, "Network distance over which near repeats are looked for", 10.0, 1e5)
       .real("max_lag_days", max_lag_days, "Longest delay of a near repeat", 0.5, 3650.0)
+      .choice("near_repeat", near_repeat,
+              "Near repeats: a Knox test per parameter gates the self-excitation (none seen: none fitted) and gives EM "
+              "its start (knox), or EM alone (em)",
+              {"knox", "em"})
+      .real("knox_alpha", knox_alpha, "Significance level of the Knox gate (pairs within 100 m and 7 days)", 1e-6, 1.0)
+      .integer("knox_permutations", knox_permutations, "Permutations of the Knox test", 19, 100000)
       .integer("max_iterations", max_iterations, "EM iterations at most", 1, 100000)
       .real("tolerance", tolerance, "EM stops at this relative change in log-likelihood", 0.0, 1.0)
       .text("evidence", evidence, "Evidence table CSV (default: the shipped engine/data/evidence.csv)")

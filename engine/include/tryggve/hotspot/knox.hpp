@@ -21,6 +21,10 @@ struct KnoxOptions {
   std::vector<double> time_bands_days{7, 14, 21, 28, 35};
   std::size_t permutations = 999;
   std::uint64_t seed = default_seed();  // permutation p draws from Rng(seed, p)
+  // A pooled test of one region fixed in advance, "within near_m and near_days"
+  // (0: the first band of each): one p-value for "are there near repeats at all",
+  // with no multiple testing over the table's cells. Rounded up to band edges.
+  double near_m = 0.0, near_days = 0.0;
 };
 
 struct KnoxResult {
@@ -30,6 +34,10 @@ struct KnoxResult {
   std::size_t permutations = 0;
   // Row-major [space band][time band].
   std::vector<double> observed, expected, ratio, p_value;
+  // The pooled near region (KnoxOptions::near_m, near_days): bands [0, near_space_bands) x
+  // [0, near_time_bands), its pairs observed and expected, and its one-sided p-value.
+  std::size_t near_space_bands = 1, near_time_bands = 1;
+  double near_observed = 0, near_expected = 0, near_p_value = NAN;
   double at(const std::vector<double>& v, std::size_t s, std::size_t t) const { return v[s * time_bands_days.size() + t]; }
   // Observed / expected in the closest, shortest cell: what the simulation's
   // near-repeat model is calibrated on.
@@ -41,6 +49,14 @@ struct KnoxResult {
 // days (any origin).
 KnoxResult knox_network(const network::Network& net, const std::vector<network::NetworkPosition>& positions,
                         const std::vector<double>& times_days, const KnoxOptions& opt = {});
+// Any distance (the simulation's cell network, say): the pairs i < j at most the
+// last space edge apart, with their distance.
+struct KnoxPair {
+  std::uint32_t i, j;
+  double distance_m;
+};
+KnoxResult knox_pairs(const std::vector<KnoxPair>& pairs, const std::vector<double>& times_days,
+                      const KnoxOptions& opt = {});
 // Straight-line distances.
 KnoxResult knox_euclidean(const std::vector<Point>& points, const std::vector<double>& times_days,
                           const KnoxOptions& opt = {});

@@ -168,6 +168,7 @@ struct KnoxRunOptions {
   std::int64_t permutations = 999;
   std::int64_t seed = 0;
   std::string distance = "network";  // network | euclidean
+  double near_m = 0.0, near_days = 0.0;  // the pooled near region (0: the first band)
 
   void declare(OptionSet& o);
 };

@@ -13,6 +13,8 @@
 //     situation.json      the monthly situation picture (lägesbild) for the viewer
 //     situation.csv       the same as a flat table (month, area/place, parameter, ...)
 //     backtest.csv        forecast accuracy (hit rate, PAI, PEI) per month and method
+//     model.csv           the fitted baseline model per parameter, with the Knox
+//     model.json          near-repeat test that gated and started it (and its table)
 //     scenarios/NAME/     one folder per simulated scenario: result.json,
 //                         areas.csv, cells.csv
 //     plan/               police watch list, lighting ranking, walk routes
@@ -30,6 +32,8 @@ inline constexpr const char* kHotspotsGpkg = "hotspots.gpkg";
 inline constexpr const char* kSituationJson = "situation.json";
 inline constexpr const char* kSituationCsv = "situation.csv";
 inline constexpr const char* kBacktestCsv = "backtest.csv";
+inline constexpr const char* kModelCsv = "model.csv";
+inline constexpr const char* kModelJson = "model.json";
 inline constexpr const char* kScenariosDir = "scenarios";
 inline constexpr const char* kPlanDir = "plan";
 inline constexpr const char* kResolvedScenario = "resolved.yaml";

@@ -79,6 +79,9 @@ struct SimulateOptions {
   std::vector<std::string> reporting_rates;  // code=rate overrides
   double cell_cutoff_m = 400.0;
   double max_lag_days = 60.0;
+  std::string near_repeat = "knox";  // knox: the Knox test gates and starts the self-excitation | em
+  double knox_alpha = 0.05;
+  int knox_permutations = 99;
   int max_iterations = 300;
   double tolerance = 1e-6;
   std::string evidence;  // "" = engine/data/evidence.csv

@@ -31,6 +31,7 @@
 // `background_prior_events` pseudo-events: μ_u ∝ (B_u + a) / (1 + a / prior_u). A
 // cell with many events keeps its own rate; an empty cell gets its neighbourhood's.
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -39,6 +40,7 @@
 #include "tryggve/simulation/calendar.hpp"
 #include "tryggve/simulation/cells.hpp"
 #include "tryggve/simulation/events.hpp"
+#include "tryggve/simulation/near_repeat.hpp"
 
 namespace tryggve::simulation {
 
@@ -70,6 +72,13 @@ struct EtasParameters {
   bool converged = false;
   double log_likelihood = 0.0;            // at the returned parameters, over the fit window
   double background_share = 1.0;          // Σ p_i0 / n
+  // Where θ, ω, σ came from: "em" (EM from FitOptions' start), "em_from_knox" (EM
+  // started at the Knox table's estimates), "knox_gate" (no near repeats in the Knox
+  // test and none in the likelihood either: fitted with θ = 0), "em_despite_knox"
+  // (Knox saw none, the likelihood ratio did: kept), "off" (FitOptions::self_exciting false).
+  std::string self_excitation = "em";
+  double likelihood_ratio = NAN;          // 2 (ll self-exciting − ll Poisson), where the gate asked
+  NearRepeatEvidence near_repeat;         // the Knox evidence the fit used (tested: false when none)
 
   EtasParameters() { hour_of_week.fill(1.0); month_of_year.fill(1.0); }
   // h · m · E[D] for one calendar hour (dark_fraction in [0, 1]).
@@ -98,6 +107,9 @@ struct FitOptions {
   double background_prior_events = 0.25;
   double global_rate_weight = 0.1;    // weight of the area-mean rate in the smoothed prior
   double profile_prior_events = 1.0;  // Gamma(a, a) prior on each hour/month/dark factor
+  // The Knox test that gates and starts the self-excitation (near_repeat.hpp); its
+  // mode "em" leaves EM alone with the start above.
+  NearRepeatOptions near_repeat;
 };
 
 // Fits one parameter. `events` is the parameter's full sorted history: events with
