@@ -93,6 +93,40 @@ TEST(Knox, PlantedNearRepeatsAndThreadIndependence) {
   EXPECT_NEAR(one.at(one.ratio, 4, 4), 1.0, 0.6);
 }
 
+// The pooled near region by hand on the four-event example, and pairs handed over
+// with their distances give the same table as the straight-line search.
+TEST(Knox, PooledNearRegionAndGivenPairs) {
+  const std::vector<Point> pts{{0, 0}, {50, 0}, {500, 0}, {0, 150}};
+  const std::vector<double> t{0, 3, 20, 40};
+  KnoxOptions o;
+  o.space_bands_m = {100, 200};
+  o.time_bands_days = {7, 14, 50};
+  o.permutations = 20000;
+  o.seed = 9;
+  o.near_m = 150;   // rounded up to the 200 m edge: both space bands
+  o.near_days = 7;  // the first time band
+  const auto r = knox_euclidean(pts, t, o);
+  EXPECT_EQ(r.near_space_bands, 2u);
+  EXPECT_EQ(r.near_time_bands, 1u);
+  EXPECT_EQ(r.near_observed, 1.0);  // only (0,1) is within 7 days
+  // Three close pairs, each within 7 days with probability 1/6 under permuted times.
+  EXPECT_NEAR(r.near_expected, 3.0 / 6.0, 0.02);
+  // P(at least one of the three close pairs gets the only close-in-time couple of
+  // times {0, 3}): the pairs (0,1), (0,3), (1,3) hold 3 of the 6 couples: 1/2.
+  EXPECT_NEAR(r.near_p_value, 0.5, 0.02);
+  // Given pairs: the same table.
+  std::vector<KnoxPair> pairs;
+  for (std::uint32_t i = 0; i < 4; ++i)
+    for (std::uint32_t j = i + 1; j < 4; ++j) pairs.push_back({j, i, distance(pts[i], pts[j])});  // either order
+  const auto g = knox_pairs(pairs, t, o);
+  EXPECT_EQ(g.close_pairs, r.close_pairs);
+  EXPECT_EQ(g.observed, r.observed);
+  EXPECT_EQ(g.expected, r.expected);
+  EXPECT_EQ(g.near_p_value, r.near_p_value);
+  EXPECT_THROW(knox_pairs({{0, 9, 1.0}}, t, o), Error);
+  EXPECT_THROW(knox_pairs({{0, 1, -1.0}}, t, o), Error);
+}
+
 TEST(Knox, RejectsBadBands) {
   KnoxOptions o;
   o.space_bands_m = {100, 50};
