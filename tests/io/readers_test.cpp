@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 
 #include "test_data.hpp"
@@ -145,6 +146,35 @@ TEST(ReadStreets, NanCoordinatesAreRejectsOrErrors) {
   const Error e = error_of([&] { read_streets(path.string(), crs, opt); });
   EXPECT_EQ(e.code(), ErrorCode::BadCoordinate);
   EXPECT_NE(e.where().find("feature 2"), std::string::npos) << e.what();
+  fs::remove_all(dir);
+}
+
+// A MultiLineString with a one-point part: the part is a BadGeometry reject (named
+// by feature and part), the feature's good part is kept; without a RejectLog, an error.
+TEST(ReadStreets, DegenerateLinePartsAreRejects) {
+  const auto dir = test::temp_dir("io_degenerate");
+  const auto path = dir / "streets.geojson";
+  {
+    std::ofstream o(path);
+    o << R"({"type":"FeatureCollection","features":[
+      {"type":"Feature","properties":{"name":"Backavägen"},"geometry":{"type":"MultiLineString","coordinates":[
+        [[11.98,57.75],[11.981,57.75]], [[11.982,57.75]]]}},
+      {"type":"Feature","properties":{"name":"Litteraturgatan"},"geometry":{"type":"LineString","coordinates":[
+        [11.98,57.751],[11.981,57.751]]}}]})";
+  }
+  CrsContext crs = CrsContext::from_spec("EPSG:3006");
+  StreetReadOptions opt;
+  RejectLog log;
+  opt.rejects = &log;
+  const auto r = read_streets(path.string(), crs, opt);
+  ASSERT_EQ(r.lines.size(), 2u);
+  EXPECT_EQ(r.degenerate_parts, 1u);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log.items()[0].reason, RejectReason::BadGeometry);
+  EXPECT_EQ(log.items()[0].source_row, 1);
+  EXPECT_NE(log.items()[0].detail.find("part 2 of 2 has 1 point"), std::string::npos) << log.items()[0].detail;
+  opt.rejects = nullptr;
+  EXPECT_EQ(error_of([&] { read_streets(path.string(), crs, opt); }).code(), ErrorCode::WrongGeometryType);
   fs::remove_all(dir);
 }
 

@@ -145,8 +145,23 @@ OsmData read_osm(const std::string& path, CrsContext& crs, const OsmReadOptions&
       std::vector<Polyline> parts;
       append_lines(g, parts);
       if (parts.size() > 1) ++out.streets.multipart_features;
-      for (auto& p : parts) {
-        if (p.size() < 2) continue;
+      for (std::size_t k = 0; k < parts.size(); ++k) {
+        auto& p = parts[k];
+        if (p.size() < 2) {
+          // A way cut down to one node by the extract's edge: no street.
+          ++out.streets.degenerate_parts;
+          if (opt.rejects) {
+            Reject r;
+            r.file = path;
+            r.source_row = n_lines;
+            r.reason = RejectReason::BadGeometry;
+            r.detail = fmt::format("way part {} of {} has {} node(s); a line needs two (cut by the extract's edge?)", k + 1,
+                                   parts.size(), p.size());
+            r.raw = fmt::format("osm way {}", osm_id_of(*f, ix));
+            opt.rejects->add(std::move(r));
+          }
+          continue;
+        }
         Staged<StreetLine> s;
         s.row = n_lines;
         s.item.source_id = osm_id_of(*f, ix);

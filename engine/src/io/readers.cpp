@@ -82,8 +82,18 @@ StreetsResult read_streets(const std::string& path, CrsContext& crs, const Stree
     append_lines(g, parts);
     if (parts.size() > 1) ++res.multipart_features;
     const std::string raw = opt.rejects ? raw_text(*f) : std::string();
-    for (auto& p : parts) {
-      if (p.size() < 2) continue;
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+      auto& p = parts[k];
+      if (p.size() < 2) {
+        // A degenerate part (one point, or none after GDAL dropped repeated ones) is no
+        // street; the feature's other parts are kept.
+        ++res.degenerate_parts;
+        reject_or_throw(opt.rejects, ErrorCode::WrongGeometryType, RejectReason::BadGeometry, path,
+                        feature_where(path, layer->GetName(), row), row,
+                        fmt::format("line part {} of {} has {} point(s); a line needs two", k + 1, parts.size(), p.size()),
+                        raw);
+        continue;
+      }
       Staged<StreetLine> s;
       s.row = row;
       s.raw = raw;

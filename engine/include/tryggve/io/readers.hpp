@@ -51,6 +51,7 @@ struct StreetsResult {
   std::string layer;                      // the layer read
   std::size_t excluded_by_class = 0;      // OSM ways whose highway=* is not walked or driven on
   std::size_t multipart_features = 0;     // features split into several lines
+  std::size_t degenerate_parts = 0;       // line parts with fewer than two points (rejected: BadGeometry)
 };
 
 // OSM: every highway=* way except the values listed in streets.cpp (not built,
