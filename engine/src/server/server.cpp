@@ -3,6 +3,7 @@
 #include <chrono>
 #include <thread>
 
+#include <stdlib.h>  // mkdtemp
 #include <unistd.h>
 
 #include <algorithm>
@@ -334,8 +335,9 @@ void Server::routes() {
     } catch (const Error& e) {
       send_error(res, http_status(e.code()), error_info(e.code()).name, e.message(), e.where());
     } catch (const std::exception& e) {
+      // The details (paths, library messages) stay in the server's log, not in the answer.
       log::error("{} {}: {}", req.method, req.path, e.what());
-      send_error(res, 500, "Internal", e.what(), req.path);
+      send_error(res, 500, "Internal", "internal error (the server's log has the details)", req.path);
     }
   });
   // DNS rebinding: a remote page whose name resolves to 127.0.0.1 would send its own
@@ -434,19 +436,21 @@ void Server::routes() {
     for (const auto& n : names)
       if (!RunFolder::valid_name(n)) return send_error(res, 400, "BadOption", "not a layer name: " + n, "query parameter layers");
     const LayerFilter f = parse_layer_filter(q, req.has_param("parameter") ? known_parameters() : std::vector<std::string>{});
-    const fs::path tmp = fs::temp_directory_path() /
-                         fmt::format("tryggve_export_{}_{}.gpkg", ::getpid(), std::hash<std::thread::id>{}(std::this_thread::get_id()));
+    // A private folder per request (mkdtemp: mode 0700, a name nobody can guess or
+    // plant a link at), removed whatever happens.
+    std::string templ = (fs::temp_directory_path() / "tryggve_export_XXXXXX").string();
+    if (!::mkdtemp(templ.data())) return send_error(res, 500, "OutputFailed", "no temporary folder for the export", "export");
+    const fs::path dir = templ, tmp = dir / "view.gpkg";
     std::error_code ec;
-    fs::remove(tmp, ec);
     try {
       fp->export_gpkg(names, f, tmp);
     } catch (...) {
-      fs::remove(tmp, ec);
+      fs::remove_all(dir, ec);
       throw;
     }
     std::string body;
     const bool ok = read_file(tmp, body);
-    fs::remove(tmp, ec);
+    fs::remove_all(dir, ec);
     if (!ok) return send_error(res, 500, "OutputFailed", "export could not be read back", "export");
     res.set_content(std::move(body), "application/geopackage+sqlite3");
     res.set_header("Content-Disposition", "attachment; filename=\"tryggve_view.gpkg\"");
