@@ -242,14 +242,8 @@ TEST_F(ChicagoHeatGap, HeatAlongNetworkMatchesDensityfun) {
 // heat solutions (ours and spatstat's) are approximations of the same field, ours checked against
 // our own equal split with a much smaller epsilon in the next test.
 TEST_F(ChicagoReference, EqualSplitAlongNetworkMatchesDensityEqualSplitPixels) {
-  const auto file = test::golden_dir() / "equalsplit_pixels_eps1e-3.csv";
-  const auto c = test::read_csv_columns(file);
-  std::vector<network::NetworkPosition> at;
-  for (std::size_t i = 0; i < c.at("seg").size(); ++i) {
-    const auto e = static_cast<network::EdgeId>(c.at("seg")[i] - 1);
-    at.push_back({e, c.at("tp")[i] * data.net.edge(e).length});
-  }
-  const auto& ref = c.at("value");
+  std::vector<double> ref;
+  const auto at = read_positions("equalsplit_pixels_eps1e-3.csv", &ref);
   ASSERT_GT(ref.size(), 3000u);
   DensityOptions o;
   o.method = Method::EqualSplitContinuous;
@@ -277,12 +271,8 @@ TEST_F(ChicagoReference, EqualSplitAlongNetworkMatchesDensityEqualSplitPixels) {
 // the density is >= 1/10 of its peak, 1.2e-2 above 1e-3 of it, median 1.2e-4; further out the
 // truncated path sums fall behind the heat solution, which loses no mass).
 TEST_F(ChicagoHeat, AgreesWithOurEqualSplitAlongTheNetwork) {
-  const auto c = test::read_csv_columns(test::golden_dir() / "equalsplit_pixels_eps1e-3.csv");
-  std::vector<network::NetworkPosition> px;
-  for (std::size_t i = 0; i < c.at("seg").size(); ++i) {
-    const auto e = static_cast<network::EdgeId>(c.at("seg")[i] - 1);
-    px.push_back({e, c.at("tp")[i] * data.net.edge(e).length});
-  }
+  std::vector<double> spatstat_values;
+  const auto px = read_positions("equalsplit_pixels_eps1e-3.csv", &spatstat_values);
   DensityOptions h;
   h.method = Method::Heat;
   h.bandwidth_m = 100;

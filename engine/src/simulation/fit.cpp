@@ -338,7 +338,7 @@ EtasParameters fit_parameter(std::span<const CellEvent> ev, const CellNetwork& c
   if (nr.detected && nr.theta > 0) {
     P = em(true, std::clamp(nr.theta, 0.02, 0.9), nr.omega_per_hour, nr.sigma_m);
     P.self_excitation = "em_from_knox";
-  } else if (nr.tested) {
+  } else if (nr.tested && !nr.detected) {
     // Knox sees no near repeats. Its band counts are a blunter instrument than the
     // likelihood (the demo district's unsafe_place: θ 0.25 in truth, Knox p 0.11, EM
     // θ 0.19), so the self-excitation is dropped only when the likelihood agrees: the

@@ -15,6 +15,8 @@
 //     simulate:        # SimulateOptions::declare
 //       forecast_months: 12
 //       replicates: 1000
+//       near_repeat: knox   # a Knox test per parameter gates and starts the near
+//                           # repeats (simulation/near_repeat.hpp); em: EM alone
 //   interventions:     # one scenario named `name` ...
 //     - type: lighting
 //       ...
