@@ -6,6 +6,8 @@
 #include <string>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "options_cli.hpp"
 #include "tryggve/pipeline/map_stage.hpp"
@@ -31,6 +33,20 @@ struct MapAnalysis {
     bound->apply();
     return pipeline::run_map(*map);
   }
+
+  // The run's summary with the map stage's and the resolved options beside it.
+  nlohmann::json summary(nlohmann::json run, const pipeline::MapResult& m) const {
+    run["map"] = m.summary_json();
+    run["options"] = set->resolved();
+    return run;
+  }
 };
+
+// " hot_99=3 none=120 ...": a summary's class counts for the terminal.
+inline std::string class_counts(const nlohmann::json& classes) {
+  std::string s;
+  for (const auto& [k, v] : classes.items()) s += fmt::format(" {}={}", k, v.get<std::size_t>());
+  return s;
+}
 
 }  // namespace tryggve::cli

@@ -26,13 +26,10 @@ Registrar reg{{"emerging", [](CLI::App& app, const GlobalOptions&) -> std::funct
     const auto in = hotspot::input_from_map(m);
     const auto run = hotspot::run_emerging(in, *a->options);
     hotspot::write_unit_table(hotspot::emerging_table(m.net, run), *out, m.crs);
-    nlohmann::json j = run.summary_json();
-    j["map"] = m.summary_json();
-    j["options"] = a->set->resolved();
+    const nlohmann::json j = a->summary(run.summary_json(), m);
     if (!summary->empty()) write_text_atomically(*summary, j.dump(2) + "\n");
     if (log::verbosity() != log::Verbosity::Quiet) {
-      std::string classes;
-      for (const auto& [k, v] : j["classes"].items()) classes += fmt::format(" {}={}", k, v.get<std::size_t>());
+      const std::string classes = class_counts(j["classes"]);
       fmt::print(stderr, "{}emerging hot spots over {} months on {} units:{}\nwrote {}\n", m.summary(),
                  run.cube.n_steps, run.units.size(), classes, *out);
     }

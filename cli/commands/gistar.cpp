@@ -27,13 +27,10 @@ Registrar reg{{"gistar", [](CLI::App& app, const GlobalOptions&) -> std::functio
     const auto in = hotspot::input_from_map(m);
     const auto run = hotspot::run_gistar(in, *a->options);
     hotspot::write_unit_table(hotspot::gistar_table(m.net, run), *out, m.crs);
-    nlohmann::json j = run.summary_json();
-    j["map"] = m.summary_json();
-    j["options"] = a->set->resolved();
+    const nlohmann::json j = a->summary(run.summary_json(), m);
     if (!summary->empty()) write_text_atomically(*summary, j.dump(2) + "\n");
     if (log::verbosity() != log::Verbosity::Quiet) {
-      std::string classes;
-      for (const auto& [k, v] : j["classes"].items()) classes += fmt::format(" {}={}", k, v.get<std::size_t>());
+      const std::string classes = class_counts(j["classes"]);
       fmt::print(stderr, "{}{} on {} units ({}s), {} incidents:{}\nwrote {}\n", m.summary(), j["statistic"].get<std::string>(),
                  run.units.size(), to_string(run.units.kind()), run.selected.index.size(), classes, *out);
     }

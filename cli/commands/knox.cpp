@@ -26,9 +26,7 @@ Registrar reg{{"knox", [](CLI::App& app, const GlobalOptions&) -> std::function<
     const auto in = hotspot::input_from_map(m);
     const auto run = hotspot::run_knox(in, *a->options);
     hotspot::write_unit_table(hotspot::knox_table(run), *out, m.crs);
-    nlohmann::json j = run.summary_json();
-    j["map"] = m.summary_json();
-    j["options"] = a->set->resolved();
+    const nlohmann::json j = a->summary(run.summary_json(), m);
     std::filesystem::path jp = json->empty() ? std::filesystem::path(*out).replace_extension(".json")
                                              : std::filesystem::path(*json);
     write_text_atomically(jp, j.dump(2) + "\n");

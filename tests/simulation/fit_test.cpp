@@ -12,11 +12,7 @@ using namespace tryggve::simulation;
 using namespace tryggve::simtest;
 
 namespace {
-struct Recovery : ::testing::Test {
-  // 10 × 10 grid at 100 m (180 edges, 1.8 km²-ish), 50 m cells.
-  World w{10, 100.0, 50.0, 400.0};
-  HourCalendar cal{local_months(stockholm(), 2022, 1, 24), stockholm(), Place{57.75, 11.98}};
-};
+struct Recovery : ::testing::Test, TwoYearGrid {};
 }  // namespace
 
 TEST_F(Recovery, FitRecoversKnownParameters) {

@@ -12,10 +12,7 @@ using namespace tryggve::simulation;
 using namespace tryggve::simtest;
 
 namespace {
-struct NearRepeat : ::testing::Test {
-  World w{10, 100.0, 50.0, 400.0};
-  HourCalendar cal{local_months(stockholm(), 2022, 1, 24), stockholm(), Place{57.75, 11.98}};
-};
+struct NearRepeat : ::testing::Test, TwoYearGrid {};
 }  // namespace
 
 // On a single straight street of cells the kernel's band shares are the

@@ -50,6 +50,13 @@ struct World {
       : net(grid(n, spacing)), lix(net, lixel_m), cells(std::make_unique<CellNetwork>(net, lix, cutoff_m)) {}
 };
 
+// The fit tests' world: a 10 × 10 grid at 100 m (180 edges), 50 m cells, near repeats
+// looked for within 400 m, two years from January 2022 at Backa's latitude.
+struct TwoYearGrid {
+  World w{10, 100.0, 50.0, 400.0};
+  HourCalendar cal{local_months(stockholm(), 2022, 1, 24), stockholm(), Place{57.75, 11.98}};
+};
+
 // A known model: background on every cell plus a few hotspots, an evening peak,
 // a winter high, darkness doubling outdoor risk, near repeats.
 inline EtasParameters truth(const CellNetwork& cells, const HourCalendar& cal, double total_events_per_hour,

@@ -50,22 +50,27 @@ std::vector<double> log_grid(double lo, double hi, int n) {
 
 }  // namespace
 
-std::vector<double> kernel_band_shares(std::span<const CellEvent> events, const CellNetwork& cells,
-                                       const std::vector<double>& edges_m, double sigma_m) {
-  // Events per cell (the mean over events is a mean over cells weighted by their count).
-  std::vector<std::pair<CellId, double>> counts;
-  {
-    std::vector<CellId> c;
-    c.reserve(events.size());
-    for (const CellEvent& e : events) c.push_back(e.cell);
-    std::sort(c.begin(), c.end());
-    for (std::size_t k = 0; k < c.size();) {
-      std::size_t m = k;
-      while (m < c.size() && c[m] == c[k]) ++m;
-      counts.push_back({c[k], static_cast<double>(m - k)});
-      k = m;
-    }
+namespace {
+
+// Events per cell: the mean over events is a mean over cells weighted by their count.
+using CellCounts = std::vector<std::pair<CellId, double>>;
+CellCounts cell_counts(std::span<const CellEvent> events) {
+  std::vector<CellId> c;
+  c.reserve(events.size());
+  for (const CellEvent& e : events) c.push_back(e.cell);
+  std::sort(c.begin(), c.end());
+  CellCounts counts;
+  for (std::size_t k = 0; k < c.size();) {
+    std::size_t m = k;
+    while (m < c.size() && c[m] == c[k]) ++m;
+    counts.push_back({c[k], static_cast<double>(m - k)});
+    k = m;
   }
+  return counts;
+}
+
+std::vector<double> band_shares(const CellCounts& counts, const CellNetwork& cells, const std::vector<double>& edges_m,
+                                double sigma_m) {
   std::vector<double> g(edges_m.size(), 0.0), band(edges_m.size());
   double n = 0.0;
   for (const auto& [v, cnt] : counts) {
@@ -85,6 +90,13 @@ std::vector<double> kernel_band_shares(std::span<const CellEvent> events, const 
   if (n > 0)
     for (double& x : g) x /= n;
   return g;
+}
+
+}  // namespace
+
+std::vector<double> kernel_band_shares(std::span<const CellEvent> events, const CellNetwork& cells,
+                                       const std::vector<double>& edges_m, double sigma_m) {
+  return band_shares(cell_counts(events), cells, edges_m, sigma_m);
 }
 
 NearRepeatEvidence near_repeat_evidence(std::span<const CellEvent> events, const CellNetwork& cells,
@@ -144,8 +156,9 @@ NearRepeatEvidence near_repeat_evidence(std::span<const CellEvent> events, const
   const auto delays_h = log_grid(1.0, std::max(2.0, lag_h), 36);
   double best = INFINITY;
   std::vector<double> F(T);
+  const CellCounts counts = cell_counts(events);  // once, not per σ of the grid
   for (double sg : sigmas) {
-    const auto G = kernel_band_shares(events, cells, k.space_bands_m, sg);
+    const auto G = band_shares(counts, cells, k.space_bands_m, sg);
     for (double delay : delays_h) {
       const double om = 1.0 / delay;
       for (std::size_t t = 0; t < T; ++t) {
