@@ -14,4 +14,10 @@ export default defineConfig({
   server: {
     proxy: { '/api': process.env.TRYGGVE_API || 'http://127.0.0.1:8080' },
   },
+  // `npm run unit`: the pure modules in node (no browser, no server); the
+  // browser tests (tests/e2e.test.mjs) run with node:test, not here.
+  test: {
+    include: ['tests/unit/**/*.test.js'],
+    environment: 'node',
+  },
 });

@@ -159,7 +159,7 @@ test('the page loads the engine\'s layers without external requests', async () =
   await page.waitForFunction(() => window.__tryggve.ready, null, { timeout: 60000 });
   const layers = await page.$$eval('#layer-list input', (els) => els.map((e) => e.dataset.layer));
   for (const l of ['edges', 'incidents', 'parks', 'stops', 'areas']) assert.ok(layers.includes(l), `layer ${l} offered`);
-  const n = await page.evaluate(() => window.__tryggve.state.incidents.features.length);
+  const n = await page.evaluate(() => window.__tryggve.state.geo.incidents.features.length);
   assert.ok(n > 100, `incidents loaded: ${n}`);
   const params = await page.$$eval('#param-list input', (els) => els.length);
   assert.ok(params >= 10, `parameters listed: ${params}`);
@@ -183,18 +183,18 @@ test('switching a layer off and on changes the map', async () => {
 });
 
 test('the month slider filters the incidents and recolours the streets', async () => {
-  const all = await page.evaluate(() => window.__tryggve.selectionCount);
+  const all = await page.evaluate(() => window.__tryggve.state.streetRates.count);
   const a = await page.locator('#map canvas').screenshot();
   await page.locator('#month').fill('1');
   await settle();
-  const m1 = await page.evaluate(() => ({ n: window.__tryggve.selectionCount, rate: window.__tryggve.edgeRateSum, label: document.getElementById('month-label').textContent }));
+  const m1 = await page.evaluate(() => ({ n: window.__tryggve.state.streetRates.count, rate: window.__tryggve.state.streetRates.sum, label: document.getElementById('month-label').textContent }));
   assert.match(m1.label, /^\d{4}-\d\d$/);
   assert.ok(m1.n > 0 && m1.n < all, `month 1 has fewer incidents (${m1.n}) than all (${all})`);
   const b = await shot('05-month-1');
   assert.ok(await pixelChange(a, b) > 0.002, 'map changed with the month');
   await page.locator('#month').fill('3');
   await settle();
-  const m3 = await page.evaluate(() => ({ n: window.__tryggve.selectionCount, label: document.getElementById('month-label').textContent }));
+  const m3 = await page.evaluate(() => ({ n: window.__tryggve.state.streetRates.count, label: document.getElementById('month-label').textContent }));
   assert.notEqual(m3.label, m1.label);
   assert.ok(m3.n > 0);
   await shot('06-month-3');
@@ -203,11 +203,11 @@ test('the month slider filters the incidents and recolours the streets', async (
 test('a parameter filter and the language switch', async () => {
   await page.click('#sec-params summary');
   await page.click('#params-none');
-  assert.equal(await page.evaluate(() => window.__tryggve.selectionCount), 0);
+  assert.equal(await page.evaluate(() => window.__tryggve.state.streetRates.count), 0);
   await page.locator('#param-list input').first().check();
-  const one = await page.evaluate(() => window.__tryggve.selectionCount);
+  const one = await page.evaluate(() => window.__tryggve.state.streetRates.count);
   await page.click('#params-all');
-  const all = await page.evaluate(() => window.__tryggve.selectionCount);
+  const all = await page.evaluate(() => window.__tryggve.state.streetRates.count);
   assert.ok(one > 0 && one < all, `one parameter ${one} < all ${all}`);
   const sv = await page.textContent('#sec-layers summary');
   await page.click('#lang');
@@ -223,9 +223,9 @@ async function busiestEdgePoint() {
   return page.evaluate(() => {
     const s = window.__tryggve.state;
     const counts = new Map();
-    for (const f of s.incidents.features) counts.set(f.properties.edge_id, (counts.get(f.properties.edge_id) || 0) + 1);
+    for (const f of s.geo.incidents.features) counts.set(f.properties.edge_id, (counts.get(f.properties.edge_id) || 0) + 1);
     const [id] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
-    const e = s.edges.features.find((f) => f.properties.edge_id === id);
+    const e = s.geo.edges.features.find((f) => f.properties.edge_id === id);
     const c = e.geometry.coordinates;
     const mid = c[Math.floor(c.length / 2)], prev = c[Math.max(0, Math.floor(c.length / 2) - 1)];
     return { id, lon: (mid[0] + prev[0]) / 2, lat: (mid[1] + prev[1]) / 2 };
@@ -276,7 +276,7 @@ test('an intervention runs as a job and changes the map and the numbers', async 
     return;
   }
   await page.waitForSelector('#job-table', { timeout: 60000 });
-  const job = await page.evaluate(() => window.__tryggve.lastJob);
+  const job = await page.evaluate(() => window.__tryggve.state.lastJob);
   assert.equal(job.state, 'done');
   const r = job.result;
   assert.ok(r.baseline.mean > 0, 'a baseline to change');

@@ -1,0 +1,158 @@
+// The intervention editor: pick streets or draw an area, choose lighting,
+// patrol or adults outdoors, and run it as a job on the server (the scenario
+// runner re-runs the folder's resolved.yaml with the intervention added). The
+// change per street is drawn on the map with its interval in the panel.
+import { t, lang, num } from '../i18n.js';
+import { drawnPolygon, drawingFeatures, fc, emptyFC } from '../geometry.js';
+import { jobChanges, withEdgeProperty } from '../results.js';
+
+const POLL_MS = 400;
+const SELECTABLE = new Set(['edges', 'gistar', 'emerging']);
+
+export function mountEditor({ store, map, mapLayers, api, $ }) {
+  const out = $('job-result');
+  const bar = $('job-progress');
+
+  function renderForm(s) {
+    const type = $('iv-type').value;
+    $('iv-size-label').textContent = t(`size_${type}`);
+    // Lamps shine whenever it is dark: only patrols and adults have hours and days.
+    for (const el of document.querySelectorAll('.timed')) el.hidden = type === 'lighting';
+    const days = $('iv-days');
+    if (!days.childElementCount) {
+      // Thursday to Saturday by default: when the district's evenings are busiest.
+      t('weekdays').forEach((d, i) => {
+        const lab = document.createElement('label');
+        const cb = document.createElement('input');
+        cb.type = 'checkbox';
+        cb.value = String(i + 1);
+        cb.checked = i >= 3 && i <= 5;
+        lab.append(cb, document.createTextNode(d));
+        days.appendChild(lab);
+      });
+    } else {
+      [...days.querySelectorAll('label')].forEach((lab, i) => { lab.lastChild.textContent = t('weekdays')[i]; });
+    }
+    $('mode-select').classList.toggle('active', s.mode === 'select');
+    $('mode-draw').classList.toggle('active', s.mode === 'draw');
+    const parts = [];
+    if (s.selectedEdges.size) parts.push(t('selected', { n: s.selectedEdges.size }));
+    if (s.area) parts.push(t('area_drawn', { n: s.area.coordinates[0].length - 1 }));
+    if (s.mode === 'draw') parts.push(t('drawing'));
+    $('selection').textContent = parts.join(' · ');
+    map.getCanvas().style.cursor = s.mode === 'none' ? '' : 'crosshair';
+  }
+  store.subscribe(['mode', 'selectedEdges', 'area', 'lang'], renderForm);
+  $('iv-type').addEventListener('change', () => renderForm(store.get()));
+
+  store.subscribe(['selectedEdges', 'geo'], (s) => {
+    const edges = s.geo.edges?.features || [];
+    map.getSource('selection')?.setData(fc(edges.filter((f) => s.selectedEdges.has(f.properties.edge_id))));
+  });
+  store.subscribe(['area', 'drawPts'], (s) => map.getSource('draw')?.setData(fc(drawingFeatures(s.area, s.drawPts))));
+
+  const toggle = (mode) => store.set({ mode: store.get().mode === mode ? 'none' : mode, drawPts: [] });
+  $('mode-select').addEventListener('click', () => toggle('select'));
+  $('mode-draw').addEventListener('click', () => toggle('draw'));
+  $('sel-clear').addEventListener('click', () => {
+    store.set({ selectedEdges: new Set(), area: null, drawPts: [], mode: 'none', lastJob: null });
+  });
+
+  map.on('click', (e) => {
+    const s = store.get();
+    if (s.mode === 'draw') {
+      store.set({ drawPts: [...s.drawPts, [e.lngLat.lng, e.lngLat.lat]] });
+    } else if (s.mode === 'select') {
+      const hit = mapLayers.featuresAt(e.point).find((h) => SELECTABLE.has(h.layer) && h.feature.properties.edge_id !== undefined);
+      if (!hit) return;
+      const sel = new Set(s.selectedEdges);
+      const id = hit.feature.properties.edge_id;
+      if (sel.has(id)) sel.delete(id); else sel.add(id);
+      store.set({ selectedEdges: sel });
+    }
+  });
+  map.on('dblclick', (e) => {
+    const s = store.get();
+    if (s.mode !== 'draw') return;
+    e.preventDefault();
+    // Fewer than three corners: the old area (if any) stays.
+    store.set({ area: drawnPolygon(s.drawPts) || s.area, drawPts: [], mode: 'none' });
+  });
+
+  function request() {
+    const s = store.get();
+    const type = $('iv-type').value;
+    const iv = { type, size: Number($('iv-size').value), months: Number($('iv-months').value), edges: [...s.selectedEdges] };
+    if (s.area) iv.area = s.area;
+    if (type !== 'lighting') {
+      iv.hours = [Number($('iv-from').value), Number($('iv-to').value)];
+      iv.weekdays = [...$('iv-days').querySelectorAll('input:checked')].map((c) => Number(c.value));
+    }
+    return { kind: 'intervention', intervention: iv, replicates: Number($('iv-replicates').value) };
+  }
+
+  async function run(body) {
+    out.textContent = '';
+    let sub;
+    try {
+      sub = await api.submitJob(body);
+    } catch (e) {
+      out.className = 'error';
+      out.textContent = e.status === 501 ? `${t('no_runner')}: ${e.message}` : `${t('error')}: ${e.message}${e.where ? ` (${e.where})` : ''}`;
+      return;
+    }
+    bar.hidden = false;
+    bar.value = 0;
+    out.className = 'muted';
+    for (;;) {
+      let j;
+      try { j = await api.job(sub.url); } catch (e) { bar.hidden = true; out.className = 'error'; out.textContent = `${t('error')}: ${e.message}`; return; }
+      bar.value = j.progress || 0;
+      out.textContent = `${t(j.state === 'queued' ? 'queued' : 'running')} ${Math.round(100 * (j.progress || 0))} % ${j.message || ''}`;
+      if (j.state === 'done') { bar.hidden = true; store.set({ lastJob: j }); return; }
+      if (j.state === 'failed' || j.state === 'cancelled') {
+        bar.hidden = true;
+        out.className = 'error';
+        out.textContent = `${t(j.state)}: ${j.error?.message || ''}`;
+        return;
+      }
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  }
+  $('run-job').addEventListener('click', () => {
+    const s = store.get();
+    if (!s.selectedEdges.size && !s.area) { out.className = 'error'; out.textContent = t('need_selection'); return; }
+    run(request());
+  });
+
+  // The result of a job (see the runner in tryggve serve): totals with
+  // intervals, and the change per segment on the map.
+  function renderResult(s) {
+    const job = s.lastJob;
+    // Clearing the selection takes the change off the map; the numbers stay until the next run.
+    if (!job) { map.getSource('job-change')?.setData(emptyFC()); return; }
+    const r = job.result || {};
+    out.className = '';
+    out.textContent = '';
+    const tbl = document.createElement('table');
+    tbl.id = 'job-table';
+    const row = (label, iv, digits = 1) => {
+      const tr = tbl.insertRow();
+      tr.insertCell().textContent = label;
+      const td = tr.insertCell();
+      td.className = 'n';
+      td.textContent = iv ? `${num(iv.mean, digits)} (${num(iv.lo, digits)} – ${num(iv.hi, digits)})` : '–';
+    };
+    row(t('baseline'), r.baseline);
+    row(t('with_intervention'), r.scenario);
+    row(t('expected_change'), r.change);
+    if (r.change_share) row('%', { mean: 100 * r.change_share.mean, lo: 100 * r.change_share.lo, hi: 100 * r.change_share.hi }, 0);
+    out.appendChild(tbl);
+    const note = document.createElement('div');
+    note.className = 'muted';
+    note.textContent = `${t('interval')}: ${r.interval || '90 %'} · ${lang() === 'en' ? r.summary_en || '' : r.summary_sv || ''}`;
+    out.appendChild(note);
+    map.getSource('job-change')?.setData(fc(withEdgeProperty(s.geo.edges?.features, jobChanges(r.edges), 'change')));
+  }
+  store.subscribe(['lastJob', 'lang'], renderResult);
+}
