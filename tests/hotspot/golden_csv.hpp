@@ -10,12 +10,14 @@
 #include <string>
 #include <vector>
 
+#include "test_data.hpp"
+
 namespace tryggve::test {
 
-// Beside tests/fixtures, whose absolute path CMake compiles in (not __FILE__: with
-// ccache's CCACHE_BASEDIR that is relative to the build folder).
+// Beside tests/fixtures, whose absolute path CMake compiles in (test_paths.cpp; not
+// __FILE__: with ccache's CCACHE_BASEDIR that is relative to the build folder).
 inline std::filesystem::path hotspot_golden_dir() {
-  return std::filesystem::path(TRYGGVE_TEST_FIXTURES).parent_path() / "golden" / "hotspot";
+  return ::tryggve::test::fixtures().parent_path() / "golden" / "hotspot";
 }
 
 struct GoldenTable {

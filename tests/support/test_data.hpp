@@ -9,12 +9,16 @@
 
 namespace tryggve::test {
 
+// The paths configured at build time (test_paths.cpp).
+std::filesystem::path configured_shared_data();
+std::filesystem::path configured_fixtures();
+
 // ../shared/data (CI has it). TRYGGVE_SHARED_DATA overrides the configured path.
 inline std::filesystem::path shared_data() {
   if (const char* env = std::getenv("TRYGGVE_SHARED_DATA"); env && *env) return env;
-  return TRYGGVE_TEST_SHARED_DATA;
+  return configured_shared_data();
 }
-inline std::filesystem::path fixtures() { return TRYGGVE_TEST_FIXTURES; }
+inline std::filesystem::path fixtures() { return configured_fixtures(); }
 
 // A fresh, empty folder for one test's outputs.
 inline std::filesystem::path temp_dir(const std::string& name) {

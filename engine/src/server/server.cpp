@@ -40,12 +40,25 @@ int http_status(ErrorCode c) {
   }
 }
 
+// Builds and sets an error reply; never throws. Its texts may carry what the
+// client sent (a path, a name) and so any byte: invalid UTF-8 is replaced
+// (U+FFFD) rather than making the dump throw, and if anything at all goes wrong
+// the reply falls back to a fixed text. (A throwing error reply used to end the
+// process: the exception handler's own exception escapes httplib's worker.)
 void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message,
-                const std::string& where = {}) {
-  res.status = status;
-  json e = {{"status", status}, {"code", code}, {"message", message}};
-  if (!where.empty()) e["where"] = where;
-  res.set_content(json{{"error", e}}.dump(), "application/json");
+                const std::string& where = {}) noexcept {
+  try {
+    res.status = status;
+    json e = {{"status", status}, {"code", code}, {"message", message}};
+    if (!where.empty()) e["where"] = where;
+    res.set_content(json{{"error", e}}.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
+  } catch (...) {
+    try {
+      res.status = 500;
+      res.set_content(R"({"error":{"status":500,"code":"Internal","message":"internal error"}})", "application/json");
+    } catch (...) {
+    }
+  }
 }
 
 void send_json(httplib::Response& res, const json& j, int status = 200) {
@@ -329,15 +342,18 @@ void Server::routes() {
 
   // Engine errors become JSON errors with a status; anything else is a 500 that
   // still names the request, and is logged.
-  s.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+  // The handler itself must not throw (httplib would let it end the process).
+  s.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) noexcept {
     try {
       std::rethrow_exception(ep);
     } catch (const Error& e) {
       send_error(res, http_status(e.code()), error_info(e.code()).name, e.message(), e.where());
     } catch (const std::exception& e) {
       // The details (paths, library messages) stay in the server's log, not in the answer.
-      log::error("{} {}: {}", req.method, req.path, e.what());
+      try { log::error("{} {}: {}", req.method, req.path, e.what()); } catch (...) {}
       send_error(res, 500, "Internal", "internal error (the server's log has the details)", req.path);
+    } catch (...) {
+      send_error(res, 500, "Internal", "internal error", req.path);
     }
   });
   // DNS rebinding: a remote page whose name resolves to 127.0.0.1 would send its own
