@@ -1,10 +1,13 @@
-// End-to-end: a real `tryggve serve` on a demo run folder, Debian's chromium
+// End-to-end: a real `tryggve serve` on a small run folder, Debian's chromium
 // driven by playwright-core. Loads the page, switches layers, moves the month
-// slider, filters a parameter, clicks a street, runs an intervention and checks
-// that the map and the numbers change. Screenshots go to viewer/test-results/.
+// slider, filters a parameter, clicks a street and a Gi* hot spot, shows the
+// density and emerging classes, compares two scenarios, follows the plan lists
+// to the map, runs interventions on selected streets and on a drawn area, and
+// exports the view; each step checks what the map and the panels show.
+// Screenshots go to viewer/test-results/.
 //
 //   TRYGGVE_BIN       the tryggve executable (default ../build/cli/tryggve)
-//   TRYGGVE_E2E_DATA  a run folder (default: made here with `tryggve demo-map` + `tryggve map`)
+//   TRYGGVE_E2E_DATA  a run folder (default: made here with `tryggve demo-map`, `run`, `hotspots`, `plan`)
 //   CHROMIUM          the browser (default /usr/bin/chromium)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,28 +30,28 @@ let server, browser, page, base, scratch;
 const pageErrors = [];
 
 // A run folder the viewer can re-run: `tryggve run` on a small scenario over a
-// freshly generated demo district (map.gpkg, scenarios/, resolved.yaml).
+// freshly generated demo district (map.gpkg, scenarios/, resolved.yaml), with
+// the hotspot layers (hotspots.gpkg: density, gistar, emerging) and the plan
+// lists (plan/watch_list.csv, plan/lighting.csv) made from the same inputs.
 function makeRunFolder() {
   if (process.env.TRYGGVE_E2E_DATA) return process.env.TRYGGVE_E2E_DATA;
   scratch = mkdtempSync(path.join(tmpdir(), 'tryggve-e2e-'));
   const demo = path.join(scratch, 'demo');
   const run = path.join(scratch, 'run');
+  const tryggve = (...args) => execFileSync(bin, ['-q', ...args], { stdio: 'inherit' });
   // Few months and replicates keep the run short; the page does not depend on them.
-  execFileSync(bin, ['-q', 'demo-map', '--out', demo, '--months', '8'], { stdio: 'inherit' });
+  tryggve('demo-map', '--out', demo, '--months', '8');
+  const inputs = {
+    streets: `${demo}/streets.osm`, incidents: `${demo}/incidents_raw.csv`, parks: `${demo}/parks.gpkg`,
+    stops: `${demo}/stops.gpkg`, lamps: `${demo}/lamps.gpkg`, areas: `${demo}/areas.gpkg`, places: `${demo}/places.gpkg`,
+    crs: 'EPSG:3006', timezone: 'Europe/Stockholm',
+  };
   const yaml = `version: 1
 name: e2e
 description: viewer end-to-end test
 seed: 20261201
 inputs:
-  streets: ${demo}/streets.osm
-  incidents: ${demo}/incidents_raw.csv
-  parks: ${demo}/parks.gpkg
-  stops: ${demo}/stops.gpkg
-  lamps: ${demo}/lamps.gpkg
-  areas: ${demo}/areas.gpkg
-  places: ${demo}/places.gpkg
-  crs: EPSG:3006
-  timezone: Europe/Stockholm
+${Object.entries(inputs).map(([k, v]) => `  ${k}: ${v}`).join('\n')}
 stages:
   map: {}
   simulate:
@@ -78,7 +81,13 @@ scenarios:
         visits_per_week: 8
 `;
   writeFileSync(path.join(scratch, 'e2e.yaml'), yaml);
-  execFileSync(bin, ['-q', 'run', path.join(scratch, 'e2e.yaml'), '--out', run], { stdio: 'inherit' });
+  tryggve('run', path.join(scratch, 'e2e.yaml'), '--out', run);
+  const cli = Object.entries(inputs).flatMap(([k, v]) => [`--${k}`, v]);
+  // `tryggve run` writes hotspots.gpkg only with stages.hotspots. Analytical
+  // Gi* and no backtest: the layers are the same, in a fraction of the time.
+  if (!existsSync(path.join(run, 'hotspots.gpkg'))) tryggve('hotspots', ...cli, '--out', run, '--permutations', '0', '--no-backtest');
+  tryggve('plan', 'patrol', ...cli, '--out', run, '--backtest-months', '0', '--draws', '100');
+  tryggve('plan', 'lighting', ...cli, '--out', run, '--draws', '100');
   return run;
 }
 
@@ -121,8 +130,36 @@ async function pixelChange(a, b) {
 async function settle() {
   await page.waitForFunction(() => window.__tryggve.ready);
   // Wait for the map to have drawn everything it was asked to (idle after a repaint).
-  await page.evaluate(() => new Promise((r) => { const m = window.__tryggve.map; m.once('idle', r); m.triggerRepaint(); }));
+  // Resolve with nothing: the event holds the whole map, and page.evaluate
+  // would serialise all of it back to node (seconds per call).
+  await page.evaluate(() => new Promise((r) => { const m = window.__tryggve.map; m.once('idle', () => r()); m.triggerRepaint(); }));
 }
+const mapShot = () => page.locator('#map canvas').screenshot();
+// A lon/lat as a pixel of the page.
+async function pagePoint(lon, lat) {
+  const px = await page.evaluate(([x, y]) => window.__tryggve.map.project([x, y]), [lon, lat]);
+  const box = await page.locator('#map').boundingBox();
+  return { x: box.x + px.x, y: box.y + px.y };
+}
+// Map calls in page.evaluate return nothing: a returned Map would be
+// serialised whole (seconds each time).
+async function jumpTo({ lon, lat }, zoom) {
+  await page.evaluate(([x, y, z]) => { window.__tryggve.map.jumpTo({ center: [x, y], zoom: z }); }, [lon, lat, zoom]);
+  await settle();
+}
+// The whole district in view, as after loading.
+async function fitAll() {
+  await page.evaluate(() => {
+    const b = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const f of window.__tryggve.state.geo.edges.features) {
+      for (const [x, y] of f.geometry.coordinates) { b[0] = Math.min(b[0], x); b[1] = Math.min(b[1], y); b[2] = Math.max(b[2], x); b[3] = Math.max(b[3], y); }
+    }
+    window.__tryggve.map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 20, duration: 0 });
+  });
+  await settle();
+}
+// Opens a closed <details> section of the panel (its content is not clickable otherwise).
+const openSection = (id) => page.evaluate((x) => { document.getElementById(x).open = true; }, id);
 
 before(async () => {
   assert.ok(existsSync(bin), `no tryggve executable at ${bin} (set TRYGGVE_BIN)`);
@@ -235,11 +272,9 @@ async function busiestEdgePoint() {
 test('clicking a street shows its numbers and a monthly chart', async () => {
   await page.locator('#month').fill('0');
   const target = await busiestEdgePoint();
-  await page.evaluate(({ lon, lat }) => window.__tryggve.map.jumpTo({ center: [lon, lat], zoom: 17 }), target);
-  await settle();
-  const px = await page.evaluate(({ lon, lat }) => window.__tryggve.map.project([lon, lat]), target);
-  const box = await page.locator('#map').boundingBox();
-  await page.mouse.click(box.x + px.x, box.y + px.y);
+  await jumpTo(target, 17);
+  const p = await pagePoint(target.lon, target.lat);
+  await page.mouse.click(p.x, p.y);
   await page.waitForSelector('#details-total');
   const n = Number(await page.getAttribute('#details-total', 'data-count'));
   assert.ok(n > 0, `the busiest street has incidents: ${n}`);
@@ -247,8 +282,174 @@ test('clicking a street shows its numbers and a monthly chart', async () => {
   await shot('07-street-details');
 });
 
+test('the density and Gi* layers are coloured by their classes, with legends', async () => {
+  const offered = await page.$$eval('#layer-list input', (els) => els.map((e) => e.dataset.layer));
+  for (const l of ['density', 'gistar', 'emerging']) assert.ok(offered.includes(l), `layer ${l} offered`);
+  await fitAll();
+  // Gi* is on from the start: each class has its colour on the map and a line in the legend.
+  const gi = await page.evaluate(() => {
+    const s = window.__tryggve.state, m = window.__tryggve.map;
+    return {
+      classes: s.hotspotStyle.gistar?.classes || [],
+      field: s.hotspotStyle.gistar?.field,
+      colour: m.getPaintProperty('gistar-line', 'line-color'),
+      opacity: m.getPaintProperty('gistar-line', 'line-opacity'),
+      legend: [...document.querySelectorAll('#legend .item[data-legend="gistar"]')].map((e) => e.textContent),
+    };
+  });
+  const hot = gi.classes.filter((c) => /hot/.test(c));
+  assert.ok(hot.length >= 1, `a hot class among ${gi.classes}`);
+  assert.deepEqual(gi.legend, gi.classes);
+  assert.equal(gi.colour[0], 'match');
+  const colourOf = (expr, c) => expr[expr.indexOf(c, 2) + 1];
+  const red = (hex) => { const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)); return r > g + 60 && r > b + 60; };
+  for (const c of hot) assert.ok(red(colourOf(gi.colour, c)), `hot class ${c} is red: ${colourOf(gi.colour, c)}`);
+  const quiet = gi.classes.find((c) => !/hot|cold/.test(c));
+  if (quiet) assert.equal(colourOf(gi.opacity, quiet), 0.15, `the ${quiet} segments are faint`);
+
+  // A click on a hot segment gives its numbers: the incidents on that street.
+  const seg = await page.evaluate((field) => {
+    const s = window.__tryggve.state;
+    const f = s.geo.gistar.features.find((x) => /hot/.test(x.properties[field]));
+    const c = f.geometry.coordinates, i = Math.floor(c.length / 2);
+    const n = s.geo.incidents.features.filter((x) => x.properties.edge_id === f.properties.edge_id).length;
+    return { id: f.properties.edge_id, lon: (c[i][0] + c[Math.max(0, i - 1)][0]) / 2, lat: (c[i][1] + c[Math.max(0, i - 1)][1]) / 2, n };
+  }, gi.field);
+  await jumpTo(seg, 17);
+  const p = await pagePoint(seg.lon, seg.lat);
+  await page.mouse.click(p.x, p.y);
+  await page.waitForFunction((id) => window.__tryggve.state.details?.layer === 'gistar' && window.__tryggve.state.details.feature.properties.edge_id === id, seg.id);
+  assert.ok(seg.n > 0, 'a hot spot has incidents');
+  assert.equal(Number(await page.getAttribute('#details-total', 'data-count')), seg.n);
+  assert.match(await page.textContent('#details strong'), /Gi\*/);
+
+  // Density: off at first; on, it colours the street pieces by quantile classes.
+  await fitAll();
+  const before = await mapShot();
+  await page.check('#layer-list input[data-layer="density"]');
+  await page.waitForFunction(() => window.__tryggve.state.hotspotStyle.density?.breaks.length > 0);
+  await settle();
+  const after = await shot('09-density');
+  const d = await page.evaluate(() => ({
+    style: window.__tryggve.state.hotspotStyle.density,
+    colour: window.__tryggve.map.getPaintProperty('density-line', 'line-color'),
+    legend: document.querySelectorAll('#legend .item[data-legend="density"]').length,
+  }));
+  assert.equal(d.style.breaks.length, 5);
+  for (let i = 1; i < 5; i++) assert.ok(d.style.breaks[i] > d.style.breaks[i - 1], 'rising class breaks');
+  assert.deepEqual(d.colour.slice(0, 2), ['step', ['coalesce', ['get', d.style.field], 0]]);
+  assert.equal(d.legend, 5);
+  assert.ok(await pixelChange(before, after) > 0.01, 'the density is drawn');
+
+  // Emerging hot spots: their own classes and legend.
+  await page.uncheck('#layer-list input[data-layer="density"]');
+  await page.check('#layer-list input[data-layer="emerging"]');
+  await page.waitForFunction(() => window.__tryggve.state.hotspotStyle.emerging?.classes.length > 0);
+  const em = await page.evaluate(() => ({
+    classes: window.__tryggve.state.hotspotStyle.emerging.classes,
+    legend: [...document.querySelectorAll('#legend .item[data-legend="emerging"]')].map((e) => e.textContent),
+  }));
+  assert.deepEqual(em.legend, em.classes);
+  assert.ok(em.classes.length >= 2, `emerging classes: ${em.classes}`);
+  await page.uncheck('#layer-list input[data-layer="emerging"]');
+  assert.equal(await page.locator('#legend .item[data-legend="emerging"]').count(), 0, 'the legend follows the layer');
+});
+
+test('two scenarios side by side: the figures, B − A and the difference map', async () => {
+  await openSection('sec-scenarios');
+  const names = await page.$$eval('#scenario-a option', (os) => os.map((o) => o.value).filter(Boolean));
+  assert.deepEqual(names, ['park-lighting', 'square-patrols']);
+  await fitAll();
+  const before = await mapShot();
+  await page.selectOption('#scenario-a', 'park-lighting');
+  await page.selectOption('#scenario-b', 'square-patrols');
+  const key = 'totals.difference_true.mean';
+  const cells = `#scenario-table tr[data-key="${key}"] td[data-value]`;
+  await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 3 && window.__tryggve.state.scenarioDiff?.count > 0, cells);
+  await settle();
+  const after = await shot('10-scenario-difference');
+  const [a, b, diff] = (await page.$$eval(cells, (tds) => tds.map((td) => Number(td.dataset.value))));
+  // The same numbers as the run folder's result.json and cells.csv files; on
+  // the map, per street, B − A of cells.csv's difference scaled by the largest.
+  const check = await page.evaluate(async () => {
+    const [ra, rb] = await Promise.all(['park-lighting', 'square-patrols'].map(async (n) => (await fetch(`/api/scenarios/${n}`)).json()));
+    const per = (rows) => { const m = new Map(); for (const r of rows) m.set(r.edge, (m.get(r.edge) || 0) + r.difference); return m; };
+    const ma = per(ra.tables.cells), mb = per(rb.tables.cells);
+    let maxAbs = 0, top = null;
+    for (const id of new Set([...ma.keys(), ...mb.keys()])) {
+      const v = (mb.get(id) || 0) - (ma.get(id) || 0);
+      if (Math.abs(v) > maxAbs) { maxAbs = Math.abs(v); top = { id, sign: Math.sign(v) }; }
+    }
+    const drawn = window.__tryggve.map.queryRenderedFeatures({ layers: ['scenario-diff-line'] });
+    return {
+      a: ra.result.totals.difference_true.mean, b: rb.result.totals.difference_true.mean,
+      drawn: drawn.length, maxAbs, state: window.__tryggve.state.scenarioDiff,
+      top: drawn.find((f) => f.properties.edge_id === top.id)?.properties.diff, sign: top.sign,
+    };
+  });
+  assert.equal(a, check.a);
+  assert.equal(b, check.b);
+  assert.ok(Math.abs(diff - (b - a)) < 1e-9, `B − A: ${diff} vs ${b - a}`);
+  assert.match(await page.textContent('#scenario-diff-note'), /: difference$/, 'cells.csv\'s difference column');
+  assert.ok(check.drawn > 50, `streets on the difference map: ${check.drawn}`);
+  assert.ok(Math.abs(check.state.maxAbs - check.maxAbs) < 1e-6, 'scaled by the largest difference');
+  assert.equal(check.top, check.sign, 'the street that changes most is at the end of the ramp');
+  assert.ok(await pixelChange(before, after) > 0.01, 'the difference map is drawn');
+
+  // One scenario alone: its figures, no difference.
+  await page.selectOption('#scenario-a', '');
+  await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 1, cells);
+  assert.equal(await page.getAttribute(`#scenario-table tr[data-key="${key}"] td:nth-child(3)`, 'data-value'), String(b));
+  await page.selectOption('#scenario-b', '');
+  await page.waitForFunction(() => window.__tryggve.state.scenarioDiff === null && !document.querySelector('#scenario-table'));
+  await settle();
+  assert.equal(await page.evaluate(() => window.__tryggve.map.queryRenderedFeatures({ layers: ['scenario-diff-line'] }).length), 0);
+});
+
+test('the plan lists: the watch list and the lighting ranking lead to the map', async () => {
+  await openSection('sec-scenarios');
+  await page.waitForSelector('#plan-lists ol[data-plan="watch_list"] li');
+  const api = await page.evaluate(async () => ({
+    watch: await (await fetch('/api/plan/watch_list')).json(),
+    lighting: await (await fetch('/api/plan/lighting')).json(),
+  }));
+  const watch = await page.$$eval('ol[data-plan="watch_list"] li', (ls) => ls.map((l) => ({ text: l.textContent, edge: l.dataset.edge })));
+  const lighting = await page.$$eval('ol[data-plan="lighting"] li', (ls) => ls.map((l) => l.textContent));
+  assert.ok(api.watch.length >= 1 && api.lighting.length >= 1, 'the plan wrote both lists');
+  assert.equal(watch.length, Math.min(15, api.watch.length));
+  assert.equal(lighting.length, Math.min(15, api.lighting.length));
+  assert.deepEqual(watch.map((w) => Number(w.edge)), api.watch.slice(0, 15).map((r) => r.edge_id), 'in the plan\'s order');
+  assert.ok(lighting[0].startsWith(api.lighting[0].name), `${lighting[0]} is ${api.lighting[0].name}`);
+
+  // A watch-list place: its street is selected, in view, with its numbers.
+  const first = api.watch[0];
+  await fitAll();
+  await page.click('ol[data-plan="watch_list"] li >> nth=0');
+  await page.waitForFunction((id) => window.__tryggve.state.details?.feature.properties.edge_id === id, first.edge_id);
+  const w = await page.evaluate((id) => {
+    const s = window.__tryggve.state, m = window.__tryggve.map;
+    const e = s.geo.edges.features.find((f) => f.properties.edge_id === id);
+    return { selected: [...s.selectedEdges], inView: e.geometry.coordinates.every((c) => m.getBounds().contains(c)), zoom: m.getZoom() };
+  }, first.edge_id);
+  assert.deepEqual(w.selected, [first.edge_id]);
+  assert.ok(w.inView && w.zoom > 15, `the street fills the view (zoom ${w.zoom})`);
+  assert.ok(await page.locator('#details-total').count() === 1);
+
+  // A lighting project: the map goes to it.
+  const lp = api.lighting[0];
+  assert.equal(typeof lp.lon, 'number', 'the server gives plan rows lon/lat');
+  await page.click('ol[data-plan="lighting"] li >> nth=0');
+  await page.waitForFunction(([lon, lat]) => {
+    const m = window.__tryggve.map, c = m.getCenter();
+    return !m.isMoving() && Math.abs(c.lng - lon) < 1e-5 && Math.abs(c.lat - lat) < 1e-5 && m.getZoom() > 15.9;
+  }, [lp.lon, lp.lat], { timeout: 20000 });
+  await page.click('#sel-clear');
+  assert.equal(await page.evaluate(() => window.__tryggve.state.selectedEdges.size), 0);
+});
+
 test('an intervention runs as a job and changes the map and the numbers', async () => {
   const target = await busiestEdgePoint();
+  await jumpTo(target, 17);
   await page.selectOption('#iv-type', 'patrol');
   // Around the clock, every day: the strongest patrol the editor allows, so the
   // change is clearly below zero even with few replicates.
@@ -259,9 +460,8 @@ test('an intervention runs as a job and changes the map and the numbers', async 
   await page.fill('#iv-months', '3');
   await page.fill('#iv-replicates', '60');
   await page.click('#mode-select');
-  const px = await page.evaluate(({ lon, lat }) => window.__tryggve.map.project([lon, lat]), target);
-  const box = await page.locator('#map').boundingBox();
-  await page.mouse.click(box.x + px.x, box.y + px.y);
+  const p = await pagePoint(target.lon, target.lat);
+  await page.mouse.click(p.x, p.y);
   await page.waitForFunction(() => window.__tryggve.state.selectedEdges.size === 1);
   await page.click('#mode-select');
   await settle();
@@ -288,6 +488,50 @@ test('an intervention runs as a job and changes the map and the numbers', async 
   assert.ok(await pixelChange(before, after) > 0.001, 'the simulated change is drawn');
   const text = await page.textContent('#job-table');
   assert.match(text, /\d/);
+});
+
+test('an area drawn in the editor is what the intervention covers', async () => {
+  const target = await busiestEdgePoint();
+  await page.click('#sel-clear');
+  await jumpTo(target, 16);
+  const before = await mapShot();
+  await page.click('#mode-draw');
+  assert.equal(await page.evaluate(() => window.__tryggve.state.mode), 'draw');
+  assert.ok(await page.locator('#mode-draw.active').count() === 1);
+  const c = await pagePoint(target.lon, target.lat);
+  const corners = [[-70, -70], [70, -70], [70, 70], [-70, 70]].map(([dx, dy]) => ({ x: c.x + dx, y: c.y + dy }));
+  for (const p of corners.slice(0, 3)) await page.mouse.click(p.x, p.y);
+  await page.waitForFunction(() => window.__tryggve.state.drawPts.length === 3);
+  // A double-click on the last corner ends the area.
+  await page.mouse.dblclick(corners[3].x, corners[3].y);
+  await page.waitForFunction(() => window.__tryggve.state.area !== null);
+  const st = await page.evaluate(() => ({ area: window.__tryggve.state.area, mode: window.__tryggve.state.mode, text: document.getElementById('selection').textContent }));
+  const ring = st.area.coordinates[0];
+  assert.equal(ring.length, 5, 'four corners and the closing position');
+  assert.deepEqual(ring[0], ring[4]);
+  assert.equal(st.mode, 'none');
+  assert.match(st.text, /4/);
+  const lons = ring.map((p) => p[0]), lats = ring.map((p) => p[1]);
+  assert.ok(Math.min(...lons) < target.lon && target.lon < Math.max(...lons) && Math.min(...lats) < target.lat && target.lat < Math.max(...lats),
+    'the area is around the street it was drawn on');
+  await settle();
+  const drawn = await shot('11-area');
+  assert.ok(await pixelChange(before, drawn) > 0.005, 'the area is drawn on the map');
+
+  const runner = await page.evaluate(async () => (await (await fetch('/api/jobs')).json()).runner);
+  if (!runner) return;
+  // The request carries the area and no streets; the job covers street cells inside it.
+  const previous = await page.evaluate(() => window.__tryggve.state.lastJob?.id);
+  const [req] = await Promise.all([page.waitForRequest((r) => r.url().endsWith('/api/jobs') && r.method() === 'POST'), page.click('#run-job')]);
+  const body = JSON.parse(req.postData());
+  assert.deepEqual(body.intervention.area, st.area);
+  assert.deepEqual(body.intervention.edges, []);
+  await page.waitForFunction((id) => { const j = window.__tryggve.state.lastJob; return j && j.id !== id; }, previous, { timeout: 60000 });
+  const r = await page.evaluate(() => window.__tryggve.state.lastJob.result);
+  assert.ok(r.cells > 0, `street cells in the area: ${r.cells}`);
+  assert.ok(r.change.mean < 0, `patrols in the area lower the expected count: ${r.change.mean}`);
+  await page.click('#sel-clear');
+  assert.equal(await page.evaluate(() => window.__tryggve.state.area), null);
 });
 
 test('export the view: CSV and PNG downloads', async () => {
