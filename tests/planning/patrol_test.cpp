@@ -25,6 +25,7 @@ World three_segments() {
 PatrolOptions no_spill() {
   PatrolOptions o;
   o.diffusion_share = 0.0;
+  o.displacement_share = 0.0;
   o.min_spacing_m = 0.0;
   o.windows = "fri,sat 18-24";  // 12 h a week: a full dose is 6 visits
   o.visit_minutes = 15.0;
@@ -99,9 +100,41 @@ TEST(PatrolChoice, DiffusionReachesTheNeighboursByHand) {
   const std::vector<std::vector<double>> F = {{1.0, 5.0, 2.0}};
   const Selection s = choose_places(*w.cells, places, F, {1.0}, {0.8}, o);
   ASSERT_EQ(s.chosen.size(), 1u);
-  // Midpoints 100 m apart: s = 0.5 e^{-100/150} on both neighbours.
-  const double share = 0.5 * std::exp(-100.0 / 150.0);
-  EXPECT_NEAR(s.gains[0], 0.2 * (5.0 + share * (1.0 + 2.0)), 1e-6);
+  // The middle segment, effect 0.2 on 5 forecast incidents: 1.0 prevented there.
+  // Both neighbours are 100 m away (same decay), so the diffusion weights scale to
+  // Σ w h = the middle's h: 0.5 x 1.0 prevented around it, whatever the buffer.
+  EXPECT_NEAR(s.gains[0], 0.2 * 5.0 * (1.0 + 0.5), 1e-6);
+  // Displacement takes its share off the place's own benefit.
+  o.displacement_share = 0.2;
+  const Selection d = choose_places(*w.cells, places, F, {1.0}, {0.8}, o);
+  EXPECT_NEAR(d.gains[0], 0.2 * 5.0 * (1.0 - 0.2 + 0.5), 1e-6);
+  // A quiet place next to a busy one gains at most half its own (tiny) benefit:
+  // with the busy middle cell excluded, the best is the place with F = 2.
+  const Selection q = choose_places(*w.cells, places, F, {1.0}, {0.8}, o, {1, 0, 1});
+  ASSERT_EQ(q.chosen.size(), 1u);
+  EXPECT_EQ(places[q.chosen[0]].edge, 2u);
+  EXPECT_NEAR(q.gains[0], 0.2 * 2.0 * (1.0 - 0.2 + 0.5), 1e-6);
+}
+
+TEST(PatrolChoice, SpilloverSharesComeFromTheEvidenceTable) {
+  const auto ev = simulation::EvidenceTable::parse(
+      "intervention,parameter,rr_central,rr_low,rr_high,applies_when,source,note\n"
+      "hotspot_policing,*,0.84,0.75,0.93,present,t,\n"
+      "displacement,*,0.13,0.03,0.40,always,t,\n"
+      "diffusion:hotspot_policing,*,0.25,0.05,0.6,always,t,\n"
+      "diffusion,*,0.14,0.03,0.50,always,t,\n",
+      "t.csv");
+  const std::vector<simulation::ParameterTraits> traits = {{"public_disorder", false, false, 1.0}};
+  const PatrolOptions r = resolve_spillover_shares(PatrolOptions{}, ev, traits);
+  EXPECT_DOUBLE_EQ(r.displacement_share, 0.13);
+  EXPECT_DOUBLE_EQ(r.diffusion_share, 0.25);  // the evidence key's own row wins
+  PatrolOptions given;
+  given.diffusion_share = 0.0;
+  EXPECT_DOUBLE_EQ(resolve_spillover_shares(given, ev, traits).diffusion_share, 0.0);
+  // Unresolved shares are refused, not read as zero.
+  const World w = three_segments();
+  EXPECT_THROW(choose_places(*w.cells, make_places(*w.cells, 150.0), {{1.0, 5.0, 2.0}}, {1.0}, {0.8}, PatrolOptions{}),
+               Error);
 }
 
 TEST(PatrolChoice, MinimumSpacingAndArea) {
@@ -156,6 +189,7 @@ TEST(PatrolChoice, LazyGreedyEqualsPlainGreedy) {
     o.max_places = 6;
     o.min_spacing_m = 0.0;
     o.diffusion_share = 0.5;
+    o.displacement_share = 0.1;
     const Selection lazy = choose_places(*w.cells, places, F, weights, rr, o);
     ASSERT_EQ(lazy.chosen.size(), 6u);
     Selection plain;
@@ -202,6 +236,7 @@ TEST(PatrolChoice, BudgetsAreNeverViolated) {
     o.max_places = 1 + static_cast<int>(rng.below(8));
     o.min_spacing_m = rng.uniform(0.0, 300.0);
     o.diffusion_share = rng.uniform(0.0, 0.8);
+    o.displacement_share = rng.uniform(0.0, 0.5);
     const Selection s = choose_places(*w.cells, places, F, {1.0}, {0.84}, o);
     double hours = 0;
     for (int v : s.visits) {

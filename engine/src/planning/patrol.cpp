@@ -11,6 +11,7 @@
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/rng.hpp"
 #include "tryggve/simulation/results.hpp"
+#include "tryggve/simulation/spillover.hpp"
 
 namespace tryggve::planning {
 
@@ -28,7 +29,12 @@ void PatrolOptions::declare(OptionSet& o) {
   o.text("area", area, "Stay within this area (name or code in the areas layer); empty: anywhere");
   o.real("max_place_length_m", max_place_length_m, "Longest stretch of street one place may cover", 10.0, 5000.0);
   o.text("evidence_key", evidence_key, "Evidence-table row for the patrol effect (hotspot_policing, foot_patrol)");
-  o.real("diffusion_share", diffusion_share, "Diffusion of benefits next to a place, share of its effect", 0.0, 1.0);
+  o.real("diffusion_share", diffusion_share,
+         "Diffusion of benefits around a place, as a share of what it prevents itself (-1: the evidence table's "
+         "diffusion row)",
+         -1.0, 1.0);
+  o.real("displacement_share", displacement_share,
+         "Share of what a place prevents that moves elsewhere (-1: the evidence table's displacement row)", -1.0, 1.0);
   o.real("diffusion_decay_m", diffusion_decay_m, "e-folding distance of the diffusion of benefits", 1.0, 5000.0);
   o.real("diffusion_buffer_m", diffusion_buffer_m, "Diffusion of benefits reaches this far (network metres)", 0.0,
          5000.0);
@@ -68,21 +74,44 @@ struct Influence {
   float share;  // s_i(c)
 };
 
+// The same spill-over model as the simulation (simulation/spillover.hpp): the
+// place's own cells keep 1 - displacement of the effect (the rest moves away),
+// cells within the buffer get min(1, diffusion x w_c) with the decay weights
+// scaled so that diffusion is at most that share of the place's own benefit.
+// The opportunity is the harm the patrol can act on, h_c = Σ_p w_p (1 − RR_p) F_p,c,
+// so a place is never credited with more around it than a share of its own.
 std::vector<std::vector<Influence>> influences(const CellNetwork& cells, const std::vector<PatrolPlace>& places,
-                                               const PatrolOptions& o) {
+                                               const PatrolOptions& o, const std::vector<double>& opportunity) {
+  if (o.diffusion_share < 0 || o.displacement_share < 0)
+    throw Error(ErrorCode::BadOption, "patrol", "spill-over shares not resolved (resolve_spillover_shares)");
   std::vector<std::vector<Influence>> out(places.size());
   const bool diffuse = o.diffusion_share > 0 && o.diffusion_buffer_m > 0;
+  Spillover sp;
+  sp.buffer_m = sp.outer_m = o.diffusion_buffer_m;
+  sp.diffusion_decay_m = o.diffusion_decay_m;
   tbb::parallel_for(std::size_t{0}, places.size(), [&](std::size_t i) {
     const auto& p = places[i];
     auto& inf = out[i];
-    for (CellId c : p.cells) inf.push_back({c, 1.0f});
+    for (CellId c : p.cells) inf.push_back({c, static_cast<float>(1.0 - o.displacement_share)});
     if (!diffuse) return;
-    for (const auto& [c, d] : cells.within(p.cells, o.diffusion_buffer_m)) {
-      if (std::find(p.cells.begin(), p.cells.end(), c) != p.cells.end()) continue;
-      inf.push_back({c, static_cast<float>(o.diffusion_share * std::exp(-d / o.diffusion_decay_m))});
-    }
+    const SpilloverFootprint f = spillover_footprint(cells, p.cells, sp, "patrol");
+    const auto w = diffusion_weights(f, p.cells, opportunity);
+    for (std::size_t k = 0; k < w.size(); ++k)
+      if (w[k] > 0) inf.push_back({f.diffusion_cells[k], static_cast<float>(std::min(1.0, o.diffusion_share * w[k]))});
   });
   return out;
+}
+
+std::vector<double> patrol_opportunity(std::size_t n_cells, const std::vector<std::vector<double>>& F,
+                                       const std::vector<double>& weights, const std::vector<double>& rr) {
+  std::vector<double> h(n_cells, 0.0);
+  for (std::size_t p = 0; p < F.size(); ++p) {
+    if (F[p].empty()) continue;
+    const double e = weights[p] * (1.0 - rr[p]);
+    if (e <= 0) continue;
+    for (std::size_t c = 0; c < n_cells; ++c) h[c] += e * F[p][c];
+  }
+  return h;
 }
 
 double full_visits(const PatrolOptions& o, double window_hours) {
@@ -105,7 +134,7 @@ Selection choose_places(const CellNetwork& cells, const std::vector<PatrolPlace>
   std::vector<std::size_t> act;
   for (std::size_t p = 0; p < F.size(); ++p)
     if (!F[p].empty() && weights[p] > 0 && rr[p] != 1.0) act.push_back(p);
-  const auto inf = influences(cells, places, o);
+  const auto inf = influences(cells, places, o, patrol_opportunity(cells.size(), F, weights, rr));
   // R[k][c]: the share of parameter act[k]'s harm at c not yet prevented.
   std::vector<std::vector<double>> R(act.size(), std::vector<double>(cells.size(), 1.0));
   auto gain = [&](std::size_t i, double q) {
@@ -219,10 +248,11 @@ double harm_of(std::size_t n_cells, const std::vector<std::vector<Influence>>& i
 }
 
 std::vector<std::vector<Influence>> chosen_influences(const CellNetwork& cells, const std::vector<PatrolPlace>& places,
-                                                      const Selection& s, const PatrolOptions& o) {
+                                                      const Selection& s, const PatrolOptions& o,
+                                                      const std::vector<double>& opportunity) {
   std::vector<PatrolPlace> chosen;
   for (std::size_t i : s.chosen) chosen.push_back(places[i]);
-  return influences(cells, chosen, o);
+  return influences(cells, chosen, o, opportunity);
 }
 
 }  // namespace
@@ -230,7 +260,8 @@ std::vector<std::vector<Influence>> chosen_influences(const CellNetwork& cells, 
 double harm_prevented(const CellNetwork& cells, const std::vector<PatrolPlace>& places, const Selection& s,
                       const std::vector<std::vector<double>>& F, const std::vector<double>& weights,
                       const std::vector<double>& rr, const PatrolOptions& o) {
-  return harm_of(cells.size(), chosen_influences(cells, places, s, o), s.doses, F, weights, rr);
+  return harm_of(cells.size(), chosen_influences(cells, places, s, o, patrol_opportunity(cells.size(), F, weights, rr)),
+                 s.doses, F, weights, rr);
 }
 
 namespace {
@@ -260,8 +291,37 @@ void score(const Selection& s, const std::vector<PatrolPlace>& places, const std
 
 }  // namespace
 
-PatrolPlan plan_patrol(const PlanningContext& ctx, const EvidenceTable& evidence, const PatrolOptions& o,
+namespace {
+// The evidence rows of the shares the options leave to the table (-1), for the
+// first parameter that has one (the shipped rows apply to every parameter).
+struct SpilloverRows {
+  const EvidenceRow* diffusion = nullptr;
+  const EvidenceRow* displacement = nullptr;
+};
+SpilloverRows spillover_rows(const PatrolOptions& o, const EvidenceTable& evidence,
+                             const std::vector<ParameterTraits>& traits) {
+  SpilloverRows r;
+  for (const auto& t : traits) {
+    if (o.diffusion_share < 0 && !r.diffusion) r.diffusion = diffusion_row(evidence, o.evidence_key, t);
+    if (o.displacement_share < 0 && !r.displacement) r.displacement = displacement_row(evidence, o.evidence_key, t);
+  }
+  return r;
+}
+}  // namespace
+
+PatrolOptions resolve_spillover_shares(const PatrolOptions& o, const EvidenceTable& evidence,
+                                       const std::vector<ParameterTraits>& traits) {
+  PatrolOptions out = o;
+  const SpilloverRows r = spillover_rows(o, evidence, traits);
+  if (out.diffusion_share < 0) out.diffusion_share = r.diffusion ? draw_share(*r.diffusion, 0.0) : 0.0;
+  if (out.displacement_share < 0) out.displacement_share = r.displacement ? draw_share(*r.displacement, 0.0) : 0.0;
+  return out;
+}
+
+PatrolPlan plan_patrol(const PlanningContext& ctx, const EvidenceTable& evidence, const PatrolOptions& given,
                        const std::vector<PolygonFeature>& areas) {
+  // Spill-over shares as the simulation would draw them (central values here).
+  const PatrolOptions o = resolve_spillover_shares(given, evidence, ctx.traits());
   const auto windows = parse_windows(o.windows, "patrol.windows");
   if (o.visit_minutes / 60.0 > o.officer_hours_per_week)
     throw Error(ErrorCode::BadOption, "patrol.officer_hours_per_week",
@@ -326,10 +386,13 @@ PatrolPlan plan_patrol(const PlanningContext& ctx, const EvidenceTable& evidence
     plan.items.push_back(std::move(it));
   }
 
-  // The interval: RR drawn per evidence row, the same draw for every parameter
-  // sharing a row (the "true effect of patrols" in one possible world).
+  // The interval: RR and spill-over shares drawn per evidence row, the same draw
+  // for every parameter sharing a row (the "true effect of patrols" in one
+  // possible world), as the simulation draws them.
   const std::uint64_t seed = o.seed ? static_cast<std::uint64_t>(o.seed) : default_seed();
-  const auto chosen_inf = chosen_influences(cells, places, sel, o);
+  const auto opportunity = patrol_opportunity(cells.size(), F, weights, rr);
+  const auto chosen_inf = chosen_influences(cells, places, sel, o, opportunity);
+  const SpilloverRows spill_rows = spillover_rows(given, evidence, traits);
   const std::vector<double> ones(traits.size(), 1.0);
   std::vector<double> harm(o.draws), count(o.draws);
   tbb::parallel_for(0, o.draws, [&](int d) {
@@ -339,8 +402,18 @@ PatrolPlan plan_patrol(const PlanningContext& ctx, const EvidenceTable& evidence
     std::vector<double> r(traits.size(), 1.0);
     for (std::size_t p = 0; p < traits.size(); ++p)
       if (rows[p]) r[p] = draw_rr(*rows[p], z[evidence.index_of(rows[p])]);
-    harm[d] = harm_of(cells.size(), chosen_inf, sel.doses, F, weights, r);
-    count[d] = harm_of(cells.size(), chosen_inf, sel.doses, F, ones, r);
+    std::vector<std::vector<Influence>> drawn;
+    const std::vector<std::vector<Influence>>* inf = &chosen_inf;
+    if (spill_rows.diffusion || spill_rows.displacement) {
+      PatrolOptions od = o;
+      if (spill_rows.diffusion) od.diffusion_share = draw_share(*spill_rows.diffusion, z[evidence.index_of(spill_rows.diffusion)]);
+      if (spill_rows.displacement)
+        od.displacement_share = draw_share(*spill_rows.displacement, z[evidence.index_of(spill_rows.displacement)]);
+      drawn = chosen_influences(cells, places, sel, od, opportunity);
+      inf = &drawn;
+    }
+    harm[d] = harm_of(cells.size(), *inf, sel.doses, F, weights, r);
+    count[d] = harm_of(cells.size(), *inf, sel.doses, F, ones, r);
   });
   plan.harm_prevented = summarise(harm);
   plan.incidents_prevented = summarise(count);
@@ -359,7 +432,7 @@ PatrolPlan plan_patrol(const PlanningContext& ctx, const EvidenceTable& evidence
     const auto wl = ctx.window(m - 1, 1);
     const auto last = observed(*wl, windows, weights, cells.size(), wl->calendar.start_hours(), wl->calendar.end_hours());
     PatrolOptions ol = o;
-    ol.diffusion_share = 0.0;
+    ol.diffusion_share = ol.displacement_share = 0.0;
     ol.max_places = std::max<int>(1, static_cast<int>(sm.chosen.size()));
     const Selection sl = choose_places(cells, places, {last}, {1.0}, {0.5}, ol, allowed);
     for (double x : obs) bm.events += x;

@@ -494,6 +494,18 @@ nlohmann::json Session::result_json(const RunResult& res, int s, const ResolvedS
     w["note"] = "Bowers & Johnson (2003): WDQ > 0 diffusion of benefits, < 0 displacement; baseline = before, scenario = after";
     j["wdq"] = w;
   }
+  {
+    // Displacement conserves incidents: what moved is a share of what the
+    // interventions prevented on their own streets (simulation/spillover.hpp).
+    json sp;
+    sp["prevented_on_core"] = interval(summarise(res.core_prevented(s)));
+    sp["displaced_to_ring"] = interval(summarise(res.displaced(s)));
+    sp["note"] =
+        "incidents prevented by the interventions' own effect on their cells, and how many of them moved to the "
+        "displacement ring (a share from the evidence table, Guerette & Bowers 2009); diffusion of benefits is bounded "
+        "by a share of the core's effect";
+    j["spillover"] = sp;
+  }
   j["clamped_events"] = res.clamped_events[s];
   // Per parameter, and per parameter x area x month.
   json by_p = json::array();

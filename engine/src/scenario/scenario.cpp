@@ -455,7 +455,7 @@ InterventionSpec parse_intervention(const Ctx& c, const YAML::Node& n, const std
       for (const char* k : {"buffer_m", "diffusion_decay_m", "outer_m"})
         if (s[k]) iv.spillover[k] = number(c, s[k], sp + "." + k, 0.0, 1e5);
       for (const char* k : {"diffusion_share", "displacement_share"})
-        if (s[k]) iv.spillover[k] = number(c, s[k], sp + "." + k, 0.0, 5.0);
+        if (s[k]) iv.spillover[k] = number(c, s[k], sp + "." + k, 0.0, 1.0);  // shares of what the core prevents
       const double buffer = iv.spillover.count("buffer_m") ? iv.spillover["buffer_m"] : 300.0;
       const double outer = iv.spillover.count("outer_m") ? iv.spillover["outer_m"] : 600.0;
       if (outer < buffer)

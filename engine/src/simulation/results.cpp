@@ -153,6 +153,28 @@ std::optional<Interval> RunResult::wdq(int scenario, int R, int D, int C, Measur
   return out;
 }
 
+namespace {
+std::vector<double> spill_totals(const RunResult& r, int scenario, int parameter, int which) {
+  std::vector<double> out(static_cast<std::size_t>(r.replicates), 0.0);
+  const auto S = r.scenario_count();
+  if (scenario <= 0 || static_cast<std::size_t>(scenario) >= S || r.spill_counts.empty()) return out;
+  for (int rep = 0; rep < r.replicates; ++rep)
+    for (int p = 0; p < r.parameters; ++p) {
+      if (parameter >= 0 && p != parameter) continue;
+      out[rep] += r.spill_counts[((static_cast<std::size_t>(rep) * r.parameters + p) * S + scenario) * 2 + which];
+    }
+  return out;
+}
+}  // namespace
+
+std::vector<double> RunResult::core_prevented(int scenario, int parameter) const {
+  return spill_totals(*this, scenario, parameter, 0);
+}
+
+std::vector<double> RunResult::displaced(int scenario, int parameter) const {
+  return spill_totals(*this, scenario, parameter, 1);
+}
+
 std::vector<double> RunResult::cell_means(int scenario, int parameter) const {
   std::vector<double> out(cells, 0.0);
   for (int p = 0; p < parameters; ++p) {

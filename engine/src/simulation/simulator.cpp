@@ -4,11 +4,13 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include <oneapi/tbb/enumerable_thread_specific.h>
 #include <oneapi/tbb/parallel_for.h>
 
 #include "tryggve/core/error.hpp"
+#include "tryggve/simulation/spillover.hpp"
 
 namespace tryggve::simulation {
 
@@ -17,6 +19,8 @@ namespace {
 constexpr std::uint64_t kTagBackground = 0x6261636b67726f75ULL;  // "backgrou"
 constexpr std::uint64_t kTagHistory = 0x686973746f727921ULL;     // "history!"
 constexpr std::uint64_t kTagEffect = 0x6566666563747321ULL;      // "effects!"
+constexpr std::uint64_t kTagDisplaced = 0x646973706c616365ULL;   // "displace"
+constexpr std::uint64_t kTagRing = 0x72696e6763656c6cULL;        // "ringcell"
 
 // A well-mixed 64-bit key from two: the address of a random stream.
 std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
@@ -97,11 +101,20 @@ struct CompiledIv {
   std::vector<int> row;                // per parameter: evidence row index, -1 = no effect
   std::vector<AppliesWhen> when;       // per parameter
   std::vector<double> scale;           // per parameter (lighting: outdoor share)
+  // Spill-over (simulation/spillover.hpp). Shares: fixed by the scenario, or drawn
+  // per replicate from the evidence rows (per parameter; -1 = no row, share 0).
+  bool spill = false;
+  double diffusion_fixed = std::numeric_limits<double>::quiet_NaN();
+  double displacement_fixed = std::numeric_limits<double>::quiet_NaN();
+  std::vector<int> diffusion_row, displacement_row;
+  std::vector<std::vector<float>> diffusion_w;  // [parameter][diffusion cell]: weight at share 1
+  std::vector<CellId> ring;                      // displacement ring
+  std::vector<std::vector<double>> ring_cum;     // [parameter]: cumulative baseline over the ring
 };
 
 struct EffectRef {
   std::uint32_t iv;
-  float weight;  // 1 at a core cell; diffusion share (>0) or −displacement share
+  std::uint32_t diffusion;  // non-core: index into the intervention's diffusion cells
   bool core;
 };
 
@@ -112,6 +125,12 @@ struct CompiledScenario {
   // WDQ zones per cell (Bowers & Johnson 2003): 0 response (an intervention's
   // cells), 1 buffer (within an intervention's outer_m ring), 2 control (the rest).
   std::vector<std::uint8_t> zone;
+};
+
+// One replicate's draws for one parameter: per intervention, its relative risk
+// and spill-over shares (the same in every scenario: common random numbers).
+struct Draws {
+  std::vector<double> rr, diffusion, displacement;
 };
 
 double month_start_hours(const HourCalendar& cal, int month) {
@@ -177,7 +196,6 @@ CompiledScenario compile(const Scenario& sc, const FittedModel& model, const Cel
       ci.row[p] = static_cast<int>(evidence.index_of(r));
       ci.when[p] = r->applies_when;
     }
-    out.ivs.push_back(std::move(ci));
     // Core cells and the spill-over ring.
     std::vector<char> core(cells.size(), 0);
     for (CellId c : iv.cells) core[c] = 1;
@@ -187,19 +205,41 @@ CompiledScenario compile(const Scenario& sc, const FittedModel& model, const Cel
     for (auto [c, d] : cells.within(iv.cells, std::max(iv.spillover.outer_m, 0.0)))
       if (out.zone[c] == 2) out.zone[c] = 1;
     for (CellId c = 0; c < cells.size(); ++c)
-      if (core[c]) per_cell[c].push_back({static_cast<std::uint32_t>(k), 1.0f, true});
+      if (core[c]) per_cell[c].push_back({static_cast<std::uint32_t>(k), 0, true});
     if (iv.spillover.enabled) {
-      const Spillover& s = iv.spillover;
-      if (s.buffer_m < 0 || s.outer_m < s.buffer_m)
-        throw Error(ErrorCode::BadScenario, where, "spill-over needs 0 <= buffer_m <= outer_m");
-      for (auto [c, d] : cells.within(iv.cells, s.outer_m)) {
-        if (core[c]) continue;
-        float w = 0.0f;
-        if (d <= s.buffer_m) w = static_cast<float>(s.diffusion_share * std::exp(-d / std::max(s.diffusion_decay_m, 1e-9)));
-        else w = static_cast<float>(-s.displacement_share);
-        if (w != 0.0f) per_cell[c].push_back({static_cast<std::uint32_t>(k), w, false});
+      const Spillover& sp = iv.spillover;
+      for (const char* what : {"diffusion_share", "displacement_share"}) {
+        const double v = what[1] == 'i' ? sp.diffusion_share : sp.displacement_share;
+        if (!std::isnan(v) && !(v >= 0.0 && v <= 1.0))
+          throw Error(ErrorCode::BadScenario, where, std::string("spill-over ") + what + " must be in 0 .. 1");
       }
+      const SpilloverFootprint f = spillover_footprint(cells, iv.cells, sp, where);
+      ci.spill = true;
+      ci.diffusion_fixed = sp.diffusion_share;
+      ci.displacement_fixed = sp.displacement_share;
+      ci.diffusion_row.assign(np, -1);
+      ci.displacement_row.assign(np, -1);
+      ci.diffusion_w.resize(np);
+      ci.ring = f.ring_cells;
+      ci.ring_cum.resize(np);
+      for (std::size_t p = 0; p < np; ++p) {
+        if (ci.row[p] < 0) continue;  // no effect: nothing prevented, nothing to spill
+        const ParameterTraits& tr = model.traits[p];
+        if (const EvidenceRow* r = diffusion_row(evidence, iv.evidence_key, tr)) ci.diffusion_row[p] = static_cast<int>(evidence.index_of(r));
+        if (const EvidenceRow* r = displacement_row(evidence, iv.evidence_key, tr)) ci.displacement_row[p] = static_cast<int>(evidence.index_of(r));
+        // Opportunity: the parameter's fitted background per cell.
+        const std::vector<double>& mu = model.parameters[p].mu;
+        const auto w = diffusion_weights(f, iv.cells, mu);
+        ci.diffusion_w[p].assign(w.begin(), w.end());
+        double acc = 0.0;
+        ci.ring_cum[p].reserve(f.ring_cells.size());
+        for (CellId c : f.ring_cells) ci.ring_cum[p].push_back(acc += mu[c]);
+        if (!(acc > 0)) ci.ring_cum[p].clear();  // a ring without opportunity takes no one
+      }
+      for (std::size_t j = 0; j < f.diffusion_cells.size(); ++j)
+        per_cell[f.diffusion_cells[j]].push_back({static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(j), false});
     }
+    out.ivs.push_back(std::move(ci));
   }
   out.off.assign(cells.size() + 1, 0);
   for (std::size_t c = 0; c < cells.size(); ++c) out.off[c + 1] = out.off[c] + static_cast<std::uint32_t>(per_cell[c].size());
@@ -207,13 +247,17 @@ CompiledScenario compile(const Scenario& sc, const FittedModel& model, const Cel
   return out;
 }
 
-// Relative risk and reporting probability of one event in one scenario.
+// Relative risk and reporting probability of one event in one scenario, and what
+// the core effects alone contributed: the event would have happened without them
+// iff u < rr / core_factor, and then the intervention `core_iv` prevented it.
 struct Outcome {
   double rr;
   double report;
+  double core_factor = 1.0;
+  int core_iv = -1;  // the core intervention with the largest effect here, -1 none
 };
 
-Outcome evaluate(const CompiledScenario& sc, const std::vector<double>& rr_draw, std::size_t p, CellId cell, double t,
+Outcome evaluate(const CompiledScenario& sc, const Draws& draws, std::size_t p, CellId cell, double t,
                  const HourCalendar& cal, double base_report) {
   Outcome o{1.0, base_report};
   const std::uint32_t a = sc.off[cell], b = sc.off[cell + 1];
@@ -221,6 +265,7 @@ Outcome evaluate(const CompiledScenario& sc, const std::vector<double>& rr_draw,
   const auto hour = static_cast<std::size_t>(t);
   const int how = cal[hour].hour_of_week;
   const bool dark = cal.is_dark(t);
+  double best = 0.0;
   for (std::uint32_t k = a; k < b; ++k) {
     const EffectRef& ref = sc.refs[k];
     const CompiledIv& iv = sc.ivs[ref.iv];
@@ -242,15 +287,19 @@ Outcome evaluate(const CompiledScenario& sc, const std::vector<double>& rr_draw,
       double when = presence;
       if (iv.when[p] == AppliesWhen::Always) when = iv.type == InterventionType::Patrol ? iv.dose_scale : 1.0;
       else if (iv.when[p] == AppliesWhen::Dark) when = dark ? (iv.type == InterventionType::Lighting ? 1.0 : presence) : 0.0;
-      effect = (1.0 - rr_draw[ref.iv]) * when * iv.scale[p];
+      effect = (1.0 - draws.rr[ref.iv]) * when * iv.scale[p];
     }
     if (ref.core) {
       o.rr *= 1.0 - effect;
+      o.core_factor *= 1.0 - effect;
+      if (effect > best) { best = effect; o.core_iv = static_cast<int>(ref.iv); }
       if (iv.reacts[p] && iv.reaction_peak != 0.0)
         o.rr *= 1.0 + iv.reaction_peak * std::exp(-(t - iv.t_start) / iv.reaction_decay_h);
       if (there) o.report *= 1.0 + iv.reporting_uplift;
-    } else {
-      o.rr *= 1.0 - ref.weight * effect;
+    } else if (effect != 0.0 && !iv.diffusion_w[p].empty()) {
+      // Diffusion: never more than the core's own effect (w <= 1).
+      const double w = std::min(1.0, draws.diffusion[ref.iv] * iv.diffusion_w[p][ref.diffusion]);
+      o.rr *= 1.0 - w * effect;
     }
   }
   o.rr = std::max(o.rr, 0.0);
@@ -264,6 +313,9 @@ struct GenEvent {
   std::uint64_t key;
   std::uint64_t mask;
   bool triggered;
+  // Moved here from a core where it was prevented: it exists with probability 1
+  // (not thinned from the dominating process) and is never displaced again.
+  bool displaced = false;
 };
 
 }  // namespace
@@ -332,11 +384,13 @@ Simulator::Simulator(const FittedModel& model, const CellNetwork& cells, const H
 namespace {
 
 // One (replicate, parameter) task: generate the dominating process and hand each
-// event, with its alive and recorded masks, to `sink`.
-template <class Eval, class Sink>
+// event, with its alive and recorded masks, to `sink`. An event a core effect
+// prevented in scenario s goes to `prevented(s, event, outcome)`, which may return
+// a ring cell to move it to (displacement).
+template <class Eval, class Sink, class Prevented>
 void generate(const EtasParameters& P, const ParamSampler& ps, const CellNetwork& cells, const HourCalendar& cal,
               std::span<const CellEvent> history, std::uint64_t seed, int rep, std::size_t p, double headroom,
-              std::uint64_t full_mask, Eval&& eval, Sink&& sink) {
+              std::uint64_t full_mask, Eval&& eval, Sink&& sink, Prevented&& prevented) {
   const double t0 = cal.start_hours(), t1 = cal.end_hours();
   const double theta_dom = headroom * P.theta;
   std::vector<GenEvent> q;
@@ -384,7 +438,7 @@ void generate(const EtasParameters& P, const ParamSampler& ps, const CellNetwork
   for (std::size_t i = 0; i < q.size(); ++i) {
     const GenEvent e = q[i];
     Rng r(seed, e.key);
-    const double u = r.uniform() * headroom, v = r.uniform();
+    const double u = r.uniform() * (e.displaced ? 1.0 : headroom), v = r.uniform();
     std::uint64_t alive = 0, recorded = 0;
     for (std::uint64_t m = e.mask; m; m &= m - 1) {
       const int s = __builtin_ctzll(m);
@@ -392,6 +446,15 @@ void generate(const EtasParameters& P, const ParamSampler& ps, const CellNetwork
       if (u < o.rr) {
         alive |= 1ull << s;
         if (v < o.report) recorded |= 1ull << s;
+      } else if (!e.displaced && o.core_iv >= 0 && o.core_factor > 0.0 && u < o.rr / o.core_factor) {
+        if (const auto to = prevented(s, e, o)) {
+          GenEvent d = e;
+          d.cell = *to;
+          d.key = mix(e.key, kTagDisplaced);
+          d.mask = 1ull << s;
+          d.displaced = true;
+          q.push_back(d);
+        }
       }
     }
     if (!alive) continue;
@@ -420,7 +483,8 @@ std::vector<SimulatedEvent> Simulator::simulate_events(ParameterId p, int replic
            [&](int, CellId, double) { return Outcome{1.0, report}; },
            [&](const GenEvent& e, std::uint64_t, std::uint64_t rec) {
              out.push_back({e.t, e.cell, rec != 0, e.triggered});
-           });
+           },
+           [](int, const GenEvent&, const Outcome&) { return std::optional<CellId>{}; });
   std::sort(out.begin(), out.end(), [](const SimulatedEvent& a, const SimulatedEvent& b) { return a.t < b.t; });
   return out;
 }
@@ -456,6 +520,7 @@ RunResult Simulator::run(const std::vector<Scenario>& scenarios) const {
   res.recorded_counts.assign(total, 0);
   res.clamped_events.assign(S, 0);
   res.zone_counts.assign(static_cast<std::size_t>(S) * res.replicates * np * 6, 0);
+  res.spill_counts.assign(static_cast<std::size_t>(res.replicates) * np * S * 2, 0);
 
   struct Local {
     std::vector<std::uint32_t> cell_counts;
@@ -474,16 +539,30 @@ RunResult Simulator::run(const std::vector<Scenario>& scenarios) const {
       const int rep = static_cast<int>(task / np);
       const std::size_t p = task % np;
       const ParamSampler& ps = smp.p[p];
-      // This replicate's effect sizes: one draw per (replicate, evidence row), the
-      // same in every scenario.
-      std::vector<std::vector<double>> draws(S);
+      // This replicate's effect sizes and spill-over shares: one draw per
+      // (replicate, evidence row), the same in every scenario.
+      auto draw = [&](int row) {
+        Rng r(opt_.seed, mix(kTagEffect, mix(static_cast<std::uint64_t>(rep), static_cast<std::uint64_t>(row))));
+        return r.normal();
+      };
+      std::vector<Draws> draws(S);
       for (int s = 1; s < S; ++s) {
-        draws[s].resize(comp[s].ivs.size(), 1.0);
-        for (std::size_t k = 0; k < comp[s].ivs.size(); ++k) {
-          const int row = comp[s].ivs[k].row[p];
+        const std::size_t n = comp[s].ivs.size();
+        draws[s].rr.assign(n, 1.0);
+        draws[s].diffusion.assign(n, 0.0);
+        draws[s].displacement.assign(n, 0.0);
+        for (std::size_t k = 0; k < n; ++k) {
+          const CompiledIv& iv = comp[s].ivs[k];
+          const int row = iv.row[p];
           if (row < 0) continue;
-          Rng r(opt_.seed, mix(kTagEffect, mix(static_cast<std::uint64_t>(rep), static_cast<std::uint64_t>(row))));
-          draws[s][k] = draw_rr(evidence_->rows()[row], r.normal());
+          draws[s].rr[k] = draw_rr(evidence_->rows()[row], draw(row));
+          if (!iv.spill) continue;
+          auto share = [&](double fixed, int r) {
+            if (!std::isnan(fixed)) return fixed;
+            return r < 0 ? 0.0 : draw_share(evidence_->rows()[r], draw(r));
+          };
+          draws[s].diffusion[k] = share(iv.diffusion_fixed, iv.diffusion_row[p]);
+          draws[s].displacement[k] = share(iv.displacement_fixed, iv.displacement_row[p]);
         }
       }
       std::span<const CellEvent> hist;
@@ -493,6 +572,30 @@ RunResult Simulator::run(const std::vector<Scenario>& scenarios) const {
         Outcome o = evaluate(comp[s], draws[s], p, cell, t, *cal_, ps.reporting);
         if (o.rr > headroom) { ++L.clamped[s]; o.rr = headroom; }
         return o;
+      };
+      // Displacement's running account per (scenario, intervention): each prevented
+      // incident adds the share; a whole one moves to the ring. So in this task
+      // displaced = floor(share x prevented) <= share x prevented, exactly.
+      std::vector<std::vector<double>> account(S);
+      for (int s = 1; s < S; ++s) account[s].assign(comp[s].ivs.size(), 0.0);
+      std::uint32_t* spill = &res.spill_counts[(static_cast<std::size_t>(rep) * np + p) * S * 2];
+      auto prevented = [&](int s, const GenEvent& e, const Outcome& o) -> std::optional<CellId> {
+        ++spill[2 * s];
+        const CompiledIv& iv = comp[s].ivs[static_cast<std::size_t>(o.core_iv)];
+        const double share = draws[s].displacement[static_cast<std::size_t>(o.core_iv)];
+        if (!iv.spill || !(share > 0.0) || iv.ring_cum[p].empty()) return std::nullopt;
+        double& acc = account[s][static_cast<std::size_t>(o.core_iv)];
+        acc += share;
+        if (acc < 1.0 - 1e-9) return std::nullopt;
+        acc -= 1.0;
+        ++spill[2 * s + 1];
+        // A ring cell in proportion to its baseline, from the moved event's own stream.
+        Rng r(opt_.seed, mix(mix(e.key, kTagDisplaced), kTagRing));
+        const auto& cum = iv.ring_cum[p];
+        const double x = r.uniform() * cum.back();
+        const std::size_t j = std::min<std::size_t>(
+            static_cast<std::size_t>(std::upper_bound(cum.begin(), cum.end(), x) - cum.begin()), cum.size() - 1);
+        return iv.ring[j];
       };
       auto sink = [&](const GenEvent& e, std::uint64_t alive, std::uint64_t rec) {
         const int a = areas_.area_of_cell[e.cell] < 0 ? res.areas - 1 : areas_.area_of_cell[e.cell];
@@ -514,7 +617,7 @@ RunResult Simulator::run(const std::vector<Scenario>& scenarios) const {
           z[3 + zone] += in_s;
         }
       };
-      generate(model.parameters[p], ps, *cells_, *cal_, hist, opt_.seed, rep, p, headroom, full, eval, sink);
+      generate(model.parameters[p], ps, *cells_, *cal_, hist, opt_.seed, rep, p, headroom, full, eval, sink, prevented);
     }
   });
   // Integer sums: the same whatever thread did what.

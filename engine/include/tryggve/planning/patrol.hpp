@@ -15,14 +15,20 @@
 //   q_i    the dose: patrol_visit_dose(visit_minutes) (the Koper curve) × min(1, visits_i /
 //          (window hours per week / visit_interval_hours)) (a full dose is one visit every
 //          ~2 h of the window, the evidence row's reference programme),
-//   s_i(c) 1 on the place's own cells, diffusion_share · e^{−d/diffusion_decay_m} on cells
-//          within diffusion_buffer_m (diffusion of benefits; Guerette & Bowers 2009), else 0.
+//   s_i(c) the spill-over model of the simulation (simulation/spillover.hpp): 1 − δ on the
+//          place's own cells (δ: the share of what it prevents that moves away),
+//          min(1, γ · K_i e^{−d/diffusion_decay_m}) on cells within diffusion_buffer_m, with
+//          K_i such that Σ_c K_i e^{−d/decay} h_c = Σ_own h_c for the harm the patrol can act
+//          on, h_c = Σ_p w_p (1 − RR_p) F_p,c: diffusion is at most the share γ of the
+//          place's own benefit, so a quiet place is never ranked for its neighbours' harm.
+//          γ and δ: the evidence table's diffusion and displacement rows (central values;
+//          drawn with the RR for the interval) unless given.
 //
 // H is monotone and submodular, so the greedy choice with lazy re-evaluation
 // (CELF, Leskovec et al. 2007) is within 1 − 1/e of the best set of its size; each
 // chosen place gets the visits of a full dose while the budget lasts (the last
-// one what is left). Displacement and residual deterrence after a visit are left
-// to the simulation (scenario runs), which models both.
+// one what is left). Residual deterrence after a visit is left to the simulation
+// (scenario runs).
 //
 // Constraints: the officer-hour budget (Σ visits · visit_minutes / 60 ≤ budget),
 // max_places, min_spacing_m of network distance between any two chosen places,
@@ -52,7 +58,8 @@ struct PatrolOptions {
   std::string area;                    // "" = anywhere
   double max_place_length_m = 150.0;
   std::string evidence_key = "hotspot_policing";
-  double diffusion_share = 0.5;
+  double diffusion_share = -1.0;       // -1: the evidence table's diffusion row
+  double displacement_share = -1.0;    // -1: the evidence table's displacement row
   double diffusion_decay_m = 150.0;
   double diffusion_buffer_m = 300.0;
   int draws = 1000;                    // evidence draws for the 90% interval
@@ -105,7 +112,13 @@ struct PatrolPlan {
   std::size_t candidates = 0, evaluations = 0;  // CELF: gain evaluations (vs candidates × rounds for plain greedy)
 };
 
-// The core: choose places given per-parameter forecasts (in the windows) and RRs.
+// The options with the spill-over shares left to the evidence table (-1) set to
+// its central values (0 where the table has no row).
+PatrolOptions resolve_spillover_shares(const PatrolOptions& o, const simulation::EvidenceTable& evidence,
+                                       const std::vector<simulation::ParameterTraits>& traits);
+
+// The core: choose places given per-parameter forecasts (in the windows) and RRs;
+// the options' spill-over shares must be resolved (>= 0).
 // Exposed for tests and the backtest. `allowed` (per place; empty = all) applies the area.
 struct Selection {
   std::vector<std::size_t> chosen;   // indices into places, in order of choice

@@ -43,7 +43,9 @@
 //   lamps (lighting), visits_per_week / visit_minutes / residual_minutes (patrol),
 //   adults (adults_outdoors), cost_sek, evidence (row key of the evidence table),
 //   parameters: [codes] (only these), reporting_uplift, spillover: false | {enabled,
-//   buffer_m, diffusion_share, diffusion_decay_m, outer_m, displacement_share},
+//   buffer_m, diffusion_share, diffusion_decay_m, outer_m, displacement_share} (the
+//   shares are of the incidents the intervention prevents on its own cells, 0 .. 1;
+//   not given: drawn from the evidence table, simulation/spillover.hpp),
 //   reaction: {parameters: [codes], peak_rise, decay_weeks}.
 //
 // Every mistake is an Error(BadScenario or BadOption) whose where() is

@@ -17,12 +17,11 @@
 //    window ends, residual deterrence decays as e^{−Δ/residual_minutes}.
 //  - Adult presence (adults outdoors, safety walks, night walks) acts during its
 //    window (evening after office hours by default).
-// Around every intervention, optional spill-over: diffusion of benefits inside
-// buffer_m (a share of the main effect decaying with network distance) and
-// displacement in the ring (buffer_m, outer_m] (a share of the main effect as a
-// rise). Defaults follow Guerette & Bowers (2009): diffusion about as common as
-// displacement, displacement smaller than the main effect. These are modelling
-// defaults, not measured numbers; change them per intervention.
+// Around every intervention, spill-over (simulation/spillover.hpp): a share of the
+// incidents it prevents moves to the ring beyond buffer_m (displacement, which
+// conserves incidents), and a benefit that decays with network distance reaches
+// the cells inside buffer_m (diffusion), bounded by the core's own effect. The
+// shares come from the evidence table (Guerette & Bowers 2009) unless fixed here.
 // Optional short-term reaction: a temporary rise for chosen parameters at the
 // intervention's cells, peak_rise at the start decaying with decay_weeks.
 // Reporting: while present, the chance that an incident is recorded is multiplied
@@ -35,6 +34,7 @@
 
 #include "tryggve/core/incident.hpp"
 #include "tryggve/simulation/cells.hpp"
+#include "tryggve/simulation/spillover.hpp"
 
 namespace tryggve::simulation {
 
@@ -48,15 +48,6 @@ struct WeeklyWindow {
   int from_hour = 0, to_hour = 24;
   bool contains(int hour_of_week) const;
   double hours_per_week() const;
-};
-
-struct Spillover {
-  bool enabled = true;
-  double buffer_m = 300.0;             // diffusion inside, displacement outside
-  double diffusion_share = 0.5;        // of the main effect, at distance 0
-  double diffusion_decay_m = 150.0;    // e-folding distance of diffusion
-  double outer_m = 600.0;              // displacement ring (buffer_m, outer_m]
-  double displacement_share = 0.25;    // rise in the ring, as a share of the main effect
 };
 
 struct Reaction {

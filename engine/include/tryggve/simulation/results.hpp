@@ -46,6 +46,10 @@ struct RunResult {
   // rest): [0..2] under the baseline, [3..5] under s. Zero for s = 0.
   std::vector<std::uint32_t> zone_counts;
   std::vector<std::uint64_t> clamped_events;  // per scenario: effects above the headroom (see Simulator)
+  // [replicate][parameter][scenario][2]: the incidents the interventions' own
+  // effect prevented on their cells in scenario s, and how many of those moved to
+  // the displacement ring (simulation/spillover.hpp: never more than the share).
+  std::vector<std::uint32_t> spill_counts;
 
   std::size_t scenario_count() const { return scenario_names.size(); }
   int scenario_index(const std::string& name) const;  // -1 if absent
@@ -70,6 +74,10 @@ struct RunResult {
   // Mean true count per replicate in zone z (0 response, 1 buffer, 2 control) of
   // scenario s, under the baseline (of_scenario false) or under s.
   double zone_mean(int scenario, int zone, bool of_scenario, int parameter = -1) const;
+  // Per replicate: incidents prevented on the interventions' cells, and displaced
+  // from there to the ring, in scenario s (summed over parameters, or one).
+  std::vector<double> core_prevented(int scenario, int parameter = -1) const;
+  std::vector<double> displaced(int scenario, int parameter = -1) const;
   // Mean true count per cell, summed over parameters (or one parameter).
   std::vector<double> cell_means(int scenario, int parameter = -1) const;
 };
