@@ -71,7 +71,8 @@ build_viewer() {
   build_bundle
 }
 run_e2e() {
-  (cd "$ROOT/viewer" && TRYGGVE_BIN="$BUILD/cli/tryggve" timeout 300 npm run e2e --silent)
+  # The viewer's pure modules first (vitest, seconds), then the browser tests.
+  (cd "$ROOT/viewer" && npm run unit --silent && TRYGGVE_BIN="$BUILD/cli/tryggve" timeout 300 npm run e2e --silent)
 }
 # --- end viewer ----------------------------------------------------------------
 
