@@ -493,8 +493,11 @@ json truth_json(const DemoData& data, const DemoSummary& sum, const RawResult& r
     if (l.lamp_line) lamps.push_back(l.node_id);
   json patrol_wd = json::array();
   const char* wd[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-  for (int i = 0; i < 7; ++i)
+  json adults_wd = json::array();
+  for (int i = 0; i < 7; ++i) {
     if (m.patrol_weekdays[i]) patrol_wd.push_back(wd[i]);
+    if (m.adults_weekdays[i]) adults_wd.push_back(wd[i]);
+  }
   j["interventions"] = json::array(
       {{{"type", "lighting"},
         {"name", "lamp line along Parkstråket through Ekbackaparken"},
@@ -518,7 +521,28 @@ json truth_json(const DemoData& data, const DemoSummary& sum, const RawResult& r
         {"radius_m", m.patrol_radius_m},
         {"segments", m.patrol_segments},
         {"relative_risk", m.patrol_relative_risk},
-        {"applies_to", "parameters whose setting is not indoor, during patrol hours, on these segments"}}});
+        {"applies_to", "parameters whose setting is not indoor, during patrol hours, on these segments"}},
+       {{"type", "adults_outdoors"},
+        {"name", "adults outdoors in the evenings at Fritidsgården Navet and Kvarnbo torg"},
+        {"first_month", m.adults_first_month},
+        {"from", month_start_date(o, m.adults_first_month)},
+        {"weekdays", adults_wd},
+        {"local_hours", fmt::format("{:02}:00-{:02}:59", m.adults_first_hour, m.adults_last_hour)},
+        {"radius_m", m.adults_radius_m},
+        {"segments", m.adults_segments},
+        {"relative_risk_true", m.adults_relative_risk},
+        {"early_rise", m.adults_early_rise},
+        {"early_rise_decay_weeks", m.adults_early_decay_weeks},
+        {"early_rise_parameters", m.adults_reacting},
+        {"reporting_uplift", m.adults_reporting_uplift},
+        {"applies_to",
+         "parameters whose setting is not indoor, while the adults are out, on these segments: true incidents x "
+         "relative_risk_true x (1 + early_rise e^(-weeks / decay) for the reacting parameters); recorded incidents a "
+         "further x (1 + reporting_uplift) (incidents.csv holds recorded incidents; the generator flags the extra "
+         "reports)"}}});
+  j["planted_effects_on_offspring"] =
+      "an offspring landing on a treated segment while an intervention acts is kept with its relative risk (lighting, "
+      "patrol, adults' relative_risk_true), as the simulation's thinning treats the whole intensity";
   json per_month = json::object();
   for (std::size_t mo = 0; mo < sum.per_month.size(); ++mo) per_month[month_label(o, static_cast<int>(mo) + 1)] = sum.per_month[mo];
   json per_param = json::object();

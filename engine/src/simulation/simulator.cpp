@@ -10,6 +10,7 @@
 #include <oneapi/tbb/parallel_for.h>
 
 #include "tryggve/core/error.hpp"
+#include "tryggve/simulation/followup.hpp"
 #include "tryggve/simulation/spillover.hpp"
 
 namespace tryggve::simulation {
@@ -183,16 +184,11 @@ CompiledScenario compile(const Scenario& sc, const FittedModel& model, const Cel
     ci.when.assign(np, AppliesWhen::Always);
     ci.scale.assign(np, 1.0);
     for (std::size_t p = 0; p < np; ++p) {
-      if (!iv.only_parameters.empty() &&
-          std::find(iv.only_parameters.begin(), iv.only_parameters.end(), p) == iv.only_parameters.end())
-        continue;
       const ParameterTraits& tr = model.traits[p];
-      if (iv.type == InterventionType::Lighting) {
-        if (!tr.darkness_applies()) continue;  // lighting only acts on outdoor darkness-sensitive parameters
-        ci.scale[p] = model.parameters[p].outdoor_share;
-      }
-      const EvidenceRow* r = evidence.find(iv.evidence_key, tr);
+      // Lighting only acts on outdoor darkness-sensitive parameters (followup.hpp: the shared rule).
+      const EvidenceRow* r = acting_row(iv, tr, p, evidence);
       if (!r) continue;
+      if (iv.type == InterventionType::Lighting) ci.scale[p] = model.parameters[p].outdoor_share;
       ci.row[p] = static_cast<int>(evidence.index_of(r));
       ci.when[p] = r->applies_when;
     }
