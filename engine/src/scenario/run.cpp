@@ -345,7 +345,10 @@ std::vector<ResolvedScenario> Session::resolve(const ScenarioFile& file) const {
         throw Error(ErrorCode::BadScenario, kw("spillover"),
                     fmt::format("{}.spillover: outer_m ({}) must be >= buffer_m ({})", iv.at.path, base.spillover.outer_m,
                                 base.spillover.buffer_m));
-      // One simulation intervention per month span; the cost is counted once.
+      // One simulation intervention per month span; the cost is counted once, and the
+      // early reaction decays from the first span's start only.
+      base.reaction.start_month = spans.front().from;
+      for (const auto& sp : spans) base.reaction.start_month = std::min(base.reaction.start_month, sp.from);
       for (std::size_t j = 0; j < spans.size(); ++j) {
         Intervention x = base;
         x.start_month = spans[j].from;

@@ -27,7 +27,10 @@ void SimulateOptions::declare(OptionSet& o) {
       .integer("forecast_months", forecast_months, "Months simulated (K)", 1, 120)
       .integer("replicates", replicates, "Monte Carlo replicates (N)", 1, 1000000)
       .real("headroom", headroom, "Dominating-process headroom: the largest relative risk a scenario may raise to", 1.0, 100.0)
-      .real("reporting_rate", reporting_rate, "Share of true incidents recorded without any intervention (an assumption)", 1e-3, 1.0)
+      .real("reporting_rate", reporting_rate,
+            "Share of true incidents recorded without any intervention (0: drawn per replicate from the evidence "
+            "table's reporting_rate row)",
+            0.0, 1.0)
       .list("reporting_rates", reporting_rates, "Per-parameter reporting rates, code=rate (override reporting_rate)")
       .real("cell_cutoff_m", cell_cutoff_m, "Network distance over which near repeats are looked for", 10.0, 1e5)
       .real("max_lag_days", max_lag_days, "Longest delay of a near repeat", 0.5, 3650.0)

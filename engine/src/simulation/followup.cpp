@@ -231,6 +231,14 @@ FollowupResult follow_up(const EventTable& events, const CellNetwork& cells, con
 
   // Recorded and true: the uplift in reporting acts while the measure is there.
   r.reporting_uplift = iv.type == InterventionType::Lighting ? 0.0 : iv.reporting_uplift;
+  if (std::isnan(r.reporting_uplift)) {
+    // Not given: the evidence table's assumption, as the simulation draws it (central value).
+    const EvidenceRow* row = nullptr;
+    for (const auto& t : traits) if (!row) row = evidence.find("reporting_presence:" + iv.evidence_key, t);
+    for (const auto& t : traits) if (!row) row = evidence.find("reporting_presence", t);
+    r.reporting_uplift = row ? std::max(0.0, row->rr_central - 1.0) : 0.0;
+    if (!row) notes.push_back("no reporting_presence row in the evidence table: recorded taken as true");
+  }
   {
     const double all = expected_between(t0, t1);
     const double present = level * sum_h(bg_h, t0, t1, true) + sum_h(trig_h, t0, t1, true);

@@ -30,6 +30,13 @@ std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
   return splitmix64(s);
 }
 
+// The standard normal that replicate `rep` draws for evidence row `row`: one per
+// (replicate, row), the same in every scenario and task (common random numbers).
+double replicate_z(std::uint64_t seed, int rep, int row) {
+  Rng r(seed, mix(kTagEffect, mix(static_cast<std::uint64_t>(rep), static_cast<std::uint64_t>(row))));
+  return r.normal();
+}
+
 // Vose's alias method: O(1) draws from a fixed discrete distribution.
 struct Alias {
   std::vector<double> prob;
@@ -69,7 +76,8 @@ struct ParamSampler {
   Alias cells, hours;
   std::vector<float> kernel_cum;  // aligned with the cells' neighbour lists
   double expected_background = 0.0;  // fitted model, recorded scale, whole forecast
-  double reporting = 1.0;
+  double reporting = 1.0;     // fixed share recorded, or
+  int reporting_row = -1;     // the evidence row it is drawn from per replicate
 };
 
 struct Samplers {
@@ -96,8 +104,9 @@ struct CompiledIv {
   std::array<double, kHoursOfWeek> since_end{};  // hours since the last window hour ended
   double dose_scale = 1.0;
   double residual_h = 0.5;
-  double reporting_uplift = 0.0;
-  double reaction_peak = 0.0, reaction_decay_h = 1.0;
+  double uplift_fixed = 0.0;             // NaN: drawn from uplift_row
+  int uplift_row = -1;                   // evidence row `reporting_presence` (a factor, 1 + uplift)
+  double reaction_peak = 0.0, reaction_decay_h = 1.0, reaction_t0 = 0.0;
   std::vector<char> reacts;            // per parameter
   std::vector<int> row;                // per parameter: evidence row index, -1 = no effect
   std::vector<AppliesWhen> when;       // per parameter
@@ -131,7 +140,7 @@ struct CompiledScenario {
 // One replicate's draws for one parameter: per intervention, its relative risk
 // and spill-over shares (the same in every scenario: common random numbers).
 struct Draws {
-  std::vector<double> rr, diffusion, displacement;
+  std::vector<double> rr, diffusion, displacement, uplift;
 };
 
 double month_start_hours(const HourCalendar& cal, int month) {
@@ -175,9 +184,24 @@ CompiledScenario compile(const Scenario& sc, const FittedModel& model, const Cel
       ci.dose_scale = patrol_visit_dose(iv.visit_minutes) * std::min(1.0, iv.visits_per_week / reference_visits);
       ci.residual_h = std::max(iv.residual_minutes, 1e-3) / 60.0;
     }
-    ci.reporting_uplift = iv.reporting_uplift;
+    ci.uplift_fixed = iv.type == InterventionType::Lighting ? 0.0 : iv.reporting_uplift;
+    if (std::isnan(ci.uplift_fixed)) {
+      const EvidenceRow* r = nullptr;
+      for (const auto& tr : model.traits)
+        if (!r) r = evidence.find("reporting_presence:" + iv.evidence_key, tr);
+      for (const auto& tr : model.traits)
+        if (!r) r = evidence.find("reporting_presence", tr);
+      if (!r)
+        throw Error(ErrorCode::BadScenario, where,
+                    "no reporting_uplift given and the evidence table has no reporting_presence row");
+      ci.uplift_row = static_cast<int>(evidence.index_of(r));
+    } else if (!(ci.uplift_fixed >= 0.0)) {
+      throw Error(ErrorCode::BadScenario, where, "reporting_uplift must be >= 0");
+    }
     ci.reaction_peak = iv.reaction.peak_rise;
     ci.reaction_decay_h = std::max(iv.reaction.decay_weeks, 1e-3) * kHoursOfWeek;
+    // The reaction decays from the measure's first start, not from each month span's.
+    ci.reaction_t0 = iv.reaction.start_month >= 0 ? month_start_hours(cal, iv.reaction.start_month) : ci.t_start;
     ci.reacts.assign(np, 0);
     for (auto p : iv.reaction.parameters) if (p < np) ci.reacts[p] = 1;
     ci.row.assign(np, -1);
@@ -290,8 +314,8 @@ Outcome evaluate(const CompiledScenario& sc, const Draws& draws, std::size_t p, 
       o.core_factor *= 1.0 - effect;
       if (effect > best) { best = effect; o.core_iv = static_cast<int>(ref.iv); }
       if (iv.reacts[p] && iv.reaction_peak != 0.0)
-        o.rr *= 1.0 + iv.reaction_peak * std::exp(-(t - iv.t_start) / iv.reaction_decay_h);
-      if (there) o.report *= 1.0 + iv.reporting_uplift;
+        o.rr *= 1.0 + iv.reaction_peak * std::exp(-(t - iv.reaction_t0) / iv.reaction_decay_h);
+      if (there) o.report *= 1.0 + draws.uplift[ref.iv];
     } else if (effect != 0.0 && !iv.diffusion_w[p].empty()) {
       // Diffusion: never more than the core's own effect (w <= 1).
       const double w = std::min(1.0, draws.diffusion[ref.iv] * iv.diffusion_w[p][ref.diffusion]);
@@ -351,6 +375,15 @@ Simulator::Simulator(const FittedModel& model, const CellNetwork& cells, const H
     const EtasParameters& P = model.parameters[p];
     ParamSampler& ps = s->p[p];
     ps.reporting = opt_.reporting_rate.empty() ? opt_.default_reporting_rate : opt_.reporting_rate[p];
+    if (ps.reporting <= 0.0) {
+      // Not given: drawn per replicate from the evidence table's reporting_rate row.
+      const EvidenceRow* r = evidence.find("reporting_rate", model.traits[p]);
+      if (!r)
+        throw bad("no reporting rate given for " + model.traits[p].code +
+                  " and the evidence table has no reporting_rate row (stages.simulate.reporting_rate)");
+      ps.reporting_row = static_cast<int>(evidence.index_of(r));
+      ps.reporting = draw_share(*r, 0.0);
+    }
     if (!(ps.reporting > 0.0 && ps.reporting <= 1.0)) throw bad("reporting rates must be in (0, 1]");
     ps.cells.build(P.mu);
     std::vector<double> hw(forecast.size());
@@ -386,14 +419,15 @@ namespace {
 template <class Eval, class Sink, class Prevented>
 void generate(const EtasParameters& P, const ParamSampler& ps, const CellNetwork& cells, const HourCalendar& cal,
               std::span<const CellEvent> history, std::uint64_t seed, int rep, std::size_t p, double headroom,
-              std::uint64_t full_mask, Eval&& eval, Sink&& sink, Prevented&& prevented) {
+              double reporting, std::uint64_t full_mask, Eval&& eval, Sink&& sink, Prevented&& prevented) {
   const double t0 = cal.start_hours(), t1 = cal.end_hours();
   const double theta_dom = headroom * P.theta;
   std::vector<GenEvent> q;
   // Background: one stream per (replicate, parameter).
   const std::uint64_t bg_key = mix(kTagBackground, mix(static_cast<std::uint64_t>(rep), p));
   Rng bg(seed, bg_key);
-  const double mean_bg = headroom * ps.expected_background / ps.reporting;
+  // True incidents: the recorded rate the model was fitted to, over the share recorded.
+  const double mean_bg = headroom * ps.expected_background / reporting;
   const std::uint64_t n_bg = ps.expected_background > 0 ? bg.poisson(mean_bg) : 0;
   q.reserve(static_cast<std::size_t>(n_bg * 1.2) + 16);
   for (std::uint64_t k = 0; k < n_bg; ++k) {
@@ -471,11 +505,14 @@ std::vector<SimulatedEvent> Simulator::simulate_events(ParameterId p, int replic
   const auto& s = *static_cast<const Samplers*>(samplers_.get());
   if (p >= model_->parameters.size()) throw Error(ErrorCode::BadOption, "simulator", "no parameter " + std::to_string(p));
   std::vector<SimulatedEvent> out;
-  const double report = s.p[p].reporting;
+  const ParamSampler& ps = s.p[p];
+  const double report = ps.reporting_row < 0 ? ps.reporting
+                                             : draw_share(evidence_->rows()[ps.reporting_row],
+                                                          replicate_z(opt_.seed, replicate, ps.reporting_row));
   const double headroom = opt_.headroom;
   std::span<const CellEvent> hist;
   if (history_->parameter_count() > p) hist = history_->by_parameter[p];
-  generate(model_->parameters[p], s.p[p], *cells_, *cal_, hist, opt_.seed, replicate, p, headroom, 1,
+  generate(model_->parameters[p], ps, *cells_, *cal_, hist, opt_.seed, replicate, p, headroom, report, 1,
            [&](int, CellId, double) { return Outcome{1.0, report}; },
            [&](const GenEvent& e, std::uint64_t, std::uint64_t rec) {
              out.push_back({e.t, e.cell, rec != 0, e.triggered});
@@ -537,18 +574,22 @@ RunResult Simulator::run(const std::vector<Scenario>& scenarios) const {
       const ParamSampler& ps = smp.p[p];
       // This replicate's effect sizes and spill-over shares: one draw per
       // (replicate, evidence row), the same in every scenario.
-      auto draw = [&](int row) {
-        Rng r(opt_.seed, mix(kTagEffect, mix(static_cast<std::uint64_t>(rep), static_cast<std::uint64_t>(row))));
-        return r.normal();
-      };
+      auto draw = [&](int row) { return replicate_z(opt_.seed, rep, row); };
+      // This replicate's share recorded (drawn from the evidence, unless given).
+      const double reporting =
+          ps.reporting_row < 0 ? ps.reporting : draw_share(evidence_->rows()[ps.reporting_row], draw(ps.reporting_row));
       std::vector<Draws> draws(S);
       for (int s = 1; s < S; ++s) {
         const std::size_t n = comp[s].ivs.size();
         draws[s].rr.assign(n, 1.0);
         draws[s].diffusion.assign(n, 0.0);
         draws[s].displacement.assign(n, 0.0);
+        draws[s].uplift.assign(n, 0.0);
         for (std::size_t k = 0; k < n; ++k) {
           const CompiledIv& iv = comp[s].ivs[k];
+          // More seen and passed on while it is there: a factor 1 + uplift from the evidence.
+          draws[s].uplift[k] = iv.uplift_row < 0 ? iv.uplift_fixed
+                                                 : std::max(0.0, draw_rr(evidence_->rows()[iv.uplift_row], draw(iv.uplift_row)) - 1.0);
           const int row = iv.row[p];
           if (row < 0) continue;
           draws[s].rr[k] = draw_rr(evidence_->rows()[row], draw(row));
@@ -565,7 +606,7 @@ RunResult Simulator::run(const std::vector<Scenario>& scenarios) const {
       if (history_->parameter_count() > p) hist = history_->by_parameter[p];
       const double headroom = opt_.headroom;
       auto eval = [&](int s, CellId cell, double t) {
-        Outcome o = evaluate(comp[s], draws[s], p, cell, t, *cal_, ps.reporting);
+        Outcome o = evaluate(comp[s], draws[s], p, cell, t, *cal_, reporting);
         if (o.rr > headroom) { ++L.clamped[s]; o.rr = headroom; }
         return o;
       };
@@ -613,7 +654,8 @@ RunResult Simulator::run(const std::vector<Scenario>& scenarios) const {
           z[3 + zone] += in_s;
         }
       };
-      generate(model.parameters[p], ps, *cells_, *cal_, hist, opt_.seed, rep, p, headroom, full, eval, sink, prevented);
+      generate(model.parameters[p], ps, *cells_, *cal_, hist, opt_.seed, rep, p, headroom, reporting, full, eval, sink,
+               prevented);
     }
   });
   // Integer sums: the same whatever thread did what.

@@ -79,7 +79,7 @@ struct SimulateOptions {
   int forecast_months = 12;
   int replicates = 1000;
   double headroom = 1.5;
-  double reporting_rate = 0.7;
+  double reporting_rate = 0.0;  // 0: from the evidence table, drawn per replicate
   std::vector<std::string> reporting_rates;  // code=rate overrides
   double cell_cutoff_m = 400.0;
   double max_lag_days = 60.0;
