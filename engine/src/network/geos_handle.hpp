@@ -5,7 +5,8 @@
 // GEOS reports errors through a callback; the context keeps the last message so
 // a failed call can be turned into a tryggve::Error that says what GEOS said.
 //
-// Header-only so that other modules that link GEOS (snap) can reuse it.
+// Private to the network module: GEOS does not leave it (network/polygon_index.hpp
+// is the polygon work other modules use).
 #include <memory>
 #include <span>
 #include <string>
