@@ -118,7 +118,15 @@ const char* kind_name(GeometryKind k) {
 
 }  // namespace
 
-VectorWriter::VectorWriter(fs::path path, const CrsContext& crs) : path_(std::move(path)) {
+namespace {
+// GDAL reads OGR_CURRENT_DATE when it stamps a GeoPackage's contents table.
+void pin_timestamp(bool on) {
+  CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", on ? "2000-01-01T00:00:00.000Z" : nullptr);
+}
+}  // namespace
+
+VectorWriter::VectorWriter(fs::path path, const CrsContext& crs, Options options)
+    : path_(std::move(path)), fixed_timestamp_(options.fixed_timestamp) {
   ensure_gdal();
   const Format f = format_for(path_);
   driver_ = f.driver;
@@ -135,10 +143,12 @@ VectorWriter::~VectorWriter() {
   layers_.clear();
   parts_.clear();  // closes datasets, then removes the temporaries unless committed
   if (srs_) srs_->Release();
+  if (fixed_timestamp_) pin_timestamp(false);
 }
 
 VectorWriter::Part& VectorWriter::part_for(const std::string& layer) {
   if (multi_layer_ && !parts_.empty()) return *parts_.front();
+  if (fixed_timestamp_) pin_timestamp(true);
   fs::path final_path = path_;
   if (!parts_.empty()) final_path = path_.parent_path() / (path_.stem().string() + "." + layer + path_.extension().string());
   auto part = std::make_unique<Part>(final_path);
@@ -186,6 +196,7 @@ VectorWriter::Layer& VectorWriter::add_layer(const std::string& name, GeometryKi
       case FieldType::String: t = OFTString; break;
       // CSV's DateTime text is not ISO 8601; write ISO text there.
       case FieldType::DateTime: t = driver_ == "CSV" ? OFTString : OFTDateTime; break;
+      case FieldType::Date: t = driver_ == "CSV" ? OFTString : OFTDate; break;
     }
     OGRFieldDefn def(fd.name.c_str(), t);
     if (ol->CreateField(&def) != OGRERR_NONE)
@@ -232,7 +243,7 @@ void VectorWriter::Layer::add(const std::vector<FieldValue>& values, const Geome
         break;
       }
       case 3:
-        if (ft != FieldType::String) throw mismatch();
+        if (ft != FieldType::String && ft != FieldType::Date) throw mismatch();
         feat.SetField(idx, std::get<std::string>(v).c_str());
         break;
       case 4: {
@@ -262,6 +273,7 @@ void VectorWriter::Layer::add(const std::vector<FieldValue>& values, const Geome
 
 void VectorWriter::commit() {
   if (committed_) return;
+  if (fixed_timestamp_) pin_timestamp(true);
   for (auto& p : parts_) {
     GdalMessages msgs;
     p->end();
@@ -274,6 +286,7 @@ void VectorWriter::commit() {
   layers_.clear();
   for (auto& p : parts_) p->out.commit();
   committed_ = true;
+  if (fixed_timestamp_) pin_timestamp(false);
 }
 
 std::vector<fs::path> VectorWriter::outputs() const {
