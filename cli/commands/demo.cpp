@@ -1,10 +1,10 @@
 // tryggve demo: the README's main job. Generates the synthetic demo district if
 // needed (maps/demo), then runs the whole pipeline on it as a scenario run of
 // scenarios/demo.yaml: the map stage on the raw incident export (so the import's
-// error handling shows on every run), the hotspot stage and the situation picture,
-// the model fit and the Monte Carlo of the four demo scenarios, the three users'
-// plans and the report. It leaves a run folder that `tryggve serve` shows and
-// whose resolved.yaml lets the viewer re-run edited interventions.
+// error handling shows on every run), the hotspots stage and the situation picture,
+// the model fit and the Monte Carlo of the four demo scenarios, the plan stage (the
+// three users' plans) and the report. It leaves a run folder that `tryggve serve`
+// shows and whose resolved.yaml lets the viewer re-run edited interventions.
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -12,10 +12,10 @@
 #include "command.hpp"
 #include "demo_options.hpp"
 #include "options_cli.hpp"
-#include "plan_support.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/demo/generator.hpp"
-#include "tryggve/pipeline/outputs.hpp"
+#include "tryggve/pipeline/plan_stage.hpp"
+#include "tryggve/pipeline/run_folder.hpp"
 #include "tryggve/report/report.hpp"
 #include "tryggve/scenario/run.hpp"
 
@@ -37,19 +37,16 @@ std::vector<std::string> demo_inputs(const fs::path& d) {
   return sets;
 }
 
+// The three users' plans on the district, written into the run folder.
 void plans_for(const scenario::ScenarioFile& file, const fs::path& run) {
-  planning::ContextOptions co;
-  co.timezone = file.inputs.timezone;
-  const auto in = plans::load(file.inputs, co, file.simulate.evidence);
-  planning::PatrolOptions po;
-  const auto patrol = planning::plan_patrol(*in->ctx, in->evidence, po, in->map.areas);
-  plans::patrol_outputs(*in, patrol, po, run);
-  planning::LightingOptions lo;
-  const auto lighting = planning::plan_lighting(*in->ctx, in->evidence, in->map.lamps, in->map.parks, lo);
-  plans::lighting_outputs(*in, lighting, lo, run);
-  planning::RouteOptions ro;
-  const auto routes = planning::plan_walks(*in->ctx, ro);
-  plans::route_outputs(*in, routes, ro, run);
+  const auto map = pipeline::run_map(file.inputs);
+  pipeline::PlanStageOptions o;
+  o.evidence = file.simulate.evidence;
+  const auto r = pipeline::run_plan(map, o);
+  pipeline::write_plan(run, map, r, o);
+  const auto& patrol = *r.plans.patrol;
+  const auto& lighting = *r.plans.lighting;
+  const auto& routes = *r.plans.routes;
   if (log::verbosity() != log::Verbosity::Quiet) {
     fmt::print(stderr, "police watch list for {}: {} places, harm prevented {:.1f} (90%: {:.1f}-{:.1f})\n",
                patrol.month, patrol.items.size(), patrol.harm_prevented.mean, patrol.harm_prevented.low,
@@ -59,9 +56,9 @@ void plans_for(const scenario::ScenarioFile& file, const fs::path& run) {
       fmt::print(stderr, "lighting: {:.1f} km unlit; best project {} ({} lamps, {:.0f} SEK, {:.1f} prevented a year)\n",
                  lighting.unlit_length_m / 1000, p.name, p.lamps, p.cost_sek, p.prevented_per_year.mean);
     }
-    for (const auto& r : routes.routes)
-      fmt::print(stderr, "walk route {}: {:.0f} m passing {:.1f}% of the evening risk\n", r.walker, r.length_m,
-                 100 * r.risk_share);
+    for (const auto& w : routes.routes)
+      fmt::print(stderr, "walk route {}: {:.0f} m passing {:.1f}% of the evening risk\n", w.walker, w.length_m,
+                 100 * w.risk_share);
   }
 }
 

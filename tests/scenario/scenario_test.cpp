@@ -19,7 +19,7 @@
 #include "test_data.hpp"
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/rng.hpp"
-#include "tryggve/pipeline/outputs.hpp"
+#include "tryggve/pipeline/run_folder.hpp"
 #include "tryggve/scenario/run.hpp"
 #include "tryggve/scenario/scenario.hpp"
 

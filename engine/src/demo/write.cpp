@@ -3,14 +3,11 @@
 // truth as JSON and CSV, and a README that says the district is synthetic.
 // Everything goes into a temporary sibling folder that is renamed into place
 // when complete.
-#include <gdal_priv.h>
-#include <ogrsf_frmts.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <fstream>
-#include <mutex>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -23,6 +20,8 @@
 #include "tryggve/core/rng.hpp"
 #include "tryggve/core/version.hpp"
 #include "tryggve/demo/generator.hpp"
+#include "tryggve/io/crs.hpp"
+#include "tryggve/io/vector_writer.hpp"
 
 namespace tryggve::demo {
 
@@ -34,11 +33,6 @@ namespace {
 const char* kFiles[] = {"streets.osm",   "parks.gpkg",        "stops.gpkg", "lamps.gpkg",
                         "areas.gpkg",    "places.gpkg",       "incidents.csv", "incidents_raw.csv",
                         "truth.json",    "truth_segments.csv", "README.md"};
-
-void ensure_gdal() {
-  static std::once_flag once;
-  std::call_once(once, [] { GDALAllRegister(); });
-}
 
 std::string xml_escape(const std::string& s) {
   std::string o;
@@ -122,130 +116,50 @@ std::string osm_xml(const District& d) {
 
 // --- GeoPackage layers ------------------------------------------------------------
 
-struct FieldSpec {
-  const char* name;
-  OGRFieldType type;
-};
-
-class GpkgLayer {
- public:
-  GpkgLayer(const fs::path& path, const char* layer, OGRwkbGeometryType type, std::initializer_list<FieldSpec> fields)
-      : path_(path) {
-    ensure_gdal();
-    GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
-    if (!drv) throw Error(ErrorCode::OutputFailed, path.string(), "GDAL has no GPKG driver");
-    ds_ = drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
-    if (!ds_) throw Error(ErrorCode::OutputFailed, path.string(), std::string("cannot create: ") + CPLGetLastErrorMsg());
-    OGRSpatialReference srs;
-    srs.importFromEPSG(3006);
-    srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    lyr_ = ds_->CreateLayer(layer, &srs, type, nullptr);
-    if (!lyr_) throw Error(ErrorCode::OutputFailed, path.string(), std::string("cannot create layer ") + layer);
-    for (const auto& f : fields) {
-      OGRFieldDefn def(f.name, f.type);
-      if (lyr_->CreateField(&def) != OGRERR_NONE)
-        throw Error(ErrorCode::OutputFailed, path.string(), std::string("cannot create field ") + f.name);
-    }
-    lyr_->StartTransaction();
-  }
-  ~GpkgLayer() {
-    if (ds_) GDALClose(ds_);
-  }
-  OGRFeature* feature() { return OGRFeature::CreateFeature(lyr_->GetLayerDefn()); }
-  void add(OGRFeature* f) {
-    const OGRErr e = lyr_->CreateFeature(f);
-    OGRFeature::DestroyFeature(f);
-    if (e != OGRERR_NONE) throw Error(ErrorCode::OutputFailed, path_.string(), "cannot write a feature");
-  }
-  void close() {
-    if (lyr_->CommitTransaction() != OGRERR_NONE) throw Error(ErrorCode::OutputFailed, path_.string(), "commit failed");
-    GDALClose(ds_);
-    ds_ = nullptr;
-  }
-
- private:
-  fs::path path_;
-  GDALDataset* ds_ = nullptr;
-  OGRLayer* lyr_ = nullptr;
-};
-
-OGRPolygon* polygon(const Ring& r) {
-  auto* ring = new OGRLinearRing();
-  for (const auto& p : r) ring->addPoint(p.x, p.y);
-  auto* poly = new OGRPolygon();
-  poly->addRingDirectly(ring);
-  return poly;
-}
-
+// One layer per file, in EPSG:3006, through the project's atomic writer. The
+// GeoPackages' timestamps are pinned, so the same seed gives the same bytes.
 void write_layers(const fs::path& dir, const District& d) {
-  // GeoPackages record a modification time: pin it so the same seed gives the same bytes.
-  CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
+  using io::FieldType;
+  using io::GeometryKind;
+  const io::CrsContext crs = io::CrsContext::from_spec("EPSG:3006");
+  const io::VectorWriter::Options pinned{.fixed_timestamp = true};
+  auto polygon = [](const Ring& r) { return MultiPolygon{Polygon{r, {}}}; };
   {
-    GpkgLayer L(dir / "parks.gpkg", "parks", wkbPolygon, {{"name", OFTString}, {"kind", OFTString}});
-    for (const auto& p : d.parks) {
-      OGRFeature* f = L.feature();
-      f->SetField("name", p.name.c_str());
-      f->SetField("kind", p.kind.c_str());
-      f->SetGeometryDirectly(polygon(p.ring));
-      L.add(f);
-    }
-    L.close();
+    io::VectorWriter w(dir / "parks.gpkg", crs, pinned);
+    auto& L = w.add_layer("parks", GeometryKind::Polygon, {{"name", FieldType::String}, {"kind", FieldType::String}});
+    for (const auto& p : d.parks) L.add({p.name, p.kind}, polygon(p.ring));
+    w.commit();
   }
   {
-    GpkgLayer L(dir / "areas.gpkg", "areas", wkbPolygon,
-                {{"name", OFTString}, {"code", OFTString}, {"population", OFTInteger}});
-    for (const auto& a : d.areas) {
-      OGRFeature* f = L.feature();
-      f->SetField("name", a.name.c_str());
-      f->SetField("code", a.code.c_str());
-      f->SetField("population", a.population);
-      f->SetGeometryDirectly(polygon(a.ring));
-      L.add(f);
-    }
-    L.close();
+    io::VectorWriter w(dir / "areas.gpkg", crs, pinned);
+    auto& L = w.add_layer("areas", GeometryKind::Polygon,
+                          {{"name", FieldType::String}, {"code", FieldType::String}, {"population", FieldType::Int64}});
+    for (const auto& a : d.areas) L.add({a.name, a.code, a.population}, polygon(a.ring));
+    w.commit();
   }
   {
-    GpkgLayer L(dir / "stops.gpkg", "stops", wkbPoint,
-                {{"name", OFTString}, {"kind", OFTString}, {"modes", OFTString}, {"osm_id", OFTInteger64}});
-    for (const auto& s : d.stops) {
-      OGRFeature* f = L.feature();
-      f->SetField("name", s.name.c_str());
-      f->SetField("kind", s.tram ? "tram_stop" : "bus_stop");
-      f->SetField("modes", s.tram ? "tram;bus" : "bus");
-      f->SetField("osm_id", static_cast<GIntBig>(s.node_id));
-      f->SetGeometryDirectly(new OGRPoint(s.pos.x, s.pos.y));
-      L.add(f);
-    }
-    L.close();
+    io::VectorWriter w(dir / "stops.gpkg", crs, pinned);
+    auto& L = w.add_layer("stops", GeometryKind::Point,
+                          {{"name", FieldType::String}, {"kind", FieldType::String}, {"modes", FieldType::String},
+                           {"osm_id", FieldType::Int64}});
+    for (const auto& s : d.stops)
+      L.add({s.name, s.tram ? "tram_stop" : "bus_stop", s.tram ? "tram;bus" : "bus", s.node_id}, s.pos);
+    w.commit();
   }
   {
-    GpkgLayer L(dir / "lamps.gpkg", "lamps", wkbPoint,
-                {{"kind", OFTString}, {"installed", OFTDate}, {"radius_m", OFTReal}, {"osm_id", OFTInteger64}});
-    for (const auto& l : d.lamps) {
-      OGRFeature* f = L.feature();
-      f->SetField("kind", "street_lamp");
-      int y = 0, m = 0, dd = 0;
-      std::sscanf(l.installed.c_str(), "%d-%d-%d", &y, &m, &dd);
-      f->SetField("installed", y, m, dd);
-      f->SetField("radius_m", 20.0);
-      f->SetField("osm_id", static_cast<GIntBig>(l.node_id));
-      f->SetGeometryDirectly(new OGRPoint(l.pos.x, l.pos.y));
-      L.add(f);
-    }
-    L.close();
+    io::VectorWriter w(dir / "lamps.gpkg", crs, pinned);
+    auto& L = w.add_layer("lamps", GeometryKind::Point,
+                          {{"kind", FieldType::String}, {"installed", FieldType::Date}, {"radius_m", FieldType::Real},
+                           {"osm_id", FieldType::Int64}});
+    for (const auto& l : d.lamps) L.add({"street_lamp", l.installed, 20.0, l.node_id}, l.pos);
+    w.commit();
   }
   {
-    GpkgLayer L(dir / "places.gpkg", "places", wkbPoint, {{"name", OFTString}, {"kind", OFTString}});
-    for (const auto& p : d.places) {
-      OGRFeature* f = L.feature();
-      f->SetField("name", p.name.c_str());
-      f->SetField("kind", p.kind.c_str());
-      f->SetGeometryDirectly(new OGRPoint(p.pos.x, p.pos.y));
-      L.add(f);
-    }
-    L.close();
+    io::VectorWriter w(dir / "places.gpkg", crs, pinned);
+    auto& L = w.add_layer("places", GeometryKind::Point, {{"name", FieldType::String}, {"kind", FieldType::String}});
+    for (const auto& p : d.places) L.add({p.name, p.kind}, p.pos);
+    w.commit();
   }
-  CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nullptr);
 }
 
 // --- incidents ------------------------------------------------------------------------

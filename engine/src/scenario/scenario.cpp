@@ -21,33 +21,6 @@ namespace fs = std::filesystem;
 
 namespace tryggve::scenario {
 
-void SimulateOptions::declare(OptionSet& o) {
-  o.integer("fit_months", fit_months, "Months of history the model is fitted on (ending where the forecast starts)", 1, 600)
-      .text("forecast_start", forecast_start, "First forecast month YYYY-MM (default: the month after the last incident)")
-      .integer("forecast_months", forecast_months, "Months simulated (K)", 1, 120)
-      .integer("replicates", replicates, "Monte Carlo replicates (N)", 1, 1000000)
-      .real("headroom", headroom, "Dominating-process headroom: the largest relative risk a scenario may raise to", 1.0, 100.0)
-      .real("reporting_rate", reporting_rate,
-            "Share of true incidents recorded without any intervention (0: drawn per replicate from the evidence "
-            "table's reporting_rate row)",
-            0.0, 1.0)
-      .list("reporting_rates", reporting_rates, "Per-parameter reporting rates, code=rate (override reporting_rate)")
-      .real("cell_cutoff_m", cell_cutoff_m, "Network distance over which near repeats are looked for", 10.0, 1e5)
-      .real("max_lag_days", max_lag_days, "Longest delay of a near repeat", 0.5, 3650.0)
-      .choice("near_repeat", near_repeat,
-              "Near repeats: a Knox test per parameter gates the self-excitation (none seen: none fitted) and gives EM "
-              "its start (knox), or EM alone (em)",
-              {"knox", "em"})
-      .real("knox_alpha", knox_alpha, "Significance level of the Knox gate (pairs within 100 m and 7 days)", 1e-6, 1.0)
-      .integer("knox_permutations", knox_permutations, "Permutations of the Knox test", 19, 100000)
-      .integer("max_iterations", max_iterations, "EM iterations at most", 1, 100000)
-      .real("tolerance", tolerance, "EM stops at this relative change in log-likelihood", 0.0, 1.0)
-      .text("evidence", evidence, "Evidence table CSV (default: the shipped engine/data/evidence.csv)")
-      .text("latitude_deg", latitude_deg, "Latitude for the sun (auto: the network's centre; needed for crs local)")
-      .text("longitude_deg", longitude_deg, "Longitude for the sun (auto: the network's centre)")
-      .integer("top_k", top_k, "Size of the top-k hotspot cell set compared before/after", 1, 100000);
-}
-
 std::string ScenarioFile::where_of(const std::string& key) const {
   auto it = keys_at.find(key);
   return it == keys_at.end() ? file.string() : it->second.file_line;

@@ -4,12 +4,11 @@
 #include <map>
 
 #include <fmt/format.h>
-#include <ogr_geometry.h>
-#include <ogr_spatialref.h>
 
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/log.hpp"
-#include "tryggve/pipeline/outputs.hpp"
+#include "tryggve/io/wkt.hpp"
+#include "tryggve/pipeline/run_folder.hpp"
 #include "tryggve/scenario/run.hpp"
 #include "tryggve/scenario/scenario.hpp"
 #include "tryggve/simulation/results.hpp"
@@ -24,27 +23,12 @@ json iv(const simulation::Interval& i) { return {{"mean", i.mean}, {"lo", i.low}
 
 // The drawn area (WGS84 lon/lat) as WKT in the run's CRS, which is what the
 // scenario file's `polygon` takes.
-std::string polygon_wkt(const json& area, const OGRSpatialReference* run_srs) {
-  OGRPolygon poly;
-  OGRLinearRing ring;
-  for (const auto& p : area["coordinates"][0]) ring.addPoint(p[0].get<double>(), p[1].get<double>());
-  poly.addRing(&ring);
-  if (run_srs) {
-    OGRSpatialReference wgs;
-    wgs.importFromEPSG(4326);
-    wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    OGRSpatialReference dst(*run_srs);
-    dst.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    poly.assignSpatialReference(&wgs);
-    if (poly.transformTo(&dst) != OGRERR_NONE)
-      throw Error(ErrorCode::BadOption, "request.intervention.area", "cannot be transformed into the run's CRS");
-    poly.assignSpatialReference(nullptr);
-  }
-  char* wkt = nullptr;
-  poly.exportToWkt(&wkt);
-  std::string s = wkt ? wkt : "";
-  CPLFree(wkt);
-  return s;
+std::string polygon_wkt(const json& area, const io::CrsContext& crs) {
+  std::vector<Point> ring;
+  for (const auto& p : area["coordinates"][0]) ring.push_back({p[0].get<double>(), p[1].get<double>()});
+  auto wkt = io::wgs84_ring_as_wkt(ring, crs);
+  if (!wkt) throw Error(ErrorCode::BadOption, "request.intervention.area", "cannot be transformed into the run's CRS");
+  return *wkt;
 }
 
 const char* type_sv(const std::string& t) {
@@ -105,7 +89,7 @@ json ScenarioRunner::run(const json& request, JobContext& ctx) {
     spec.name = v["name"];
     scenario::WhereSpec w;
     for (const auto& e : v["edges"]) w.edges.push_back(e.get<std::int64_t>());
-    if (v.contains("area")) w.polygons.push_back(polygon_wkt(v["area"], session_->map().crs.srs()));
+    if (v.contains("area")) w.polygons.push_back(polygon_wkt(v["area"], session_->map().crs));
     spec.where.push_back(std::move(w));
     scenario::MonthRange mr;
     mr.from_index = 0;

@@ -18,7 +18,7 @@
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/core/paths.hpp"
-#include "tryggve/pipeline/outputs.hpp"
+#include "tryggve/pipeline/run_folder.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;

@@ -1,14 +1,8 @@
 // `tryggve density` end to end on spatstat's chicago (local units, no CRS), through the
-// same function the command calls (density/command.hpp: pipeline::run_map, filters,
+// same function the command calls (pipeline/density_stage.hpp: run_map, filters,
 // estimate, atomic CSV / GeoPackage + JSON sidecar).
-//
-// It needs test_density to link tryggve::pipeline, which tests/CMakeLists.txt grants with
-//   tryggve_test(density DEPENDS tryggve::io tryggve::snap tryggve::pipeline)
-//   target_compile_definitions(test_density PRIVATE TRYGGVE_TEST_LINKS_PIPELINE)
-// Without it the test reports itself skipped (never silently absent).
 #include <gtest/gtest.h>
 
-#ifdef TRYGGVE_TEST_LINKS_PIPELINE
 #include <filesystem>
 #include <fstream>
 
@@ -16,20 +10,16 @@
 #include <ogrsf_frmts.h>
 #include <nlohmann/json.hpp>
 
+#include "../density/density_test_support.hpp"
 #include "chicago.hpp"
-#include "density_test_support.hpp"
 #include "tryggve/core/error.hpp"
-#include "tryggve/density/command.hpp"
-#endif
+#include "tryggve/pipeline/density_stage.hpp"
 
-namespace tryggve::density {
+namespace tryggve::pipeline {
 namespace {
 
-#ifndef TRYGGVE_TEST_LINKS_PIPELINE
-TEST(DensityCommand, EndToEndOnChicago) {
-  GTEST_SKIP() << "test_density does not link tryggve::pipeline (see the top of command_test.cpp)";
-}
-#else
+using namespace tryggve::density;
+
 namespace fs = std::filesystem;
 
 class DensityCommand : public ::testing::Test {
@@ -46,18 +36,18 @@ class DensityCommand : public ::testing::Test {
     fs::create_directories(dir);
   }
   void TearDown() override { fs::remove_all(dir); }
-  pipeline::MapOptions map;
+  MapOptions map;
   fs::path dir;
 };
 
 TEST_F(DensityCommand, HeatAtPointsCsvMatchesTheLibraryAndSpatstat) {
-  DensityCommandOptions c;
+  DensityStageOptions c;
   c.method = "heat";
   c.bandwidth_m = 100;
   c.at = "points";
   c.leave_one_out = true;
   const auto out = dir / "values.csv";
-  pipeline::MapResult m;
+  MapResult m;
   const auto r = run_density_command(map, c, out, &m);
   ASSERT_EQ(r.event_of.size(), 116u);
   // Same numbers as the library on the test fixture's own positions (snapping agrees to 1e-6).
@@ -95,13 +85,13 @@ TEST_F(DensityCommand, HeatAtPointsCsvMatchesTheLibraryAndSpatstat) {
 }
 
 TEST_F(DensityCommand, LixelsGeoPackageHasOneFeaturePerLixelAndConservesMass) {
-  DensityCommandOptions c;
+  DensityStageOptions c;
   c.method = "continuous";
   c.kernel = "quartic";
   c.bandwidth_m = 250;
   c.at = "lixels";
   const auto out = dir / "values.gpkg";
-  pipeline::MapResult m;
+  MapResult m;
   const auto r = run_density_command(map, c, out, &m);
   ASSERT_EQ(r.density.values.size(), m.lixels.size());
   // The continuous rule conserves mass (dead ends reflect): the lixel integral is the 116 events
@@ -127,12 +117,12 @@ TEST_F(DensityCommand, LixelsGeoPackageHasOneFeaturePerLixelAndConservesMass) {
 
 TEST_F(DensityCommand, SelectedAndAdaptiveBandwidthsAreReported) {
   // Cross-validated: the chosen candidate is the bandwidth used, and every score is in the sidecar.
-  DensityCommandOptions c;
+  DensityStageOptions c;
   c.method = "heat";
   c.select_bandwidth = "50:200:3";
   c.at = "points";
   const auto out = dir / "selected.csv";
-  pipeline::MapResult m;
+  MapResult m;
   const auto r = run_density_command(map, c, out, &m);
   ASSERT_TRUE(r.selection.has_value());
   EXPECT_EQ(r.selection->candidates.size(), 3u);
@@ -147,13 +137,13 @@ TEST_F(DensityCommand, SelectedAndAdaptiveBandwidthsAreReported) {
   EXPECT_EQ(j["bandwidth_selection"]["candidates"].size(), 3u);
   EXPECT_DOUBLE_EQ(j["bandwidth_used"].get<double>(), r.selection->best);
   // Adaptive: one bandwidth per incident, in the CSV and in the sidecar.
-  DensityCommandOptions a;
+  DensityStageOptions a;
   a.method = "heat";
   a.bandwidth_m = 100;
   a.adaptive = true;
   a.at = "points";
   const auto out2 = dir / "adaptive.csv";
-  const auto ra = run_density(m, a, map);
+  const auto ra = run_density(m, a);
   write_density(m, ra, out2);
   ASSERT_EQ(ra.density.event_bandwidths.size(), 116u);
   std::ifstream in(out2);
@@ -166,26 +156,26 @@ TEST_F(DensityCommand, SelectedAndAdaptiveBandwidthsAreReported) {
 }
 
 TEST_F(DensityCommand, FiltersAndBadOptionsAreNamed) {
-  pipeline::MapResult m = pipeline::run_map(map);
+  MapResult m = pipeline::run_map(map);
   // Filter on the first incident's parameter: exactly the incidents of that parameter remain.
-  DensityCommandOptions c;
+  DensityStageOptions c;
   c.bandwidth_m = 100;
   c.parameters = {m.taxonomy[m.incidents[0].parameter].code};
   std::size_t same = 0;
   for (const auto& i : m.incidents) same += i.parameter == m.incidents[0].parameter;
-  const auto r = run_density(m, c, map);
+  const auto r = run_density(m, c);
   EXPECT_EQ(r.event_of.size(), same);
   EXPECT_EQ(r.dropped_parameter, 116u - same);
-  auto expect_error = [&](DensityCommandOptions bad, ErrorCode code, const std::string& where) {
+  auto expect_error = [&](DensityStageOptions bad, ErrorCode code, const std::string& where) {
     try {
-      run_density(m, bad, map);
+      run_density(m, bad);
       ADD_FAILURE() << "no error for " << where;
     } catch (const Error& e) {
       EXPECT_EQ(e.code(), code) << e.what();
       EXPECT_EQ(e.where(), where) << e.what();
     }
   };
-  DensityCommandOptions bad;
+  DensityStageOptions bad;
   bad.parameters = {"no_such_parameter"};
   expect_error(bad, ErrorCode::BadOption, "--parameters");
   bad = {};
@@ -202,7 +192,6 @@ TEST_F(DensityCommand, FiltersAndBadOptionsAreNamed) {
   bad.from = "2025-01-01";
   expect_error(bad, ErrorCode::NoData, map.incidents);
 }
-#endif
 
 }  // namespace
-}  // namespace tryggve::density
+}  // namespace tryggve::pipeline

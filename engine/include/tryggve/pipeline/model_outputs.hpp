@@ -8,7 +8,7 @@
 
 #include "tryggve/simulation/model.hpp"
 
-namespace tryggve::scenario {
+namespace tryggve::pipeline {
 
 // One row per parameter: parameter, events, self_excitation (em | em_from_knox |
 // knox_gate | em_despite_knox | off), theta, mean_delay_days, sigma_m, dark_factor, background_share,
@@ -19,4 +19,4 @@ std::string model_csv(const simulation::FittedModel& model);
 // The same per parameter, with each Knox table (bands, observed, expected, p-values).
 nlohmann::json model_json(const simulation::FittedModel& model);
 
-}  // namespace tryggve::scenario
+}  // namespace tryggve::pipeline

@@ -1,10 +1,10 @@
-#include "tryggve/scenario/model_outputs.hpp"
+#include "tryggve/pipeline/model_outputs.hpp"
 
 #include <cmath>
 
 #include <fmt/format.h>
 
-namespace tryggve::scenario {
+namespace tryggve::pipeline {
 
 namespace {
 
@@ -97,4 +97,4 @@ nlohmann::json model_json(const simulation::FittedModel& m) {
           {"parameters", params}};
 }
 
-}  // namespace tryggve::scenario
+}  // namespace tryggve::pipeline
