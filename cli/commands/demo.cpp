@@ -3,8 +3,9 @@
 // scenarios/demo.yaml: the map stage on the raw incident export (so the import's
 // error handling shows on every run), the hotspots stage and the situation picture,
 // the model fit and the Monte Carlo of the four demo scenarios, the plan stage (the
-// three users' plans) and the report. It leaves a run folder that `tryggve serve`
-// shows and whose resolved.yaml lets the viewer re-run edited interventions.
+// three users' plans on the same map) and the report. It leaves a run folder that
+// `tryggve serve` shows and whose resolved.yaml lets the viewer re-run edited
+// interventions.
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -37,29 +38,20 @@ std::vector<std::string> demo_inputs(const fs::path& d) {
   return sets;
 }
 
-// The three users' plans on the district, written into the run folder.
-void plans_for(const scenario::ScenarioFile& file, const fs::path& run) {
-  const auto map = pipeline::run_map(file.inputs);
-  pipeline::PlanStageOptions o;
-  o.evidence = file.simulate.evidence;
-  const auto r = pipeline::run_plan(map, o);
-  pipeline::write_plan(run, map, r, o);
-  const auto& patrol = *r.plans.patrol;
-  const auto& lighting = *r.plans.lighting;
-  const auto& routes = *r.plans.routes;
-  if (log::verbosity() != log::Verbosity::Quiet) {
+void print_plans(const pipeline::Plans& plans) {
+  if (const auto& patrol = plans.patrol)
     fmt::print(stderr, "police watch list for {}: {} places, harm prevented {:.1f} (90%: {:.1f}-{:.1f})\n",
-               patrol.month, patrol.items.size(), patrol.harm_prevented.mean, patrol.harm_prevented.low,
-               patrol.harm_prevented.high);
-    if (!lighting.projects.empty()) {
-      const auto& p = lighting.projects.front();
-      fmt::print(stderr, "lighting: {:.1f} km unlit; best project {} ({} lamps, {:.0f} SEK, {:.1f} prevented a year)\n",
-                 lighting.unlit_length_m / 1000, p.name, p.lamps, p.cost_sek, p.prevented_per_year.mean);
-    }
-    for (const auto& w : routes.routes)
+               patrol->month, patrol->items.size(), patrol->harm_prevented.mean, patrol->harm_prevented.low,
+               patrol->harm_prevented.high);
+  if (const auto& lighting = plans.lighting; lighting && !lighting->projects.empty()) {
+    const auto& p = lighting->projects.front();
+    fmt::print(stderr, "lighting: {:.1f} km unlit; best project {} ({} lamps, {:.0f} SEK, {:.1f} prevented a year)\n",
+               lighting->unlit_length_m / 1000, p.name, p.lamps, p.cost_sek, p.prevented_per_year.mean);
+  }
+  if (const auto& routes = plans.routes)
+    for (const auto& w : routes->routes)
       fmt::print(stderr, "walk route {}: {:.0f} m passing {:.1f}% of the evening risk\n", w.walker, w.length_m,
                  100 * w.risk_share);
-  }
 }
 
 Registrar reg{{"demo", [](CLI::App& app, const GlobalOptions&) -> std::function<int()> {
@@ -93,7 +85,10 @@ Registrar reg{{"demo", [](CLI::App& app, const GlobalOptions&) -> std::function<
     auto overrides = demo_inputs(*district);
     overrides.insert(overrides.end(), sets->begin(), sets->end());
     auto file = scenario::load(*scenarios, overrides);
-    file.hotspots_enabled = true;  // the demo shows everything
+    // The demo shows everything: the hotspots and the plans run even when the file
+    // (scenarios/demo.yaml has both) leaves them out.
+    file.hotspots_enabled = true;
+    file.plan_enabled = true;
     const fs::path run = *out;
     scenario::RunControl control;
     if (talk) control.progress = [](const std::string& step, double f) { log::info("{:3.0f}% {}", 100 * f, step); };
@@ -108,8 +103,7 @@ Registrar reg{{"demo", [](CLI::App& app, const GlobalOptions&) -> std::function<
                    sum.result.scenario_names[s], d.mean, d.low, d.high, r.mean, r.low, r.high);
       }
     }
-    log::info("planning: police watch list, lighting ranking, walk routes");
-    plans_for(file, run);
+    if (talk) print_plans(sum.plans);
     report::ReportOptions ro;
     ro.data = run.string();
     ro.lang = *lang;

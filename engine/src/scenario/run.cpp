@@ -235,6 +235,12 @@ void Session::write_scenarios(const RunResult& res, const std::vector<ResolvedSc
   pipeline::write_scenarios(dir, impl_->fit, res, scenarios, run_info(file));
 }
 
+pipeline::PlanStageOptions plan_options(const ScenarioFile& file) {
+  pipeline::PlanStageOptions o = file.plan;
+  if (o.evidence.empty()) o.evidence = file.simulate.evidence;
+  return o;
+}
+
 RunSummary run(const ScenarioFile& file, const fs::path& out, const RunControl& control, Session* session) {
   std::unique_ptr<Session> own;
   if (!session || !session->reusable_for(file)) {
@@ -262,6 +268,13 @@ RunSummary run(const ScenarioFile& file, const fs::path& out, const RunControl& 
     pipeline::write_fit(folder, session->fit());
     session->write_scenarios(sum.result, scenarios, file, out);
     pipeline::write_scenario_comparison(folder, sum.result, session->map().taxonomy);
+  }
+  if (file.plan_enabled) {
+    step(control, "plan", 0.95);
+    const auto plan = plan_options(file);
+    auto r = pipeline::run_plan(session->map(), plan);
+    pipeline::write_plan(folder, session->map(), r, plan);
+    sum.plans = std::move(r.plans);
   }
   write_text_atomically(folder.file(outputs::kResolvedScenario), resolved_yaml(file, session->forecast_start()));
   step(control, "done", 1.0);

@@ -124,15 +124,18 @@ std::vector<std::string> strings(const Ctx& c, const YAML::Node& n, const std::s
 }
 
 // Option sets from a mapping: values go through OptionSet::set (same rules as the CLI).
+// Keys in `nested` belong to sub-stages (stages.plan's patrol, lighting, routes) and
+// are read by the caller.
 void apply_options(const Ctx& c, const YAML::Node& map, const std::string& path, OptionSet& set,
-                   std::map<std::string, Where>& keys_at) {
+                   std::map<std::string, Where>& keys_at, const std::vector<std::string>& nested = {}) {
   if (!map || map.IsNull()) return;
   if (!map.IsMap()) fail(c, map, path, "expected a mapping of options, got " + kind_name(map));
-  std::vector<std::string> keys;
+  std::vector<std::string> keys = nested;
   for (const auto& o : set.options()) keys.push_back(o.key);
   for (auto it = map.begin(); it != map.end(); ++it) {
     const std::string k = it->first.as<std::string>();
     const YAML::Node v = it->second;
+    if (std::find(nested.begin(), nested.end(), k) != nested.end()) continue;
     if (!set.find(k)) {
       const std::string hint = closest_key(k, keys);
       fail(c, it->first, path + "." + k,
@@ -473,6 +476,48 @@ void check_scenario_name(const Ctx& c, const YAML::Node& n, const std::string& p
   if (name == "baseline") fail(c, n, path, "'baseline' is reserved for the do-nothing run");
 }
 
+// --- the plan stage ---------------------------------------------------------
+
+// stages.plan: true / false, or the shared options (the forecast's, evidence) with
+// patrol, lighting and routes each true, false or a mapping of its options.
+void parse_plan_stage(const Ctx& c, const YAML::Node& p, ScenarioFile& f) {
+  if (p.IsScalar()) {
+    f.plan_enabled = boolean(c, p, "stages.plan");
+    return;
+  }
+  f.plan_enabled = true;
+  auto& o = f.plan;
+  {
+    OptionSet set("stages.plan");
+    o.declare(set);
+    apply_options(c, p, "stages.plan", set, f.keys_at, {"patrol", "lighting", "routes"});
+  }
+  auto sub = [&](const char* name, bool& enabled, auto& options) {
+    const YAML::Node n = p.IsMap() ? p[name] : YAML::Node();
+    if (!n) return;
+    const std::string path = std::string("stages.plan.") + name;
+    f.keys_at[path] = {loc(c, n), path};
+    if (n.IsScalar()) {
+      enabled = boolean(c, n, path);
+      return;
+    }
+    enabled = true;
+    OptionSet set(path);
+    options.declare(set);
+    apply_options(c, n, path, set, f.keys_at);
+  };
+  sub("patrol", o.patrol_enabled, o.patrol);
+  sub("lighting", o.lighting_enabled, o.lighting);
+  sub("routes", o.routes_enabled, o.routes);
+  // The windows and start points parse before any data are read, with the file's line.
+  try {
+    o.check();
+  } catch (const Error& e) {
+    const std::string key = "stages.plan." + e.where();  // "patrol.windows" -> stages.plan.patrol.windows
+    throw Error(ErrorCode::BadScenario, f.where_of(key), key + ": " + e.message());
+  }
+}
+
 // --- overrides --------------------------------------------------------------
 
 void apply_override(YAML::Node& root, const std::string& text) {
@@ -625,8 +670,7 @@ ScenarioFile parse(const std::string& text, const fs::path& file, const std::vec
         apply_options(c, h, "stages.hotspots", set, f.keys_at);
       }
     }
-    if (const auto p = st["plan"])
-      fail(c, p, "stages.plan", "the plan stage cannot run from a scenario file yet (use `tryggve plan`; leave it out)");
+    if (const auto p = st["plan"]) parse_plan_stage(c, p, f);
     if (const auto s = st["simulate"]) {
       if (s.IsScalar()) {
         f.simulate_enabled = boolean(c, s, "stages.simulate");
@@ -666,6 +710,7 @@ ScenarioFile parse(const std::string& text, const fs::path& file, const std::vec
                   "stages.simulate.longitude_deg: expected auto or degrees in [-180, 180]");
   }
   f.simulate.evidence = absolute_against(dir, f.simulate.evidence);
+  f.plan.evidence = absolute_against(dir, f.plan.evidence);
 
   std::set<std::string> names;
   if (const auto iv = root["interventions"]) {
@@ -739,13 +784,14 @@ std::vector<InputFileInfo> input_files(const ScenarioFile& f) {
   for (std::size_t i = 0; i < m.mappings.size(); ++i)
     if (looks_like_path(m.mappings[i])) add(fmt::format("mappings[{}]", i), m.mappings[i]);
   add("evidence", f.simulate.evidence);
+  if (f.plan.evidence != f.simulate.evidence) add("plan.evidence", f.plan.evidence);
   return out;
 }
 
 namespace {
 
-void emit_options(YAML::Emitter& e, OptionSet& set) {
-  e << YAML::BeginMap;
+// The options as map entries (the caller opens and closes the map).
+void emit_option_entries(YAML::Emitter& e, OptionSet& set) {
   for (const auto& o : set.options()) {
     const std::string v = o.get();
     e << YAML::Key << o.key << YAML::Value;
@@ -760,6 +806,11 @@ void emit_options(YAML::Emitter& e, OptionSet& set) {
       e << YAML::DoubleQuoted << v;
     }
   }
+}
+
+void emit_options(YAML::Emitter& e, OptionSet& set) {
+  e << YAML::BeginMap;
+  emit_option_entries(e, set);
   e << YAML::EndMap;
 }
 
@@ -895,6 +946,27 @@ std::string resolved_yaml(const ScenarioFile& f, const std::string& forecast_sta
     emit_options(e, set);
   } else {
     e << YAML::Key << "simulate" << YAML::Value << "false";
+  }
+  if (copy.plan_enabled) {
+    auto& pl = copy.plan;
+    e << YAML::Key << "plan" << YAML::Value << YAML::BeginMap;
+    OptionSet shared("stages.plan");
+    pl.declare(shared);
+    emit_option_entries(e, shared);
+    auto sub = [&](const char* name, bool enabled, auto& options) {
+      e << YAML::Key << name << YAML::Value;
+      if (!enabled) {
+        e << "false";
+        return;
+      }
+      OptionSet set(std::string("stages.plan.") + name);
+      options.declare(set);
+      emit_options(e, set);
+    };
+    sub("patrol", pl.patrol_enabled, pl.patrol);
+    sub("lighting", pl.lighting_enabled, pl.lighting);
+    sub("routes", pl.routes_enabled, pl.routes);
+    e << YAML::EndMap;
   }
   e << YAML::EndMap;
   e << YAML::Key << "scenarios" << YAML::Value << YAML::BeginSeq;

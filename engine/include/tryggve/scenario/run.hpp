@@ -21,6 +21,7 @@
 #include "tryggve/pipeline/control.hpp"
 #include "tryggve/pipeline/fit_stage.hpp"
 #include "tryggve/pipeline/map_stage.hpp"
+#include "tryggve/pipeline/plan_stage.hpp"
 #include "tryggve/pipeline/simulate_stage.hpp"
 #include "tryggve/scenario/scenario.hpp"
 
@@ -77,12 +78,18 @@ struct RunSummary {
   std::vector<std::string> scenarios;
   simulation::RunResult result;
   std::string forecast_start;
+  pipeline::Plans plans;  // when the file has stages.plan
 };
+
+// The plan stage's options as the file gives them, its evidence "" meaning the
+// simulate stage's table (one evidence table per run).
+pipeline::PlanStageOptions plan_options(const ScenarioFile& file);
 
 // `tryggve run`: the map stage's outputs (map.gpkg, map_summary.json, rejects.csv),
 // the hotspots stage when the file asks for it, the fit and simulate stages (model,
-// per-scenario outputs, the scenario comparison) and resolved.yaml at `out`. Pass a
-// Session to reuse its map and fit (it must be reusable_for(file)).
+// per-scenario outputs, the scenario comparison), the plan stage when the file asks
+// for it (plan/, on the same map) and resolved.yaml at `out`. Pass a Session to
+// reuse its map and fit (it must be reusable_for(file)).
 RunSummary run(const ScenarioFile& file, const std::filesystem::path& out, const RunControl& control = {},
                Session* session = nullptr);
 

@@ -17,6 +17,11 @@
 //       replicates: 1000
 //       near_repeat: knox   # a Knox test per parameter gates and starts the near
 //                           # repeats (simulation/near_repeat.hpp); em: EM alone
+//     plan:            # optional: pipeline::PlanStageOptions::declare (the shared
+//       cell_cutoff_m: 400  # forecast; evidence: "" = stages.simulate's), and
+//       patrol: {officer_hours_per_week: 30}   # each plan's own options
+//       lighting: {}   # (planning::PatrolOptions, LightingOptions, RouteOptions),
+//       routes: false  # or false to leave it out; `plan: {}` makes all three
 //   interventions:     # one scenario named `name` ...
 //     - type: lighting
 //       ...
@@ -64,6 +69,7 @@
 #include "tryggve/pipeline/fit_stage.hpp"
 #include "tryggve/pipeline/hotspots_stage.hpp"
 #include "tryggve/pipeline/map_stage.hpp"
+#include "tryggve/pipeline/plan_stage.hpp"
 
 namespace YAML {
 class Node;
@@ -151,6 +157,10 @@ struct ScenarioFile {
   // (`hotspots: {}` for the defaults); its seed 0 means the file's seed.
   pipeline::HotspotStageOptions hotspots;
   bool hotspots_enabled = false;
+  // stages.plan (pipeline/plan_stage.hpp): run when the key is present; its
+  // evidence "" means stages.simulate's table.
+  pipeline::PlanStageOptions plan;
+  bool plan_enabled = false;
   std::vector<ScenarioSpec> scenarios;
   // key -> where written, for the option sets ("inputs.streets", "stages.simulate.replicates").
   std::map<std::string, Where> keys_at;
