@@ -192,6 +192,7 @@ IncidentTable read_incident_table(const std::string& path, CrsContext& crs, cons
       out.separator = sniff_separator(probe.gdal_path, &out.encoding);
       oo.push_back(std::string("SEPARATOR=") + (out.separator == ';' ? "SEMICOLON" : out.separator == '\t' ? "TAB" : "COMMA"));
       oo.push_back(fmt::format("MAX_LINE_SIZE={}", kMaxCsvLineBytes));
+      oo.push_back("HEADERS=YES");  // an incident file always has one (AUTO takes an all-text header for data)
       d = open_vector(path, oo);
     } else if (spreadsheet) {
       d = open_vector(path, oo);

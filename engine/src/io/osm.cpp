@@ -65,8 +65,8 @@ struct FieldIdx {
     osm_id = f("osm_id"), osm_way_id = f("osm_way_id"), name = f("name"), highway = f("highway"), lit = f("lit"), tunnel = f("tunnel"),
     bridge = f("bridge"), railway = f("railway"), pt = f("public_transport"), amenity = f("amenity"),
     leisure = f("leisure"), landuse = f("landuse");
-    addr_street = f("addr:street"), addr_number = f("addr:housenumber"), addr_postcode = f("addr:postcode"),
-    addr_city = f("addr:city");
+    addr_street = f("addr_street"), addr_number = f("addr_housenumber"), addr_postcode = f("addr_postcode"),
+    addr_city = f("addr_city");  // GDAL writes addr:street as addr_street
   }
 };
 

@@ -124,7 +124,7 @@ std::string Gazetteer::nearest_street_names(const std::string& key) const {
   std::vector<std::pair<std::size_t, std::string>> d;
   for (const auto& k : street_keys_) {
     const std::size_t e = edit_distance(key, k);
-    if (e <= std::max<std::size_t>(2, key.size() / 4)) d.emplace_back(e, k);
+    if (e <= std::max<std::size_t>(3, key.size() / 4)) d.emplace_back(e, k);
   }
   std::sort(d.begin(), d.end());
   if (d.empty()) return "no street of a similar name";
@@ -306,7 +306,7 @@ Placement Gazetteer::locate_stop(std::string_view name) const {
   if (it == stops_by_name_.end()) {
     std::vector<std::pair<std::size_t, std::string>> d;
     for (const auto& [k, _] : stops_by_name_)
-      if (const auto e = edit_distance(key, k); e <= std::max<std::size_t>(2, key.size() / 4)) d.emplace_back(e, k);
+      if (const auto e = edit_distance(key, k); e <= std::max<std::size_t>(3, key.size() / 4)) d.emplace_back(e, k);
     std::sort(d.begin(), d.end());
     std::string c;
     for (std::size_t i = 0; i < d.size() && i < 3; ++i) c += (i ? ", " : "") + d[i].second;

@@ -70,8 +70,8 @@ Profile Profile::from_json(const nlohmann::json& j, const std::string& where) {
     p.fields.x = get("x"), p.fields.y = get("y"), p.fields.address = get("address"), p.fields.stop = get("stop");
     p.fields.source_crs = get("source_crs");
     p.fields.day_first = j.value("day_first", true);
-    for (const auto& [label, code] : j.value("categories", nlohmann::json::object()).items())
-      p.categories.emplace_back(label, code.get<std::string>());
+    const auto cats = j.value("categories", nlohmann::json::object());  // not a temporary in the loop: items() refers to it
+    for (const auto& [label, code] : cats.items()) p.categories.emplace_back(label, code.get<std::string>());
     p.timezone = j.value("timezone", "");
     p.default_setting = j.value("default_setting", "");
     return p;
