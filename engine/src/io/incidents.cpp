@@ -169,18 +169,20 @@ std::optional<double> parse_coordinate(const std::string& text, bool decimal_com
 
 IncidentTable read_incident_table(const std::string& path, CrsContext& crs, const IncidentFieldMapping& m,
                                   const TimeZone& zone, RejectLog& rejects) {
-  std::error_code ec;
-  if (std::filesystem::is_regular_file(path, ec)) {
-    const auto bytes = std::filesystem::file_size(path, ec);
-    if (!ec && bytes > kMaxIncidentFileBytes)
-      throw Error(ErrorCode::BadValue, path,
-                  fmt::format("the file is {} MiB; an incident file above {} MiB is refused (split it by month)",
-                              bytes >> 20, kMaxIncidentFileBytes >> 20));
-  }
   IncidentTable out;
   const std::string low = lower(path);
   auto ends = [&](std::string_view e) { return low.size() >= e.size() && low.compare(low.size() - e.size(), e.size(), e) == 0; };
   const bool spreadsheet = ends(".xlsx") || ends(".ods");
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(path, ec)) {
+    const auto bytes = std::filesystem::file_size(path, ec);
+    const auto limit = spreadsheet ? kMaxSpreadsheetBytes : kMaxIncidentFileBytes;
+    if (!ec && bytes > limit)
+      throw Error(ErrorCode::BadValue, path,
+                  fmt::format("the file is {} MiB; {} above {} MiB is refused (split it by month{})", bytes >> 20,
+                              spreadsheet ? "a spreadsheet" : "an incident file", limit >> 20,
+                              spreadsheet ? ", or save it as CSV" : ""));
+  }
   std::vector<std::string> oo;
   if (spreadsheet) oo.push_back("HEADERS=FORCE");  // a sheet of text cells only would otherwise lose its header row
   Dataset d;

@@ -530,6 +530,11 @@ FileIntake take_in(Context& c, const std::string& path) {
     db.execute(fmt::format("UPDATE incidents SET n_reports = {}, n_actors = {}, actors = {} WHERE fid = {}", k.n_reports,
                            actors.size(), Database::quote(join(actors, ",")), k.id));
   }
+  // Actors named in the rows (a combined export) are remembered like --actor.
+  std::set<std::string> row_actors;
+  for (std::size_t i = 0; i < placed.size(); ++i)
+    if (stored[i] && placed[i].actor != file_actor) row_actors.insert(placed[i].actor);
+  for (const auto& a : row_actors) c.ws.ensure_actor(a);
   rejects.sort();
   for (const auto& r : rejects.items()) {
     db.insert("intake_rejects", {"intake_id", "file", "source_row", "reason", "detail", "raw"},

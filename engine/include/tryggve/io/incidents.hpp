@@ -86,6 +86,7 @@ struct IncidentTable {
 // Limits that keep a hostile or broken file from taking the process down:
 // past them the file is refused (Error(BadValue)) or the row rejected, never cut.
 inline constexpr std::uintmax_t kMaxIncidentFileBytes = 1ull << 30;  // 1 GiB
+inline constexpr std::uintmax_t kMaxSpreadsheetBytes = 64ull << 20;  // .xlsx/.ods: GDAL holds the whole sheet in memory
 inline constexpr int kMaxIncidentColumns = 512;
 inline constexpr std::size_t kMaxFieldChars = 1u << 16;              // one cell
 inline constexpr int kMaxCsvLineBytes = 1 << 20;                     // one CSV line
