@@ -197,7 +197,15 @@ TEST_P(WorkspaceTest, IntakeFromManyActorsLinksCrossActorDuplicates) {
   ASSERT_EQ(times.size(), 1u);
   EXPECT_EQ(times[0].text(0), "2026-11-03T21:55:00+01:00");
   EXPECT_EQ(times[0].text(1), "2026-11");
-  // Actors are remembered.
+  // The rescue service's GeoPackage holds the same two fires as its GeoJSON: the
+  // same actor's repeated report is a duplicate naming the incident that has it.
+  const auto again = intake(ws, {ws_fixture("rescue.gpkg")}, {});
+  EXPECT_EQ(again.files[0].reports, 0u) << again.summary();
+  EXPECT_EQ(again.files[0].duplicates, 1u) << again.summary();
+  EXPECT_EQ(again.files[0].rejected, 2u) << again.summary();
+  EXPECT_EQ(count(ws, "intake_rejects", "file = 'rescue.gpkg' AND reason = 'duplicate report'"), 1);
+  // Actors are remembered, also those named in a file's rows.
+  EXPECT_EQ(count(ws, "actors", "name = 'Räddningstjänsten'"), 1);
   EXPECT_EQ(count(ws, "actors", "name = 'polisen' AND kind = 'police'"), 1);
 }
 
