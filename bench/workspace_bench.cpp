@@ -182,7 +182,8 @@ void BM_MonthIntake(benchmark::State& state) {
     state.SkipWithError("no PostgreSQL: set TRYGGVE_BENCH_PG");
     return;
   }
-  log::init(log::Verbosity::Quiet);
+  static const bool quiet = (log::init(log::Verbosity::Quiet), true);  // once per process
+  (void)quiet;
   const fs::path dir = fs::temp_directory_path() / fmt::format("tryggve_ws_bench_{}", ::getpid());
   fs::create_directories(dir);
   int run = 0;
