@@ -16,6 +16,8 @@ const char* to_string(RejectReason r) {
     case RejectReason::Duplicate: return "duplicate report";
     case RejectReason::BadGeometry: return "bad geometry";
     case RejectReason::OutsideWindow: return "outside time window";
+    case RejectReason::BadValue: return "bad value";
+    case RejectReason::UnknownAddress: return "unknown address";
   }
   return "?";
 }

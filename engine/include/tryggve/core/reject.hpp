@@ -21,8 +21,10 @@ enum class RejectReason : std::uint8_t {
   Duplicate,        // same report seen before (kept once)
   BadGeometry,      // wrong geometry type, empty geometry
   OutsideWindow,    // outside the requested time window
+  BadValue,         // a field that cannot be taken as it is (too long, "1,234" in a comma file)
+  UnknownAddress,   // no coordinates, and the address or stop is unknown or ambiguous
 };
-inline constexpr int kRejectReasonCount = 8;
+inline constexpr int kRejectReasonCount = 10;
 
 const char* to_string(RejectReason r);
 
