@@ -21,8 +21,12 @@ enum class RejectReason : std::uint8_t {
   Duplicate,        // same report seen before (kept once)
   BadGeometry,      // wrong geometry type, empty geometry
   OutsideWindow,    // outside the requested time window
+  BadValue,         // a field that cannot be taken as it is (empty where required, not a number, not one of the codes)
+  UnknownReference, // names an id, line or stop that does not exist (or was itself rejected)
+  OutOfOrder,       // a sequence repeated, or times or distances going backwards along it
+  NotInService,     // no vehicle of the named line under way at the time
 };
-inline constexpr int kRejectReasonCount = 8;
+inline constexpr int kRejectReasonCount = 12;
 
 const char* to_string(RejectReason r);
 
