@@ -419,6 +419,7 @@ PlacementResult Placer::on_board(const OnBoardReport& rep) const {
       if (c1 < ilo - 1e-6 || c0 > ihi + 1e-6) return;
       const double span = c1 - c0;
       const double k0 = std::max(c0, ilo), k1 = std::min(c1, ihi);
+      if (span > 0 && k1 - k0 <= 1e-9) return;  // only touches the stretch's end
       if (span > 0) dt *= (k1 - k0) / span;
       c.pieces.push_back({ri, day, seg, k0 - base, k1 - base, 0.0});
       c.dt.push_back(std::max(dt, 0.5));
