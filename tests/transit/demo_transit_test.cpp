@@ -97,6 +97,7 @@ TEST_F(DemoTransitTest, OnBoardReportsLandOnTheirLineWithTheTruthInsideTheStretc
   std::size_t on_board = 0, inside = 0, uncertain = 0, widened = 0, other_line = 0;
   double stretch = 0;
   std::map<std::string, std::pair<std::size_t, std::size_t>> by_kind;  // what the report said -> (n, inside)
+  std::vector<double> point_error;  // most likely point to the true position
   for (const auto& r : d.truth.reports) {
     if (!r.on_board) continue;
     ++on_board;
@@ -119,6 +120,7 @@ TEST_F(DemoTransitTest, OnBoardReportsLandOnTheirLineWithTheTruthInsideTheStretc
     widened += p.widened_s > 0;
     stretch += p.stretch_m;
     const std::string true_trip = d.truth.trips[r.trip].id;
+    point_error.push_back(distance(p.pos, r.pos));
     bool in = false;
     for (const auto& pc : p.pieces) {
       const Segment& s = d.sys.segments()[pc.segment];
@@ -142,6 +144,9 @@ TEST_F(DemoTransitTest, OnBoardReportsLandOnTheirLineWithTheTruthInsideTheStretc
   std::printf("[ figures  ] %zu on-board reports: truth inside the placement stretch %.1f%%, %zu uncertain "
               "(several vehicles or segments), %zu with a widened window; mean stretch %.0f m\n",
               on_board, 100 * rate, uncertain, widened, stretch / static_cast<double>(on_board));
+  std::sort(point_error.begin(), point_error.end());
+  std::printf("[ figures  ] most likely point to the truth: median %.0f m, 80%% within %.0f m\n",
+              point_error[point_error.size() / 2], point_error[point_error.size() * 8 / 10]);
   for (const auto& [k, v] : by_kind)
     std::printf("[ figures  ]   %-20s %4zu reports, truth inside %.1f%%\n", k.c_str(), v.first,
                 100.0 * static_cast<double>(v.second) / static_cast<double>(v.first));

@@ -2,11 +2,14 @@
 // tram 5 Alfa - Beta - Gamma - Delta, 1 km apart, east 08:00-08:07 (dwell at
 // Gamma 08:04-08:05), west 08:01-08:07, a Friday night trip at 24:30 (00:30 on
 // Saturday), on weekday service except Friday 2025-06-06 (removed) and with
-// Saturday 2025-06-07 added. Weights are worked out by hand from the window
-// [t - 180 s, t + 60 s + 60 s].
+// Saturday 2025-06-07 added. Stretches are worked out by hand from the window
+// [t - 180 s, t + 60 s + 60 s]; weights against a Monte Carlo of the model the
+// placement states (true time uniform in the stated minute, delay triangular on
+// [-60 s, 180 s] with its mode at 45 s).
 #include <gtest/gtest.h>
 
 #include "feed_builder.hpp"
+#include "tryggve/core/rng.hpp"
 #include "tryggve/transit/placement.hpp"
 
 namespace tryggve::transit {
@@ -15,6 +18,36 @@ namespace {
 using test::FeedBuilder;
 using test::stockholm;
 using test::Street;
+
+// The chance that the scheduled moment of the vehicle's position falls in each
+// interval (seconds after 08:00), for a report stated at `stated` s after 08:00,
+// normalised over the intervals; `median` (optional) gets the median moment in them.
+std::vector<double> monte_carlo(double stated, const std::vector<std::pair<double, double>>& intervals,
+                                double* median = nullptr) {
+  Rng rng(7);
+  const double a = -60, b = 180, c = 45;
+  std::vector<double> n(intervals.size(), 0.0), taus;
+  for (int i = 0; i < 400000; ++i) {
+    const double u = rng.uniform();
+    const double delay = u < (c - a) / (b - a) ? a + std::sqrt(u * (b - a) * (c - a))
+                                               : b - std::sqrt((1 - u) * (b - a) * (b - c));
+    const double tau = stated + rng.uniform(0, 60) - delay;
+    for (std::size_t k = 0; k < intervals.size(); ++k)
+      if (tau >= intervals[k].first && tau < intervals[k].second) {
+        ++n[k];
+        taus.push_back(tau);
+        break;
+      }
+  }
+  double total = 0;
+  for (double x : n) total += x;
+  for (double& x : n) x /= total;
+  if (median) {
+    std::nth_element(taus.begin(), taus.begin() + static_cast<std::ptrdiff_t>(taus.size() / 2), taus.end());
+    *median = taus[taus.size() / 2];
+  }
+  return n;
+}
 
 class Placing : public ::testing::Test {
  protected:
@@ -45,16 +78,19 @@ TEST_F(Placing, WithDirectionOneVehicleItsStretchWeightedByTime) {
   EXPECT_EQ(p.pieces[0].segment, sys.lines()[0].segment(0));
   EXPECT_NEAR(p.pieces[0].from_m, 0.0, 1e-9);
   EXPECT_NEAR(p.pieces[0].to_m, 1000.0, 1e-9);
-  EXPECT_NEAR(p.pieces[0].weight, 2.0 / 3.0, 1e-12);
   EXPECT_EQ(p.pieces[1].segment, sys.lines()[0].segment(1));
   EXPECT_NEAR(p.pieces[1].to_m, 500.0, 1e-9);
-  EXPECT_NEAR(p.pieces[1].weight, 1.0 / 3.0, 1e-12);
+  double median = 0;
+  const auto mc = monte_carlo(60, {{0, 120}, {120, 180}}, &median);
+  EXPECT_NEAR(p.pieces[0].weight, mc[0], 0.005);
+  EXPECT_NEAR(p.pieces[1].weight, mc[1], 0.005);
   EXPECT_NEAR(p.stretch_m, 1500.0, 1e-9);
   EXPECT_TRUE(p.uncertain());
-  // The weighted median in time: 90 of 180 s, 3/4 along Alfa-Beta.
+  // The most likely point: the median moment, on Alfa-Beta at 1000 m per 120 s.
+  ASSERT_LT(median, 120.0);
   EXPECT_EQ(p.segment, sys.lines()[0].segment(0));
-  EXPECT_NEAR(p.offset_m, 750.0, 1e-9);
-  EXPECT_NEAR(p.pos.x, 750.0, 1e-9);
+  EXPECT_NEAR(p.offset_m, median / 120.0 * 1000.0, 15.0);
+  EXPECT_NEAR(p.pos.x, p.offset_m, 1e-9);
   EXPECT_EQ(p.service_day, FeedBuilder::day({2025, 6, 4}));
 }
 
@@ -63,11 +99,13 @@ TEST_F(Placing, WithoutDirectionBothVehiclesCarryTheirShare) {
   ASSERT_TRUE(res.placed) << res.detail;
   const Placement& p = res.placement;
   EXPECT_EQ(p.vehicles, 2u);
-  // East: 120 + 60 s; west: Delta-Gamma 08:01-08:03, 120 s. Total 300 s.
+  // East under way 08:00-08:03 of the window, west (Delta-Gamma) 08:01-08:03:
+  // each vehicle's share is the chance of its moments, the two added.
   double east = 0, west = 0;
   for (const auto& pc : p.pieces) (line_of(pc).direction == 0 ? east : west) += pc.weight;
-  EXPECT_NEAR(east, 180.0 / 300.0, 1e-12);
-  EXPECT_NEAR(west, 120.0 / 300.0, 1e-12);
+  const auto w = monte_carlo(60, {{60, 180}, {0, 60}});  // the moments both run, those only east runs
+  EXPECT_NEAR(east, 1.0 / (2.0 - w[1]), 0.005);
+  EXPECT_NEAR(west, (1.0 - w[1]) / (2.0 - w[1]), 0.005);
   // The most likely point is on the heavier vehicle's stretch.
   EXPECT_EQ(sys.segments()[p.segment].line, 0u);
 }
@@ -84,9 +122,10 @@ TEST_F(Placing, AStopPairGivesTheDirectionAndTheStretch) {
   EXPECT_EQ(p.vehicles, 1u);
   ASSERT_EQ(p.pieces.size(), 2u);
   EXPECT_EQ(p.pieces[0].segment, sys.lines()[0].segment(1));
-  EXPECT_NEAR(p.pieces[0].weight, 2.0 / 3.0, 1e-12);
+  const auto mc = monte_carlo(180, {{120, 240}, {240, 300}});
+  EXPECT_NEAR(p.pieces[0].weight, mc[0], 0.005);
   EXPECT_NEAR(p.pieces[1].from_m, p.pieces[1].to_m, 1e-12);  // at the stop
-  EXPECT_NEAR(p.pieces[1].weight, 1.0 / 3.0, 1e-12);
+  EXPECT_NEAR(p.pieces[1].weight, mc[1], 0.005);
   // A pair the line never runs in that order on any line of the route fails.
   r.from_stop = "Delta";
   r.to_stop = "Delta";

@@ -395,15 +395,45 @@ PlacementResult Placer::on_board(const OnBoardReport& rep) const {
   };
 
   // ---- Pieces of one run in the scheduled window [lo, hi].
+  // How likely each scheduled moment tau is for a report stated at minute t:
+  // g(tau) = P(t_true - tau = delay), t_true uniform in the stated minute and the
+  // delay triangular on [-early_s, late_s] with its mode at typical_delay_s.
+  const double E = opt_.early_s, L = opt_.late_s, R = opt_.time_resolution_s;
+  const double M = std::clamp(static_cast<double>(opt_.typical_delay_s), -E, L);
+  auto delay_cdf = [&](double x) {
+    if (x <= -E) return 0.0;
+    if (x >= L) return 1.0;
+    if (x <= M) return M > -E ? (x + E) * (x + E) / ((L + E) * (M + E)) : 0.0;
+    return L > M ? 1.0 - (L - x) * (L - x) / ((L + E) * (L - M)) : 1.0;
+  };
+  auto likelihood = [&](double t, double tau) {
+    if (R <= 0) {
+      const double h = 1e-3;
+      return (delay_cdf(t - tau + h) - delay_cdf(t - tau - h)) / (2 * h);
+    }
+    return (delay_cdf(t + R - tau) - delay_cdf(t - tau)) / R;
+  };
   struct Cand {
     std::uint32_t run;
     std::int32_t day;
     std::vector<Piece> pieces;
-    std::vector<double> dt;
-    double total = 0;
+    std::vector<double> dt;    // scheduled seconds in the window (instants count half a second)
+    std::vector<double> mass;  // the same, weighted by the likelihood of that lateness
+    std::vector<std::pair<double, double>> when;  // the scheduled moments of each piece
+    double total = 0, total_mass = 0;
+    double tau = 0;  // the stated time on this run's service day
   };
-  auto pieces_of = [&](std::uint32_t ri, std::int32_t day, double lo, double hi) {
-    Cand c{ri, day, {}, {}, 0};
+  // The likelihood integrated over [ta, tb] (Simpson's rule: it is piecewise quadratic in tau).
+  auto integral = [&](double t, double ta, double tb) {
+    if (!(tb > ta)) return 0.0;
+    constexpr int kSteps = 8;
+    const double h = (tb - ta) / kSteps;
+    double m = 0;
+    for (int i = 0; i <= kSteps; ++i) m += (i == 0 || i == kSteps ? 1 : i % 2 ? 4 : 2) * likelihood(t, ta + i * h);
+    return m * h / 3;
+  };
+  auto pieces_of = [&](std::uint32_t ri, std::int32_t day, double t, double lo, double hi) {
+    Cand c{ri, day, {}, {}, {}, {}, 0, 0};
     const Run& r = sys.runs()[ri];
     const Line& l = sys.lines()[r.line];
     const std::size_t n = l.stops.size();
@@ -412,18 +442,26 @@ PlacementResult Placer::on_board(const OnBoardReport& rep) const {
     if (hi < lo) return c;
     const bool instant = hi == lo;
     const double ilo = restricted ? interval[r.line].first : -1.0, ihi = restricted ? interval[r.line].second : 1e300;
-    auto add = [&](std::uint32_t seg, double o0, double o1, double dt) {
+    // A piece of the run between scheduled times ta and tb, offsets o0 to o1 on segment seg.
+    auto add = [&](std::uint32_t seg, double o0, double o1, double ta, double tb) {
       const double base = l.chainage[sys.segments()[seg].index];
-      // Clip to the stop pair's stretch, time in proportion (constant speed).
-      double c0 = base + o0, c1 = base + o1;
+      // Clip to the stop pair's stretch; time in proportion (constant speed).
+      const double c0 = base + o0, c1 = base + o1;
       if (c1 < ilo - 1e-6 || c0 > ihi + 1e-6) return;
       const double span = c1 - c0;
       const double k0 = std::max(c0, ilo), k1 = std::min(c1, ihi);
       if (span > 0 && k1 - k0 <= 1e-9) return;  // only touches the stretch's end
-      if (span > 0) dt *= (k1 - k0) / span;
+      if (span > 0) {
+        const double a = ta + (k0 - c0) / span * (tb - ta), b = ta + (k1 - c0) / span * (tb - ta);
+        ta = a, tb = b;
+      }
+      const double m = tb > ta ? integral(t, ta, tb) : 0.5 * likelihood(t, ta);
       c.pieces.push_back({ri, day, seg, k0 - base, k1 - base, 0.0});
-      c.dt.push_back(std::max(dt, 0.5));
+      c.when.push_back({ta, tb});
+      c.dt.push_back(std::max(tb - ta, 0.5));
+      c.mass.push_back(m * (L + E + R));  // in seconds, like dt
       c.total += c.dt.back();
+      c.total_mass += c.mass.back();
     };
     for (std::size_t k = 0; k + 1 < n; ++k) {
       const std::uint32_t seg = l.segment(k);
@@ -431,17 +469,17 @@ PlacementResult Placer::on_board(const OnBoardReport& rep) const {
       if (k > 0) {  // dwelling at stop k
         const double a = sys.arrival(r, k), d = sys.departure(r, k);
         const double t0 = std::max(lo, a), t1 = std::min(hi, d);
-        if (t1 > t0 || (instant && t0 == t1 && a <= lo && lo <= d && a < d)) add(seg, 0.0, 0.0, t1 - t0);
+        if (t1 > t0 || (instant && t0 == t1 && a <= lo && lo <= d && a < d)) add(seg, 0.0, 0.0, t0, t1);
       }
       const double d = sys.departure(r, k), a = sys.arrival(r, k + 1);
       if (a <= d) {  // no scheduled time between the stops: the whole segment at that instant
-        if (lo <= d && d <= hi) add(seg, 0.0, len, 0.0);
+        if (lo <= d && d <= hi) add(seg, 0.0, len, d, d);
         continue;
       }
       const double t0 = std::max(lo, d), t1 = std::min(hi, a);
       if (t1 > t0 || (instant && t0 == t1 && d <= lo && lo <= a)) {
         const double o0 = (t0 - d) / (a - d) * len, o1 = (t1 - d) / (a - d) * len;
-        add(seg, o0, o1, t1 - t0);
+        add(seg, o0, o1, t0, t1);
       }
     }
     return c;
@@ -468,8 +506,8 @@ PlacementResult Placer::on_board(const OnBoardReport& rep) const {
       for (auto it = first; it != route_runs.end() && sys.runs()[*it].start <= hi; ++it) {
         const Run& r = sys.runs()[*it];
         if (r.end < lo || !run_ok(r) || !feed.services[r.service].active(day)) continue;
-        Cand c = pieces_of(*it, day, lo, hi);
-        if (!c.pieces.empty()) cands.push_back(std::move(c));
+        Cand c = pieces_of(*it, day, tau, lo, hi);
+        if (!c.pieces.empty()) c.tau = tau, cands.push_back(std::move(c));
       }
     }
   }
@@ -513,25 +551,47 @@ PlacementResult Placer::on_board(const OnBoardReport& rep) const {
   p.route = route;
   p.vehicles = cands.size();
   p.widened_s = widened;
+  // Weights by the likelihood of the lateness; uniform in time when the window
+  // had to be widened (the vehicle is later than the prior allows) or the
+  // likelihood vanishes on every piece (all at the window's very edges).
+  double total_mass = 0;
+  for (const auto& c : cands) total_mass += c.total_mass;
+  const bool by_time = widened > 0 || !(total_mass > 0);
+  if (by_time)
+    for (auto& c : cands) c.mass = c.dt, c.total_mass = c.total;
   double total = 0;
-  for (const auto& c : cands) total += c.total;
+  for (const auto& c : cands) total += c.total_mass;
   std::size_t heaviest = 0;
   for (std::size_t i = 0; i < cands.size(); ++i) {
-    if (cands[i].total > cands[heaviest].total) heaviest = i;
+    if (cands[i].total_mass > cands[heaviest].total_mass) heaviest = i;
     for (std::size_t k = 0; k < cands[i].pieces.size(); ++k) {
       Piece pc = cands[i].pieces[k];
-      pc.weight = cands[i].dt[k] / total;
+      pc.weight = cands[i].mass[k] / total;
       p.pieces.push_back(pc);
     }
   }
   {
-    // The weighted median, in time, of the heaviest vehicle's stretch.
+    // The weighted median of the heaviest vehicle's stretch (by its weights;
+    // within a piece in proportion).
     const Cand& c = cands[heaviest];
     double acc = 0;
     std::size_t k = 0;
-    for (; k + 1 < c.pieces.size() && acc + c.dt[k] < c.total / 2; ++k) acc += c.dt[k];
+    for (; k + 1 < c.pieces.size() && acc + c.mass[k] < c.total_mass / 2; ++k) acc += c.mass[k];
     const Piece& pc = c.pieces[k];
-    const double f = c.dt[k] > 0 ? std::clamp((c.total / 2 - acc) / c.dt[k], 0.0, 1.0) : 0.5;
+    // Where in the piece the half is reached: by bisection on the integral, or in
+    // proportion to time when the weights are by time.
+    const auto [ta, tb] = c.when[k];
+    const double need = c.total_mass / 2 - acc;
+    double f = c.mass[k] > 0 ? std::clamp(need / c.mass[k], 0.0, 1.0) : 0.5;
+    if (!by_time && c.mass[k] > 0 && tb > ta) {
+      const double scale = L + E + R;
+      double lo_t = ta, hi_t = tb;
+      for (int it = 0; it < 40; ++it) {
+        const double mid = 0.5 * (lo_t + hi_t);
+        (integral(c.tau, ta, mid) * scale < need ? lo_t : hi_t) = mid;
+      }
+      f = (0.5 * (lo_t + hi_t) - ta) / (tb - ta);
+    }
     p.run = c.run;
     p.service_day = c.day;
     p.segment = pc.segment;

@@ -11,17 +11,20 @@
 // Every run of the line whose service runs that day and which is under way in
 // the window (after the filters: direction, trip, vehicle, stop pair) is a
 // candidate vehicle. Each contributes the stretch it covers in the window, cut
-// into pieces per segment (and dwell at stops), and the pieces are weighted by
-// the scheduled time spent in each: the report is taken to be equally likely at
-// any moment any candidate was under way in the window. So one vehicle with a
-// known direction gives a few hundred metres of one line; no direction at a
-// busy hour gives the stretches of several vehicles, each with its share, never
-// a single false point. The most likely point (the weighted median of the
+// into pieces per segment (and dwell at stops). A piece weighs the scheduled
+// time the vehicle spends in it, each moment tau counted by how likely its
+// lateness is: the true time is uniform in the stated minute and the delay
+// triangular from early_s early to late_s late, most likely typical_delay_s
+// late. Every vehicle under way is taken to be equally likely a priori. So one
+// vehicle with a known direction gives one stretch of one line; no direction at
+// a busy hour gives the stretches of several vehicles, each with its share,
+// never a single false point. The most likely point (the weighted median of the
 // heaviest vehicle's stretch) is given too, for a map symbol.
 //
 // When no vehicle is under way in the window the window is widened step by
 // step up to max_widen_s (vehicles can run later than late_s) and the placement
-// says how far (widened_s). Rejected, with the reason and the candidates:
+// says how far (widened_s); its pieces then weigh by time alone. Rejected, with
+// the reason and the candidates:
 //   UnknownReference  a line, direction, trip, vehicle or stop that the feed
 //                     does not know (the nearest names or the line's headsigns)
 //   NotInService      no vehicle under way even in the widened window (the last
@@ -51,6 +54,7 @@ struct PlacementOptions {
   int late_s = 180;             // vehicles may run up to this late
   int early_s = 60;             // ... or this early
   int time_resolution_s = 60;   // reports state the minute
+  int typical_delay_s = 45;     // the most likely lateness (the mode of the delay prior)
   int max_widen_s = 900;        // widen the window up to this when no vehicle fits
   int widen_step_s = 60;
 };
