@@ -176,6 +176,12 @@ class Reader {
   Reader(const std::string& path, CrsContext& crs, const GtfsReadOptions& opt, GtfsReport& rep)
       : src_(locate(path)), crs_(crs), opt_(opt), rep_(rep) {
     rep_.feed = path;
+    // Every file's counts exist before any Table holds a reference to them.
+    for (const char* f : {"agency.txt", "stops.txt", "routes.txt", "calendar.txt", "calendar_dates.txt", "shapes.txt",
+                          "trips.txt", "stop_times.txt", "frequencies.txt"}) {
+      rep_.files.push_back({});
+      rep_.files.back().file = f;
+    }
   }
 
   gtfs::Feed read() {
@@ -204,9 +210,7 @@ class Reader {
   GtfsFileCounts& counts(const char* name) {
     for (auto& c : rep_.files)
       if (c.file == name) return c;
-    rep_.files.push_back({});
-    rep_.files.back().file = name;
-    return rep_.files.back();
+    throw Error(ErrorCode::Internal, name, "not a GTFS file this reader counts");
   }
 
   // A per-row problem: a reject (or the Error without a RejectLog).

@@ -21,8 +21,10 @@
 //    several lines and both directions that join the same two stations along the
 //    same way (lengths within max(merge_tolerance_m, 10%), midpoints as close)
 //    share an edge; each segment knows its edge and whether it runs against it.
-//  - Runs: every trip, and every departure of a frequencies.txt trip, with the
-//    days its service runs; Run::at() is the scheduled position along the line.
+//  - Runs: every trip, and every departure of a frequencies.txt trip (start_time,
+//    then every headway_secs before end_time; for exact_times 0 too, whose real
+//    departures only keep the headway), with the days its service runs;
+//    System::position() is a run's scheduled position along its line.
 #include <array>
 #include <cstdint>
 #include <string>
