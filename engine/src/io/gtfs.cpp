@@ -824,24 +824,24 @@ class Reader {
     }
     t.require_rows();
 
-    // Group by trip (counting sort keeps file order within a trip), then order each by stop_sequence.
+    // Group by trip and order by stop_sequence, in place (no second copy of the
+    // largest file); the row breaks ties, so a repeated sequence keeps file order.
+    std::sort(rows.begin(), rows.end(), [](const RawStopTime& x, const RawStopTime& y) {
+      if (x.trip != y.trip) return x.trip < y.trip;
+      if (x.st.sequence != y.st.sequence) return x.st.sequence < y.st.sequence;
+      return x.row < y.row;
+    });
     std::vector<std::uint32_t> start(ntrips + 1, 0);
     for (const auto& r : rows) ++start[r.trip + 1];
     std::partial_sum(start.begin(), start.end(), start.begin());
-    std::vector<RawStopTime> grouped(rows.size());
-    {
-      std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
-      for (auto& r : rows) grouped[fill[r.trip]++] = std::move(r);
-    }
-    rows.clear();
-    rows.shrink_to_fit();
+    std::vector<RawStopTime>& grouped = rows;
+    feed_.stop_times.reserve(rows.size());
 
     std::vector<gtfs::Trip> kept;
     std::vector<Index> remap(ntrips, kNone);
     kept.reserve(ntrips);
     for (Index ti = 0; ti < ntrips; ++ti) {
       auto b = grouped.begin() + start[ti], e = grouped.begin() + start[ti + 1];
-      std::stable_sort(b, e, [](const RawStopTime& x, const RawStopTime& y) { return x.st.sequence < y.st.sequence; });
       const gtfs::Trip& trip = feed_.trips[ti];
       TripState& ts = state[ti];
       std::string why = ts.why;
@@ -875,6 +875,8 @@ class Reader {
       for (auto it = b; it != e; ++it) feed_.stop_times.push_back(it->st);
       kept.push_back(std::move(tr));
     }
+    rows = {};
+    feed_.stop_times.shrink_to_fit();
     feed_.trips = std::move(kept);
     feed_.trip_ids.clear();
     for (Index i = 0; i < feed_.trips.size(); ++i) feed_.trip_ids.emplace(feed_.trips[i].id, i);

@@ -182,7 +182,10 @@ StopMatch match_stop(const System& sys, const std::unordered_multimap<std::strin
   auto allowed = [&](Index s) { return !among || std::binary_search(among->begin(), among->end(), s); };
   const std::string trimmed = fold(text);
   // A stop_id as it is.
-  const std::string raw(text.begin(), text.end());
+  std::string_view id = text;
+  while (!id.empty() && (id.front() == ' ' || id.front() == '\t')) id.remove_prefix(1);
+  while (!id.empty() && (id.back() == ' ' || id.back() == '\t')) id.remove_suffix(1);
+  const std::string raw(id);
   if (const Index id = sys.feed().find_stop(raw); id != kNone && allowed(sys.station_of(id))) {
     m.stations.push_back(sys.station_of(id));
     if (sys.feed().stops[id].type == gtfs::LocationType::Stop && sys.feed().stops[id].parent != kNone) m.platform = id;
