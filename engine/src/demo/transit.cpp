@@ -338,11 +338,12 @@ DemoTransit simulate_transit(const DemoOptions& o, const District& d, const Mode
       std::sort(trips.begin(), trips.end(), [](const TransitTrip& a, const TransitTrip& b) {
         return a.departure.front() != b.departure.front() ? a.departure.front() < b.departure.front() : a.id < b.id;
       });
-      std::map<std::size_t, std::vector<std::pair<std::int32_t, int>>> waiting;  // stop -> (ready at, vehicle)
+      // Keyed by stop area: a vehicle arrives at one platform and leaves from the other.
+      std::map<std::string, std::vector<std::pair<std::int32_t, int>>> waiting;  // area -> (ready at, vehicle)
       int vehicles = 0;
       for (auto& tr : trips) {
         const TransitPattern& p = t.patterns[tr.pattern];
-        auto& here = waiting[p.stops.front()];
+        auto& here = waiting[t.stops[p.stops.front()].parent];
         std::sort(here.begin(), here.end());
         int v = -1;
         if (!here.empty() && here.front().first <= tr.departure.front()) {
@@ -352,7 +353,7 @@ DemoTransit simulate_transit(const DemoOptions& o, const District& d, const Mode
           v = ++vehicles;
         }
         tr.block = fmt::format("{}-{}-{:02}", sp.route.short_name, kServiceIds[type], v);
-        waiting[p.stops.back()].push_back({tr.arrival.back() + kLayover_s, v});
+        waiting[t.stops[p.stops.back()].parent].push_back({tr.arrival.back() + kLayover_s, v});
       }
       for (auto& tr : trips) t.trips.push_back(std::move(tr));
     }
