@@ -18,6 +18,9 @@ const char* to_string(RejectReason r) {
     case RejectReason::OutsideWindow: return "outside time window";
     case RejectReason::BadValue: return "bad value";
     case RejectReason::UnknownAddress: return "unknown address";
+    case RejectReason::UnknownReference: return "unknown reference";
+    case RejectReason::OutOfOrder: return "out of order";
+    case RejectReason::NotInService: return "not in service";
   }
   return "?";
 }
