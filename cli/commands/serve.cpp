@@ -25,7 +25,7 @@ Registrar reg{{"serve", [](CLI::App& app, const GlobalOptions&) -> std::function
     bound->apply();
     // Jobs re-run the folder's resolved scenario with the library runner; the
     // prepared session (map + fit) is kept between jobs.
-    server::ScenarioRunner runner(opts->data);
+    server::ScenarioRunner runner(opts->data, static_cast<std::size_t>(opts->whatif_cache_mb) << 20);
     server::Server srv(*opts, runner.as_job_runner());
     const int port = srv.bind();
     // The line the e2e tests and scripts wait for: the address to open.

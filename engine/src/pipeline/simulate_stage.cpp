@@ -41,10 +41,8 @@ std::vector<ParameterId> parameter_ids(const Taxonomy& tax, const std::vector<st
   return out;
 }
 
-RunResult run_simulate(const FitResult& I, const std::vector<ResolvedScenario>& scenarios, const SimulateOptions& options,
-                       std::uint64_t seed, const Taxonomy& taxonomy, const RunControl& control,
-                       const std::string& where_rates) {
-  if (!I.fitted) throw Error(ErrorCode::Internal, "simulate stage", "simulating needs a fitted model (run_fit with fit_model)");
+SimulatorOptions simulator_options(const FitResult& I, const SimulateOptions& options, std::uint64_t seed,
+                                   const Taxonomy& taxonomy, const RunControl& control, const std::string& where_rates) {
   SimulatorOptions o;
   o.replicates = options.replicates;
   o.seed = seed;
@@ -60,6 +58,14 @@ RunResult run_simulate(const FitResult& I, const std::vector<ResolvedScenario>& 
   }
   auto cancel = control.cancelled;
   o.cancelled = [cancel] { return Progress::cancel_requested() || (cancel && cancel()); };
+  return o;
+}
+
+RunResult run_simulate(const FitResult& I, const std::vector<ResolvedScenario>& scenarios, const SimulateOptions& options,
+                       std::uint64_t seed, const Taxonomy& taxonomy, const RunControl& control,
+                       const std::string& where_rates) {
+  if (!I.fitted) throw Error(ErrorCode::Internal, "simulate stage", "simulating needs a fitted model (run_fit with fit_model)");
+  const SimulatorOptions o = simulator_options(I, options, seed, taxonomy, control, where_rates);
   std::vector<Scenario> sc;
   for (const auto& s : scenarios) sc.push_back(s.scenario);
   step(control, "simulate", 0.6);

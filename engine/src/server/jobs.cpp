@@ -16,6 +16,16 @@ void JobContext::progress(double share, std::string message) {
   if (!message.empty()) message_ = std::move(message);
 }
 
+void JobContext::partial(nlohmann::json answer) {
+  std::lock_guard lock(mu_);
+  partial_ = std::move(answer);
+}
+
+nlohmann::json JobContext::partial() const {
+  std::lock_guard lock(mu_);
+  return partial_;
+}
+
 void JobContext::throw_if_cancelled() const {
   if (cancel_requested()) throw Error(ErrorCode::Interrupted, "job", "cancelled");
 }
@@ -23,6 +33,7 @@ void JobContext::throw_if_cancelled() const {
 struct JobQueue::Job {
   std::uint64_t id = 0;
   nlohmann::json request;
+  std::string supersedes;
   std::string state = "queued";
   nlohmann::json result, error;
   JobContext ctx;
@@ -46,8 +57,18 @@ JobQueue::~JobQueue() {
   for (auto& t : workers_) t.join();
 }
 
-std::string JobQueue::submit(nlohmann::json request) {
+std::string JobQueue::submit(nlohmann::json request, const std::string& supersedes) {
   std::lock_guard lock(mu_);
+  if (!supersedes.empty()) {
+    for (auto& [id, j] : jobs_) {
+      if (j->supersedes != supersedes || (j->state != "queued" && j->state != "running")) continue;
+      j->ctx.cancel_ = true;
+      if (j->state == "queued") {
+        j->state = "cancelled";
+        pending_.erase(std::remove(pending_.begin(), pending_.end(), j), pending_.end());
+      }
+    }
+  }
   std::size_t active = 0;
   for (const auto& [id, j] : jobs_) active += j->state == "queued" || j->state == "running";
   if (active >= max_kept_)
@@ -55,6 +76,7 @@ std::string JobQueue::submit(nlohmann::json request) {
   auto job = std::make_shared<Job>();
   job->id = next_id_++;
   job->request = std::move(request);
+  job->supersedes = supersedes;
   jobs_[job->id] = job;
   pending_.push_back(job);
   trim_locked();
@@ -107,6 +129,12 @@ void JobQueue::work() {
     }
     std::lock_guard lock(mu_);
     job->state = state;
+    if (state != "done") {
+      // A stopped job leaves nothing behind: no result, no first answer.
+      result = nullptr;
+      std::lock_guard l2(job->ctx.mu_);
+      job->ctx.partial_ = nullptr;
+    }
     job->result = std::move(result);
     job->error = std::move(error);
     job->finished = std::chrono::steady_clock::now();
@@ -129,6 +157,7 @@ std::optional<nlohmann::json> JobQueue::status(const std::string& id) const {
     std::lock_guard l2(j.ctx.mu_);
     s["progress"] = j.ctx.share_;
     s["message"] = j.ctx.message_;
+    if (j.state == "running" && !j.ctx.partial_.is_null()) s["partial"] = j.ctx.partial_;
   }
   using secs = std::chrono::duration<double>;
   if (j.state != "queued") {
@@ -151,6 +180,7 @@ nlohmann::json JobQueue::list() const {
     auto s = status(id);
     if (!s) continue;
     s->erase("result");
+    s->erase("partial");
     out.push_back(std::move(*s));
   }
   return out;

@@ -11,9 +11,11 @@
 #include "tryggve/io/wkt.hpp"
 #include "tryggve/pipeline/plan_stage.hpp"
 #include "tryggve/pipeline/run_folder.hpp"
+#include "tryggve/pipeline/simulate_stage.hpp"
 #include "tryggve/scenario/run.hpp"
 #include "tryggve/scenario/scenario.hpp"
 #include "tryggve/simulation/results.hpp"
+#include "tryggve/simulation/simulator.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -39,8 +41,10 @@ const char* type_sv(const std::string& t) {
 
 }  // namespace
 
-ScenarioRunner::ScenarioRunner(fs::path run_dir) : dir_(std::move(run_dir)) {}
+ScenarioRunner::ScenarioRunner(fs::path run_dir, std::size_t whatif_cache_bytes)
+    : dir_(std::move(run_dir)), cache_limit_(whatif_cache_bytes) {}
 ScenarioRunner::~ScenarioRunner() = default;
+ScenarioRunner::Kept::~Kept() = default;
 
 json ScenarioRunner::run_plans(const json& request, const scenario::ScenarioFile& file, JobContext& ctx) {
   // The run's own plan options (its stages.plan, or the defaults), the plans asked for.
@@ -90,85 +94,48 @@ JobRunner ScenarioRunner::as_job_runner() {
   return [this](const json& req, JobContext& ctx) { return run(req, ctx); };
 }
 
-json ScenarioRunner::run(const json& request, JobContext& ctx) {
-  std::lock_guard lock(mu_);
-  const fs::path resolved = dir_ / outputs::kResolvedScenario;
-  std::error_code ec;
-  if (!fs::is_regular_file(resolved, ec))
-    throw Error(ErrorCode::FileNotFound, resolved.string(),
-                "this run folder has no resolved scenario, so the viewer cannot re-run it: make it with "
-                "`tryggve run SCENARIO.yaml --out DIR` (or `tryggve demo`)");
-  scenario::RunControl control;
-  control.progress = [&ctx](const std::string& step, double f) { ctx.progress(f, step); };
-  control.cancelled = [&ctx] { return ctx.cancel_requested(); };
+namespace {
 
-  // The file is re-read for every job (it may have been re-run); the session is
-  // kept while the file's inputs and fit stay the same.
-  auto file = std::make_unique<scenario::ScenarioFile>(scenario::load(resolved));
-  if (request.contains("replicates")) file->simulate.replicates = request["replicates"].get<int>();
-  if (request.contains("seed")) file->seed = request["seed"].get<std::uint64_t>();
+// The viewer's one edited intervention as the file's only scenario.
+void edited_scenario(const json& v, scenario::ScenarioFile& file, const scenario::Session& session) {
+  scenario::InterventionSpec spec;
+  const std::string type = v["type"];
+  spec.type = type == "adults" ? "adults_outdoors" : type;
+  spec.name = v["name"];
+  scenario::WhereSpec w;
+  for (const auto& e : v["edges"]) w.edges.push_back(e.get<std::int64_t>());
+  if (v.contains("area")) w.polygons.push_back(polygon_wkt(v["area"], session.map().crs));
+  spec.where.push_back(std::move(w));
+  scenario::MonthRange mr;
+  mr.from_index = 0;
+  mr.to_index = std::min(v["months"].get<int>(), file.simulate.forecast_months) - 1;
+  spec.when.months.push_back(mr);
+  if (v.contains("hours")) {
+    spec.when.from_hour = v["hours"][0];
+    spec.when.to_hour = v["hours"][1];
+  }
+  if (v.contains("weekdays")) {
+    std::uint8_t mask = 0;
+    for (const auto& d : v["weekdays"]) mask |= static_cast<std::uint8_t>(1u << (d.get<int>() - 1));  // Monday = bit 0
+    spec.when.weekdays = mask;
+    spec.when.weekdays_given = true;
+  }
+  const int size = v["size"];
+  if (spec.type == "lighting") spec.lamps = size;
+  if (spec.type == "patrol") spec.visits_per_week = size;
+  if (spec.type == "adults_outdoors") spec.adults = size;
+  scenario::ScenarioSpec sc;
+  sc.name = "viewer";
+  sc.description = fmt::format("{} from the viewer", spec.name);
+  sc.interventions.push_back(std::move(spec));
+  file.scenarios = {std::move(sc)};
+}
+
+}  // namespace
+
+json ScenarioRunner::answer(const json& request, const simulation::RunResult& res,
+                            const std::vector<scenario::ResolvedScenario>& scenarios, const scenario::ScenarioFile& file) const {
   const std::string kind = request["kind"];
-  // Plans need the map only; scenarios and interventions the fitted model too.
-  const bool need_fit = kind != "plan";
-  if (need_fit && !file->simulate_enabled)
-    throw Error(ErrorCode::BadScenario, resolved.string(), "the run's scenario does not simulate");
-  if (!session_ || !session_->reusable_for(*file) || (need_fit && !session_->fitted())) {
-    ctx.progress(0.0, need_fit ? "map + fit" : "map");
-    session_.reset();
-    session_ = std::make_unique<scenario::Session>(*file, control, need_fit);
-  }
-  ctx.throw_if_cancelled();
-
-  if (kind == "plan") return run_plans(request, *file, ctx);
-  if (kind == "scenario") {
-    const std::string name = request["scenario"];
-    std::vector<scenario::ScenarioSpec> keep;
-    for (const auto& s : file->scenarios)
-      if (s.name == name) keep.push_back(s);
-    if (keep.empty()) {
-      std::string names;
-      for (const auto& s : file->scenarios) names += (names.empty() ? "" : ", ") + s.name;
-      throw Error(ErrorCode::BadOption, "request.scenario", fmt::format("no scenario '{}' in {} (has: {})", name, resolved.string(), names));
-    }
-    file->scenarios = keep;
-  } else {
-    const json& v = request["intervention"];
-    scenario::InterventionSpec spec;
-    const std::string type = v["type"];
-    spec.type = type == "adults" ? "adults_outdoors" : type;
-    spec.name = v["name"];
-    scenario::WhereSpec w;
-    for (const auto& e : v["edges"]) w.edges.push_back(e.get<std::int64_t>());
-    if (v.contains("area")) w.polygons.push_back(polygon_wkt(v["area"], session_->map().crs));
-    spec.where.push_back(std::move(w));
-    scenario::MonthRange mr;
-    mr.from_index = 0;
-    mr.to_index = std::min(v["months"].get<int>(), file->simulate.forecast_months) - 1;
-    spec.when.months.push_back(mr);
-    if (v.contains("hours")) {
-      spec.when.from_hour = v["hours"][0];
-      spec.when.to_hour = v["hours"][1];
-    }
-    if (v.contains("weekdays")) {
-      std::uint8_t mask = 0;
-      for (const auto& d : v["weekdays"]) mask |= static_cast<std::uint8_t>(1u << (d.get<int>() - 1));  // Monday = bit 0
-      spec.when.weekdays = mask;
-      spec.when.weekdays_given = true;
-    }
-    const int size = v["size"];
-    if (spec.type == "lighting") spec.lamps = size;
-    if (spec.type == "patrol") spec.visits_per_week = size;
-    if (spec.type == "adults_outdoors") spec.adults = size;
-    scenario::ScenarioSpec sc;
-    sc.name = "viewer";
-    sc.description = fmt::format("{} from the viewer", spec.name);
-    sc.interventions.push_back(std::move(spec));
-    file->scenarios = {std::move(sc)};
-  }
-
-  const auto scenarios = session_->resolve(*file);
-  ctx.throw_if_cancelled();
-  const simulation::RunResult res = session_->simulate(scenarios, *file, control);
   using simulation::Measure;
   json out;
   out["replicates"] = res.replicates;
@@ -207,9 +174,136 @@ json ScenarioRunner::run(const json& request, JobContext& ctx) {
                                   what, m, res.months, lo, hi, ncells);
   out["summary_sv"] = fmt::format("{}: {:+.1f} händelser på {} månader (90 % intervall {:+.1f} till {:+.1f}), {} gatuceller berörda",
                                   kind == "scenario" ? what.c_str() : type_sv(what), m, res.months, lo, hi, ncells);
-  json full = session_->result_json(res, 1, scenarios[0], *file);
+  json full = session_->result_json(res, 1, scenarios[0], file);
   full.erase("by_parameter_area_month");  // large, and the viewer has the totals
   out["result"] = std::move(full);
+  return out;
+}
+
+ScenarioRunner::Kept& ScenarioRunner::kept_baseline(const scenario::ScenarioFile& file, JobContext& ctx) {
+  // One kept baseline per (seed, simulate options): the request may change the
+  // seed or the replicates; everything else comes from the run's file.
+  const auto& o = file.simulate;
+  std::string rates;
+  for (const auto& r : o.reporting_rates) rates += r + ";";
+  const std::string key = fmt::format("seed={} replicates={} headroom={} rate={} rates={}", file.seed, o.replicates,
+                                      o.headroom, o.reporting_rate, rates);
+  ++clock_;
+  for (auto& k : kept_)
+    if (k->key == key) {
+      k->used = clock_;
+      return *k;
+    }
+  auto k = std::make_unique<Kept>();
+  k->key = key;
+  k->used = clock_;
+  pipeline::RunControl control;
+  control.cancelled = [this] { return cancel_now_ && cancel_now_(); };
+  const auto& fit = session_->fit();
+  k->sim = std::make_unique<simulation::Simulator>(
+      fit.model, *fit.cells, fit.forecast, fit.history, fit.areas, fit.evidence,
+      pipeline::simulator_options(fit, o, file.seed, session_->map().taxonomy, control,
+                                  file.where_of("stages.simulate.reporting_rates")));
+  const std::size_t need = k->sim->cache_bytes_estimate();
+  if (need > cache_limit_)
+    throw Error(ErrorCode::BadOption, "--whatif-cache-mb",
+                fmt::format("keeping this run's baseline for instant what-ifs needs about {} MB ({} replicates), the "
+                            "limit is {} MB: raise --whatif-cache-mb or ask for fewer replicates",
+                            (need >> 20) + 1, o.replicates, cache_limit_ >> 20));
+  // Least recently used first out, until the new one fits beside the rest.
+  auto held = [&] {
+    std::size_t b = 0;
+    for (const auto& x : kept_) b += x->cache->bytes();
+    return b;
+  };
+  while (!kept_.empty() && held() + need > cache_limit_) {
+    auto lru = std::min_element(kept_.begin(), kept_.end(), [](const auto& a, const auto& b) { return a->used < b->used; });
+    log::info("what-if: dropping the kept baseline ({}) to make room", (*lru)->key);
+    kept_.erase(lru);
+  }
+  ctx.progress(0.05, "keeping the baseline");
+  k->cache = k->sim->cache_baseline(cache_limit_);
+  kept_.push_back(std::move(k));
+  return *kept_.back();
+}
+
+json ScenarioRunner::run(const json& request, JobContext& ctx) {
+  std::lock_guard lock(mu_);
+  const fs::path resolved = dir_ / outputs::kResolvedScenario;
+  std::error_code ec;
+  if (!fs::is_regular_file(resolved, ec))
+    throw Error(ErrorCode::FileNotFound, resolved.string(),
+                "this run folder has no resolved scenario, so the viewer cannot re-run it: make it with "
+                "`tryggve run SCENARIO.yaml --out DIR` (or `tryggve demo`)");
+  scenario::RunControl control;
+  control.progress = [&ctx](const std::string& step, double f) { ctx.progress(f, step); };
+  control.cancelled = [&ctx] { return ctx.cancel_requested(); };
+  // The kept simulators ask this job, whichever job built them.
+  cancel_now_ = [&ctx] { return ctx.cancel_requested(); };
+  struct Reset {
+    std::function<bool()>& f;
+    ~Reset() { f = nullptr; }
+  } reset{cancel_now_};
+
+  // The file is re-read for every job (it may have been re-run); the session is
+  // kept while the file's inputs and fit stay the same.
+  auto file = std::make_unique<scenario::ScenarioFile>(scenario::load(resolved));
+  if (request.contains("replicates")) file->simulate.replicates = request["replicates"].get<int>();
+  if (request.contains("seed")) file->seed = request["seed"].get<std::uint64_t>();
+  const std::string kind = request["kind"];
+  // Plans need the map only; scenarios and interventions the fitted model too.
+  const bool need_fit = kind != "plan";
+  if (need_fit && !file->simulate_enabled)
+    throw Error(ErrorCode::BadScenario, resolved.string(), "the run's scenario does not simulate");
+  if (!session_ || !session_->reusable_for(*file) || (need_fit && !session_->fitted())) {
+    ctx.progress(0.0, need_fit ? "map + fit" : "map");
+    kept_.clear();  // the kept simulators point into the old session
+    session_.reset();
+    session_ = std::make_unique<scenario::Session>(*file, control, need_fit);
+  }
+  ctx.throw_if_cancelled();
+
+  if (kind == "plan") return run_plans(request, *file, ctx);
+  if (kind == "scenario") {
+    const std::string name = request["scenario"];
+    std::vector<scenario::ScenarioSpec> keep;
+    for (const auto& s : file->scenarios)
+      if (s.name == name) keep.push_back(s);
+    if (keep.empty()) {
+      std::string names;
+      for (const auto& s : file->scenarios) names += (names.empty() ? "" : ", ") + s.name;
+      throw Error(ErrorCode::BadOption, "request.scenario", fmt::format("no scenario '{}' in {} (has: {})", name, resolved.string(), names));
+    }
+    file->scenarios = keep;
+  } else {
+    edited_scenario(request["intervention"], *file, *session_);
+  }
+
+  const auto scenarios = session_->resolve(*file);
+  ctx.throw_if_cancelled();
+  if (kind == "whatif") {
+    // Against the kept baseline: a first answer on kFirstReplicates replicates at
+    // once, then the whole count. Each equals a full run with that many replicates
+    // (Simulator::run with a cache), so the refined answer only narrows the interval.
+    Kept& k = kept_baseline(*file, ctx);
+    std::vector<simulation::Scenario> sc;
+    for (const auto& s : scenarios) sc.push_back(s.scenario);
+    const int all = k.cache->replicates();
+    const int first = std::min(kFirstReplicates, all);
+    ctx.progress(0.1, fmt::format("simulating {} replicates", first));
+    json out = answer(request, k.sim->run(sc, *k.cache, first), scenarios, *file);
+    if (first < all) {
+      out["refining"] = true;
+      ctx.partial(std::move(out));
+      ctx.progress(first / static_cast<double>(all), fmt::format("refining to {} replicates", all));
+      out = answer(request, k.sim->run(sc, *k.cache, all), scenarios, *file);
+    }
+    out["refining"] = false;
+    ctx.progress(1.0, "done");
+    return out;
+  }
+  const simulation::RunResult res = session_->simulate(scenarios, *file, control);
+  json out = answer(request, res, scenarios, *file);
   ctx.progress(1.0, "done");
   return out;
 }

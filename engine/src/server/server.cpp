@@ -152,7 +152,9 @@ void ServerOptions::declare(OptionSet& o) {
       .text("host", host, "Address to listen on; 127.0.0.1 keeps the viewer on this computer")
       .integer("port", port, "TCP port (0 = any free port)", 0, 65535)
       .integer("max_body_bytes", max_body_bytes, "Largest request body accepted (bytes)", 1024, 64 << 20)
-      .integer("http_threads", threads, "HTTP worker threads (the simulation jobs use --threads)", 1, 64);
+      .integer("http_threads", threads, "HTTP worker threads (the simulation jobs use --threads)", 1, 64)
+      .integer("whatif_cache_mb", whatif_cache_mb,
+               "Memory for the baselines kept for instant what-ifs (MB, least recently used dropped first)", 16, 1 << 20);
 }
 
 std::filesystem::path default_static_dir() {
@@ -173,8 +175,8 @@ std::filesystem::path default_static_dir() {
 
 json validate_job_request(const json& req, std::int64_t edge_count) {
   if (!req.is_object()) throw Error(ErrorCode::BadOption, "request", "must be a JSON object");
-  check_keys(req, {"kind", "scenario", "intervention", "plans", "replicates", "seed"}, "request");
-  const char* kinds = "must be \"scenario\", \"intervention\" or \"plan\"";
+  check_keys(req, {"kind", "scenario", "intervention", "plans", "replicates", "seed", "client"}, "request");
+  const char* kinds = "must be \"scenario\", \"intervention\", \"whatif\" or \"plan\"";
   if (!req.contains("kind") || !req["kind"].is_string()) throw Error(ErrorCode::BadOption, "request.kind", kinds);
   json out = {{"kind", req["kind"]}};
   if (req["kind"] == "plan") {
@@ -205,6 +207,13 @@ json validate_job_request(const json& req, std::int64_t edge_count) {
     return out;
   }
   if (req.contains("plans")) throw Error(ErrorCode::BadOption, "request.plans", "only with kind plan");
+  if (req.contains("client")) {
+    // Who edits: a what-if from the same client cancels its previous one.
+    if (req["kind"] != "whatif") throw Error(ErrorCode::BadOption, "request.client", "only with kind whatif");
+    if (!req["client"].is_string() || !RunFolder::valid_name(req["client"]))
+      throw Error(ErrorCode::BadOption, "request.client", "must be a name (letters, digits, _ - ., at most 100)");
+    out["client"] = req["client"];
+  }
   if (req.contains("replicates"))
     // Bounded: one job's result tables grow with replicates x scenarios x parameters x areas x months.
     out["replicates"] = static_cast<int>(number_in(req["replicates"], 10, 5000, "request.replicates"));
@@ -220,7 +229,7 @@ json validate_job_request(const json& req, std::int64_t edge_count) {
     out["scenario"] = req["scenario"];
     return out;
   }
-  if (kind != "intervention") throw Error(ErrorCode::BadOption, "request.kind", kinds);
+  if (kind != "intervention" && kind != "whatif") throw Error(ErrorCode::BadOption, "request.kind", kinds);
   if (!req.contains("intervention") || !req["intervention"].is_object())
     throw Error(ErrorCode::BadOption, "request.intervention", "must be an object");
   const json& iv = req["intervention"];
@@ -524,7 +533,8 @@ void Server::routes() {
                         "this run folder has no resolved.yaml, so it cannot be re-run: make it with "
                         "`tryggve run SCENARIO.yaml --out DIR` and serve that folder",
                         "jobs");
-    const std::string id = jobs->submit(std::move(request));
+    const std::string supersedes = request.contains("client") ? "whatif:" + request["client"].get<std::string>() : "";
+    const std::string id = jobs->submit(std::move(request), supersedes);
     res.set_header("Location", "/api/jobs/" + id);
     send_json(res, {{"id", id}, {"url", "/api/jobs/" + id}}, 202);
   });

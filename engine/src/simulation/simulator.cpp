@@ -382,6 +382,7 @@ Simulator::Simulator(const FittedModel& model, const CellNetwork& cells, const H
   for (const auto& p : model.parameters)
     if (p.mu.size() != cells.size()) throw bad("the model was fitted on other cells (mu has the wrong size)");
   if (opt_.replicates <= 0) throw bad("replicates must be > 0");
+  if (opt_.first_replicate < 0) throw bad("first_replicate must be >= 0");
   if (!(opt_.headroom >= 1.0)) throw bad("headroom must be >= 1");
   if (!opt_.reporting_rate.empty() && opt_.reporting_rate.size() != np) throw bad("reporting_rate needs one value per parameter");
   if (areas_.area_of_cell.empty()) areas_.area_of_cell.assign(cells.size(), -1);
@@ -711,7 +712,10 @@ RunResult Simulator::run_impl(const std::vector<Scenario>& scenarios, const Base
     Local& L = locals.local();
     for (std::size_t task = range.begin(); task != range.end(); ++task) {
       if (opt_.cancelled && opt_.cancelled()) throw Error(ErrorCode::Interrupted, "simulation", "cancelled");
-      const int rep = static_cast<int>(task / np);
+      // `row` indexes this run's result; `rep` keys the random streams, so a block of
+      // replicates run alone (first_replicate) draws what the whole run draws there.
+      const int local = static_cast<int>(task / np);
+      const int rep = opt_.first_replicate + local;
       const std::size_t p = task % np;
       const ParamSampler& ps = smp.p[p];
       // This replicate's effect sizes and spill-over shares: one draw per
@@ -757,7 +761,7 @@ RunResult Simulator::run_impl(const std::vector<Scenario>& scenarios, const Base
       // displaced = floor(share x prevented) <= share x prevented, exactly.
       std::vector<std::vector<double>> account(S);
       for (int s = 1; s < S; ++s) account[s].assign(comp[s].ivs.size(), 0.0);
-      std::uint32_t* spill = &res.spill_counts[(static_cast<std::size_t>(rep) * np + p) * S * 2];
+      std::uint32_t* spill = &res.spill_counts[(static_cast<std::size_t>(local) * np + p) * S * 2];
       auto prevented = [&](int s, const GenEvent& e, const Outcome& o) -> std::optional<CellId> {
         ++spill[2 * s];
         const CompiledIv& iv = comp[s].ivs[static_cast<std::size_t>(o.core_iv)];
@@ -781,7 +785,7 @@ RunResult Simulator::run_impl(const std::vector<Scenario>& scenarios, const Base
         const int mo = (*cal_)[static_cast<std::size_t>(e.t)].month;
         for (std::uint64_t m = alive; m; m &= m - 1) {
           const int s = __builtin_ctzll(m);
-          const std::size_t o = ((static_cast<std::size_t>(s) * res.replicates + rep) * np + p) * slice +
+          const std::size_t o = ((static_cast<std::size_t>(s) * res.replicates + local) * np + p) * slice +
                                 static_cast<std::size_t>(a) * res.months + mo;
           ++res.true_counts[o];
           if ((rec >> s) & 1u) ++res.recorded_counts[o];
@@ -790,7 +794,7 @@ RunResult Simulator::run_impl(const std::vector<Scenario>& scenarios, const Base
         for (int s = 1; s < S; ++s) {
           const bool in_base = alive & 1u, in_s = (alive >> s) & 1u;
           if (!in_base && !in_s) continue;
-          std::uint32_t* z = &res.zone_counts[((static_cast<std::size_t>(s) * res.replicates + rep) * np + p) * 6];
+          std::uint32_t* z = &res.zone_counts[((static_cast<std::size_t>(s) * res.replicates + local) * np + p) * 6];
           const int zone = comp[s].zone[e.cell];
           z[zone] += in_base;
           z[3 + zone] += in_s;

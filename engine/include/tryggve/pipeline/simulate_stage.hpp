@@ -20,6 +20,7 @@
 #include "tryggve/pipeline/run_folder.hpp"
 #include "tryggve/simulation/intervention.hpp"
 #include "tryggve/simulation/results.hpp"
+#include "tryggve/simulation/simulator.hpp"
 #include "tryggve/taxonomy/taxonomy.hpp"
 
 namespace tryggve::pipeline {
@@ -55,6 +56,12 @@ simulation::RunResult run_simulate(const FitResult& fit, const std::vector<Resol
                                    const SimulateOptions& options, std::uint64_t seed, const Taxonomy& taxonomy,
                                    const RunControl& control = {},
                                    const std::string& where_rates = "stages.simulate.reporting_rates");
+
+// The simulator's options for the stage (what run_simulate uses): kept
+// simulators (the viewer's what-if, sweeps) must draw what a run draws.
+simulation::SimulatorOptions simulator_options(const FitResult& fit, const SimulateOptions& options, std::uint64_t seed,
+                                               const Taxonomy& taxonomy, const RunControl& control = {},
+                                               const std::string& where_rates = "stages.simulate.reporting_rates");
 
 // result.json of scenario `s` (index into the result, >= 1).
 nlohmann::json scenario_result_json(const FitResult& fit, const simulation::RunResult& result, int s,

@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -30,12 +31,17 @@ class JobContext {
   bool cancel_requested() const { return cancel_.load(); }
   // Throws Error(Interrupted) if the job was cancelled: call it between steps.
   void throw_if_cancelled() const;
+  // A first answer while the job goes on refining it (status shows it as
+  // "partial" until the job ends; a cancelled or failed job's is withdrawn).
+  void partial(nlohmann::json answer);
+  nlohmann::json partial() const;
 
  private:
   friend class JobQueue;
   mutable std::mutex mu_;
   double share_ = 0;
   std::string message_;
+  nlohmann::json partial_;
   std::atomic<bool> cancel_{false};
 };
 
@@ -53,10 +59,13 @@ class JobQueue {
   JobQueue& operator=(const JobQueue&) = delete;
 
   // Queues the request and returns its id ("1", "2", ... in submission order).
+  // A non-empty `supersedes` key cancels the queued and running jobs submitted
+  // with the same key (a client's new edit replaces its previous what-if).
   // Throws Error(BadOption) if max_kept jobs are queued or running already.
-  std::string submit(nlohmann::json request);
+  std::string submit(nlohmann::json request, const std::string& supersedes = {});
   // {"id","state":"queued|running|done|failed|cancelled","progress","message",
-  //  "request","result" (when done),"error" (when failed),"seconds"}; nullopt if unknown.
+  //  "request","partial" (while running, when the job gave one),"result" (when done),
+  //  "error" (when failed),"seconds"}; nullopt if unknown.
   std::optional<nlohmann::json> status(const std::string& id) const;
   // All jobs, newest first, without their results.
   nlohmann::json list() const;

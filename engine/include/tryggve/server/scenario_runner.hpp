@@ -20,12 +20,24 @@ namespace tryggve::scenario {
 class Session;
 struct ScenarioFile;
 }  // namespace tryggve::scenario
+namespace tryggve::pipeline {
+struct ResolvedScenario;
+}
+namespace tryggve::simulation {
+class Simulator;
+class BaselineCache;
+struct RunResult;
+}  // namespace tryggve::simulation
 
 namespace tryggve::server {
 
 class ScenarioRunner {
  public:
-  explicit ScenarioRunner(std::filesystem::path run_dir);
+  // The first answer of a what-if job, before the refined one.
+  static constexpr int kFirstReplicates = 100;
+
+  // `whatif_cache_bytes` bounds the kept baselines of what-if jobs together.
+  explicit ScenarioRunner(std::filesystem::path run_dir, std::size_t whatif_cache_bytes = std::size_t{2048} << 20);
   ~ScenarioRunner();
 
   // Runs a request validated by validate_job_request. For an intervention:
@@ -39,6 +51,10 @@ class ScenarioRunner {
   //   {"plans", "patrol": {month, places, officer_hours, harm_prevented},
   //    "lighting": {first_month, projects, unlit_km}, "routes": [{walker, length_m,
   //    risk_share}], "summary_sv", "summary_en"}; the lists are then /api/plan's.
+  // A what-if: the intervention's answer on kFirstReplicates replicates as
+  // ctx.partial() with "refining": true, then the same on all replicates as the
+  // result ("refining": false). Throws Error(BadOption, "--whatif-cache-mb") when the
+  // baseline would not fit the bound, Error(Interrupted) when cancelled.
   // Throws Error(FileNotFound) if the folder has no resolved.yaml,
   // Error(BadScenario/BadOption) from the runner.
   nlohmann::json run(const nlohmann::json& request, JobContext& ctx);
@@ -48,7 +64,21 @@ class ScenarioRunner {
 
  private:
   nlohmann::json run_plans(const nlohmann::json& request, const scenario::ScenarioFile& file, JobContext& ctx);
+  struct Kept {
+    std::string key;
+    std::uint64_t used = 0;
+    std::unique_ptr<simulation::Simulator> sim;
+    std::shared_ptr<const simulation::BaselineCache> cache;
+    ~Kept();
+  };
+  Kept& kept_baseline(const scenario::ScenarioFile& file, JobContext& ctx);
+  nlohmann::json answer(const nlohmann::json& request, const simulation::RunResult& res,
+                        const std::vector<pipeline::ResolvedScenario>& scenarios, const scenario::ScenarioFile& file) const;
   std::filesystem::path dir_;
+  std::size_t cache_limit_;
+  std::vector<std::unique_ptr<Kept>> kept_;
+  std::uint64_t clock_ = 0;
+  std::function<bool()> cancel_now_;  // the running job's cancellation, for the kept simulators
   std::mutex mu_;  // one job at a time uses the session
   std::unique_ptr<scenario::ScenarioFile> file_;
   std::unique_ptr<scenario::Session> session_;

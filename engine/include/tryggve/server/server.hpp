@@ -9,7 +9,10 @@
 //   GET  /api/plan, /api/plan/NAME    watch list, lighting ranking ... as JSON
 //   GET  /api/export?layers=a,b&...   the filtered layers as a GeoPackage download
 //   POST /api/jobs                    {"kind":"scenario","scenario":NAME},
-//                                     {"kind":"intervention","intervention":{...}} or
+//                                     {"kind":"intervention","intervention":{...}},
+//                                     {"kind":"whatif","intervention":{...},"client":ID}
+//                                     (answers on 100 replicates as "partial", then all;
+//                                     the client's next what-if cancels this one) or
 //                                     {"kind":"plan","plans":["patrol","lighting","routes"]}
 //                                     (the plan stage, written into plan/) -> 202 {"id"}
 //                                     (409 if the folder has no resolved.yaml to re-run)
@@ -47,6 +50,7 @@ struct ServerOptions {
   int port = 8080;                 // 0 = any free port (tests)
   std::int64_t max_body_bytes = 1 << 20;
   int threads = 8;                 // HTTP worker threads
+  std::int64_t whatif_cache_mb = 2048;  // the kept what-if baselines (scenario_runner.hpp)
 
   void declare(OptionSet& o);
 };

@@ -49,6 +49,10 @@ namespace tryggve::simulation {
 
 struct SimulatorOptions {
   int replicates = 1000;
+  // Simulates replicates [first_replicate, first_replicate + replicates) of the
+  // seed's sequence: a sweep splits a run into blocks (on ranks or machines) whose
+  // results, put side by side, are the whole run's.
+  int first_replicate = 0;
   std::uint64_t seed = default_seed();
   double headroom = 1.5;
   // Share of true incidents that are recorded without any intervention, per
