@@ -21,7 +21,8 @@ PKGS=(build-essential cmake ninja-build pkg-config
       libboost-graph-dev libboost-program-options-dev libtbb-dev
       libgtest-dev libgmock-dev libbenchmark-dev
       nlohmann-json3-dev libcli11-dev libssl-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcpp-httplib-dev
-      tzdata postgresql-15 postgresql-15-postgis-3)
+      tzdata postgresql-15 postgresql-15-postgis-3
+      libopenmpi-dev openmpi-bin)  # tryggve sweep across machines (TRYGGVE_MPI; the mpi-labelled test)
 # Peers for the benchmarks and for regenerating golden files (not needed to build or test).
 PEER_PKGS=(r-base-core r-cran-spatstat.linnet r-cran-spatstat.data r-cran-spdep python3-osmnx python3-networkx hyperfine)
 
