@@ -5,17 +5,27 @@
 // cached baseline: only events on the cells it touches are drawn again), and the
 // first answer on 100 replicates. The two paths give the same numbers
 // (tests/simulation/whatif_test.cpp); the ratio is measured here, in one run.
+// BM_ServerWhatIf does the same through the server's job queue as the viewer sees
+// it (submit, poll every millisecond): the first answer's latency, the refined
+// one's, and the full path's job ("kind":"intervention") in the same run.
 #include <benchmark/benchmark.h>
 
 #include <oneapi/tbb/global_control.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <thread>
+
+#include <nlohmann/json.hpp>
 
 #include "tryggve/demo/generator.hpp"
 #include "tryggve/scenario/run.hpp"
 #include "tryggve/scenario/scenario.hpp"
+#include "tryggve/server/jobs.hpp"
+#include "tryggve/server/scenario_runner.hpp"
 #include "tryggve/simulation/simulator.hpp"
 
 namespace fs = std::filesystem;
@@ -30,6 +40,7 @@ struct Fixture {
   simulation::EventTable history;  // the same (empty) history for both paths
   std::unique_ptr<simulation::Simulator> sim;
   simulation::Scenario edit;
+  std::vector<std::int64_t> edit_edges;
   std::shared_ptr<const simulation::BaselineCache> cache;
   Fixture() {
     dir = fs::temp_directory_path() / "tryggve_bench_simulation_demo";
@@ -48,7 +59,11 @@ struct Fixture {
     file = scenario::load(src / "scenarios/demo.yaml", sets);
     session = std::make_unique<scenario::Session>(file);
     for (const auto& r : session->resolve(file))
-      if (r.name == "weekend-patrols") edit = r.scenario;
+      if (r.name == "weekend-patrols") {
+        edit = r.scenario;
+        for (const auto& iv : r.interventions)
+          for (auto e : iv.edges) edit_edges.push_back(static_cast<std::int64_t>(e));
+      }
     simulation::SimulatorOptions so;
     so.replicates = 1000;
     so.seed = file.seed;
@@ -94,8 +109,64 @@ void BM_CacheBaseline(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(f.sim->cache_baseline());
 }
 
+// The server's what-if job on a folder holding only the resolved scenario (all a
+// job reads); the session and the kept baseline are built by a first job, untimed.
+void BM_ServerWhatIf(benchmark::State& state) {
+  auto& f = fixture();
+  tbb::global_control g(tbb::global_control::max_allowed_parallelism, static_cast<int>(state.range(0)));
+  const fs::path served = f.dir.parent_path() / "tryggve_bench_whatif_served";
+  fs::create_directories(served);
+  std::ofstream(served / "resolved.yaml") << scenario::resolved_yaml(f.file);
+  server::ScenarioRunner runner(served);
+  server::JobQueue queue(runner.as_job_runner());
+  auto request = [&](const char* kind, int visits) {
+    nlohmann::json iv = {{"type", "patrol"}, {"edges", f.edit_edges}, {"size", visits}, {"months", 12},
+                         {"name", "weekend patrol"}, {"hours", {18, 24}}, {"weekdays", {5, 6}}};
+    nlohmann::json r = {{"kind", kind}, {"intervention", iv}, {"replicates", 1000}};
+    if (std::string(kind) == "whatif") r["client"] = "bench";
+    return r;
+  };
+  using clock = std::chrono::steady_clock;
+  // Submit, poll as the viewer does; seconds to the first answer and to the last.
+  auto timed = [&](const nlohmann::json& r) {
+    const auto t0 = clock::now();
+    const std::string id = queue.submit(r, r.contains("client") ? "whatif:bench" : "");
+    double first = -1;
+    for (;;) {
+      const auto s = *queue.status(id);
+      const double t = std::chrono::duration<double>(clock::now() - t0).count();
+      if (first < 0 && s.contains("partial")) first = t;
+      if (s["state"] != "queued" && s["state"] != "running") {
+        if (s["state"] != "done") state.SkipWithError("job failed");
+        return std::pair{first < 0 ? t : first, t};
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  };
+  timed(request("whatif", 4));  // session, fit and the kept baseline
+  double first = 0, refined = 0, full = 0;
+  int n = 0, visits = 4;
+  for (auto _ : state) {
+    ++visits;  // a new edit each time, as a planner dragging
+    const auto [a, b] = timed(request("whatif", visits));
+    const auto [c, d] = timed(request("intervention", visits));
+    first += a;
+    refined += b;
+    full += d;
+    ++n;
+    state.SetIterationTime(b);
+  }
+  state.counters["first_answer_ms"] = 1e3 * first / n;
+  state.counters["refined_ms"] = 1e3 * refined / n;
+  state.counters["full_path_ms"] = 1e3 * full / n;
+  state.counters["speedup_refined"] = full / refined;
+  state.counters["speedup_first"] = full / first;
+  fs::remove_all(served);
+}
+
 }  // namespace
 
+BENCHMARK(BM_ServerWhatIf)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(3);
 BENCHMARK(BM_FullPath)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3);
 BENCHMARK(BM_EditPath)
     ->ArgsProduct({{2}, {100, 1000}})

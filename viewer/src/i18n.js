@@ -41,6 +41,8 @@ const STRINGS = {
   area_drawn: ['område med {n} hörn', 'area with {n} corners'],
   drawing: ['Klicka hörn, dubbelklicka för att avsluta', 'Click corners, double-click to finish'],
   run: ['Kör simulering', 'Run simulation'],
+  refining: ['Första svaret (100 simuleringar) – förfinas …', 'First answer (100 simulations) – refining …'],
+  replicates_n: ['{n} simuleringar', '{n} simulations'],
   queued: ['I kö …', 'Queued …'],
   running: ['Kör …', 'Running …'],
   failed: ['Misslyckades', 'Failed'],

@@ -490,6 +490,43 @@ test('an intervention runs as a job and changes the map and the numbers', async 
   assert.match(text, /\d/);
 });
 
+test('an edit asks an instant what-if: the first answer, then the refined one', async () => {
+  const runner = await page.evaluate(async () => (await (await fetch('/api/jobs')).json()).runner);
+  if (!runner) return;
+  const target = await busiestEdgePoint();
+  await page.click('#sel-clear');
+  await jumpTo(target, 17);
+  await page.fill('#iv-replicates', '300');
+  // Record every answer the page shows (first and refined) as it shows them.
+  await page.evaluate(() => {
+    window.__answers = [];
+    const seen = () => {
+      const j = window.__tryggve.state.lastJob;
+      if (j && j.result && !window.__answers.includes(j)) window.__answers.push(j);
+      requestAnimationFrame(seen);
+    };
+    seen();
+  });
+  const posted = [];
+  page.on('request', (r) => { if (r.url().endsWith('/api/jobs') && r.method() === 'POST') posted.push(JSON.parse(r.postData())); });
+  await page.click('#mode-select');
+  const p = await pagePoint(target.lon, target.lat);
+  await page.mouse.click(p.x, p.y);
+  await page.click('#mode-select');
+  // No button: the edit itself asks.
+  await page.waitForFunction(() => { const j = window.__tryggve.state.lastJob; return j && j.result && j.refining === false; }, null, { timeout: 60000 });
+  const answers = await page.evaluate(() => window.__answers.map((j) => ({ n: j.result.replicates, refining: j.refining, change: j.result.change.mean })));
+  const last = answers[answers.length - 1];
+  assert.equal(last.n, 300);
+  assert.ok(answers.every((a) => a.n === 100 || a.n === 300), JSON.stringify(answers));
+  if (answers.length > 1) assert.deepEqual(answers[0], { n: 100, refining: true, change: answers[0].change });
+  const asked = posted.filter((b) => b.kind === 'whatif');
+  assert.ok(asked.length >= 1 && asked.every((b) => b.client === asked[0].client), 'what-ifs from one client');
+  assert.equal(await page.locator('#job-refining').count(), 0, 'the refined answer says nothing about refining');
+  await shot('10-whatif');
+  await page.click('#sel-clear');
+});
+
 test('an area drawn in the editor is what the intervention covers', async () => {
   const target = await busiestEdgePoint();
   await page.click('#sel-clear');
@@ -522,7 +559,9 @@ test('an area drawn in the editor is what the intervention covers', async () => 
   if (!runner) return;
   // The request carries the area and no streets; the job covers street cells inside it.
   const previous = await page.evaluate(() => window.__tryggve.state.lastJob?.id);
-  const [req] = await Promise.all([page.waitForRequest((r) => r.url().endsWith('/api/jobs') && r.method() === 'POST'), page.click('#run-job')]);
+  // The button's job (the editor also asks an instant what-if of every edit).
+  const isRun = (r) => r.url().endsWith('/api/jobs') && r.method() === 'POST' && JSON.parse(r.postData() || '{}').kind === 'intervention';
+  const [req] = await Promise.all([page.waitForRequest(isRun), page.click('#run-job')]);
   const body = JSON.parse(req.postData());
   assert.deepEqual(body.intervention.area, st.area);
   assert.deepEqual(body.intervention.edges, []);

@@ -2,11 +2,19 @@
 // patrol or adults outdoors, and run it as a job on the server (the scenario
 // runner re-runs the folder's resolved.yaml with the intervention added). The
 // change per street is drawn on the map with its interval in the panel.
+//
+// Every edit (a street picked or dropped, an area drawn, the type, size, hours or
+// days changed) is also asked as an instant what-if (whatif.js): the answer on
+// 100 replicates shows at once, the refined one replaces it, and the next edit
+// cancels the running one. "Run simulation" is the full path.
 import { t, lang, num } from '../i18n.js';
 import { drawnPolygon, drawingFeatures, fc, emptyFC } from '../geometry.js';
 import { jobChanges, withEdgeProperty } from '../results.js';
+import { createWhatIf } from '../whatif.js';
 
 const POLL_MS = 400;
+// Edits that come faster than this (typing a number) are asked once.
+const EDIT_SETTLE_MS = 200;
 const SELECTABLE = new Set(['edges', 'gistar', 'emerging']);
 
 export function mountEditor({ store, map, mapLayers, api, $ }) {
@@ -119,7 +127,46 @@ export function mountEditor({ store, map, mapLayers, api, $ }) {
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
   }
+  // The instant path: the last edit's answers only (whatif.js drops older ones).
+  const whatif = createWhatIf({
+    api,
+    onAnswer: (result, { refining }) => {
+      bar.hidden = !refining;
+      store.set({ lastJob: { result, refining } });
+    },
+    onState: (j) => {
+      if (j.state === 'failed' || j.state === 'cancelled') {
+        bar.hidden = true;
+        out.className = 'error';
+        out.textContent = `${t(j.state)}: ${j.error?.message || ''}`;
+      } else {
+        bar.value = j.progress || 0;
+      }
+    },
+  });
+  let settle = null;
+  function edited() {
+    const s = store.get();
+    clearTimeout(settle);
+    if (!s.selectedEdges.size && !s.area) { whatif.stop(); return; }
+    settle = setTimeout(() => {
+      bar.hidden = false;
+      bar.value = 0;
+      whatif.edit(request()).catch((e) => {
+        bar.hidden = true;
+        out.className = 'error';
+        out.textContent = e.status === 501 || e.status === 409 ? `${t('no_runner')}: ${e.message}` : `${t('error')}: ${e.message}${e.where ? ` (${e.where})` : ''}`;
+      });
+    }, EDIT_SETTLE_MS);
+  }
+  store.subscribe(['selectedEdges', 'area'], edited);
+  for (const id of ['iv-type', 'iv-size', 'iv-months', 'iv-from', 'iv-to', 'iv-replicates']) $(id).addEventListener('change', edited);
+  $('iv-days').addEventListener('change', edited);
+
   $('run-job').addEventListener('click', () => {
+    // The full path replaces whatever the instant one was showing.
+    clearTimeout(settle);
+    whatif.stop();
     const s = store.get();
     if (!s.selectedEdges.size && !s.area) { out.className = 'error'; out.textContent = t('need_selection'); return; }
     run(request());
@@ -151,6 +198,14 @@ export function mountEditor({ store, map, mapLayers, api, $ }) {
     const note = document.createElement('div');
     note.className = 'muted';
     note.textContent = `${t('interval')}: ${r.interval || '90 %'} · ${lang() === 'en' ? r.summary_en || '' : r.summary_sv || ''}`;
+    if (r.replicates) note.textContent += ` · ${t('replicates_n', { n: r.replicates })}`;
+    if (job.refining) {
+      const more = document.createElement('div');
+      more.id = 'job-refining';
+      more.className = 'muted';
+      more.textContent = t('refining');
+      out.appendChild(more);
+    }
     out.appendChild(note);
     map.getSource('job-change')?.setData(fc(withEdgeProperty(s.geo.edges?.features, jobChanges(r.edges), 'change')));
   }
