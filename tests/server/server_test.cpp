@@ -9,6 +9,7 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "test_data.hpp"
@@ -428,6 +429,54 @@ TEST(Server, JobsRunInTheBackgroundWithProgress) {
   EXPECT_EQ(s.get_json("/api/jobs")["jobs"].size(), 3u);
   expect_json_error(s.client.Get("/api/jobs/999"), 404);
   expect_json_error(s.client.Get("/api/jobs/abc"), 404);
+}
+
+TEST(Server, AClientsNewWhatIfCancelsItsRunningOne) {
+  Fixture f;
+  // Gives a first answer, then waits for its release or its cancellation.
+  std::atomic<int> released{0};
+  Running s(f, [&](const json& req, JobContext& ctx) {
+    ctx.partial(json{{"replicates", 100}, {"size", req["intervention"]["size"]}});
+    while (released < req["intervention"]["size"].get<int>()) {
+      ctx.throw_if_cancelled();
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return json{{"replicates", 1000}, {"size", req["intervention"]["size"]}};
+  });
+  auto post = [&](int size, const char* client) {
+    const std::string body = fmt::format(
+        R"({{"kind":"whatif","client":"{}","intervention":{{"type":"patrol","edges":[0],"size":{}}}}})", client, size);
+    auto r = s.client.Post("/api/jobs", body, "application/json");
+    EXPECT_TRUE(r && r->status == 202) << (r ? r->body : "no answer");
+    return std::string(json::parse(r->body)["url"]);
+  };
+  auto wait = [&](const std::string& url, auto done) {
+    json st;
+    for (int i = 0; i < 12000 && !done(st = s.get_json(url)); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return st;
+  };
+  const std::string first = post(1, "tab-1");
+  json st = wait(first, [](const json& j) { return j.contains("partial"); });
+  EXPECT_EQ(st["state"], "running");
+  EXPECT_EQ(st["partial"]["replicates"], 100);
+  const std::string second = post(2, "tab-1");
+  st = wait(first, [](const json& j) { return j["state"] == "cancelled"; });
+  EXPECT_EQ(st["state"], "cancelled");
+  EXPECT_FALSE(st.contains("result"));
+  EXPECT_FALSE(st.contains("partial")) << "a superseded first answer is withdrawn";
+  // Another client's edit does not cancel this one.
+  const std::string other = post(3, "tab-2");
+  st = wait(second, [](const json& j) { return j.contains("partial"); });
+  EXPECT_EQ(st["state"], "running");
+  released = 3;
+  st = wait(second, [](const json& j) { return j["state"] == "done"; });
+  EXPECT_EQ(st["result"]["size"], 2);
+  EXPECT_EQ(wait(other, [](const json& j) { return j["state"] == "done"; })["result"]["size"], 3);
+  // client only with whatif, and a name.
+  expect_json_error(s.client.Post("/api/jobs", R"({"kind":"intervention","client":"x","intervention":{"type":"patrol","edges":[0],"size":1}})",
+                                  "application/json"), 400);
+  expect_json_error(s.client.Post("/api/jobs", R"({"kind":"whatif","client":"../x","intervention":{"type":"patrol","edges":[0],"size":1}})",
+                                  "application/json"), 400);
 }
 
 TEST(Server, RefusesAMissingRunFolderOrBundle) {
