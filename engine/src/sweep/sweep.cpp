@@ -284,7 +284,11 @@ std::string ranking_svg(const SweepResult& r) {
   std::vector<const Row*> rows;
   for (const auto& row : r.rows)
     if (row.has_cost) rows.push_back(&row);
-  const double left = 420, width = 360, right = 60, top = 48, step = 22;
+  // Labels end at the bars: the margin fits the longest (about 6.6 px a character at 12 px).
+  std::size_t longest = 0;
+  for (const Row* row : rows) longest = std::max(longest, label(r, *row).size());
+  const double left = std::max(200.0, 6.6 * static_cast<double>(longest) + 16), width = 360, right = 60, top = 48,
+               step = 22;
   double lo = 0, hi = 0;
   for (const Row* row : rows) {
     lo = std::min({lo, row->harm_per_100k_sek.low, row->harm_per_100k_sek.mean});
