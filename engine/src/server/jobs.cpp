@@ -1,6 +1,7 @@
 #include "tryggve/server/jobs.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 
 #include <fmt/format.h>
@@ -99,10 +100,10 @@ void JobQueue::work() {
       if (job->ctx.cancel_requested()) state = "cancelled";
     } catch (const Error& e) {
       state = e.code() == ErrorCode::Interrupted ? "cancelled" : "failed";
-      error = {{"code", error_info(e.code()).name}, {"where", e.where()}, {"message", e.message()}};
+      error = {{"code", error_info(e.code()).name}, {"where", without_paths(e.where())}, {"message", without_paths(e.message())}};
     } catch (const std::exception& e) {
       state = "failed";
-      error = {{"code", "Internal"}, {"where", "job"}, {"message", e.what()}};
+      error = {{"code", "Internal"}, {"where", "job"}, {"message", "internal error (the server's log has the details)"}};
       log::error("job {}: internal error: {}", job->id, e.what());
     }
     std::lock_guard lock(mu_);
@@ -170,6 +171,36 @@ bool JobQueue::cancel(const std::string& id) {
     pending_.erase(std::remove(pending_.begin(), pending_.end(), it->second), pending_.end());
   }
   return true;
+}
+
+// An engine error's place and message name files by their full path (right for
+// the command line); a reply names only the file, so no client learns the
+// server's folders. A token of two or more '/'-components becomes its last one.
+std::string without_paths(const std::string& s) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const bool starts = s[i] == '/' && (i == 0 || std::isspace(static_cast<unsigned char>(s[i - 1])) ||
+                                        s[i - 1] == '\'' || s[i - 1] == '"' || s[i - 1] == '(' || s[i - 1] == '=');
+    if (!starts) {
+      out += s[i++];
+      continue;
+    }
+    std::size_t j = i;
+    while (j < s.size() && !std::isspace(static_cast<unsigned char>(s[j])) && s[j] != '\'' && s[j] != '"' && s[j] != ')' &&
+           s[j] != ',' && s[j] != ';')
+      ++j;
+    std::string token = s.substr(i, j - i);
+    std::string tail;
+    while (!token.empty() && (token.back() == ':' || token.back() == '.')) tail.insert(tail.begin(), token.back()), token.pop_back();
+    if (std::count(token.begin(), token.end(), '/') >= 2) {
+      const auto slash = token.find_last_of('/', token.size() - (token.back() == '/' ? 2 : 1));
+      token = token.substr(slash + 1);
+    }
+    out += token + tail;
+    i = j;
+  }
+  return out;
 }
 
 }  // namespace tryggve::server

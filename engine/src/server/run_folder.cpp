@@ -209,7 +209,7 @@ std::optional<LayerInfo> RunFolder::find_layer(const std::string& name) const {
 
 std::string RunFolder::geojson(const std::string& name, const LayerFilter& filter) const {
   const auto info = find_layer(name);
-  if (!info) throw Error(ErrorCode::LayerNotFound, dir_.string(), fmt::format("no layer '{}' in this run folder", name));
+  if (!info) throw Error(ErrorCode::LayerNotFound, "layer", fmt::format("no layer '{}' in this run folder", name));
   std::error_code ec;
   const auto mtime = fs::last_write_time(info->file, ec);
   const std::string key = name + "#" + filter.key();
@@ -227,12 +227,13 @@ std::string RunFolder::geojson(const std::string& name, const LayerFilter& filte
   return body;
 }
 
-void RunFolder::export_gpkg(const std::vector<std::string>& names, const LayerFilter& filter, const fs::path& out) const {
+void RunFolder::export_gpkg(const std::vector<std::string>& names, const LayerFilter& filter, const fs::path& out,
+                            const std::function<bool(const std::string&)>& keep_field) const {
   if (names.empty()) throw Error(ErrorCode::BadOption, "query parameter layers", "no layers given");
   std::vector<LayerInfo> infos;
   for (const auto& n : names) {
     auto info = find_layer(n);
-    if (!info) throw Error(ErrorCode::LayerNotFound, dir_.string(), fmt::format("no layer '{}' in this run folder", n));
+    if (!info) throw Error(ErrorCode::LayerNotFound, "query parameter layers", fmt::format("no layer '{}' in this run folder", n));
     infos.push_back(*info);
   }
   // Month/parameter filters apply only where the layer has those fields:
@@ -242,6 +243,9 @@ void RunFolder::export_gpkg(const std::vector<std::string>& names, const LayerFi
     LayerFilter f = filter;
     if (!has_field(info, "month")) f.month_from.clear(), f.month_to.clear();
     if (!has_field(info, "parameter")) f.parameters.clear();
+    if (keep_field && f.fields.empty())
+      for (const auto& [n, t] : info.fields)
+        if (keep_field(n)) f.fields.push_back(n);
     copies.push_back({info.file, info.layer, info.name, query_of(f)});
   }
   io::export_layers(copies, out);

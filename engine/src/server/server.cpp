@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <regex>
@@ -19,6 +20,7 @@
 #include "tryggve/core/log.hpp"
 #include "tryggve/core/paths.hpp"
 #include "tryggve/pipeline/run_folder.hpp"
+#include "tryggve/privacy/public_data.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -119,9 +121,10 @@ std::vector<std::string> split_list(const std::string& s) {
   return out;
 }
 
-json layer_json(const LayerInfo& l) {
+json layer_json(const LayerInfo& l, bool is_public) {
   json fields = json::array();
-  for (const auto& [n, t] : l.fields) fields.push_back({{"name", n}, {"type", t}});
+  for (const auto& [n, t] : l.fields)
+    if (!is_public || privacy::public_field(n)) fields.push_back({{"name", n}, {"type", t}});
   return {{"name", l.name},         {"file", l.file.filename().string()}, {"geometry", l.geometry},
           {"features", l.features}, {"fields", fields},                    {"title_sv", l.title_sv},
           {"title_en", l.title_en}, {"url", "/api/layers/" + l.name}};
@@ -152,7 +155,10 @@ void ServerOptions::declare(OptionSet& o) {
       .text("host", host, "Address to listen on; 127.0.0.1 keeps the viewer on this computer")
       .integer("port", port, "TCP port (0 = any free port)", 0, 65535)
       .integer("max_body_bytes", max_body_bytes, "Largest request body accepted (bytes)", 1024, 64 << 20)
-      .integer("http_threads", threads, "HTTP worker threads (the simulation jobs use --threads)", 1, 64);
+      .integer("http_threads", threads, "HTTP worker threads (the simulation jobs use --threads)", 1, 64)
+      .choice("audience", audience, "internal (analysts: incident points) or public (no points, counts below --min-count suppressed)",
+              {"internal", "public"})
+      .integer("min_count", min_count, "Public audience: counts below this are shown as <k", 2, 1000);
 }
 
 std::filesystem::path default_static_dir() {
@@ -375,7 +381,7 @@ void Server::routes() {
     try {
       std::rethrow_exception(ep);
     } catch (const Error& e) {
-      send_error(res, http_status(e.code()), error_info(e.code()).name, e.message(), e.where());
+      send_error(res, http_status(e.code()), error_info(e.code()).name, without_paths(e.message()), without_paths(e.where()));
     } catch (const std::exception& e) {
       // The details (paths, library messages) stay in the server's log, not in the answer.
       try { log::error("{} {}: {}", req.method, req.path, e.what()); } catch (...) {}
@@ -422,6 +428,34 @@ void Server::routes() {
     send_error(res, res.status, res.status == 413 ? "TooLarge" : res.status == 404 ? "NotFound" : "BadRequest", msg, req.path);
   });
 
+  // The public audience: whole layers refused, count fields left out of the rest.
+  const bool is_public = privacy::parse_audience(opt_.audience, "--audience") == privacy::Audience::Public;
+  const privacy::SuppressionOptions suppression{opt_.min_count};
+  auto refused = [is_public](const std::string& name, httplib::Response& res) {
+    if (!is_public || privacy::public_layer(name)) return false;
+    send_error(res, 403, "Forbidden",
+               "this server is for the public audience: incident points and rejected rows are not shown "
+               "(restart with --audience internal for analysts)",
+               "layer " + name);
+    return true;
+  };
+  // Public: the fields asked for must be public ones; none asked for means all public ones.
+  auto public_fields = [is_public](const LayerInfo& l, LayerFilter& f, httplib::Response& res) {
+    if (!is_public) return true;
+    if (f.fields.empty()) {
+      for (const auto& [n, t] : l.fields)
+        if (privacy::public_field(n)) f.fields.push_back(n);
+      return true;
+    }
+    for (const auto& n : f.fields)
+      if (!privacy::public_field(n)) {
+        send_error(res, 403, "Forbidden", "counts and free text are not shown to the public audience: " + n,
+                   "query parameter fields");
+        return false;
+      }
+    return true;
+  };
+
   auto known_parameters = [fp] {
     std::vector<std::string> codes;
     const json cat = fp->incident_catalogue();  // kept alive: the loop runs over a part of it
@@ -429,28 +463,41 @@ void Server::routes() {
     return codes;
   };
 
-  s.Get("/api/layers", [fp](const httplib::Request& req, httplib::Response& res) {
+  s.Get("/api/layers", [fp, is_public](const httplib::Request& req, httplib::Response& res) {
     if (!req.params.empty()) return send_error(res, 400, "BadOption", "takes no query parameters", "query");
     json out = json::array();
-    for (const auto& l : fp->layers()) out.push_back(layer_json(l));
-    send_json(res, {{"layers", out}, {"data", fp->dir().filename().string()}});
+    for (const auto& l : fp->layers())
+      if (!is_public || privacy::public_layer(l.name)) out.push_back(layer_json(l, is_public));
+    send_json(res, {{"layers", out}, {"data", fp->dir().filename().string()},
+                    {"audience", is_public ? "public" : "internal"}});
   });
-  s.Get(R"(/api/layers/([^/]+))", [fp, known_parameters](const httplib::Request& req, httplib::Response& res) {
+  s.Get(R"(/api/layers/([^/]+))", [fp, known_parameters, refused, public_fields](const httplib::Request& req, httplib::Response& res) {
     const std::string name = req.matches[1];
     if (!RunFolder::valid_name(name)) return send_error(res, 400, "BadOption", "not a layer name", "layer");
-    if (!fp->find_layer(name)) return send_error(res, 404, "LayerNotFound", "no layer '" + name + "' in this run folder (yet)", "layer");
+    if (refused(name, res)) return;
+    const auto info = fp->find_layer(name);
+    if (!info) return send_error(res, 404, "LayerNotFound", "no layer '" + name + "' in this run folder (yet)", "layer");
     const bool filtered = req.has_param("parameter");
-    const LayerFilter f = parse_layer_filter(query_of(req), filtered ? known_parameters() : std::vector<std::string>{});
+    LayerFilter f = parse_layer_filter(query_of(req), filtered ? known_parameters() : std::vector<std::string>{});
+    if (!public_fields(*info, f, res)) return;
     res.set_content(fp->geojson(name, f), "application/geo+json");
     res.set_header("Cache-Control", "no-store");
   });
-  s.Get("/api/catalogue", [fp](const httplib::Request&, httplib::Response& res) {
-    send_json(res, fp->incident_catalogue());
+  s.Get("/api/catalogue", [fp, is_public, suppression](const httplib::Request&, httplib::Response& res) {
+    json cat = fp->incident_catalogue();
+    if (is_public) {
+      // Parameters and months each sum to the number of incidents.
+      std::int64_t total = 0;
+      for (const auto& p : cat["parameters"]) total += p.value("count", std::int64_t{0});
+      privacy::suppress_list(cat["parameters"], total, suppression);
+      privacy::suppress_list(cat["months"], total, suppression);
+    }
+    send_json(res, cat);
   });
-  s.Get("/api/situation", [fp](const httplib::Request&, httplib::Response& res) {
+  s.Get("/api/situation", [fp, is_public, suppression](const httplib::Request&, httplib::Response& res) {
     auto j = fp->situation();
     if (!j) return send_error(res, 404, "NotFound", "no situation.json in this run folder (yet): run the situation stage", "situation");
-    send_json(res, *j);
+    send_json(res, is_public ? privacy::public_situation(*j, suppression) : *j);
   });
   s.Get("/api/scenarios", [fp](const httplib::Request&, httplib::Response& res) {
     send_json(res, {{"scenarios", fp->scenario_names()}});
@@ -472,14 +519,25 @@ void Server::routes() {
     if (!j) return send_error(res, 404, "NotFound", "no plan list '" + name + "'", "plan");
     send_json(res, *j);
   });
-  s.Get("/api/export", [fp, known_parameters](const httplib::Request& req, httplib::Response& res) {
+  s.Get("/api/export", [fp, known_parameters, refused, public_fields, is_public](const httplib::Request& req, httplib::Response& res) {
     auto q = query_of(req);
     if (!req.has_param("layers")) return send_error(res, 400, "BadOption", "give layers=name,name", "query parameter layers");
     const auto names = split_list(req.get_param_value("layers"));
     q.erase("layers");
     for (const auto& n : names)
       if (!RunFolder::valid_name(n)) return send_error(res, 400, "BadOption", "not a layer name: " + n, "query parameter layers");
-    const LayerFilter f = parse_layer_filter(q, req.has_param("parameter") ? known_parameters() : std::vector<std::string>{});
+    for (const auto& n : names)
+      if (refused(n, res)) return;
+    LayerFilter f = parse_layer_filter(q, req.has_param("parameter") ? known_parameters() : std::vector<std::string>{});
+    if (is_public) {
+      // One request, several layers: only fields public in every one, so ask per layer.
+      if (!f.fields.empty()) {
+        for (const auto& n : f.fields)
+          if (!privacy::public_field(n))
+            return send_error(res, 403, "Forbidden", "counts and free text are not shown to the public audience: " + n,
+                              "query parameter fields");
+      }
+    }
     // A private folder per request (mkdtemp: mode 0700, a name nobody can guess or
     // plant a link at), removed whatever happens.
     std::string templ = (fs::temp_directory_path() / "tryggve_export_XXXXXX").string();
@@ -487,7 +545,9 @@ void Server::routes() {
     const fs::path dir = templ, tmp = dir / "view.gpkg";
     std::error_code ec;
     try {
-      fp->export_gpkg(names, f, tmp);
+      fp->export_gpkg(names, f, tmp, is_public ? std::function<bool(const std::string&)>(
+                                                     [](const std::string& n) { return privacy::public_field(n); })
+                                               : std::function<bool(const std::string&)>{});
     } catch (...) {
       fs::remove_all(dir, ec);
       throw;
@@ -510,7 +570,7 @@ void Server::routes() {
     try {
       body = json::parse(req.body);
     } catch (const json::parse_error& e) {
-      return send_error(res, 400, "BadValue", std::string("body is not JSON: ") + e.what(), "body");
+      return send_error(res, 400, "BadValue", std::string("body is not JSON: ") + e.what(), "body");  // names a byte, not a file
     }
     std::int64_t edges = 0;
     if (auto l = fp->find_layer(outputs::kEdgesLayer)) edges = l->features;

@@ -78,4 +78,8 @@ class JobQueue {
   std::vector<std::thread> workers_;
 };
 
+// Text for a reply: every token of two or more '/'-components (a file path in an
+// engine error) becomes its last component, so no client learns the server's folders.
+std::string without_paths(const std::string& s);
+
 }  // namespace tryggve::server

@@ -11,6 +11,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -75,8 +76,11 @@ class RunFolder {
 
   // Writes the filtered layers into a new GeoPackage at `out` (in the run's CRS,
   // as QGIS users expect it). Throws Error(LayerNotFound) / Error(OutputFailed).
+  // `keep_field`, when given, chooses each layer's fields (the public audience's
+  // rule) where the filter names none.
   void export_gpkg(const std::vector<std::string>& names, const LayerFilter& filter,
-                   const std::filesystem::path& out) const;
+                   const std::filesystem::path& out,
+                   const std::function<bool(const std::string&)>& keep_field = {}) const;
 
   // Distinct parameter codes and months among the incidents, with Swedish and
   // English names: {"parameters":[{code,name_sv,name_en,count}], "months":[...]}.

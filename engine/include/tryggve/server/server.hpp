@@ -47,6 +47,11 @@ struct ServerOptions {
   int port = 8080;                 // 0 = any free port (tests)
   std::int64_t max_body_bytes = 1 << 20;
   int threads = 8;                 // HTTP worker threads
+  // public (privacy/privacy.hpp): no incident or reject layers (403), no count
+  // fields in layers and exports, situation and catalogue counts below min_count
+  // suppressed ("<k") with their complements.
+  std::string audience = "internal";
+  std::int64_t min_count = 5;
 
   void declare(OptionSet& o);
 };
