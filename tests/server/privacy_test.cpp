@@ -5,11 +5,14 @@
 
 #include <fstream>
 #include <regex>
+#include <atomic>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "test_data.hpp"
+#include "tryggve/core/error.hpp"
 #include "tryggve/io/crs.hpp"
 #include "tryggve/io/vector_writer.hpp"
 #include "tryggve/server/server.hpp"
@@ -211,4 +214,102 @@ TEST(ServerErrors, WithoutPathsKeepsTheFileName) {
   EXPECT_EQ(without_paths("no layer 'a/b' here"), "no layer 'a/b' here");
   EXPECT_EQ(without_paths("in '/srv/data/run/plan/x.csv', row 3"), "in 'x.csv', row 3");
   EXPECT_EQ(without_paths("/api"), "/api");
+}
+
+TEST(ServerToken, BeyondLoopbackEveryRequestNeedsTheToken) {
+  const PrivacyRun run("server_token");
+  ServerOptions o = run.options("internal");
+  o.host = "0.0.0.0";
+  Server srv(o);
+  ASSERT_FALSE(srv.loopback());
+  const std::string token = srv.token();
+  ASSERT_GE(token.size(), 32u) << "generated when none was given";
+  httplib::Client c("127.0.0.1", srv.start());
+  for (const char* url : {"/api/layers", "/", "/api/situation"}) {
+    auto r = c.Get(url);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 401) << url;
+    EXPECT_EQ(r->body.find(token), std::string::npos);
+  }
+  auto wrong = c.Get("/api/layers", {{"Authorization", "Bearer " + std::string(token.size(), 'x')}});
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 401);
+  auto ok = c.Get("/api/layers", {{"Authorization", "Bearer " + token}});
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+  // The viewer: a first visit with ?token= sets a cookie and drops the token from the address.
+  auto first = c.Get("/?token=" + token);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, 303);
+  EXPECT_EQ(first->get_header_value("Location"), "/");
+  const std::string cookie = first->get_header_value("Set-Cookie");
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+  auto with_cookie = c.Get("/api/situation", {{"Cookie", cookie.substr(0, cookie.find(';'))}});
+  ASSERT_TRUE(with_cookie);
+  EXPECT_EQ(with_cookie->status, 200);
+  auto bad_first = c.Get("/?token=nope");
+  ASSERT_TRUE(bad_first);
+  EXPECT_EQ(bad_first->status, 401);
+  srv.stop();
+}
+
+TEST(ServerToken, AGivenTokenIsUsedAndATooShortOneRefused) {
+  const PrivacyRun run("server_token_given");
+  ServerOptions o = run.options("internal");
+  o.token = "short";
+  EXPECT_THROW(Server{o}, Error);
+  o.token = "correct-horse-battery-staple";
+  Server srv(o);  // loopback with a token: checked too
+  EXPECT_TRUE(srv.loopback());
+  httplib::Client c("127.0.0.1", srv.start());
+  auto r = c.Get("/api/layers");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);
+  auto ok = c.Get("/api/layers", {{"Authorization", "Bearer correct-horse-battery-staple"}});
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+  srv.stop();
+}
+
+TEST(ServerBounds, TheGeoJsonCacheIsBoundedByBytes) {
+  const PrivacyRun run("server_cache");
+  RunFolder small(run.data, 3000);
+  LayerFilter f;
+  const std::string a = small.geojson("edges", f);
+  ASSERT_LT(a.size(), 3000u);
+  EXPECT_EQ(small.cache_size(), a.size());
+  f.limit = 1;
+  const std::string b = small.geojson("edges", f);
+  EXPECT_LE(small.cache_size(), 3000u);
+  f.limit = 0;
+  f.fields = {"name"};
+  small.geojson("edges", f);
+  EXPECT_LE(small.cache_size(), 3000u);
+  RunFolder none(run.data, 0);
+  none.geojson("edges", LayerFilter{});
+  EXPECT_EQ(none.cache_size(), 0u);
+}
+
+TEST(ServerBounds, JobsAreBoundedPerClientWith429) {
+  const PrivacyRun run("server_jobs");
+  std::atomic<bool> release{false};
+  ServerOptions o = run.options("internal");
+  o.max_jobs_per_client = 2;
+  write(run.data / "resolved.yaml", "version: 1\n");
+  Server srv(o, [&](const json&, JobContext& ctx) {
+    while (!release && !ctx.cancel_requested()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return json{{"ok", true}};
+  });
+  httplib::Client c("127.0.0.1", srv.start());
+  const std::string body = R"({"kind":"scenario","scenario":"x"})";
+  std::vector<int> statuses;
+  for (int i = 0; i < 3; ++i) {
+    auto r = c.Post("/api/jobs", body, "application/json");
+    ASSERT_TRUE(r);
+    statuses.push_back(r->status);
+    if (r->status == 429) EXPECT_NE(r->body.find("per client"), std::string::npos) << r->body;
+  }
+  EXPECT_EQ(statuses, (std::vector<int>{202, 202, 429}));
+  release = true;
+  srv.stop();
 }

@@ -23,6 +23,7 @@ void JobContext::throw_if_cancelled() const {
 
 struct JobQueue::Job {
   std::uint64_t id = 0;
+  std::string client;
   nlohmann::json request;
   std::string state = "queued";
   nlohmann::json result, error;
@@ -47,14 +48,30 @@ JobQueue::~JobQueue() {
   for (auto& t : workers_) t.join();
 }
 
-std::string JobQueue::submit(nlohmann::json request) {
+void JobQueue::limits(std::size_t total, std::size_t per_client) {
   std::lock_guard lock(mu_);
-  std::size_t active = 0;
-  for (const auto& [id, j] : jobs_) active += j->state == "queued" || j->state == "running";
+  max_active_ = total;
+  max_active_per_client_ = per_client;
+}
+
+std::string JobQueue::submit(nlohmann::json request, const std::string& client) {
+  std::lock_guard lock(mu_);
+  std::size_t active = 0, mine = 0;
+  for (const auto& [id, j] : jobs_) {
+    const bool a = j->state == "queued" || j->state == "running";
+    active += a;
+    mine += a && j->client == client;
+  }
+  if (max_active_per_client_ > 0 && mine >= max_active_per_client_)
+    throw Busy(fmt::format("you have {} jobs queued or running (at most {} per client): wait for one or cancel it", mine,
+                           max_active_per_client_));
+  if (max_active_ > 0 && active >= max_active_)
+    throw Busy(fmt::format("{} jobs are queued or running (at most {}): try again when one has finished", active, max_active_));
   if (active >= max_kept_)
     throw Error(ErrorCode::BadOption, "jobs", fmt::format("{} jobs are queued or running already: wait or cancel one", active));
   auto job = std::make_shared<Job>();
   job->id = next_id_++;
+  job->client = client;
   job->request = std::move(request);
   jobs_[job->id] = job;
   pending_.push_back(job);

@@ -163,7 +163,7 @@ LayerFilter parse_layer_filter(const std::multimap<std::string, std::string>& qu
   return f;
 }
 
-RunFolder::RunFolder(fs::path dir) : dir_(std::move(dir)) {
+RunFolder::RunFolder(fs::path dir, std::size_t cache_bytes) : dir_(std::move(dir)), cache_limit_(cache_bytes) {
   std::error_code ec;
   if (!fs::is_directory(dir_, ec)) throw Error(ErrorCode::FileNotFound, dir_.string(), "run folder does not exist");
 }
@@ -201,6 +201,11 @@ std::vector<LayerInfo> RunFolder::layers() const {
   return out;
 }
 
+std::size_t RunFolder::cache_size() const {
+  std::lock_guard lock(mu_);
+  return cache_bytes_;
+}
+
 std::optional<LayerInfo> RunFolder::find_layer(const std::string& name) const {
   for (auto& l : layers())
     if (l.name == name) return l;
@@ -218,11 +223,28 @@ std::string RunFolder::geojson(const std::string& name, const LayerFilter& filte
     auto it = cache_.find(key);
     if (it != cache_.end() && it->second.mtime == mtime) return it->second.body;
   }
+
   std::string body = io::layer_geojson(info->file, info->layer, name, query_of(filter));
   {
     std::lock_guard lock(mu_);
-    if (cache_.size() > 256) cache_.clear();  // filters vary per month: keep memory bounded
-    cache_[key] = {mtime, body};
+    // Bounded by bytes: filters vary per month and one layer can be tens of MB.
+    // First in, first out; a body larger than the whole cache is not kept.
+    if (auto it = cache_.find(key); it != cache_.end()) {
+      cache_bytes_ -= it->second.body.size();
+      cache_.erase(it);
+      cache_order_.erase(std::find(cache_order_.begin(), cache_order_.end(), key));
+    }
+    if (body.size() <= cache_limit_) {
+      while (cache_bytes_ + body.size() > cache_limit_ && !cache_order_.empty()) {
+        auto old = cache_.find(cache_order_.front());
+        cache_bytes_ -= old->second.body.size();
+        cache_.erase(old);
+        cache_order_.pop_front();
+      }
+      cache_bytes_ += body.size();
+      cache_[key] = {mtime, body};
+      cache_order_.push_back(key);
+    }
   }
   return body;
 }

@@ -3,13 +3,14 @@
 #include <chrono>
 #include <thread>
 
-#include <stdlib.h>  // mkdtemp
+#include <stdlib.h>  // mkdtemp, getenv
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <fstream>
+#include <random>
 #include <regex>
 #include <sstream>
 
@@ -61,6 +62,40 @@ void send_error(httplib::Response& res, int status, const std::string& code, con
     } catch (...) {
     }
   }
+}
+
+bool is_loopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+// 128 bits from the kernel's generator, as hex.
+std::string random_token() {
+  std::random_device rd;
+  std::string out;
+  for (int i = 0; i < 4; ++i) out += fmt::format("{:08x}", static_cast<std::uint32_t>(rd()));
+  return out;
+}
+
+// Compares in time independent of where the texts differ.
+bool same_secret(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  unsigned char d = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) d |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return d == 0;
+}
+
+std::string cookie_value(const std::string& cookies, const std::string& name) {
+  std::size_t i = 0;
+  while (i < cookies.size()) {
+    std::size_t j = cookies.find(';', i);
+    if (j == std::string::npos) j = cookies.size();
+    std::string part = cookies.substr(i, j - i);
+    const auto b = part.find_first_not_of(' ');
+    if (b != std::string::npos) part = part.substr(b);
+    if (part.rfind(name + "=", 0) == 0) return part.substr(name.size() + 1);
+    i = j + 1;
+  }
+  return {};
 }
 
 void send_json(httplib::Response& res, const json& j, int status = 200) {
@@ -158,7 +193,11 @@ void ServerOptions::declare(OptionSet& o) {
       .integer("http_threads", threads, "HTTP worker threads (the simulation jobs use --threads)", 1, 64)
       .choice("audience", audience, "internal (analysts: incident points) or public (no points, counts below --min-count suppressed)",
               {"internal", "public"})
-      .integer("min_count", min_count, "Public audience: counts below this are shown as <k", 2, 1000);
+      .integer("min_count", min_count, "Public audience: counts below this are shown as <k", 2, 1000)
+      .text("token", token, "Access token every request must carry (default: $TRYGGVE_TOKEN; generated when --host is not loopback)")
+      .integer("max_jobs_per_client", max_jobs_per_client, "Background jobs queued or running per client address", 1, 64)
+      .integer("max_jobs", max_jobs, "Background jobs queued or running in total", 1, 256)
+      .integer("cache_bytes", cache_bytes, "Size of the GeoJSON cache (bytes)", 0, std::int64_t{64} << 30);
 }
 
 std::filesystem::path default_static_dir() {
@@ -316,7 +355,15 @@ Server::Server(ServerOptions options, JobRunner runner) : opt_(std::move(options
   if (opt_.port < 0 || opt_.port > 65535) throw Error(ErrorCode::BadOption, "--port", "must be in 0 .. 65535");
   if (opt_.max_body_bytes < 1024) throw Error(ErrorCode::BadOption, "--max-body-bytes", "must be >= 1024");
   if (opt_.threads < 1 || opt_.threads > 64) throw Error(ErrorCode::BadOption, "--http-threads", "must be in 1 .. 64");
-  folder_ = std::make_unique<RunFolder>(opt_.data);
+  if (opt_.token.empty())
+    if (const char* env = std::getenv("TRYGGVE_TOKEN")) opt_.token = env;
+  if (!opt_.token.empty() && (opt_.token.size() < 16 || opt_.token.size() > 256 ||
+                              opt_.token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~") != std::string::npos))
+    throw Error(ErrorCode::BadOption, "--token", "must be 16 .. 256 letters, digits, '-', '.', '_' or '~'");
+  // Beyond loopback anyone on the network can reach the server: it never runs
+  // open there. A token nobody gave is made here and printed by `tryggve serve`.
+  if (!loopback() && opt_.token.empty()) opt_.token = random_token();
+  folder_ = std::make_unique<RunFolder>(opt_.data, static_cast<std::size_t>(opt_.cache_bytes));
   std::error_code ec;
   static_root_ = opt_.static_dir.empty() ? default_static_dir() : fs::path(opt_.static_dir);
   if (static_root_.empty())
@@ -328,7 +375,10 @@ Server::Server(ServerOptions options, JobRunner runner) : opt_(std::move(options
   if (ec || static_root_.empty())
     throw Error(ErrorCode::FileUnreadable, opt_.static_dir.empty() ? "viewer bundle" : opt_.static_dir,
                 "cannot resolve the static folder: " + ec.message());
-  if (runner) jobs_ = std::make_unique<JobQueue>(std::move(runner));
+  if (runner) {
+    jobs_ = std::make_unique<JobQueue>(std::move(runner));
+    jobs_->limits(static_cast<std::size_t>(opt_.max_jobs), static_cast<std::size_t>(opt_.max_jobs_per_client));
+  }
   http_ = std::make_unique<httplib::Server>();
   http_->set_payload_max_length(static_cast<std::size_t>(opt_.max_body_bytes));
   const int threads = opt_.threads;
@@ -337,6 +387,8 @@ Server::Server(ServerOptions options, JobRunner runner) : opt_(std::move(options
 }
 
 Server::~Server() { stop(); }
+
+bool Server::loopback() const { return is_loopback(opt_.host); }
 
 int Server::bind() {
   if (opt_.port == 0) {
@@ -393,8 +445,38 @@ void Server::routes() {
   // DNS rebinding: a remote page whose name resolves to 127.0.0.1 would send its own
   // name as Host. Bound to a loopback address, only loopback names are answered; a
   // cross-site Origin may not change anything.
-  const bool loopback = opt_.host == "127.0.0.1" || opt_.host == "localhost" || opt_.host == "::1";
-  s.set_pre_routing_handler([loopback](const httplib::Request& req, httplib::Response& res) {
+  const bool loopback = is_loopback(opt_.host);
+  const std::string token = opt_.token;
+  s.set_pre_routing_handler([loopback, token](const httplib::Request& req, httplib::Response& res) {
+    if (!token.empty()) {
+      // A first visit with ?token= sets the cookie and sends the browser on without
+      // the token in its address bar (or history, or a Referer).
+      if (req.has_param("token")) {
+        if (!same_secret(req.get_param_value("token"), token)) {
+          send_error(res, 401, "Unauthorized", "wrong access token", "query parameter token");
+          return httplib::Server::HandlerResponse::Handled;
+        }
+        res.set_header("Set-Cookie", "tryggve_token=" + token + "; Path=/; HttpOnly; SameSite=Strict");
+        std::string target = req.path.empty() ? "/" : req.path;
+        std::string rest;
+        for (const auto& [k, v] : req.params)
+          if (k != "token") rest += (rest.empty() ? "?" : "&") + httplib::detail::encode_query_param(k) + "=" +
+                                    httplib::detail::encode_query_param(v);
+        res.set_redirect(target + rest, 303);
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      const std::string auth = req.get_header_value("Authorization");
+      const bool bearer = auth.rfind("Bearer ", 0) == 0 && same_secret(auth.substr(7), token);
+      const bool cookie = same_secret(cookie_value(req.get_header_value("Cookie"), "tryggve_token"), token);
+      if (!bearer && !cookie) {
+        res.set_header("WWW-Authenticate", "Bearer");
+        send_error(res, 401, "Unauthorized",
+                   "this server needs its access token: open the address tryggve serve printed (with ?token=), "
+                   "or send Authorization: Bearer TOKEN",
+                   "token");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+    }
     if (loopback) {
       std::string host = req.get_header_value("Host");
       if (const auto colon = host.rfind(':'); colon != std::string::npos && host.find(']') == std::string::npos)
@@ -584,7 +666,13 @@ void Server::routes() {
                         "this run folder has no resolved.yaml, so it cannot be re-run: make it with "
                         "`tryggve run SCENARIO.yaml --out DIR` and serve that folder",
                         "jobs");
-    const std::string id = jobs->submit(std::move(request));
+    std::string id;
+    try {
+      id = jobs->submit(std::move(request), req.remote_addr);
+    } catch (const JobQueue::Busy& e) {
+      res.set_header("Retry-After", "10");
+      return send_error(res, 429, "TooManyJobs", e.what(), "jobs");
+    }
     res.set_header("Location", "/api/jobs/" + id);
     send_json(res, {{"id", id}, {"url", "/api/jobs/" + id}}, 202);
   });

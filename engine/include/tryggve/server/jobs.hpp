@@ -12,6 +12,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <stdexcept>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -53,8 +54,15 @@ class JobQueue {
   JobQueue& operator=(const JobQueue&) = delete;
 
   // Queues the request and returns its id ("1", "2", ... in submission order).
-  // Throws Error(BadOption) if max_kept jobs are queued or running already.
-  std::string submit(nlohmann::json request);
+  // Throws Error(BadOption) if max_kept jobs are queued or running already, and
+  // Busy when `client` (its address) or everyone together has the most queued or
+  // running jobs allowed (limits()).
+  std::string submit(nlohmann::json request, const std::string& client = {});
+  struct Busy : std::runtime_error {
+    using std::runtime_error::runtime_error;
+  };
+  // Queued + running jobs allowed in total and per client (0 = no limit).
+  void limits(std::size_t total, std::size_t per_client);
   // {"id","state":"queued|running|done|failed|cancelled","progress","message",
   //  "request","result" (when done),"error" (when failed),"seconds"}; nullopt if unknown.
   std::optional<nlohmann::json> status(const std::string& id) const;
@@ -69,6 +77,7 @@ class JobQueue {
   void trim_locked();
   JobRunner runner_;
   std::size_t max_kept_;
+  std::size_t max_active_ = 0, max_active_per_client_ = 0;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::shared_ptr<Job>> pending_;

@@ -10,6 +10,7 @@
 // Thread-safe: every call opens its own dataset (through io/layers.hpp).
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -58,7 +59,10 @@ LayerFilter parse_layer_filter(const std::multimap<std::string, std::string>& qu
 class RunFolder {
  public:
   // Throws Error(FileNotFound) if `dir` is not a folder.
-  explicit RunFolder(std::filesystem::path dir);
+  // `cache_bytes` bounds the GeoJSON cache by size (0 = no cache).
+  explicit RunFolder(std::filesystem::path dir, std::size_t cache_bytes = std::size_t{256} << 20);
+  // Bytes held by the GeoJSON cache now (never above cache_bytes).
+  std::size_t cache_size() const;
 
   const std::filesystem::path& dir() const { return dir_; }
 
@@ -109,8 +113,11 @@ class RunFolder {
     std::filesystem::file_time_type mtime;
     std::string body;
   };
+  std::size_t cache_limit_;
   mutable std::mutex mu_;
   mutable std::map<std::string, CacheEntry> cache_;
+  mutable std::deque<std::string> cache_order_;  // oldest first: evicted first
+  mutable std::size_t cache_bytes_ = 0;
 };
 
 // A CSV text (header row, comma-separated, double quotes) as an array of objects;
