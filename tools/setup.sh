@@ -23,7 +23,7 @@ PKGS=(build-essential cmake ninja-build pkg-config
       nlohmann-json3-dev libcli11-dev libssl-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcpp-httplib-dev
       tzdata postgresql-15 postgresql-15-postgis-3)
 # Peers for the benchmarks and for regenerating golden files (not needed to build or test).
-PEER_PKGS=(r-base-core r-cran-spatstat.linnet r-cran-spatstat.data r-cran-spdep python3-osmnx python3-networkx hyperfine)
+PEER_PKGS=(r-base-core r-cran-spatstat.linnet r-cran-spatstat.data r-cran-spdep python3-osmnx python3-networkx hyperfine wrk)
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 
