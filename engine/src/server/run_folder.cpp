@@ -181,7 +181,26 @@ std::vector<LayerInfo> RunFolder::layers() const {
     std::vector<std::string> names;
     for (const auto& x : kKnown)
       if (std::string(x.file) == k.file) names.push_back(x.layer);
-    by_file[k.file] = io::describe_layers(dir_ / k.file, names);
+    // Opening a GeoPackage costs more than answering most requests: its layer list
+    // is kept per (modification time, size). The stages replace files by rename, so
+    // a new file always shows a new stat.
+    const fs::path path = dir_ / k.file;
+    std::error_code ec;
+    const auto mtime = fs::last_write_time(path, ec);
+    const auto size = ec ? 0 : fs::file_size(path, ec);
+    if (!ec) {
+      std::lock_guard lock(mu_);
+      auto it = described_.find(k.file);
+      if (it != described_.end() && it->second.mtime == mtime && it->second.size == size) {
+        by_file[k.file] = it->second.layers;
+        continue;
+      }
+    }
+    by_file[k.file] = io::describe_layers(path, names);
+    if (!ec) {
+      std::lock_guard lock(mu_);
+      described_[k.file] = {mtime, size, by_file[k.file]};
+    }
   }
   std::vector<LayerInfo> out;
   for (const auto& k : kKnown)

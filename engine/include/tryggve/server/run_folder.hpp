@@ -22,6 +22,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tryggve/io/layers.hpp"
+
 namespace tryggve::server {
 
 // One layer the viewer can show.
@@ -118,6 +120,12 @@ class RunFolder {
   mutable std::map<std::string, CacheEntry> cache_;
   mutable std::deque<std::string> cache_order_;  // oldest first: evicted first
   mutable std::size_t cache_bytes_ = 0;
+  struct Described {
+    std::filesystem::file_time_type mtime;
+    std::uintmax_t size = 0;
+    std::vector<io::LayerSummary> layers;
+  };
+  mutable std::map<std::string, Described> described_;  // file -> its layers, by stat
 };
 
 // A CSV text (header row, comma-separated, double quotes) as an array of objects;
