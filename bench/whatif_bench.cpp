@@ -130,7 +130,7 @@ void BM_ServerWhatIf(benchmark::State& state) {
   // Submit, poll as the viewer does; seconds to the first answer and to the last.
   auto timed = [&](const nlohmann::json& r) {
     const auto t0 = clock::now();
-    const std::string id = queue.submit(r, r.contains("client") ? "whatif:bench" : "");
+    const std::string id = queue.submit(r, {}, r.contains("client") ? "whatif:bench" : "");
     double first = -1;
     for (;;) {
       const auto s = *queue.status(id);

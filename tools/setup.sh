@@ -24,7 +24,7 @@ PKGS=(build-essential cmake ninja-build pkg-config
       tzdata postgresql-15 postgresql-15-postgis-3
       libopenmpi-dev openmpi-bin)  # tryggve sweep across machines (TRYGGVE_MPI; the mpi-labelled test)
 # Peers for the benchmarks and for regenerating golden files (not needed to build or test).
-PEER_PKGS=(r-base-core r-cran-spatstat.linnet r-cran-spatstat.data r-cran-spdep python3-osmnx python3-networkx hyperfine)
+PEER_PKGS=(r-base-core r-cran-spatstat.linnet r-cran-spatstat.data r-cran-spdep python3-osmnx python3-networkx hyperfine wrk)
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "command.hpp"
+#include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/scenario/run.hpp"
 
@@ -26,7 +27,21 @@ Registrar reg{{"run", [](CLI::App& app, const GlobalOptions&) -> std::function<i
     scenario::RunControl control;
     const bool talk = log::verbosity() != log::Verbosity::Quiet;
     if (talk) control.progress = [](const std::string& step, double frac) { log::info("{:3.0f}% {}", 100 * frac, step); };
-    const auto sum = scenario::run(f, *out, control);
+    // The run folder is complete or absent: written beside the target and swapped
+    // in at the end, so a failed or killed run leaves the previous one intact.
+    const auto& in = f.inputs;
+    std::vector<std::string> inputs{*file, in.streets, in.parks, in.stops, in.lamps, in.areas, in.places, in.taxonomy};
+    for (const std::string* list : {&in.incidents})
+      for (std::size_t a = 0, b; a <= list->size(); a = b + 1) {
+        b = list->find(',', a);
+        if (b == std::string::npos) b = list->size();
+        inputs.push_back(list->substr(a, b - a));
+      }
+    for (const auto& m : in.mappings) inputs.push_back(m);
+    refuse_overwriting_inputs(*out, inputs);
+    AtomicFolder staging(*out);
+    const auto sum = scenario::run(f, staging.temp_path(), control);
+    staging.commit();
     if (talk) {
       fmt::print(stderr, "forecast from {} ({} months, {} replicates, seed {})\n", sum.forecast_start,
                  f.simulate.forecast_months, f.simulate.replicates, f.seed);

@@ -31,6 +31,12 @@ Registrar reg{{"serve", [](CLI::App& app, const GlobalOptions&) -> std::function
     // The line the e2e tests and scripts wait for: the address to open.
     fmt::print("tryggve serve: http://{}:{}/ (data {}, viewer {})\n", opts->host, port, opts->data,
                srv.static_root().string());
+    if (!srv.token().empty())
+      // Said at start: beyond loopback every request needs the token.
+      fmt::print("access token required{}: open http://{}:{}/?token={} or send 'Authorization: Bearer {}'\n",
+                 srv.loopback() ? "" : " (listening beyond this computer)", opts->host, port, srv.token(), srv.token());
+    if (opts->audience == "public")
+      fmt::print("audience public: no incident or reject layers, counts below {} suppressed\n", opts->min_count);
     std::fflush(stdout);
     g_server = &srv;
     // Ctrl-C stops the server cleanly (httplib's stop() only closes sockets).

@@ -125,10 +125,10 @@ TEST_F(WhatIfJob, ANewEditFromTheSameClientCancelsTheRunningOne) {
     return r;
   };
   // Long enough to be running when the next edit comes (its baseline is kept first).
-  const std::string slow = queue.submit(whatif(5000, 6), "whatif:tab-1");
+  const std::string slow = queue.submit(whatif(5000, 6), {}, "whatif:tab-1");
   for (int i = 0; i < 6000 && queue.status(slow)->at("state") != "running"; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  const std::string next = queue.submit(whatif(200, 8), "whatif:tab-1");
+  const std::string next = queue.submit(whatif(200, 8), {}, "whatif:tab-1");
   json s;
   for (int i = 0; i < 12000; ++i) {
     s = *queue.status(next);
@@ -141,9 +141,9 @@ TEST_F(WhatIfJob, ANewEditFromTheSameClientCancelsTheRunningOne) {
   EXPECT_FALSE(old.contains("result"));
   EXPECT_FALSE(old.contains("partial"));
   // Another client's what-if is left alone.
-  const std::string mine = queue.submit(whatif(200, 8), "whatif:tab-1");
+  const std::string mine = queue.submit(whatif(200, 8), {}, "whatif:tab-1");
   json theirs = edit("whatif", 200, 6);
-  const std::string other = queue.submit(theirs, "whatif:tab-2");
+  const std::string other = queue.submit(theirs, {}, "whatif:tab-2");
   for (int i = 0; i < 12000 && queue.status(other)->at("state") != "done"; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_EQ(queue.status(mine)->at("state"), "done");

@@ -20,6 +20,7 @@
 #include "tryggve/core/version.hpp"
 #include "tryggve/io/layers.hpp"
 #include "tryggve/pipeline/run_folder.hpp"
+#include "tryggve/privacy/public_data.hpp"
 
 namespace tryggve::report {
 
@@ -32,6 +33,9 @@ void ReportOptions::declare(OptionSet& o) {
   o.text("out", out, "Output HTML file (default: DATA/report.html)");
   o.flag("no_pdf", no_pdf, "Do not make a PDF");
   o.text("chromium", chromium, "Chromium executable for the PDF (default: chromium on PATH)");
+  o.choice("audience", audience, "Who reads it: internal (analysts) or public (counts below --min-count suppressed)",
+           {"internal", "public"});
+  o.integer("min_count", min_count, "Public audience: counts below this are shown as <k", 2, 1000);
 }
 
 namespace {
@@ -178,12 +182,20 @@ struct Frame {
 
 std::string bar_chart(const std::vector<std::string>& labels, const std::vector<double>& values, const char* colour) {
   const double W = 720, H = 220, pad = 30;
-  const double mx = values.empty() ? 1.0 : std::max(1e-9, *std::max_element(values.begin(), values.end()));
+  // NaN is a suppressed count (public audience): no bar, no number, its label says "<k".
+  double mx = 1e-9;
+  for (double v : values)
+    if (!std::isnan(v)) mx = std::max(mx, v);
   const double bw = (W - 2 * pad) / std::max<std::size_t>(1, values.size());
   std::string s = fmt::format(R"(<svg viewBox="0 0 {} {}" width="{}" height="{}" role="img">)", W, H + 40, W, H + 40);
   for (std::size_t i = 0; i < values.size(); ++i) {
-    const double bh = values[i] / mx * H;
     const double x = pad + i * bw;
+    if (std::isnan(values[i])) {
+      s += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" font-size="10" text-anchor="middle">{}</text>)", x + bw / 2, H + 26,
+                       esc(labels[i]));
+      continue;
+    }
+    const double bh = values[i] / mx * H;
     s += fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="{}"/>)", x + 2, H - bh + 10,
                      bw - 4, bh, colour);
     s += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" font-size="10" text-anchor="middle">{:.0f}</text>)", x + bw / 2,
@@ -196,7 +208,9 @@ std::string bar_chart(const std::vector<std::string>& labels, const std::vector<
 
 }  // namespace
 
-std::string render_html(const fs::path& dir, const std::string& lang, ReportResult* info) {
+std::string render_html(const fs::path& dir, const std::string& lang, ReportResult* info, privacy::Audience audience,
+                        const privacy::SuppressionOptions& suppression) {
+  const bool is_public = audience == privacy::Audience::Public;
   if (lang != "en" && lang != "sv") throw Error(ErrorCode::BadOption, "report.lang", "must be en or sv, not " + lang);
   if (!fs::is_directory(dir)) throw Error(ErrorCode::FileNotFound, dir.string(), "run folder not found");
   const bool sv = lang == "sv";
@@ -284,7 +298,9 @@ std::string render_html(const fs::path& dir, const std::string& lang, ReportResu
   }
 
   // The situation picture: the latest month, all parameters, per area and place type.
-  if (const auto sj = read_json(dir / outputs::kSituationJson);
+  auto situation_json = read_json(dir / outputs::kSituationJson);
+  if (situation_json && is_public) situation_json = privacy::public_situation(*situation_json, suppression);
+  if (const auto& sj = situation_json;
       sj && sj->contains("units") && sj->contains("months") && !(*sj)["months"].empty()) {
     const auto& months = (*sj)["months"];
     const std::size_t last = months.size() - 1;
@@ -303,10 +319,10 @@ std::string render_html(const fs::path& dir, const std::string& lang, ReportResu
       const auto& a = u["parameters"]["all"];
       auto at = [&](const char* k) { return a.contains(k) && a[k].is_array() && a[k].size() > last ? a[k][last] : json(); };
       const json count = at("count"), per_km = at("rate_per_km"), level = at("level"), trend = at("trend");
-      t += fmt::format("<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td>"
+        t += fmt::format("<tr><td>{}</td><td class=\"n count\">{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td>"
                        "<td>{}</td><td>{}</td></tr>",
                        esc(u.value(sv ? "name" : "name_en", u.value("name", ""))),
-                       count.is_number() ? num(count.get<double>(), 0) : "–",
+                       count.is_number() ? num(count.get<double>(), 0) : count.is_string() ? esc(count.get<std::string>()) : "–",
                        per_km.is_number() ? num(per_km.get<double>(), 1) : "–", pct(at("change_prev_pct")),
                        pct(at("change_year_pct")), level.is_null() ? "–" : esc(label_of("levels", level)),
                        trend.is_null() ? "–" : esc(label_of("trends", trend)));
@@ -320,17 +336,24 @@ std::string render_html(const fs::path& dir, const std::string& lang, ReportResu
   }
 
   // Incidents per parameter.
-  if (const auto ms = read_json(dir / outputs::kMapSummaryJson)) {
+  auto map_summary = read_json(dir / outputs::kMapSummaryJson);
+  if (map_summary && is_public && map_summary->contains("parameters"))
+    privacy::suppress_list((*map_summary)["parameters"],
+                           map_summary->value("/incidents/placed"_json_pointer, std::int64_t{0}), suppression);
+  if (const auto& ms = map_summary) {
     std::string rows;
     std::vector<std::string> labels;
     std::vector<double> values;
     if (ms->contains("parameters") && (*ms)["parameters"].is_array())
       for (const auto& p : (*ms)["parameters"]) {
         const std::string name = p.value(sv ? "name_sv" : "name_en", p.value("code", ""));
-        const double n = p.value("count", 0.0);
-        rows += fmt::format("<tr><td>{}</td><td class=n>{:.0f}</td></tr>", esc(name), n);
-        labels.push_back(p.value("code", "").substr(0, 8));
-        values.push_back(n);
+        // A suppressed count is drawn as no bar, labelled "<k".
+        const bool hidden = p.contains("count") && p["count"].is_string();
+        const double n = hidden ? 0.0 : p.value("count", 0.0);
+        rows += fmt::format("<tr><td>{}</td><td class=\"n count\">{}</td></tr>", esc(name),
+                            hidden ? esc(p["count"].get<std::string>()) : fmt::format("{:.0f}", n));
+        labels.push_back(p.value("code", "").substr(0, 8) + (hidden ? " " + p["count"].get<std::string>() : ""));
+        values.push_back(hidden ? std::nan("") : n);
       }
     if (!rows.empty())
       section("incidents", T("incidents"),
@@ -446,7 +469,13 @@ std::string render_html(const fs::path& dir, const std::string& lang, ReportResu
   }
 
   // The fitted model and the Knox test that gated and started its near repeats.
-  if (const auto mj = read_json(dir / outputs::kModelJson)) {
+  auto model_json = read_json(dir / outputs::kModelJson);
+  if (model_json && is_public && model_json->contains("parameters")) {
+    std::int64_t events = 0;
+    for (const auto& p : (*model_json)["parameters"]) events += p.value("events", std::int64_t{0});
+    privacy::suppress_list((*model_json)["parameters"], events, suppression, "events");
+  }
+  if (const auto& mj = model_json) {
     std::string t = fmt::format("<table><tr><th>{}</th><th>{}</th><th>{}</th><th>p</th><th>{}</th><th>{}</th><th>{}</th>"
                                 "<th>{}</th><th>{}</th></tr>",
                                 T("parameter"), T("count"), T("knox_ratio"), T("reach"), T("near_repeats"), T("triggered"),
@@ -470,9 +499,12 @@ std::string render_html(const fs::path& dir, const std::string& lang, ReportResu
       auto opt = [&](const char* key, int digits) {
         return se && p[key].is_number() ? num(p[key].get<double>(), digits) : std::string("–");
       };
-      t += fmt::format("<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td>{}</td><td>{}</td>"
+      t += fmt::format("<tr><td>{}</td><td class=\"n count\">{}</td><td class=n>{}</td><td class=n>{}</td><td>{}</td><td>{}</td>"
                        "<td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
-                       esc(p.value("parameter", "")), p.value("events", 0), ratio, pv, esc(reach), esc(uses),
+                       esc(p.value("parameter", "")),
+                       p.contains("events") && p["events"].is_string() ? esc(p["events"].get<std::string>())
+                                                                        : std::to_string(p.value("events", 0)),
+                       ratio, pv, esc(reach), esc(uses),
                        se ? num(100 * p.value("theta", 0.0), 0) + " %" : std::string("–"), opt("mean_delay_days", 1),
                        opt("sigma_m", 0));
     }
@@ -548,7 +580,7 @@ int run_chromium(const std::string& exe, const fs::path& html, const fs::path& p
 ReportResult write_report(const ReportOptions& o) {
   ReportResult r;
   const fs::path dir(o.data);
-  const std::string html = render_html(dir, o.lang, &r);
+  const std::string html = render_html(dir, o.lang, &r, privacy::parse_audience(o.audience), {o.min_count});
   r.html = o.out.empty() ? dir / outputs::kReportHtml : fs::path(o.out);
   write_text_atomically(r.html, html);
   if (o.no_pdf) {

@@ -1,6 +1,7 @@
 #include "tryggve/server/jobs.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 
 #include <fmt/format.h>
@@ -32,6 +33,7 @@ void JobContext::throw_if_cancelled() const {
 
 struct JobQueue::Job {
   std::uint64_t id = 0;
+  std::string client;
   nlohmann::json request;
   std::string supersedes;
   std::string state = "queued";
@@ -57,7 +59,13 @@ JobQueue::~JobQueue() {
   for (auto& t : workers_) t.join();
 }
 
-std::string JobQueue::submit(nlohmann::json request, const std::string& supersedes) {
+void JobQueue::limits(std::size_t total, std::size_t per_client) {
+  std::lock_guard lock(mu_);
+  max_active_ = total;
+  max_active_per_client_ = per_client;
+}
+
+std::string JobQueue::submit(nlohmann::json request, const std::string& client, const std::string& supersedes) {
   std::lock_guard lock(mu_);
   if (!supersedes.empty()) {
     for (auto& [id, j] : jobs_) {
@@ -69,12 +77,23 @@ std::string JobQueue::submit(nlohmann::json request, const std::string& supersed
       }
     }
   }
-  std::size_t active = 0;
-  for (const auto& [id, j] : jobs_) active += j->state == "queued" || j->state == "running";
+  // A superseded running job has been told to stop: it no longer counts.
+  std::size_t active = 0, mine = 0;
+  for (const auto& [id, j] : jobs_) {
+    const bool a = j->state == "queued" || (j->state == "running" && !(j->ctx.cancel_ && !supersedes.empty() && j->supersedes == supersedes));
+    active += a;
+    mine += a && j->client == client;
+  }
+  if (max_active_per_client_ > 0 && mine >= max_active_per_client_)
+    throw Busy(fmt::format("you have {} jobs queued or running (at most {} per client): wait for one or cancel it", mine,
+                           max_active_per_client_));
+  if (max_active_ > 0 && active >= max_active_)
+    throw Busy(fmt::format("{} jobs are queued or running (at most {}): try again when one has finished", active, max_active_));
   if (active >= max_kept_)
     throw Error(ErrorCode::BadOption, "jobs", fmt::format("{} jobs are queued or running already: wait or cancel one", active));
   auto job = std::make_shared<Job>();
   job->id = next_id_++;
+  job->client = client;
   job->request = std::move(request);
   job->supersedes = supersedes;
   jobs_[job->id] = job;
@@ -121,10 +140,10 @@ void JobQueue::work() {
       if (job->ctx.cancel_requested()) state = "cancelled";
     } catch (const Error& e) {
       state = e.code() == ErrorCode::Interrupted ? "cancelled" : "failed";
-      error = {{"code", error_info(e.code()).name}, {"where", e.where()}, {"message", e.message()}};
+      error = {{"code", error_info(e.code()).name}, {"where", without_paths(e.where())}, {"message", without_paths(e.message())}};
     } catch (const std::exception& e) {
       state = "failed";
-      error = {{"code", "Internal"}, {"where", "job"}, {"message", e.what()}};
+      error = {{"code", "Internal"}, {"where", "job"}, {"message", "internal error (the server's log has the details)"}};
       log::error("job {}: internal error: {}", job->id, e.what());
     }
     std::lock_guard lock(mu_);
@@ -200,6 +219,36 @@ bool JobQueue::cancel(const std::string& id) {
     pending_.erase(std::remove(pending_.begin(), pending_.end(), it->second), pending_.end());
   }
   return true;
+}
+
+// An engine error's place and message name files by their full path (right for
+// the command line); a reply names only the file, so no client learns the
+// server's folders. A token of two or more '/'-components becomes its last one.
+std::string without_paths(const std::string& s) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const bool starts = s[i] == '/' && (i == 0 || std::isspace(static_cast<unsigned char>(s[i - 1])) ||
+                                        s[i - 1] == '\'' || s[i - 1] == '"' || s[i - 1] == '(' || s[i - 1] == '=');
+    if (!starts) {
+      out += s[i++];
+      continue;
+    }
+    std::size_t j = i;
+    while (j < s.size() && !std::isspace(static_cast<unsigned char>(s[j])) && s[j] != '\'' && s[j] != '"' && s[j] != ')' &&
+           s[j] != ',' && s[j] != ';')
+      ++j;
+    std::string token = s.substr(i, j - i);
+    std::string tail;
+    while (!token.empty() && (token.back() == ':' || token.back() == '.')) tail.insert(tail.begin(), token.back()), token.pop_back();
+    if (std::count(token.begin(), token.end(), '/') >= 2) {
+      const auto slash = token.find_last_of('/', token.size() - (token.back() == '/' ? 2 : 1));
+      token = token.substr(slash + 1);
+    }
+    out += token + tail;
+    i = j;
+  }
+  return out;
 }
 
 }  // namespace tryggve::server

@@ -163,7 +163,7 @@ LayerFilter parse_layer_filter(const std::multimap<std::string, std::string>& qu
   return f;
 }
 
-RunFolder::RunFolder(fs::path dir) : dir_(std::move(dir)) {
+RunFolder::RunFolder(fs::path dir, std::size_t cache_bytes) : dir_(std::move(dir)), cache_limit_(cache_bytes) {
   std::error_code ec;
   if (!fs::is_directory(dir_, ec)) throw Error(ErrorCode::FileNotFound, dir_.string(), "run folder does not exist");
 }
@@ -181,7 +181,26 @@ std::vector<LayerInfo> RunFolder::layers() const {
     std::vector<std::string> names;
     for (const auto& x : kKnown)
       if (std::string(x.file) == k.file) names.push_back(x.layer);
-    by_file[k.file] = io::describe_layers(dir_ / k.file, names);
+    // Opening a GeoPackage costs more than answering most requests: its layer list
+    // is kept per (modification time, size). The stages replace files by rename, so
+    // a new file always shows a new stat.
+    const fs::path path = dir_ / k.file;
+    std::error_code ec;
+    const auto mtime = fs::last_write_time(path, ec);
+    const auto size = ec ? 0 : fs::file_size(path, ec);
+    if (!ec) {
+      std::lock_guard lock(mu_);
+      auto it = described_.find(k.file);
+      if (it != described_.end() && it->second.mtime == mtime && it->second.size == size) {
+        by_file[k.file] = it->second.layers;
+        continue;
+      }
+    }
+    by_file[k.file] = io::describe_layers(path, names);
+    if (!ec) {
+      std::lock_guard lock(mu_);
+      described_[k.file] = {mtime, size, by_file[k.file]};
+    }
   }
   std::vector<LayerInfo> out;
   for (const auto& k : kKnown)
@@ -201,6 +220,11 @@ std::vector<LayerInfo> RunFolder::layers() const {
   return out;
 }
 
+std::size_t RunFolder::cache_size() const {
+  std::lock_guard lock(mu_);
+  return cache_bytes_;
+}
+
 std::optional<LayerInfo> RunFolder::find_layer(const std::string& name) const {
   for (auto& l : layers())
     if (l.name == name) return l;
@@ -209,7 +233,7 @@ std::optional<LayerInfo> RunFolder::find_layer(const std::string& name) const {
 
 std::string RunFolder::geojson(const std::string& name, const LayerFilter& filter) const {
   const auto info = find_layer(name);
-  if (!info) throw Error(ErrorCode::LayerNotFound, dir_.string(), fmt::format("no layer '{}' in this run folder", name));
+  if (!info) throw Error(ErrorCode::LayerNotFound, "layer", fmt::format("no layer '{}' in this run folder", name));
   std::error_code ec;
   const auto mtime = fs::last_write_time(info->file, ec);
   const std::string key = name + "#" + filter.key();
@@ -218,21 +242,39 @@ std::string RunFolder::geojson(const std::string& name, const LayerFilter& filte
     auto it = cache_.find(key);
     if (it != cache_.end() && it->second.mtime == mtime) return it->second.body;
   }
+
   std::string body = io::layer_geojson(info->file, info->layer, name, query_of(filter));
   {
     std::lock_guard lock(mu_);
-    if (cache_.size() > 256) cache_.clear();  // filters vary per month: keep memory bounded
-    cache_[key] = {mtime, body};
+    // Bounded by bytes: filters vary per month and one layer can be tens of MB.
+    // First in, first out; a body larger than the whole cache is not kept.
+    if (auto it = cache_.find(key); it != cache_.end()) {
+      cache_bytes_ -= it->second.body.size();
+      cache_.erase(it);
+      cache_order_.erase(std::find(cache_order_.begin(), cache_order_.end(), key));
+    }
+    if (body.size() <= cache_limit_) {
+      while (cache_bytes_ + body.size() > cache_limit_ && !cache_order_.empty()) {
+        auto old = cache_.find(cache_order_.front());
+        cache_bytes_ -= old->second.body.size();
+        cache_.erase(old);
+        cache_order_.pop_front();
+      }
+      cache_bytes_ += body.size();
+      cache_[key] = {mtime, body};
+      cache_order_.push_back(key);
+    }
   }
   return body;
 }
 
-void RunFolder::export_gpkg(const std::vector<std::string>& names, const LayerFilter& filter, const fs::path& out) const {
+void RunFolder::export_gpkg(const std::vector<std::string>& names, const LayerFilter& filter, const fs::path& out,
+                            const std::function<bool(const std::string&)>& keep_field) const {
   if (names.empty()) throw Error(ErrorCode::BadOption, "query parameter layers", "no layers given");
   std::vector<LayerInfo> infos;
   for (const auto& n : names) {
     auto info = find_layer(n);
-    if (!info) throw Error(ErrorCode::LayerNotFound, dir_.string(), fmt::format("no layer '{}' in this run folder", n));
+    if (!info) throw Error(ErrorCode::LayerNotFound, "query parameter layers", fmt::format("no layer '{}' in this run folder", n));
     infos.push_back(*info);
   }
   // Month/parameter filters apply only where the layer has those fields:
@@ -242,6 +284,9 @@ void RunFolder::export_gpkg(const std::vector<std::string>& names, const LayerFi
     LayerFilter f = filter;
     if (!has_field(info, "month")) f.month_from.clear(), f.month_to.clear();
     if (!has_field(info, "parameter")) f.parameters.clear();
+    if (keep_field && f.fields.empty())
+      for (const auto& [n, t] : info.fields)
+        if (keep_field(n)) f.fields.push_back(n);
     copies.push_back({info.file, info.layer, info.name, query_of(f)});
   }
   io::export_layers(copies, out);

@@ -3,12 +3,14 @@
 #include <chrono>
 #include <thread>
 
-#include <stdlib.h>  // mkdtemp
+#include <stdlib.h>  // mkdtemp, getenv
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <fstream>
+#include <random>
 #include <regex>
 #include <sstream>
 
@@ -19,6 +21,7 @@
 #include "tryggve/core/log.hpp"
 #include "tryggve/core/paths.hpp"
 #include "tryggve/pipeline/run_folder.hpp"
+#include "tryggve/privacy/public_data.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -59,6 +62,40 @@ void send_error(httplib::Response& res, int status, const std::string& code, con
     } catch (...) {
     }
   }
+}
+
+bool is_loopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+// 128 bits from the kernel's generator, as hex.
+std::string random_token() {
+  std::random_device rd;
+  std::string out;
+  for (int i = 0; i < 4; ++i) out += fmt::format("{:08x}", static_cast<std::uint32_t>(rd()));
+  return out;
+}
+
+// Compares in time independent of where the texts differ.
+bool same_secret(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  unsigned char d = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) d |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return d == 0;
+}
+
+std::string cookie_value(const std::string& cookies, const std::string& name) {
+  std::size_t i = 0;
+  while (i < cookies.size()) {
+    std::size_t j = cookies.find(';', i);
+    if (j == std::string::npos) j = cookies.size();
+    std::string part = cookies.substr(i, j - i);
+    const auto b = part.find_first_not_of(' ');
+    if (b != std::string::npos) part = part.substr(b);
+    if (part.rfind(name + "=", 0) == 0) return part.substr(name.size() + 1);
+    i = j + 1;
+  }
+  return {};
 }
 
 void send_json(httplib::Response& res, const json& j, int status = 200) {
@@ -119,9 +156,10 @@ std::vector<std::string> split_list(const std::string& s) {
   return out;
 }
 
-json layer_json(const LayerInfo& l) {
+json layer_json(const LayerInfo& l, bool is_public) {
   json fields = json::array();
-  for (const auto& [n, t] : l.fields) fields.push_back({{"name", n}, {"type", t}});
+  for (const auto& [n, t] : l.fields)
+    if (!is_public || privacy::public_field(n)) fields.push_back({{"name", n}, {"type", t}});
   return {{"name", l.name},         {"file", l.file.filename().string()}, {"geometry", l.geometry},
           {"features", l.features}, {"fields", fields},                    {"title_sv", l.title_sv},
           {"title_en", l.title_en}, {"url", "/api/layers/" + l.name}};
@@ -155,6 +193,13 @@ void ServerOptions::declare(OptionSet& o) {
       .integer("http_threads", threads, "HTTP worker threads (the simulation jobs use --threads)", 1, 64)
       .integer("whatif_cache_mb", whatif_cache_mb,
                "Memory for the baselines kept for instant what-ifs (MB, least recently used dropped first)", 16, 1 << 20);
+      .choice("audience", audience, "internal (analysts: incident points) or public (no points, counts below --min-count suppressed)",
+              {"internal", "public"})
+      .integer("min_count", min_count, "Public audience: counts below this are shown as <k", 2, 1000)
+      .text("token", token, "Access token every request must carry (default: $TRYGGVE_TOKEN; generated when --host is not loopback)")
+      .integer("max_jobs_per_client", max_jobs_per_client, "Background jobs queued or running per client address", 1, 64)
+      .integer("max_jobs", max_jobs, "Background jobs queued or running in total", 1, 256)
+      .integer("cache_bytes", cache_bytes, "Size of the GeoJSON cache (bytes)", 0, std::int64_t{64} << 30);
 }
 
 std::filesystem::path default_static_dir() {
@@ -319,7 +364,15 @@ Server::Server(ServerOptions options, JobRunner runner) : opt_(std::move(options
   if (opt_.port < 0 || opt_.port > 65535) throw Error(ErrorCode::BadOption, "--port", "must be in 0 .. 65535");
   if (opt_.max_body_bytes < 1024) throw Error(ErrorCode::BadOption, "--max-body-bytes", "must be >= 1024");
   if (opt_.threads < 1 || opt_.threads > 64) throw Error(ErrorCode::BadOption, "--http-threads", "must be in 1 .. 64");
-  folder_ = std::make_unique<RunFolder>(opt_.data);
+  if (opt_.token.empty())
+    if (const char* env = std::getenv("TRYGGVE_TOKEN")) opt_.token = env;
+  if (!opt_.token.empty() && (opt_.token.size() < 16 || opt_.token.size() > 256 ||
+                              opt_.token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~") != std::string::npos))
+    throw Error(ErrorCode::BadOption, "--token", "must be 16 .. 256 letters, digits, '-', '.', '_' or '~'");
+  // Beyond loopback anyone on the network can reach the server: it never runs
+  // open there. A token nobody gave is made here and printed by `tryggve serve`.
+  if (!loopback() && opt_.token.empty()) opt_.token = random_token();
+  folder_ = std::make_unique<RunFolder>(opt_.data, static_cast<std::size_t>(opt_.cache_bytes));
   std::error_code ec;
   static_root_ = opt_.static_dir.empty() ? default_static_dir() : fs::path(opt_.static_dir);
   if (static_root_.empty())
@@ -331,7 +384,10 @@ Server::Server(ServerOptions options, JobRunner runner) : opt_(std::move(options
   if (ec || static_root_.empty())
     throw Error(ErrorCode::FileUnreadable, opt_.static_dir.empty() ? "viewer bundle" : opt_.static_dir,
                 "cannot resolve the static folder: " + ec.message());
-  if (runner) jobs_ = std::make_unique<JobQueue>(std::move(runner));
+  if (runner) {
+    jobs_ = std::make_unique<JobQueue>(std::move(runner));
+    jobs_->limits(static_cast<std::size_t>(opt_.max_jobs), static_cast<std::size_t>(opt_.max_jobs_per_client));
+  }
   http_ = std::make_unique<httplib::Server>();
   http_->set_payload_max_length(static_cast<std::size_t>(opt_.max_body_bytes));
   const int threads = opt_.threads;
@@ -340,6 +396,8 @@ Server::Server(ServerOptions options, JobRunner runner) : opt_(std::move(options
 }
 
 Server::~Server() { stop(); }
+
+bool Server::loopback() const { return is_loopback(opt_.host); }
 
 int Server::bind() {
   if (opt_.port == 0) {
@@ -384,7 +442,7 @@ void Server::routes() {
     try {
       std::rethrow_exception(ep);
     } catch (const Error& e) {
-      send_error(res, http_status(e.code()), error_info(e.code()).name, e.message(), e.where());
+      send_error(res, http_status(e.code()), error_info(e.code()).name, without_paths(e.message()), without_paths(e.where()));
     } catch (const std::exception& e) {
       // The details (paths, library messages) stay in the server's log, not in the answer.
       try { log::error("{} {}: {}", req.method, req.path, e.what()); } catch (...) {}
@@ -396,8 +454,38 @@ void Server::routes() {
   // DNS rebinding: a remote page whose name resolves to 127.0.0.1 would send its own
   // name as Host. Bound to a loopback address, only loopback names are answered; a
   // cross-site Origin may not change anything.
-  const bool loopback = opt_.host == "127.0.0.1" || opt_.host == "localhost" || opt_.host == "::1";
-  s.set_pre_routing_handler([loopback](const httplib::Request& req, httplib::Response& res) {
+  const bool loopback = is_loopback(opt_.host);
+  const std::string token = opt_.token;
+  s.set_pre_routing_handler([loopback, token](const httplib::Request& req, httplib::Response& res) {
+    if (!token.empty()) {
+      // A first visit with ?token= sets the cookie and sends the browser on without
+      // the token in its address bar (or history, or a Referer).
+      if (req.has_param("token")) {
+        if (!same_secret(req.get_param_value("token"), token)) {
+          send_error(res, 401, "Unauthorized", "wrong access token", "query parameter token");
+          return httplib::Server::HandlerResponse::Handled;
+        }
+        res.set_header("Set-Cookie", "tryggve_token=" + token + "; Path=/; HttpOnly; SameSite=Strict");
+        std::string target = req.path.empty() ? "/" : req.path;
+        std::string rest;
+        for (const auto& [k, v] : req.params)
+          if (k != "token") rest += (rest.empty() ? "?" : "&") + httplib::detail::encode_query_param(k) + "=" +
+                                    httplib::detail::encode_query_param(v);
+        res.set_redirect(target + rest, 303);
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      const std::string auth = req.get_header_value("Authorization");
+      const bool bearer = auth.rfind("Bearer ", 0) == 0 && same_secret(auth.substr(7), token);
+      const bool cookie = same_secret(cookie_value(req.get_header_value("Cookie"), "tryggve_token"), token);
+      if (!bearer && !cookie) {
+        res.set_header("WWW-Authenticate", "Bearer");
+        send_error(res, 401, "Unauthorized",
+                   "this server needs its access token: open the address tryggve serve printed (with ?token=), "
+                   "or send Authorization: Bearer TOKEN",
+                   "token");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+    }
     if (loopback) {
       std::string host = req.get_header_value("Host");
       if (const auto colon = host.rfind(':'); colon != std::string::npos && host.find(']') == std::string::npos)
@@ -431,6 +519,34 @@ void Server::routes() {
     send_error(res, res.status, res.status == 413 ? "TooLarge" : res.status == 404 ? "NotFound" : "BadRequest", msg, req.path);
   });
 
+  // The public audience: whole layers refused, count fields left out of the rest.
+  const bool is_public = privacy::parse_audience(opt_.audience, "--audience") == privacy::Audience::Public;
+  const privacy::SuppressionOptions suppression{opt_.min_count};
+  auto refused = [is_public](const std::string& name, httplib::Response& res) {
+    if (!is_public || privacy::public_layer(name)) return false;
+    send_error(res, 403, "Forbidden",
+               "this server is for the public audience: incident points and rejected rows are not shown "
+               "(restart with --audience internal for analysts)",
+               "layer " + name);
+    return true;
+  };
+  // Public: the fields asked for must be public ones; none asked for means all public ones.
+  auto public_fields = [is_public](const LayerInfo& l, LayerFilter& f, httplib::Response& res) {
+    if (!is_public) return true;
+    if (f.fields.empty()) {
+      for (const auto& [n, t] : l.fields)
+        if (privacy::public_field(n)) f.fields.push_back(n);
+      return true;
+    }
+    for (const auto& n : f.fields)
+      if (!privacy::public_field(n)) {
+        send_error(res, 403, "Forbidden", "counts and free text are not shown to the public audience: " + n,
+                   "query parameter fields");
+        return false;
+      }
+    return true;
+  };
+
   auto known_parameters = [fp] {
     std::vector<std::string> codes;
     const json cat = fp->incident_catalogue();  // kept alive: the loop runs over a part of it
@@ -438,28 +554,41 @@ void Server::routes() {
     return codes;
   };
 
-  s.Get("/api/layers", [fp](const httplib::Request& req, httplib::Response& res) {
+  s.Get("/api/layers", [fp, is_public](const httplib::Request& req, httplib::Response& res) {
     if (!req.params.empty()) return send_error(res, 400, "BadOption", "takes no query parameters", "query");
     json out = json::array();
-    for (const auto& l : fp->layers()) out.push_back(layer_json(l));
-    send_json(res, {{"layers", out}, {"data", fp->dir().filename().string()}});
+    for (const auto& l : fp->layers())
+      if (!is_public || privacy::public_layer(l.name)) out.push_back(layer_json(l, is_public));
+    send_json(res, {{"layers", out}, {"data", fp->dir().filename().string()},
+                    {"audience", is_public ? "public" : "internal"}});
   });
-  s.Get(R"(/api/layers/([^/]+))", [fp, known_parameters](const httplib::Request& req, httplib::Response& res) {
+  s.Get(R"(/api/layers/([^/]+))", [fp, known_parameters, refused, public_fields](const httplib::Request& req, httplib::Response& res) {
     const std::string name = req.matches[1];
     if (!RunFolder::valid_name(name)) return send_error(res, 400, "BadOption", "not a layer name", "layer");
-    if (!fp->find_layer(name)) return send_error(res, 404, "LayerNotFound", "no layer '" + name + "' in this run folder (yet)", "layer");
+    if (refused(name, res)) return;
+    const auto info = fp->find_layer(name);
+    if (!info) return send_error(res, 404, "LayerNotFound", "no layer '" + name + "' in this run folder (yet)", "layer");
     const bool filtered = req.has_param("parameter");
-    const LayerFilter f = parse_layer_filter(query_of(req), filtered ? known_parameters() : std::vector<std::string>{});
+    LayerFilter f = parse_layer_filter(query_of(req), filtered ? known_parameters() : std::vector<std::string>{});
+    if (!public_fields(*info, f, res)) return;
     res.set_content(fp->geojson(name, f), "application/geo+json");
     res.set_header("Cache-Control", "no-store");
   });
-  s.Get("/api/catalogue", [fp](const httplib::Request&, httplib::Response& res) {
-    send_json(res, fp->incident_catalogue());
+  s.Get("/api/catalogue", [fp, is_public, suppression](const httplib::Request&, httplib::Response& res) {
+    json cat = fp->incident_catalogue();
+    if (is_public) {
+      // Parameters and months each sum to the number of incidents.
+      std::int64_t total = 0;
+      for (const auto& p : cat["parameters"]) total += p.value("count", std::int64_t{0});
+      privacy::suppress_list(cat["parameters"], total, suppression);
+      privacy::suppress_list(cat["months"], total, suppression);
+    }
+    send_json(res, cat);
   });
-  s.Get("/api/situation", [fp](const httplib::Request&, httplib::Response& res) {
+  s.Get("/api/situation", [fp, is_public, suppression](const httplib::Request&, httplib::Response& res) {
     auto j = fp->situation();
     if (!j) return send_error(res, 404, "NotFound", "no situation.json in this run folder (yet): run the situation stage", "situation");
-    send_json(res, *j);
+    send_json(res, is_public ? privacy::public_situation(*j, suppression) : *j);
   });
   s.Get("/api/scenarios", [fp](const httplib::Request&, httplib::Response& res) {
     send_json(res, {{"scenarios", fp->scenario_names()}});
@@ -481,14 +610,25 @@ void Server::routes() {
     if (!j) return send_error(res, 404, "NotFound", "no plan list '" + name + "'", "plan");
     send_json(res, *j);
   });
-  s.Get("/api/export", [fp, known_parameters](const httplib::Request& req, httplib::Response& res) {
+  s.Get("/api/export", [fp, known_parameters, refused, public_fields, is_public](const httplib::Request& req, httplib::Response& res) {
     auto q = query_of(req);
     if (!req.has_param("layers")) return send_error(res, 400, "BadOption", "give layers=name,name", "query parameter layers");
     const auto names = split_list(req.get_param_value("layers"));
     q.erase("layers");
     for (const auto& n : names)
       if (!RunFolder::valid_name(n)) return send_error(res, 400, "BadOption", "not a layer name: " + n, "query parameter layers");
-    const LayerFilter f = parse_layer_filter(q, req.has_param("parameter") ? known_parameters() : std::vector<std::string>{});
+    for (const auto& n : names)
+      if (refused(n, res)) return;
+    LayerFilter f = parse_layer_filter(q, req.has_param("parameter") ? known_parameters() : std::vector<std::string>{});
+    if (is_public) {
+      // One request, several layers: only fields public in every one, so ask per layer.
+      if (!f.fields.empty()) {
+        for (const auto& n : f.fields)
+          if (!privacy::public_field(n))
+            return send_error(res, 403, "Forbidden", "counts and free text are not shown to the public audience: " + n,
+                              "query parameter fields");
+      }
+    }
     // A private folder per request (mkdtemp: mode 0700, a name nobody can guess or
     // plant a link at), removed whatever happens.
     std::string templ = (fs::temp_directory_path() / "tryggve_export_XXXXXX").string();
@@ -496,7 +636,9 @@ void Server::routes() {
     const fs::path dir = templ, tmp = dir / "view.gpkg";
     std::error_code ec;
     try {
-      fp->export_gpkg(names, f, tmp);
+      fp->export_gpkg(names, f, tmp, is_public ? std::function<bool(const std::string&)>(
+                                                     [](const std::string& n) { return privacy::public_field(n); })
+                                               : std::function<bool(const std::string&)>{});
     } catch (...) {
       fs::remove_all(dir, ec);
       throw;
@@ -519,7 +661,7 @@ void Server::routes() {
     try {
       body = json::parse(req.body);
     } catch (const json::parse_error& e) {
-      return send_error(res, 400, "BadValue", std::string("body is not JSON: ") + e.what(), "body");
+      return send_error(res, 400, "BadValue", std::string("body is not JSON: ") + e.what(), "body");  // names a byte, not a file
     }
     std::int64_t edges = 0;
     if (auto l = fp->find_layer(outputs::kEdgesLayer)) edges = l->features;
@@ -534,7 +676,13 @@ void Server::routes() {
                         "`tryggve run SCENARIO.yaml --out DIR` and serve that folder",
                         "jobs");
     const std::string supersedes = request.contains("client") ? "whatif:" + request["client"].get<std::string>() : "";
-    const std::string id = jobs->submit(std::move(request), supersedes);
+    std::string id;
+    try {
+      id = jobs->submit(std::move(request), req.remote_addr, supersedes);
+    } catch (const JobQueue::Busy& e) {
+      res.set_header("Retry-After", "10");
+      return send_error(res, 429, "TooManyJobs", e.what(), "jobs");
+    }
     res.set_header("Location", "/api/jobs/" + id);
     send_json(res, {{"id", id}, {"url", "/api/jobs/" + id}}, 202);
   });

@@ -11,12 +11,14 @@
 //   the walk routes (plan/routes.json); the scenario comparison (plan/scenario_comparison.csv);
 //   incidents per parameter (map_summary.json).
 // A section whose files are missing is listed as such, never silently left out.
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "tryggve/core/options.hpp"
+#include "tryggve/privacy/privacy.hpp"
 
 namespace tryggve::report {
 
@@ -26,6 +28,11 @@ struct ReportOptions {
   std::string out;             // report.html (default: DATA/report.html)
   bool no_pdf = false;
   std::string chromium;        // "" = look for chromium / chromium-browser on PATH
+  // public: the steering group's minutes, citizens, press (privacy/privacy.hpp):
+  // every count below min_count shown as "<k" with its complements, and the
+  // numbers a small count can be read back from left out.
+  std::string audience = "internal";
+  std::int64_t min_count = 5;
   void declare(OptionSet& o);
 };
 
@@ -39,7 +46,10 @@ struct ReportResult {
 
 // Renders the HTML for a run folder. Throws Error(FileNotFound) if the folder does
 // not exist, Error(BadOption) for a language other than en/sv.
-std::string render_html(const std::filesystem::path& run_dir, const std::string& lang, ReportResult* info = nullptr);
+// `audience` Public suppresses small counts (privacy::public_situation, suppress_list).
+std::string render_html(const std::filesystem::path& run_dir, const std::string& lang, ReportResult* info = nullptr,
+                        privacy::Audience audience = privacy::Audience::Internal,
+                        const privacy::SuppressionOptions& suppression = {});
 
 // Writes the HTML (atomically) and, unless no_pdf, the PDF next to it with
 // chromium --headless --print-to-pdf (the PDF is written to a temporary and

@@ -12,6 +12,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <stdexcept>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -59,10 +60,17 @@ class JobQueue {
   JobQueue& operator=(const JobQueue&) = delete;
 
   // Queues the request and returns its id ("1", "2", ... in submission order).
-  // A non-empty `supersedes` key cancels the queued and running jobs submitted
-  // with the same key (a client's new edit replaces its previous what-if).
-  // Throws Error(BadOption) if max_kept jobs are queued or running already.
-  std::string submit(nlohmann::json request, const std::string& supersedes = {});
+  // Throws Error(BadOption) if max_kept jobs are queued or running already, and
+  // Busy when `client` (its address) or everyone together has the most queued or
+  // running jobs allowed (limits()). A non-empty `supersedes` key first cancels the
+  // queued and running jobs submitted with the same key (a client's new edit
+  // replaces its previous what-if), so they do not count against the limits.
+  std::string submit(nlohmann::json request, const std::string& client = {}, const std::string& supersedes = {});
+  struct Busy : std::runtime_error {
+    using std::runtime_error::runtime_error;
+  };
+  // Queued + running jobs allowed in total and per client (0 = no limit).
+  void limits(std::size_t total, std::size_t per_client);
   // {"id","state":"queued|running|done|failed|cancelled","progress","message",
   //  "request","partial" (while running, when the job gave one),"result" (when done),
   //  "error" (when failed),"seconds"}; nullopt if unknown.
@@ -78,6 +86,7 @@ class JobQueue {
   void trim_locked();
   JobRunner runner_;
   std::size_t max_kept_;
+  std::size_t max_active_ = 0, max_active_per_client_ = 0;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::shared_ptr<Job>> pending_;
@@ -86,5 +95,9 @@ class JobQueue {
   bool stopping_ = false;
   std::vector<std::thread> workers_;
 };
+
+// Text for a reply: every token of two or more '/'-components (a file path in an
+// engine error) becomes its last component, so no client learns the server's folders.
+std::string without_paths(const std::string& s);
 
 }  // namespace tryggve::server

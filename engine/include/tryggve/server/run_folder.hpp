@@ -10,7 +10,9 @@
 // Thread-safe: every call opens its own dataset (through io/layers.hpp).
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -19,6 +21,8 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "tryggve/io/layers.hpp"
 
 namespace tryggve::server {
 
@@ -57,7 +61,10 @@ LayerFilter parse_layer_filter(const std::multimap<std::string, std::string>& qu
 class RunFolder {
  public:
   // Throws Error(FileNotFound) if `dir` is not a folder.
-  explicit RunFolder(std::filesystem::path dir);
+  // `cache_bytes` bounds the GeoJSON cache by size (0 = no cache).
+  explicit RunFolder(std::filesystem::path dir, std::size_t cache_bytes = std::size_t{256} << 20);
+  // Bytes held by the GeoJSON cache now (never above cache_bytes).
+  std::size_t cache_size() const;
 
   const std::filesystem::path& dir() const { return dir_; }
 
@@ -75,8 +82,11 @@ class RunFolder {
 
   // Writes the filtered layers into a new GeoPackage at `out` (in the run's CRS,
   // as QGIS users expect it). Throws Error(LayerNotFound) / Error(OutputFailed).
+  // `keep_field`, when given, chooses each layer's fields (the public audience's
+  // rule) where the filter names none.
   void export_gpkg(const std::vector<std::string>& names, const LayerFilter& filter,
-                   const std::filesystem::path& out) const;
+                   const std::filesystem::path& out,
+                   const std::function<bool(const std::string&)>& keep_field = {}) const;
 
   // Distinct parameter codes and months among the incidents, with Swedish and
   // English names: {"parameters":[{code,name_sv,name_en,count}], "months":[...]}.
@@ -105,8 +115,17 @@ class RunFolder {
     std::filesystem::file_time_type mtime;
     std::string body;
   };
+  std::size_t cache_limit_;
   mutable std::mutex mu_;
   mutable std::map<std::string, CacheEntry> cache_;
+  mutable std::deque<std::string> cache_order_;  // oldest first: evicted first
+  mutable std::size_t cache_bytes_ = 0;
+  struct Described {
+    std::filesystem::file_time_type mtime;
+    std::uintmax_t size = 0;
+    std::vector<io::LayerSummary> layers;
+  };
+  mutable std::map<std::string, Described> described_;  // file -> its layers, by stat
 };
 
 // A CSV text (header row, comma-separated, double quotes) as an array of objects;

@@ -51,6 +51,21 @@ struct ServerOptions {
   std::int64_t max_body_bytes = 1 << 20;
   int threads = 8;                 // HTTP worker threads
   std::int64_t whatif_cache_mb = 2048;  // the kept what-if baselines (scenario_runner.hpp)
+  // public (privacy/privacy.hpp): no incident or reject layers (403), no count
+  // fields in layers and exports, situation and catalogue counts below min_count
+  // suppressed ("<k") with their complements.
+  std::string audience = "internal";
+  std::int64_t min_count = 5;
+  // Access token. Beyond loopback one is always required: given here (--token or
+  // the TRYGGVE_TOKEN environment variable), or generated at start (token()).
+  // Every request then carries it: "Authorization: Bearer TOKEN", or the cookie
+  // set by a first visit to any page with ?token=TOKEN (so the viewer works).
+  std::string token;
+  // Background jobs queued or running at once, per client address and in total (429 beyond).
+  int max_jobs_per_client = 2;
+  int max_jobs = 8;
+  // The GeoJSON cache's size in bytes (not entries: one layer can be 50 MB).
+  std::int64_t cache_bytes = 256 << 20;
 
   void declare(OptionSet& o);
 };
@@ -89,6 +104,10 @@ class Server {
   void stop();
 
   RunFolder& run_folder() { return *folder_; }
+  // The access token every request must carry; "" on loopback without --token.
+  const std::string& token() const { return opt_.token; }
+  // True when bound beyond loopback (the token is then required).
+  bool loopback() const;
   const std::filesystem::path& static_root() const { return static_root_; }
 
  private:
