@@ -54,8 +54,9 @@ Format format_for(const fs::path& p) {
   if (ext == ".geojson" || ext == ".json") return {"GeoJSON", false};
   if (ext == ".fgb") return {"FlatGeobuf", false};
   if (ext == ".csv") return {"CSV", false};
+  if (ext == ".xlsx") return {"XLSX", true};  // sheets of attributes, no geometry (what an office sends)
   throw Error(ErrorCode::OutputFailed, p.string(),
-              fmt::format("unknown output format '{}': use .gpkg, .geojson, .fgb or .csv", ext));
+              fmt::format("unknown output format '{}': use .gpkg, .geojson, .fgb, .csv or .xlsx", ext));
 }
 
 }  // namespace
@@ -107,6 +108,8 @@ VectorWriter::Layer& VectorWriter::add_layer(const std::string& name, GeometryKi
   if (committed_) throw Error(ErrorCode::Internal, path_.string(), "add_layer() after commit()");
   for (const auto& l : layers_)
     if (l->name_ == name) throw Error(ErrorCode::Internal, path_.string(), "layer '" + name + "' added twice");
+  if (driver_ == "XLSX" && kind != GeometryKind::None)
+    throw Error(ErrorCode::Internal, path_.string(), "layer '" + name + "': a spreadsheet holds no geometry");
   Part& part = part_for(name);
   part.end();  // GeoPackage layers are created outside a transaction
 

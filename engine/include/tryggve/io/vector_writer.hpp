@@ -1,9 +1,9 @@
 #pragma once
 // Writing results: one multi-layer output dataset, written atomically.
 //
-// The format follows the extension: .gpkg (GeoPackage, the default and the
-// only multi-layer one), .geojson/.json, .fgb (FlatGeobuf), .csv (geometry as
-// WKT). With a one-layer format the first layer goes to `path` and every
+// The format follows the extension: .gpkg (GeoPackage, the default), .xlsx
+// (one sheet per layer, attributes only: what an office sends), .geojson/.json,
+// .fgb (FlatGeobuf), .csv (geometry as WKT). With a one-layer format the first layer goes to `path` and every
 // further layer to "<stem>.<layer><ext>" beside it.
 //
 // Everything is written to temporaries in the same folder (core/atomic_file.hpp)
