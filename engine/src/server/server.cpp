@@ -148,6 +148,7 @@ double number_in(const json& v, double lo, double hi, const std::string& where) 
 
 void ServerOptions::declare(OptionSet& o) {
   o.text("data", data, "Run folder to show (map.gpkg, hotspots.gpkg, situation.json, scenarios/ ...)")
+      .text("workspace", workspace, "Workspace GeoPackage to show read-only: months, picture, proposals, deployments, follow-ups")
       .text("static_dir", static_dir, "Folder with the built viewer (default: viewer/dist or share/tryggve/viewer)")
       .text("host", host, "Address to listen on; 127.0.0.1 keeps the viewer on this computer")
       .integer("port", port, "TCP port (0 = any free port)", 0, 65535)
@@ -311,6 +312,7 @@ Server::Server(ServerOptions options, JobRunner runner) : opt_(std::move(options
   if (opt_.max_body_bytes < 1024) throw Error(ErrorCode::BadOption, "--max-body-bytes", "must be >= 1024");
   if (opt_.threads < 1 || opt_.threads > 64) throw Error(ErrorCode::BadOption, "--http-threads", "must be in 1 .. 64");
   folder_ = std::make_unique<RunFolder>(opt_.data);
+  if (!opt_.workspace.empty()) workspace_ = std::make_unique<WorkspaceView>(opt_.workspace);
   std::error_code ec;
   static_root_ = opt_.static_dir.empty() ? default_static_dir() : fs::path(opt_.static_dir);
   if (static_root_.empty())
@@ -443,6 +445,44 @@ void Server::routes() {
     const LayerFilter f = parse_layer_filter(query_of(req), filtered ? known_parameters() : std::vector<std::string>{});
     res.set_content(fp->geojson(name, f), "application/geo+json");
     res.set_header("Cache-Control", "no-store");
+  });
+  // The workspace (read-only): 404 when the server was started without one.
+  WorkspaceView* const wp = workspace_.get();
+  auto no_workspace = [](httplib::Response& res) {
+    send_error(res, 404, "NotFound", "no workspace: start the server with --workspace W", "workspace");
+  };
+  s.Get("/api/workspace", [wp, no_workspace](const httplib::Request&, httplib::Response& res) {
+    if (!wp) return no_workspace(res);
+    send_json(res, wp->summary());
+  });
+  auto month_param = [](const httplib::Request& req, httplib::Response& res, std::string& m) {
+    m = req.get_param_value("month");
+    if (WorkspaceView::valid_month(m)) return true;
+    send_error(res, 400, "BadOption", "month= is required, as YYYY-MM", "month");
+    return false;
+  };
+  s.Get("/api/workspace/picture", [wp, no_workspace, month_param](const httplib::Request& req, httplib::Response& res) {
+    if (!wp) return no_workspace(res);
+    std::string m;
+    if (month_param(req, res, m)) send_json(res, wp->picture(m));
+  });
+  s.Get("/api/workspace/proposals", [wp, no_workspace, month_param](const httplib::Request& req, httplib::Response& res) {
+    if (!wp) return no_workspace(res);
+    std::string m;
+    if (!month_param(req, res, m)) return;
+    res.set_content(wp->proposals(m), "application/geo+json");
+  });
+  s.Get("/api/workspace/deployments", [wp, no_workspace](const httplib::Request&, httplib::Response& res) {
+    if (!wp) return no_workspace(res);
+    res.set_content(wp->deployments(), "application/geo+json");
+  });
+  s.Get("/api/workspace/followups", [wp, no_workspace](const httplib::Request& req, httplib::Response& res) {
+    if (!wp) return no_workspace(res);
+    const std::string d = req.get_param_value("deployment");
+    static const std::regex digits(R"(^[0-9]{1,12}$)");
+    if (!std::regex_match(d, digits))
+      return send_error(res, 400, "BadOption", "deployment= is required, a deployment id", "deployment");
+    send_json(res, wp->followups(std::stoll(d)));
   });
   s.Get("/api/catalogue", [fp](const httplib::Request&, httplib::Response& res) {
     send_json(res, fp->incident_catalogue());
