@@ -1,14 +1,21 @@
 // tryggve demo: the README's main job. Generates the synthetic demo district if
-// needed (maps/demo), then runs the whole pipeline on it as a scenario run of
+// needed (maps/demo), runs the monthly cycle on it (a workspace from the district,
+// each month's reports taken in actor by actor from the files those actors send,
+// the historical interventions as deployments, the latest month), then runs the
+// whole pipeline on it as a scenario run of
 // scenarios/demo.yaml: the map stage on the raw incident export (so the import's
 // error handling shows on every run), the hotspots stage and the situation picture,
 // the model fit and the Monte Carlo of the four demo scenarios, the plan stage (the
 // three users' plans on the same map) and the report. It leaves a run folder that
 // `tryggve serve` shows and whose resolved.yaml lets the viewer re-run edited
 // interventions.
+#include <unistd.h>
+
 #include <filesystem>
+#include <fstream>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "command.hpp"
 #include "demo_options.hpp"
@@ -19,6 +26,8 @@
 #include "tryggve/pipeline/run_folder.hpp"
 #include "tryggve/report/report.hpp"
 #include "tryggve/scenario/run.hpp"
+#include "tryggve/workspace/intake.hpp"
+#include "tryggve/workspace/workspace.hpp"
 
 namespace tryggve::cli {
 namespace {
@@ -36,6 +45,99 @@ std::vector<std::string> demo_inputs(const fs::path& d) {
     sets.push_back(fmt::format("inputs.{}={}", key, (a / file).string()));
   sets.emplace_back("inputs.crs=EPSG:3006");
   return sets;
+}
+
+// ---- the monthly cycle ---------------------------------------------------------
+
+struct CycleSummary {
+  std::size_t months = 0, files = 0, rows = 0, reports = 0, rejected = 0, linked = 0, review = 0;
+  std::string first_month, last_month;
+  std::int64_t incidents = 0;
+};
+
+// A workspace from the district's map files, as `tryggve workspace init` makes it.
+pipeline::MapOptions district_inputs(const fs::path& d) {
+  pipeline::MapOptions mo;
+  mo.streets = (d / "streets.osm").string();
+  mo.parks = (d / "parks.gpkg").string();
+  mo.stops = (d / "stops.gpkg").string();
+  mo.lamps = (d / "lamps.gpkg").string();
+  mo.areas = (d / "areas.gpkg").string();
+  mo.places = (d / "places.gpkg").string();
+  mo.crs = "EPSG:3006";
+  return mo;
+}
+
+// The latest month's picture, proposal, follow-up and report: `tryggve month`
+// (workspace/month, issue 11 part 2) goes here once it is on main; until then the
+// demo stops after the intake and says so.
+void write_latest_month(workspace::Workspace&, const std::string& month, bool talk) {
+  if (talk)
+    fmt::print(stderr, "month {}: the situation picture, proposal and follow-up need 'tryggve month' (not built yet)\n",
+               month);
+}
+
+// The historical interventions of deployments.yaml as deployments: `tryggve deploy`
+// (workspace/deploy, issue 11 part 2) goes here once it is on main.
+void record_deployments(workspace::Workspace&, const fs::path& file, bool talk) {
+  if (talk)
+    fmt::print(stderr, "deployments: {} is ready for 'tryggve deploy' (not built yet)\n", file.string());
+}
+
+// Builds the workspace beside its final path and renames it into place when every
+// month is in, so a failed demo never leaves a half-filled workspace behind.
+CycleSummary run_cycle(const fs::path& district, const fs::path& target, bool talk) {
+  std::ifstream in(district / "actors" / "index.json");
+  if (!in) throw Error(ErrorCode::FileNotFound, (district / "actors" / "index.json").string(), "cannot open");
+  nlohmann::json index;
+  try {
+    index = nlohmann::json::parse(in);
+  } catch (const std::exception& e) {
+    throw Error(ErrorCode::BadValue, (district / "actors" / "index.json").string(), e.what());
+  }
+  std::error_code ec;
+  if (!target.parent_path().empty()) fs::create_directories(target.parent_path(), ec);
+  const fs::path tmp = target.parent_path() / fmt::format(".{}.tmp{}{}", target.stem().string(), ::getpid(),
+                                                           target.extension().string());
+  fs::remove(tmp, ec);
+  CycleSummary s;
+  try {
+    auto ws = workspace::Workspace::init(tmp.string(), district_inputs(district));
+    std::string month;
+    for (const auto& f : index.at("files")) {
+      const std::string m = f.at("month");
+      if (m != month) {
+        if (!month.empty() && talk) fmt::print(stderr, "\n");
+        if (talk) fmt::print(stderr, "{}:", m);
+        month = m;
+        if (s.first_month.empty()) s.first_month = m;
+        s.last_month = m;
+        ++s.months;
+      }
+      workspace::IntakeOptions io;
+      io.actor = f.at("actor").get<std::string>();
+      const auto r = workspace::intake(ws, {(district / "actors" / f.at("file").get<std::string>()).string()}, io);
+      for (const auto& fi : r.files) {
+        ++s.files;
+        s.rows += fi.rows_read, s.reports += fi.reports, s.rejected += fi.rejected;
+        s.linked += fi.linked, s.review += fi.review;
+        if (talk) fmt::print(stderr, " {} {}{}", io.actor, fi.reports, fi.rejected ? fmt::format(" (-{})", fi.rejected) : "");
+      }
+    }
+    if (talk) fmt::print(stderr, "\n");
+    record_deployments(ws, district / "deployments.yaml", talk);
+    if (!s.last_month.empty()) write_latest_month(ws, s.last_month, talk);
+    s.incidents = ws.db().count("incidents");
+  } catch (...) {
+    fs::remove(tmp, ec);
+    throw;
+  }
+  fs::rename(tmp, target, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw Error(ErrorCode::OutputFailed, target.string(), "cannot move the workspace into place: " + ec.message());
+  }
+  return s;
 }
 
 void print_plans(const pipeline::Plans& plans) {
@@ -66,11 +168,18 @@ Registrar reg{{"demo", [](CLI::App& app, const GlobalOptions&) -> std::function<
   auto scenarios = std::make_shared<std::string>("scenarios/demo.yaml");
   auto sets = std::make_shared<std::vector<std::string>>();
   auto lang = std::make_shared<std::string>("sv");
+  auto ws_path = std::make_shared<std::string>("out/demo-workspace.gpkg");
+  auto cycle_only = std::make_shared<bool>(false);
+  auto no_cycle = std::make_shared<bool>(false);
   app.add_option("--district", *district, "Demo district folder (generated there if missing or stale; default: maps/demo)");
   app.add_option("--out,-o", *out, "Run folder to write (default: out/demo)");
   app.add_option("--scenarios", *scenarios, "Scenario file to run on the district (default: scenarios/demo.yaml)");
   app.add_option("--set", *sets, "Override a value of the scenario file: --set simulate.replicates=200");
   app.add_option("--lang", *lang, "Language of the report: sv or en (default: sv)")->check(CLI::IsMember({"sv", "en"}));
+  app.add_option("--workspace", *ws_path,
+                 "Workspace the monthly cycle fills (a GeoPackage, replaced; default: out/demo-workspace.gpkg)");
+  app.add_flag("--cycle-only", *cycle_only, "Run the monthly cycle only (workspace, intake, deployments), not the scenarios");
+  app.add_flag("--no-cycle", *no_cycle, "Run the scenarios only, without the monthly cycle");
   return [=] {
     bound->apply();
     const demo::DemoOptions o = opts->resolve();
@@ -80,6 +189,16 @@ Registrar reg{{"demo", [](CLI::App& app, const GlobalOptions&) -> std::function<
       log::info("generating the demo district in {} ({})", *district, why);
       const auto s = demo::generate(o, *district);
       if (talk) fmt::print(stderr, "{}", describe(s));
+    }
+    if (!*no_cycle) {
+      const auto c = run_cycle(*district, *ws_path, talk);
+      if (talk)
+        fmt::print(stderr,
+                   "workspace {}: {} months ({} .. {}), {} files, {} rows: {} reports, {} rejected, {} linked across "
+                   "actors, {} pairs to review; {} incidents\n",
+                   *ws_path, c.months, c.first_month, c.last_month, c.files, c.rows, c.reports, c.rejected, c.linked,
+                   c.review, c.incidents);
+      if (*cycle_only) return 0;
     }
     // The district's files first, then the user's own overrides (which win).
     auto overrides = demo_inputs(*district);

@@ -67,7 +67,8 @@ TEST(VectorWriter, GeoPackageReadsBackWithLayersCountsAndSrs) {
   auto ds = open(path);
   ASSERT_TRUE(ds);
   EXPECT_STREQ(ds->GetDriver()->GetDescription(), "GPKG");
-  ASSERT_EQ(ds->GetLayerCount(), 5);
+  ASSERT_EQ(ds->GetLayerCount(), 6) << "five layers and QGIS's layer_styles";
+  ASSERT_TRUE(ds->GetLayerByName("layer_styles"));
   OGRLayer* edges = ds->GetLayerByName("edges");
   ASSERT_TRUE(edges);
   EXPECT_EQ(edges->GetFeatureCount(), 2);

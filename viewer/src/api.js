@@ -71,5 +71,14 @@ export function createApi(fetchFn = (...a) => globalThis.fetch(...a)) {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
     }),
     job: (url) => request(url),
+    // The workspace, when the server shows one (tryggve serve --workspace W):
+    // {months:[{month, incidents, reports, assessments, proposals}], deployments, followups}
+    workspace: () => request('/api/workspace'),
+    // {month, rows:[{unit_type, unit_id, unit_name, parameter, incidents, ..., level, trend}]}
+    workspacePicture: (month) => request(`/api/workspace/picture${q({ month })}`),
+    workspaceProposals: (month) => request(`/api/workspace/proposals${q({ month })}`),
+    workspaceDeployments: () => request('/api/workspace/deployments'),
+    // {deployment, rows:[{month, phase, observed, expected, expected_lo, expected_hi, relative_risk, ...}]}
+    workspaceFollowups: (deployment) => request(`/api/workspace/followups${q({ deployment })}`),
   };
 }

@@ -1,5 +1,6 @@
 #pragma once
 // Private to the demo module: pieces shared by the model, the simulation and the writers.
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,25 @@ double offspring_relative_risk(const Model& m, const District& d, std::size_t p,
 // offspring, n/(1-n) per background event) over the first twelve months equals
 // 12 * target_per_month * volume_scale.
 void calibrate(Model& m, const District& d, const DemoOptions& o);
+
+// The district's street addresses (addr:street + addr:housenumber nodes in
+// streets.osm): along every named street a car can use, odd numbers on the left,
+// even on the right, one every 45 m, set back 12 m from the centre line.
+struct DemoAddress {
+  std::string street, number;
+  Point pos;  // EPSG:3006
+};
+std::vector<DemoAddress> demo_addresses(const District& d);
+
+// Writes each actor's reports month by month into `dir` (actors/YYYY-MM/*, and
+// actors/index.json naming each file's actor); returns truth.json's "actor_files"
+// section: the formats, rows per month, the planted duplicates and rejects.
+nlohmann::ordered_json write_actor_files(const std::filesystem::path& dir, const DemoData& data,
+                                         const DemoTransit& transit);
+
+// deployments.yaml: the historical interventions (and a placebo) in the scenario
+// files' intervention grammar plus their actual start and end dates.
+std::string deployments_yaml(const DemoData& data);
 
 // truth.json's "transit" section: the lines, the model's numbers, the counts.
 nlohmann::ordered_json transit_truth_json(const DemoTransit& transit);

@@ -32,7 +32,8 @@ namespace {
 
 const char* kFiles[] = {"streets.osm",   "parks.gpkg",        "stops.gpkg", "lamps.gpkg",
                         "areas.gpkg",    "places.gpkg",       "incidents.csv", "incidents_raw.csv",
-                        "truth.json",    "truth_segments.csv", "README.md"};
+                        "truth.json",    "truth_segments.csv", "README.md", "deployments.yaml",
+                        "actors/index.json"};
 
 std::string xml_escape(const std::string& s) {
   std::string o;
@@ -93,6 +94,9 @@ std::string osm_xml(const District& d) {
     ids.push_back(ids.front());
     park_nodes.push_back(ids);
   }
+  // Street addresses as the tagged nodes OSM mappers put at entrances.
+  for (const auto& a : demo_addresses(d))
+    node(next_node++, a.pos, {{"addr:street", a.street}, {"addr:housenumber", a.number}, {"addr:city", "Göteborg"}});
   for (const auto& w : d.ways) {
     o << fmt::format("  <way id='{}' version='1' visible='true'>\n", w.id);
     for (auto n : w.nodes) o << fmt::format("    <nd ref='{}'/>\n", d.nodes[n].id);
@@ -529,6 +533,12 @@ std::string readme(const DemoData& data, const DemoSummary& sum) {
        "timetables that follow the day, night trips as 24:00+ times, holidays in calendar_dates |\n";
   r += "| transit_reports.csv | Västtrafik's reports from on board (line, minute, and sometimes the direction, a stop "
        "pair, the trip or the vehicle) and at stops (stop, sometimes the platform) |\n";
+  r += "| actors/YYYY-MM/ | each month's reports as each actor sends them: polisen.csv (semicolon, local time), "
+       "skolan.xlsx (Excel, addresses), bostadsbolaget.csv (Windows-1252, addresses), vasttrafik.csv (by stop), "
+       "parkforvaltningen.geojson, felanmalan.csv (the city's error-reporting export); actors/index.json names each "
+       "file's actor; planted police/school duplicates and rejects are in truth.json's actor_files |\n";
+  r += "| deployments.yaml | the historical interventions (and a placebo) as recorded deployments: the scenario "
+       "grammar plus start and end dates |\n";
   r += "| transit_truth.csv | the truth of each of those reports: trip, service day, delay, true time, segment, offset, "
        "position |\n\n";
   r += fmt::format("{} incidents ({} background, {} near-repeat offspring); {} raw rows.\n", sum.incidents,
@@ -614,6 +624,8 @@ DemoSummary generate(const DemoOptions& options, const fs::path& out_dir) {
     for (const auto& r : transit.reports) (r.on_board ? sum.transit_on_board : sum.transit_at_stop)++;
     json truth = truth_json(data, sum, raw, source);
     truth["transit"] = transit_truth_json(transit);
+    truth["actor_files"] = write_actor_files(tmp / "actors", data, transit);
+    write_file(tmp / "deployments.yaml", deployments_yaml(data));
     write_file(tmp / "truth.json", truth.dump(1) + "\n");
     write_file(tmp / "README.md", readme(data, sum));
     // Swap into place: the old folder (if any) moves aside first, so a reader never

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <optional>
+
+#include <cpl_conv.h>
 
 #include <fmt/format.h>
 
@@ -185,6 +188,13 @@ IncidentTable read_incident_table(const std::string& path, CrsContext& crs, cons
   }
   std::vector<std::string> oo;
   if (spreadsheet) oo.push_back("HEADERS=FORCE");  // a sheet of text cells only would otherwise lose its header row
+  // GDAL 3.6's XLSX and ODS drivers take that only as a configuration option
+  // (the open option came later): set it for this thread while the file is read.
+  std::optional<CPLConfigOptionSetter> xlsx_headers, ods_headers;
+  if (spreadsheet) {
+    xlsx_headers.emplace("OGR_XLSX_HEADERS", "FORCE", false);
+    ods_headers.emplace("OGR_ODS_HEADERS", "FORCE", false);
+  }
   Dataset d;
   {
     // Probe the CSV separator first: it decides whether "57,7" is a number.
@@ -264,7 +274,8 @@ IncidentTable read_incident_table(const std::string& path, CrsContext& crs, cons
   const int f_id = cols.find(m.id, {"id", "incident_id", "event_id", "case_number", "objectid", "ärendenummer",
                                     "ärende_id", "diarienummer"});
   int f_time = cols.find(m.time, {"datetime", "date_time", "timestamp", "occurred", "occurred_at", "reported_at",
-                                  "tidpunkt", "händelsetid", "datum_och_tid", "datum_tid", "time", "tid",
+                                  "tidpunkt", "händelsetid", "datum_och_tid", "datum_tid", "skapad", "registrerad",
+                                  "time", "tid",
                                   "klockslag", "kl", "datum", "date"});
   int f_date = cols.find(m.date, {});
   if (f_time < 0 && f_date >= 0) std::swap(f_time, f_date);  // only a date column: it is the time stamp
@@ -276,7 +287,8 @@ IncidentTable read_incident_table(const std::string& path, CrsContext& crs, cons
   const bool join_always = !m.date.empty() && !m.time.empty();
   const int f_cat = cols.find(m.category, {"category", "offense", "offence", "crime_type", "primary_type",
                                            "event_type", "incident_type", "type", "brottstyp", "händelsetyp",
-                                           "händelsekategori", "kategori", "typ", "ärendetyp", "händelse"});
+                                           "händelsekategori", "kategori", "typ", "ärendetyp", "händelse",
+                                           "typ_av_händelse", "händelsetyp_kategori"});
   const int f_actor = cols.find(m.actor, {"actor", "source", "reporter", "reported_by", "kalla", "källa", "aktor",
                                           "aktör", "rapportör", "rapporterad_av", "inrapportör", "anmälare",
                                           "organisation"});

@@ -114,11 +114,14 @@ OGRLayer* pick_layer(Dataset& d, const std::string& name, unsigned want, const c
   if (!name.empty()) {
     layer = d.ds->GetLayerByName(name.c_str());
     if (!layer) throw Error(ErrorCode::LayerNotFound, d.path, fmt::format("no layer '{}'; layers: {}", name, list()));
-  } else if (d.ds->GetLayerCount() == 1) {
-    layer = d.ds->GetLayer(0);
   } else {
-    for (int i = 0; i < d.ds->GetLayerCount() && !layer; ++i)
-      if (geom_family(d.ds->GetLayer(i)->GetGeomType()) & want) layer = d.ds->GetLayer(i);
+    // QGIS's styles table (which Tryggve's own GeoPackages carry) is never the data.
+    std::vector<OGRLayer*> data;
+    for (int i = 0; i < d.ds->GetLayerCount(); ++i)
+      if (!EQUAL(d.ds->GetLayer(i)->GetName(), "layer_styles")) data.push_back(d.ds->GetLayer(i));
+    if (data.size() == 1) layer = data.front();
+    for (std::size_t i = 0; i < data.size() && !layer; ++i)
+      if (geom_family(data[i]->GetGeomType()) & want) layer = data[i];
     if (!layer)
       throw Error(ErrorCode::WrongGeometryType, d.path,
                   fmt::format("no {} layer for the {}; layers: {}", family_name(want), what, list()));

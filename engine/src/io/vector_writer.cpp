@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <ctime>
 
 #include <fmt/format.h>
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
+#include "layer_styles.hpp"
 #include "ogr_util.hpp"
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/error.hpp"
@@ -54,8 +56,9 @@ Format format_for(const fs::path& p) {
   if (ext == ".geojson" || ext == ".json") return {"GeoJSON", false};
   if (ext == ".fgb") return {"FlatGeobuf", false};
   if (ext == ".csv") return {"CSV", false};
+  if (ext == ".xlsx") return {"XLSX", true};  // sheets of attributes, no geometry (what an office sends)
   throw Error(ErrorCode::OutputFailed, p.string(),
-              fmt::format("unknown output format '{}': use .gpkg, .geojson, .fgb or .csv", ext));
+              fmt::format("unknown output format '{}': use .gpkg, .geojson, .fgb, .csv or .xlsx", ext));
 }
 
 }  // namespace
@@ -68,7 +71,7 @@ void pin_timestamp(bool on) {
 }  // namespace
 
 VectorWriter::VectorWriter(fs::path path, const CrsContext& crs, Options options)
-    : path_(std::move(path)), fixed_timestamp_(options.fixed_timestamp) {
+    : path_(std::move(path)), fixed_timestamp_(options.fixed_timestamp), lang_(options.lang) {
   ensure_gdal();
   const Format f = format_for(path_);
   driver_ = f.driver;
@@ -107,6 +110,8 @@ VectorWriter::Layer& VectorWriter::add_layer(const std::string& name, GeometryKi
   if (committed_) throw Error(ErrorCode::Internal, path_.string(), "add_layer() after commit()");
   for (const auto& l : layers_)
     if (l->name_ == name) throw Error(ErrorCode::Internal, path_.string(), "layer '" + name + "' added twice");
+  if (driver_ == "XLSX" && kind != GeometryKind::None)
+    throw Error(ErrorCode::Internal, path_.string(), "layer '" + name + "': a spreadsheet holds no geometry");
   Part& part = part_for(name);
   part.end();  // GeoPackage layers are created outside a transaction
 
@@ -145,6 +150,7 @@ VectorWriter::Layer& VectorWriter::add_layer(const std::string& name, GeometryKi
       throw Error(ErrorCode::OutputFailed, where, fmt::format("cannot create field '{}': {}", fd.name, msgs.last()));
     layer->index_.push_back(ol->GetLayerDefn()->GetFieldIndex(fd.name.c_str()));
   }
+  if (driver_ == "GPKG" && kind != GeometryKind::None) layer->style_field_ = styles::graduated_field(fields);
   layer->fields_ = std::move(fields);
   layers_.push_back(std::move(layer));
   return *layers_.back();
@@ -203,6 +209,11 @@ void VectorWriter::Layer::add(const std::vector<FieldValue>& values, const Geome
       }
     }
   }
+  if (style_field_ >= 0 && static_cast<std::size_t>(style_field_) < values.size()) {
+    const auto& v = values[static_cast<std::size_t>(style_field_)].value();
+    if (v.index() == 1) style_values_.push_back(static_cast<double>(std::get<std::int64_t>(v)));
+    else if (v.index() == 2) style_values_.push_back(std::get<double>(v));
+  }
   if (gk != GeometryKind::None) feat.SetGeometryDirectly(detail::ogr_geometry(geometry));
   part_->begin();
   GdalMessages msgs;
@@ -216,6 +227,16 @@ void VectorWriter::Layer::add(const std::vector<FieldValue>& values, const Geome
 void VectorWriter::commit() {
   if (committed_) return;
   if (fixed_timestamp_) pin_timestamp(true);
+  if (driver_ == "GPKG" && !parts_.empty()) {
+    std::vector<styles::LayerStyle> st;
+    for (const auto& l : layers_)
+      if (l->kind_ != GeometryKind::None)
+        st.push_back(styles::style_for(l->name_, l->kind_, l->fields_, std::move(l->style_values_), lang_));
+    Part& p = *parts_.front();
+    p.end();  // a GeoPackage layer is created outside a transaction
+    styles::write_layer_styles(*p.ds, st, fixed_timestamp_ ? "2000-01-01T00:00:00Z" : to_iso8601(Timestamp{static_cast<std::int64_t>(std::time(nullptr)), 0}),
+                               p.out.final_path().string());
+  }
   for (auto& p : parts_) {
     GdalMessages msgs;
     p->end();

@@ -186,6 +186,7 @@ double number_in(const json& v, double lo, double hi, const std::string& where) 
 
 void ServerOptions::declare(OptionSet& o) {
   o.text("data", data, "Run folder to show (map.gpkg, hotspots.gpkg, situation.json, scenarios/ ...)")
+      .text("workspace", workspace, "Workspace GeoPackage to show read-only: months, picture, proposals, deployments, follow-ups")
       .text("static_dir", static_dir, "Folder with the built viewer (default: viewer/dist or share/tryggve/viewer)")
       .text("host", host, "Address to listen on; 127.0.0.1 keeps the viewer on this computer")
       .integer("port", port, "TCP port (0 = any free port)", 0, 65535)
@@ -373,6 +374,7 @@ Server::Server(ServerOptions options, JobRunner runner) : opt_(std::move(options
   // open there. A token nobody gave is made here and printed by `tryggve serve`.
   if (!loopback() && opt_.token.empty()) opt_.token = random_token();
   folder_ = std::make_unique<RunFolder>(opt_.data, static_cast<std::size_t>(opt_.cache_bytes));
+  if (!opt_.workspace.empty()) workspace_ = std::make_unique<WorkspaceView>(opt_.workspace);
   std::error_code ec;
   static_root_ = opt_.static_dir.empty() ? default_static_dir() : fs::path(opt_.static_dir);
   if (static_root_.empty())
@@ -573,6 +575,47 @@ void Server::routes() {
     if (!public_fields(*info, f, res)) return;
     res.set_content(fp->geojson(name, f), "application/geo+json");
     res.set_header("Cache-Control", "no-store");
+  });
+  // The workspace (read-only): 404 when the server was started without one.
+  WorkspaceView* const wp = workspace_.get();
+  // The workspace's tables hold unsuppressed counts: a public server does not show them.
+  auto no_workspace = [is_public](httplib::Response& res) {
+    if (is_public)
+      return send_error(res, 403, "Forbidden", "the workspace is shown to the internal audience only", "workspace");
+    send_error(res, 404, "NotFound", "no workspace: start the server with --workspace W", "workspace");
+  };
+  s.Get("/api/workspace", [wp, no_workspace](const httplib::Request&, httplib::Response& res) {
+    if (!wp || is_public) return no_workspace(res);
+    send_json(res, wp->summary());
+  });
+  auto month_param = [](const httplib::Request& req, httplib::Response& res, std::string& m) {
+    m = req.get_param_value("month");
+    if (WorkspaceView::valid_month(m)) return true;
+    send_error(res, 400, "BadOption", "month= is required, as YYYY-MM", "month");
+    return false;
+  };
+  s.Get("/api/workspace/picture", [wp, no_workspace, month_param](const httplib::Request& req, httplib::Response& res) {
+    if (!wp || is_public) return no_workspace(res);
+    std::string m;
+    if (month_param(req, res, m)) send_json(res, wp->picture(m));
+  });
+  s.Get("/api/workspace/proposals", [wp, no_workspace, month_param](const httplib::Request& req, httplib::Response& res) {
+    if (!wp || is_public) return no_workspace(res);
+    std::string m;
+    if (!month_param(req, res, m)) return;
+    res.set_content(wp->proposals(m), "application/geo+json");
+  });
+  s.Get("/api/workspace/deployments", [wp, no_workspace](const httplib::Request&, httplib::Response& res) {
+    if (!wp || is_public) return no_workspace(res);
+    res.set_content(wp->deployments(), "application/geo+json");
+  });
+  s.Get("/api/workspace/followups", [wp, no_workspace](const httplib::Request& req, httplib::Response& res) {
+    if (!wp || is_public) return no_workspace(res);
+    const std::string d = req.get_param_value("deployment");
+    static const std::regex digits(R"(^[0-9]{1,12}$)");
+    if (!std::regex_match(d, digits))
+      return send_error(res, 400, "BadOption", "deployment= is required, a deployment id", "deployment");
+    send_json(res, wp->followups(std::stoll(d)));
   });
   s.Get("/api/catalogue", [fp, is_public, suppression](const httplib::Request&, httplib::Response& res) {
     json cat = fp->incident_catalogue();

@@ -50,7 +50,7 @@
 namespace tryggve::demo {
 
 // Bump when the district, the model or the files change, so `matches` regenerates.
-inline constexpr int kGeneratorVersion = 4;  // 4: public transport (gtfs/, transit_reports.csv)
+inline constexpr int kGeneratorVersion = 5;  // 5: street addresses, actors/ files, deployments.yaml
 
 struct DemoOptions {
   std::uint64_t seed = 20190601;
@@ -197,7 +197,9 @@ DemoSummary summarise(const DemoData& data);
 // Simulates and writes the demo folder: streets.osm, parks.gpkg, stops.gpkg,
 // lamps.gpkg, areas.gpkg, places.gpkg, incidents.csv, incidents_raw.csv,
 // truth.json, truth_segments.csv, README.md, and the public transport of
-// demo/transit.hpp: gtfs/*.txt, transit_reports.csv, transit_truth.csv. Everything is written into a
+// demo/transit.hpp: gtfs/*.txt, transit_reports.csv, transit_truth.csv, and the
+// monthly cycle's inputs: actors/YYYY-MM/* (each actor's reports in its own
+// format, actors/index.json) and deployments.yaml. Everything is written into a
 // temporary sibling folder first and renamed onto out_dir when complete (an
 // existing out_dir is replaced: it belongs to the generator).
 // Throws Error(OutputFailed) if the folder cannot be written, Error(BadOption) on bad options.

@@ -1,14 +1,16 @@
 #pragma once
 // Writing results: one multi-layer output dataset, written atomically.
 //
-// The format follows the extension: .gpkg (GeoPackage, the default and the
-// only multi-layer one), .geojson/.json, .fgb (FlatGeobuf), .csv (geometry as
-// WKT). With a one-layer format the first layer goes to `path` and every
+// The format follows the extension: .gpkg (GeoPackage, the default), .xlsx
+// (one sheet per layer, attributes only: what an office sends), .geojson/.json,
+// .fgb (FlatGeobuf), .csv (geometry as WKT). With a one-layer format the first layer goes to `path` and every
 // further layer to "<stem>.<layer><ext>" beside it.
 //
 // Everything is written to temporaries in the same folder (core/atomic_file.hpp)
 // and renamed into place by commit(); a writer destroyed without commit() (an
 // exception, a failed run) removes them, so no half-written output is left.
+// A GeoPackage carries QGIS layer styles (`layer_styles`, QGIS's own table): it
+// opens in QGIS styled and labelled, in Options::lang.
 // Features are inserted in transactions, so a million rows take seconds.
 // The CRS comes from the CrsContext (none for a local run); the GeoPackage
 // loads in QGIS as is (geometry column "geom", SRS registered, spatial index).
@@ -111,12 +113,17 @@ class VectorWriter {
     std::vector<int> index_;  // our field i -> OGR field index
     std::size_t count_ = 0;
     bool in_transaction_ = false;
+    int style_field_ = -1;              // the field whose values the QGIS style classes
+    std::vector<double> style_values_;  // its values as written
   };
 
   struct Options {
     // GeoPackages record when they were written: a fixed time (2000-01-01) makes
     // the same content give the same bytes (the generated demo district).
     bool fixed_timestamp = false;
+    // Language of the QGIS styles' legend labels ("sv" or "en"): a GeoPackage gets a
+    // `layer_styles` table with a default style per geometry layer (io/layer_styles.cpp).
+    std::string lang = "sv";
   };
   // Throws Error(OutputFailed) for an unknown extension or an unwritable folder.
   VectorWriter(std::filesystem::path path, const CrsContext& crs, Options options);
@@ -146,6 +153,7 @@ class VectorWriter {
   std::vector<std::unique_ptr<Layer>> layers_;
   bool committed_ = false;
   bool fixed_timestamp_ = false;
+  std::string lang_ = "sv";
 };
 
 // ---- Convenience writers ----------------------------------------------------

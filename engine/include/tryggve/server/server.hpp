@@ -18,6 +18,8 @@
 //                                     (409 if the folder has no resolved.yaml to re-run)
 //   GET  /api/jobs, /api/jobs/ID      status with progress; the result when done
 //   DELETE /api/jobs/ID               cancel
+//   GET  /api/workspace[/...]         with --workspace: months, picture, proposals,
+//                                     deployments, follow-ups (server/workspace_view.hpp; read-only)
 //   GET|HEAD anything else            the viewer's static files (index.html for "/")
 //
 // Safety for a laptop in a town hall: binds to 127.0.0.1 unless told otherwise;
@@ -36,6 +38,7 @@
 #include "tryggve/core/options.hpp"
 #include "tryggve/server/jobs.hpp"
 #include "tryggve/server/run_folder.hpp"
+#include "tryggve/server/workspace_view.hpp"
 
 namespace httplib {
 class Server;
@@ -45,6 +48,7 @@ namespace tryggve::server {
 
 struct ServerOptions {
   std::string data = "out/demo";   // the run folder
+  std::string workspace;           // a workspace GeoPackage to show read-only ("" = none)
   std::string static_dir;          // the viewer bundle; "" = viewer/dist found from the executable / source tree
   std::string host = "127.0.0.1";
   int port = 8080;                 // 0 = any free port (tests)
@@ -115,6 +119,7 @@ class Server {
   ServerOptions opt_;
   std::filesystem::path static_root_;
   std::unique_ptr<RunFolder> folder_;
+  std::unique_ptr<WorkspaceView> workspace_;
   std::unique_ptr<JobQueue> jobs_;
   std::unique_ptr<httplib::Server> http_;
   std::thread thread_;
