@@ -37,6 +37,7 @@ void MonthOptions::declare(OptionSet& o) {
   o.real("officer_hours_per_week", officer_hours_per_week, "Police hours a week for next month's watch list", 0.0, 10000.0);
   o.real("sek_per_officer_hour", sek_per_officer_hour, "Cost of one police hour (SEK) for the proposal's cost", 0.0, 1e6);
   o.integer("lighting_projects", lighting_projects, "Lighting projects proposed (the best N by prevented per SEK)", 0, 1000);
+  o.integer("patrol_backtest_months", patrol_backtest_months, "Months the watch list is backtested on (0: none)", 0, 36);
   o.integer("followup_pre_months", followup_pre_months, "History before a deployment its counterfactual is fitted on (months, at most)", 6, 120);
   o.integer("target_draws", target_draws, "Monte Carlo draws for the probability of meeting each target", 100, 1000000);
   o.flag("no_report", no_report, "Do not write report.html / report.pdf");
@@ -428,6 +429,7 @@ MonthResult run_month(Workspace& ws, const MonthOptions& o) {
   po.evidence = o.evidence;
   po.patrol.officer_hours_per_week = o.officer_hours_per_week;
   po.lighting.top = o.lighting_projects;
+  po.patrol.backtest_months = o.patrol_backtest_months;
   po.check();
   const auto plan = pipeline::run_plan(map, po);
   pipeline::write_plan(rf, map, plan, po);

@@ -43,6 +43,7 @@ struct MonthOptions {
   double officer_hours_per_week = 20.0;
   double sek_per_officer_hour = 650.0;  // police hour, fully loaded (an assumption: change it)
   int lighting_projects = 10;           // proposals: the best N lighting projects
+  int patrol_backtest_months = 3;       // the watch list's backtest (0: none)
   int followup_pre_months = 24;         // history the follow-up's counterfactual is fitted on (at most)
   double followup_lixel_m = 50.0;       // the follow-up's cells
   double followup_cutoff_m = 300.0;
