@@ -18,6 +18,7 @@
 #include "tryggve/io/database.hpp"
 #include "tryggve/pipeline/hotspots_stage.hpp"
 #include "tryggve/pipeline/plan_stage.hpp"
+#include "tryggve/report/month_report.hpp"
 #include "tryggve/scenario/run.hpp"
 #include "tryggve/simulation/followup.hpp"
 #include "tryggve/workspace/deploy.hpp"
@@ -379,15 +380,21 @@ MonthResult run_month(Workspace& ws, const MonthOptions& o) {
                            {"parameter", par.code}, {"parameter_sv", par.name_sv}, {"parameter_en", par.name_en},
                            {"count", c.count}, {"score", c.score}, {"prev", jnum(c.prev_count)},
                            {"year_ago", jnum(c.year_ago_count)}, {"change_prev_pct", jnum(c.change_prev_pct)},
-                           {"level", c.level}, {"trend", std::string(situation::to_string(c.trend))}});
+                           {"level", c.level}, {"trend", std::string(situation::to_string(c.trend))},
+                           {"level_label", std::string(sv ? situation::level_label_sv(c.level) : situation::level_label_en(c.level))},
+                           {"trend_label", std::string(sv ? situation::label_sv(c.trend) : situation::label_en(c.trend))}});
       // Places crossing a level: both months judged, the level moved.
       if (mi > 0) {
         const auto& pc = S.at(mi - 1, u, p);
-        if (c.level > 0 && pc.level > 0 && c.level != pc.level && (c.level >= 4 || pc.level >= 4))
+        // Only what a reader should look at: two steps or more, into or out of 4-5, on counts that mean something.
+        if (c.level > 0 && pc.level > 0 && std::abs(c.level - pc.level) >= 2 && (c.level >= 4 || pc.level >= 4) &&
+            std::max(c.count, pc.count) >= 5)
           changes.push_back({{"kind", c.level > pc.level ? "level_up" : "level_down"}, {"unit_type", unit.kind},
                              {"unit", unit.name}, {"unit_en", unit.name_en.empty() ? unit.name : unit.name_en},
                              {"parameter", par.code}, {"parameter_sv", par.name_sv}, {"parameter_en", par.name_en},
-                             {"from_level", pc.level}, {"to_level", c.level}, {"count", c.count}, {"prev", pc.count}});
+                             {"from_level", pc.level}, {"to_level", c.level}, {"count", c.count}, {"prev", pc.count},
+                             {"from_label", std::string(sv ? situation::level_label_sv(pc.level) : situation::level_label_en(pc.level))},
+                             {"to_label", std::string(sv ? situation::level_label_sv(c.level) : situation::level_label_en(c.level))}});
       }
     }
   }
@@ -494,7 +501,9 @@ MonthResult run_month(Workspace& ws, const MonthOptions& o) {
     for (const auto& pr : L.projects) {
       if (n++ >= o.lighting_projects) break;
       const auto edges = edges_of_cells(pr.cells, cn);
-      std::string place = pr.name.empty() && !edges.empty() ? describe_edge(map, edges.front(), o.lang) : pr.name;
+      // The planner names parks and named streets; an unnamed path gets the nearest name.
+      const bool unnamed = pr.name.empty() || pr.name.find("(unnamed)") != std::string::npos;
+      std::string place = unnamed && !edges.empty() ? describe_edge(map, edges.front(), o.lang) : pr.name;
       json d = {{"kind", pr.kind}, {"length_m", pr.length_m}, {"per_year", true},
                 {"prevented_per_100k_sek", pr.prevented_per_100k_sek.mean}};
       proposals.push_back({{next, o.month, "lighting", static_cast<std::int64_t>(pr.rank), edge_list(edges), place,
@@ -800,6 +809,10 @@ MonthResult run_month(Workspace& ws, const MonthOptions& o) {
   for (const auto& p : map.taxonomy.parameters())
     mj["parameters"].push_back({{"code", p.code}, {"sv", p.name_sv}, {"en", p.name_en}});
   write_text_atomically(rf.file("month.json"), mj.dump(1));
+  if (!o.no_report) {
+    const auto rep = report::write_month_report(folder.temp_dir, o.lang);
+    if (!rep.pdf) R.notes.push_back(rep.pdf_note);
+  }
 
   // ---- The month's rows, replacing any earlier run of the same month ------------
   auto& db = ws.db();
