@@ -35,6 +35,12 @@ namespace {
 
 constexpr int kPerActor = 625;  // 8 x 625 = 5,000
 
+// The logger is made once per process (spdlog refuses a second one).
+void quiet_once() {
+  static const bool quiet = (log::init(log::Verbosity::Quiet), true);
+  (void)quiet;
+}
+
 std::string helsinki() { return std::string(TRYGGVE_BENCH_SHARED_DATA) + "/osm/helsinki_centre.osm.pbf"; }
 
 pipeline::MapOptions district() {
@@ -185,8 +191,7 @@ void BM_MonthIntake(benchmark::State& state) {
     state.SkipWithError("no PostgreSQL: set TRYGGVE_BENCH_PG");
     return;
   }
-  static const bool quiet = (log::init(log::Verbosity::Quiet), true);  // once per process
-  (void)quiet;
+  quiet_once();
   const fs::path dir = fs::temp_directory_path() / fmt::format("tryggve_ws_bench_{}", ::getpid());
   fs::create_directories(dir);
   int run = 0;
@@ -303,8 +308,7 @@ void BM_DemoMonth(benchmark::State& state) {
     state.SkipWithError("no PostgreSQL: set TRYGGVE_BENCH_PG");
     return;
   }
-  static const bool quiet = (log::init(log::Verbosity::Quiet), true);
-  (void)quiet;
+  quiet_once();
   const auto& D = demo_months();
   int run = 0;
   std::size_t reports = 0;
@@ -340,8 +344,7 @@ void BM_DemoReplay(benchmark::State& state) {
     state.SkipWithError("no PostgreSQL: set TRYGGVE_BENCH_PG");
     return;
   }
-  static const bool quiet = (log::init(log::Verbosity::Quiet), true);
-  (void)quiet;
+  quiet_once();
   const auto& D = demo_months();
   const char* env = std::getenv("TRYGGVE_BENCH_REPLAY_MONTHS");
   const std::size_t first = 12;

@@ -200,7 +200,6 @@ json small_map(const pipeline::MapResult& map, const std::vector<network::EdgeId
   return {{"radius_m", std::round(r)}, {"lines", lines}, {"marked", marked}, {"labels", labels}};
 }
 
-double nan_or(double v) { return std::isfinite(v) ? v : std::numeric_limits<double>::quiet_NaN(); }
 FieldValue num(double v) { return std::isfinite(v) ? FieldValue(v) : FieldValue(); }
 json jnum(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
@@ -358,9 +357,6 @@ MonthResult run_month(Workspace& ws, const MonthOptions& o) {
   const auto mit = std::find(S.months.begin(), S.months.end(), M);
   if (mit == S.months.end()) throw Error(ErrorCode::Internal, "month", "the situation picture lacks " + o.month);
   const std::size_t mi = static_cast<std::size_t>(mit - S.months.begin());
-  struct Assessment {
-    std::vector<FieldValue> values;
-  };
   std::vector<std::vector<FieldValue>> assessment_rows;
   json picture = json::array(), changes = json::array();
   for (std::size_t u = 0; u < S.units.size(); ++u) {
@@ -467,7 +463,6 @@ MonthResult run_month(Workspace& ws, const MonthOptions& o) {
   const double weeks = 30.44 / 7.0;
   if (plan.plans.patrol) {
     const auto& P = *plan.plans.patrol;
-    const double share_total = std::max(P.incidents_prevented.mean, 1e-9);
     for (const auto& it : P.items) {
       const std::vector<network::EdgeId> edges = {it.place.edge};
       const double cost = it.officer_hours_per_week * weeks * o.sek_per_officer_hour;
@@ -475,7 +470,6 @@ MonthResult run_month(Workspace& ws, const MonthOptions& o) {
       const double share = it.marginal_harm_prevented / std::max(P.harm_prevented.mean, 1e-9);
       const double prevented = P.incidents_prevented.mean * share, lo = P.incidents_prevented.low * share,
                    hi = P.incidents_prevented.high * share;
-      (void)share_total;
       const std::string place = describe_edge(map, it.place.edge, o.lang);
       json d = {{"street", it.street}, {"visits_per_week", it.visits_per_week}, {"officer_hours_per_week", it.officer_hours_per_week},
                 {"forecast_incidents", it.forecast_incidents}};
@@ -744,7 +738,6 @@ MonthResult run_month(Workspace& ws, const MonthOptions& o) {
     outcome.reserve(static_cast<std::size_t>(o.target_draws));
     int success = 0;
     double rr_mean = 0;
-    const double n = static_cast<double>(y.size());
     const double h = static_cast<double>(due - y_from);
     for (int k = 0; k < o.target_draws; ++k) {
       // (a, b) from their normal approximation (Cholesky of the 2x2 covariance).
@@ -767,7 +760,6 @@ MonthResult run_month(Workspace& ws, const MonthOptions& o) {
       outcome.push_back(avg);
       success += avg <= target;
     }
-    (void)n;
     std::sort(outcome.begin(), outcome.end());
     auto q = [&](double p) { return outcome[static_cast<std::size_t>(p * (outcome.size() - 1))]; };
     const double prob = static_cast<double>(success) / o.target_draws;
