@@ -16,12 +16,15 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 
 #include <fmt/format.h>
 
 #include "tryggve/core/log.hpp"
+#include "tryggve/demo/generator.hpp"
 #include "tryggve/workspace/intake.hpp"
+#include "tryggve/workspace/month.hpp"
 #include "tryggve/workspace/workspace.hpp"
 
 using namespace tryggve;
@@ -31,6 +34,12 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int kPerActor = 625;  // 8 x 625 = 5,000
+
+// The logger is made once per process (spdlog refuses a second one).
+void quiet_once() {
+  static const bool quiet = (log::init(log::Verbosity::Quiet), true);
+  (void)quiet;
+}
 
 std::string helsinki() { return std::string(TRYGGVE_BENCH_SHARED_DATA) + "/osm/helsinki_centre.osm.pbf"; }
 
@@ -182,8 +191,7 @@ void BM_MonthIntake(benchmark::State& state) {
     state.SkipWithError("no PostgreSQL: set TRYGGVE_BENCH_PG");
     return;
   }
-  static const bool quiet = (log::init(log::Verbosity::Quiet), true);  // once per process
-  (void)quiet;
+  quiet_once();
   const fs::path dir = fs::temp_directory_path() / fmt::format("tryggve_ws_bench_{}", ::getpid());
   fs::create_directories(dir);
   int run = 0;
@@ -228,6 +236,146 @@ void BM_MonthIntake(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(reports + rejects), benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_MonthIntake)->ArgName("postgres")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+
+// ---- The month on the demo district ------------------------------------------
+// The demo district (36 months), its incidents.csv split into one file per local
+// month (the header repeated). BM_DemoMonth: the history up to the month before
+// the last taken in untimed; timed: the last month's file + `month` (no report,
+// no PDF: chromium is not what is measured). BM_DemoReplay: every month taken in
+// and `month` run, one after the other, from the 13th month on (a year of history
+// first, as a new workspace would start), TRYGGVE_BENCH_REPLAY_MONTHS of them
+// (default: all 24).
+
+struct DemoMonths {
+  fs::path dir = fs::temp_directory_path() / fmt::format("tryggve_month_bench_{}", ::getpid());
+  std::vector<std::pair<std::string, std::string>> files;  // month, path
+  DemoMonths() {
+    demo::DemoOptions o;
+    o.months = 36;
+    demo::generate(o, dir / "demo");
+    std::ifstream in(dir / "demo" / "incidents.csv");
+    std::string header, line;
+    std::getline(in, header);
+    std::map<std::string, std::string> by_month;
+    while (std::getline(in, line)) {
+      const auto c = line.find(',');
+      by_month[line.substr(c + 1, 7)] += line + "\n";
+    }
+    for (const auto& [m, text] : by_month) {
+      const auto p = dir / ("reports_" + m + ".csv");
+      std::ofstream(p) << header << "\n" << text;
+      files.emplace_back(m, p.string());
+    }
+  }
+  ~DemoMonths() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+  pipeline::MapOptions inputs() const {
+    pipeline::MapOptions o;
+    const auto d = dir / "demo";
+    o.streets = (d / "streets.osm").string();
+    o.areas = (d / "areas.gpkg").string();
+    o.parks = (d / "parks.gpkg").string();
+    o.stops = (d / "stops.gpkg").string();
+    o.lamps = (d / "lamps.gpkg").string();
+    o.places = (d / "places.gpkg").string();
+    o.crs = "EPSG:3006";
+    return o;
+  }
+};
+const DemoMonths& demo_months() {
+  static const DemoMonths d;
+  return d;
+}
+
+std::string new_target(bool pg, const fs::path& dir, int run) {
+  const std::string db = fmt::format("tryggve_mbench_{}_{}", ::getpid(), run);
+  if (!pg) return (dir / (db + ".gpkg")).string();
+  io::Database::open(pg_server())->execute("CREATE DATABASE " + db);
+  return with_dbname(pg_server(), db);
+}
+void drop_target(bool pg, const std::string& target) {
+  if (!pg) return;
+  const auto p = target.find("dbname=");
+  const std::string db = target.substr(p + 7, target.find(' ', p) == std::string::npos ? std::string::npos : target.find(' ', p) - p - 7);
+  io::Database::open(pg_server())->execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+}
+
+void BM_DemoMonth(benchmark::State& state) {
+  const bool pg = state.range(0) == 1;
+  if (pg && pg_server().empty()) {
+    state.SkipWithError("no PostgreSQL: set TRYGGVE_BENCH_PG");
+    return;
+  }
+  quiet_once();
+  const auto& D = demo_months();
+  int run = 0;
+  std::size_t reports = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const std::string target = new_target(pg, D.dir, run++);
+    {
+      auto ws = Workspace::init(target, D.inputs());
+      std::vector<std::string> history;
+      for (std::size_t k = 0; k + 1 < D.files.size(); ++k) history.push_back(D.files[k].second);
+      intake(ws, history, IntakeOptions{});
+    }
+    state.ResumeTiming();
+    auto ws = Workspace::open(target);
+    const auto r = intake(ws, {D.files.back().second}, IntakeOptions{});
+    reports = r.files[0].reports;
+    MonthOptions mo;
+    mo.month = D.files.back().first;
+    mo.out = (D.dir / ("month-" + mo.month + (pg ? "-pg" : "-gpkg"))).string();
+    mo.no_report = true;
+    run_month(ws, mo);
+    state.PauseTiming();
+    drop_target(pg, target);
+    state.ResumeTiming();
+  }
+  state.counters["reports_in_month"] = static_cast<double>(reports);
+}
+BENCHMARK(BM_DemoMonth)->ArgName("postgres")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+
+void BM_DemoReplay(benchmark::State& state) {
+  const bool pg = state.range(0) == 1;
+  if (pg && pg_server().empty()) {
+    state.SkipWithError("no PostgreSQL: set TRYGGVE_BENCH_PG");
+    return;
+  }
+  quiet_once();
+  const auto& D = demo_months();
+  const char* env = std::getenv("TRYGGVE_BENCH_REPLAY_MONTHS");
+  const std::size_t first = 12;
+  const std::size_t n = std::min<std::size_t>(env ? std::strtoul(env, nullptr, 10) : D.files.size() - first, D.files.size() - first);
+  int run = 100;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const std::string target = new_target(pg, D.dir, run++);
+    {
+      auto ws = Workspace::init(target, D.inputs());
+      std::vector<std::string> year;
+      for (std::size_t k = 0; k < first; ++k) year.push_back(D.files[k].second);
+      intake(ws, year, IntakeOptions{});
+    }
+    state.ResumeTiming();
+    auto ws = Workspace::open(target);
+    for (std::size_t k = first; k < first + n; ++k) {
+      intake(ws, {D.files[k].second}, IntakeOptions{});
+      MonthOptions mo;
+      mo.month = D.files[k].first;
+      mo.out = (D.dir / ("replay-" + mo.month)).string();
+      mo.no_report = true;
+      run_month(ws, mo);
+    }
+    state.PauseTiming();
+    drop_target(pg, target);
+    state.ResumeTiming();
+  }
+  state.counters["months"] = static_cast<double>(n);
+}
+BENCHMARK(BM_DemoReplay)->ArgName("postgres")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 
 }  // namespace
 

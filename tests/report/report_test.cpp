@@ -146,3 +146,28 @@ TEST(Report, NearRepeatsAndTheModel) {
   EXPECT_NE(part.find("100 m, 1 d"), std::string::npos);
   EXPECT_NE(part.find("nej: ingen sedd"), std::string::npos) << "the gated parameter says so";
 }
+
+TEST(Report, ScenarioComparisonIsADecisionTable) {
+  const fs::path dir = make_run("report_comparison");
+  write_text_atomically(dir / outputs::kScenarioComparisonCsv,
+                        "scenario,parameter,area,cost_sek,baseline_true,scenario_true,difference_true,difference_low,"
+                        "difference_high,difference_recorded,recorded_low,recorded_high,prevented_per_100k_sek,harm_difference\n"
+                        "lighting,(all),(all),400000,120.000,100.000,-20.000,-30.000,-10.000,-15.000,-25.000,-5.000,5.0000,-30.000\n"
+                        "lighting,(all),Kvarnbo,400000,60.000,45.000,-15.000,-20.000,-10.000,-12.000,-18.000,-6.000,3.7500,-20.000\n"
+                        "lighting,(all),(no area),400000,0.000,0.000,0.000,0.000,0.000,0.000,0.000,0.000,0.0000,0.000\n"
+                        "lighting,vandalism,(all),400000,40.000,35.000,-5.000,-8.000,-2.000,-4.000,-7.000,-1.000,1.2500,-5.000\n");
+  const std::string sv = report::render_html(dir, "sv");
+  const auto at = sv.find("id=\"comparison\"");
+  ASSERT_NE(at, std::string::npos);
+  const std::string part = sv.substr(at, sv.find("</section>", at) - at);
+  EXPECT_EQ(part.find("(all)"), std::string::npos);
+  EXPECT_EQ(part.find("(no area)"), std::string::npos);
+  EXPECT_EQ(part.find("Kvarnbo"), std::string::npos) << "per-area rows stay in the CSV";
+  EXPECT_EQ(part.find(".000"), std::string::npos);
+  EXPECT_EQ(part.find(",000"), std::string::npos);
+  // One row: 20 prevented (10-30), 15 fewer recorded (5-25), 400 000 / 20 = 20 000 per prevented incident.
+  EXPECT_NE(part.find("20,0 (10,0–30,0)"), std::string::npos) << part;
+  EXPECT_NE(part.find("15,0 (5,0–25,0)"), std::string::npos) << part;
+  EXPECT_NE(part.find(">20000<"), std::string::npos) << part;
+  fs::remove_all(dir);
+}

@@ -338,25 +338,44 @@ TEST_P(WorkspaceTest, TwoIntakesAtOnceLoseNothing) {
 TEST_P(WorkspaceTest, ANewerSchemaIsRefusedAndAnOlderOneMigrated) {
   TRYGGVE_WS_TARGET(t, GetParam(), "schema");
   { auto ws = Workspace::init(t.target(), test::tiny_district()); }
-  // A migration step 1 -> 2 (a test step: the real schema is still version 1).
-  Migration step;
-  step.from = 1;
-  step.to = 2;
-  step.what = "test: a column for notes on intakes";
-  step.apply = [](io::Database& db, const io::CrsContext&) { db.execute("ALTER TABLE intakes ADD COLUMN note_v2 TEXT"); };
+  // Back to version 1 by hand (what version 1 created), then the built-in step 1 -> 2.
   {
-    auto ws = Workspace::open(t.target(), {step}, 2);
+    auto db = io::Database::open(t.target());
+    db->execute("DROP TABLE target_progress");
+    if (GetParam() == Backend::GeoPackage) db->execute("DELETE FROM gpkg_contents WHERE table_name = 'target_progress'");
+    db->execute("ALTER TABLE deployments DROP COLUMN source_sha256");
+    db->execute("ALTER TABLE targets DROP COLUMN source_file");
+    db->execute("ALTER TABLE targets DROP COLUMN source_sha256");
+    db->execute("UPDATE workspace_meta SET value = '1' WHERE key = 'schema_version'");
+  }
+  {
+    auto ws = Workspace::open(t.target());
     EXPECT_EQ(ws.schema_version(), 2);
     EXPECT_EQ(ws.meta("schema_version"), "2");
-    EXPECT_EQ(count(ws, "schema_migrations", "to_version = 2"), 1);
+    EXPECT_EQ(count(ws, "schema_migrations", "from_version = 1 AND to_version = 2"), 1);
+    EXPECT_TRUE(ws.db().has_table("target_progress"));
+    EXPECT_NO_THROW(ws.db().query("SELECT source_sha256 FROM deployments"));
+    EXPECT_NO_THROW(ws.db().query("SELECT source_file, source_sha256 FROM targets"));
   }
-  // Version 2 is newer than this build's version 1: refused, with both numbers.
+  // A test step 2 -> 3 (a column for notes on intakes).
+  Migration step;
+  step.from = 2;
+  step.to = 3;
+  step.what = "test: a column for notes on intakes";
+  step.apply = [](io::Database& db, const io::CrsContext&) { db.execute("ALTER TABLE intakes ADD COLUMN note_v3 TEXT"); };
+  {
+    auto ws = Workspace::open(t.target(), {step}, 3);
+    EXPECT_EQ(ws.schema_version(), 3);
+    EXPECT_EQ(ws.meta("schema_version"), "3");
+    EXPECT_EQ(count(ws, "schema_migrations", "to_version = 3"), 1);
+  }
+  // Version 3 is newer than this build's version 2: refused, with both numbers.
   try {
     Workspace::open(t.target());
     FAIL() << "opened a newer workspace";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::BadWorkspace);
-    EXPECT_NE(std::string(e.what()).find("schema version 2"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("schema version 3"), std::string::npos) << e.what();
   }
   // Not a workspace at all.
   if (GetParam() == Backend::GeoPackage) {

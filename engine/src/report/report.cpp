@@ -118,6 +118,15 @@ const std::map<std::string, Text>& texts() {
       {"scenario", {"Scenario", "Scenario"}},
       {"area", {"Area", "Område"}},
       {"difference", {"Difference (90%)", "Skillnad (90 %)"}},
+      {"prevented_true", {"Prevented incidents (90%)", "Förebyggda händelser (90 %)"}},
+      {"prevented_recorded", {"Fewer recorded (90%)", "Färre registrerade (90 %)"}},
+      {"cost_per_prevented", {"Cost per prevented incident", "Kostnad per förebyggd händelse"}},
+      {"comparison_note",
+       {"Over the whole forecast and district. Prevented: true incidents; fewer recorded: what the reports will show "
+        "(measures that bring people out raise the share reported). Per area and parameter: plan/scenario_comparison.csv.",
+        "Över hela prognosen och området. Förebyggda: verkliga händelser; färre registrerade: vad rapporterna kommer att visa "
+        "(insatser som får ut fler människor höjer andelen som rapporteras). Per område och parameter: "
+        "plan/scenario_comparison.csv."}},
       {"situation", {"Situation picture, latest month", "Lägesbild, senaste månaden"}},
       {"situation_note",
        {"All parameters together, {month}. Level 1-5 against the unit's own history; trend: Mann-Kendall over "
@@ -447,8 +456,11 @@ std::string render_html(const fs::path& dir, const std::string& lang, ReportResu
     std::ifstream in(dir / outputs::kScenarioComparisonCsv);
     std::string line;
     std::getline(in, line);  // header
-    std::string t = fmt::format("<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>", T("scenario"),
-                                T("parameter"), T("area"), T("cost"), T("difference"));
+    // A decision table: one row per scenario (the district's total over every
+    // parameter), prevented incidents = baseline - scenario, true next to recorded,
+    // and what one prevented incident costs. Per-area rows stay in the CSV.
+    std::string t = fmt::format("<table><tr><th>{}</th><th class=n>{}</th><th class=n>{}</th><th class=n>{}</th><th class=n>{}</th></tr>",
+                                T("scenario"), T("cost"), T("prevented_true"), T("prevented_recorded"), T("cost_per_prevented"));
     while (std::getline(in, line)) {
       std::vector<std::string> f;
       std::string cur;
@@ -459,11 +471,15 @@ std::string render_html(const fs::path& dir, const std::string& lang, ReportResu
         else cur += c;
       }
       f.push_back(cur);
-      if (f.size() < 9 || f[1] != "(all)") continue;  // the totals per scenario and area
-      t += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{} ({}–{})</td></tr>", esc(f[0]),
-                       esc(f[1]), esc(f[2]), esc(f[3]), esc(f[6]), esc(f[7]), esc(f[8]));
+      if (f.size() < 12 || f[1] != "(all)" || f[2] != "(all)") continue;
+      auto d = [&](std::size_t i) { return std::strtod(f[i].c_str(), nullptr); };
+      const double cost = d(3), prevented = -d(6);
+      t += fmt::format("<tr><td>{}</td><td class=n>{}</td><td class=n>{} ({}–{})</td><td class=n>{} ({}–{})</td><td class=n>{}</td></tr>",
+                       esc(f[0]), num(cost, 0), num(prevented, 1), num(-d(8), 1), num(-d(7), 1), num(-d(9), 1), num(-d(11), 1),
+                       num(-d(10), 1), cost > 0 && prevented > 0 ? num(cost / prevented, 0) : std::string("–"));
     }
-    section("comparison", T("comparison"), t + "</table>");
+    t += "</table><p>" + T("comparison_note") + "</p>";
+    section("comparison", T("comparison"), t);
   } else {
     r.missing.push_back(outputs::kScenarioComparisonCsv);
   }
@@ -587,22 +603,26 @@ ReportResult write_report(const ReportOptions& o) {
     r.pdf_note = "no PDF asked for";
     return r;
   }
-  const std::string exe = find_chromium(o.chromium);
+  r.pdf = write_pdf(r.html, o.chromium, &r.pdf_note);
+  return r;
+}
+
+std::optional<fs::path> write_pdf(const fs::path& html, const std::string& chromium, std::string* note) {
+  const std::string exe = find_chromium(chromium);
   if (exe.empty()) {
-    r.pdf_note = "chromium is not installed (Debian: apt-get install chromium): no PDF";
-    return r;
+    if (note) *note = "chromium is not installed (Debian: apt-get install chromium): no PDF";
+    return std::nullopt;
   }
-  fs::path pdf = r.html;
+  fs::path pdf = html;
   pdf.replace_extension(".pdf");
   AtomicOutput out(pdf);
-  const int rc = run_chromium(exe, r.html, out.temp_path());
+  const int rc = run_chromium(exe, html, out.temp_path());
   if (rc != 0 || !fs::exists(out.temp_path()) || fs::file_size(out.temp_path()) == 0) {
-    r.pdf_note = fmt::format("chromium failed (exit {}): no PDF", rc);
-    return r;
+    if (note) *note = fmt::format("chromium failed (exit {}): no PDF", rc);
+    return std::nullopt;
   }
   out.commit();
-  r.pdf = pdf;
-  return r;
+  return pdf;
 }
 
 }  // namespace tryggve::report

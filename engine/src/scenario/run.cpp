@@ -124,11 +124,79 @@ std::string default_evidence_key(const std::string& type) {
 
 }  // namespace
 
+namespace {
+
+// The one translation of a spec into the simulation's intervention (months aside).
+Intervention build_intervention(const InterventionSpec& iv, const detail::Resolver& resolver,
+                                const Taxonomy& taxonomy, const EvidenceTable& evidence, std::vector<CellId>& cells) {
+  const std::string& where = iv.at.file_line;
+  cells.clear();
+  for (std::size_t j = 0; j < iv.where.size(); ++j) {
+    const std::string p = iv.where.size() == 1 ? iv.at.path + ".where" : fmt::format("{}.where[{}]", iv.at.path, j);
+    auto c = resolver.resolve(iv.where[j], where, p);
+    cells.insert(cells.end(), c.begin(), c.end());
+  }
+  std::sort(cells.begin(), cells.end());
+  cells.erase(std::unique(cells.begin(), cells.end()), cells.end());
+  std::vector<std::string> keys;
+  for (const auto& r : evidence.rows())
+    if (std::find(keys.begin(), keys.end(), r.intervention) == keys.end()) keys.push_back(r.intervention);
+  const std::string ev = iv.evidence.empty() ? default_evidence_key(iv.type) : iv.evidence;
+  if (std::find(keys.begin(), keys.end(), ev) == keys.end()) {
+    const std::string hint = closest_key(ev, keys);
+    std::string list;
+    for (const auto& x : keys) list += (list.empty() ? "" : ", ") + x;
+    auto it = iv.keys_at.find("evidence");
+    throw Error(ErrorCode::BadScenario, it == iv.keys_at.end() ? where : it->second.file_line,
+                fmt::format("{}.evidence: no evidence row '{}'{} (rows: {})", iv.at.path, ev,
+                            hint.empty() ? "" : " (did you mean '" + hint + "'?)", list));
+  }
+  auto kw = [&](const char* key) {
+    auto it = iv.keys_at.find(key);
+    return it == iv.keys_at.end() ? where : it->second.file_line;
+  };
+  const auto only = pipeline::parameter_ids(taxonomy, iv.parameters, kw("parameters"), iv.at.path + ".parameters");
+  const auto reacts = pipeline::parameter_ids(taxonomy, iv.reaction_parameters, kw("reaction"), iv.at.path + ".reaction.parameters");
+  WeeklyWindow win{iv.when.weekdays, iv.when.from_hour, iv.when.to_hour};
+  Intervention base;
+  if (iv.type == "lighting") base = make_lighting(iv.name, cells, iv.lamps, iv.cost_sek);
+  else if (iv.type == "patrol") base = make_patrol(iv.name, cells, win, iv.visits_per_week, iv.visit_minutes, iv.cost_sek);
+  else base = make_adult_presence(iv.name, cells, win, iv.adults, iv.cost_sek);
+  base.evidence_key = ev;
+  base.residual_minutes = iv.residual_minutes;
+  if (iv.reporting_uplift) base.reporting_uplift = *iv.reporting_uplift;
+  base.only_parameters = only;
+  base.reaction.parameters = reacts;
+  base.reaction.peak_rise = iv.reaction_peak_rise;
+  base.reaction.decay_weeks = iv.reaction_decay_weeks;
+  base.spillover.enabled = iv.spillover_enabled;
+  for (const auto& [key, v] : iv.spillover) {
+    if (key == "buffer_m") base.spillover.buffer_m = v;
+    else if (key == "diffusion_share") base.spillover.diffusion_share = v;
+    else if (key == "diffusion_decay_m") base.spillover.diffusion_decay_m = v;
+    else if (key == "outer_m") base.spillover.outer_m = v;
+    else if (key == "displacement_share") base.spillover.displacement_share = v;
+  }
+  if (base.spillover.outer_m < base.spillover.buffer_m)
+    throw Error(ErrorCode::BadScenario, kw("spillover"),
+                fmt::format("{}.spillover: outer_m ({}) must be >= buffer_m ({})", iv.at.path, base.spillover.outer_m,
+                            base.spillover.buffer_m));
+  return base;
+}
+
+}  // namespace
+
+Intervention make_intervention(const InterventionSpec& iv, const pipeline::MapResult& map, const CellNetwork& cells,
+                               const EvidenceTable& evidence, double park_buffer_m, std::vector<CellId>* cells_out) {
+  const detail::Resolver resolver(map, cells, park_buffer_m);
+  std::vector<CellId> c;
+  Intervention x = build_intervention(iv, resolver, map.taxonomy, evidence, c);
+  if (cells_out) *cells_out = std::move(c);
+  return x;
+}
+
 std::vector<ResolvedScenario> Session::resolve(const ScenarioFile& file) const {
   const Impl& I = *impl_;
-  std::vector<std::string> keys;
-  for (const auto& r : I.fit.evidence.rows())
-    if (std::find(keys.begin(), keys.end(), r.intervention) == keys.end()) keys.push_back(r.intervention);
   std::vector<ResolvedScenario> out;
   for (const auto& sc : file.scenarios) {
     ResolvedScenario rs;
@@ -139,55 +207,10 @@ std::vector<ResolvedScenario> Session::resolve(const ScenarioFile& file) const {
       const InterventionSpec& iv = sc.interventions[k];
       const std::string& where = iv.at.file_line;
       std::vector<CellId> cells;
-      for (std::size_t j = 0; j < iv.where.size(); ++j) {
-        const std::string p = iv.where.size() == 1 ? iv.at.path + ".where" : fmt::format("{}.where[{}]", iv.at.path, j);
-        auto c = I.resolver->resolve(iv.where[j], where, p);
-        cells.insert(cells.end(), c.begin(), c.end());
-      }
-      std::sort(cells.begin(), cells.end());
-      cells.erase(std::unique(cells.begin(), cells.end()), cells.end());
+      Intervention base = build_intervention(iv, *I.resolver, I.map.taxonomy, I.fit.evidence, cells);
+      const std::string ev = base.evidence_key;
       const auto spans = resolve_months(iv.when, I.fit.forecast, I.fit.forecast_first_month,
                                         iv.when.at.file_line.empty() ? where : iv.when.at.file_line, iv.at.path + ".when.months");
-      const std::string ev = iv.evidence.empty() ? default_evidence_key(iv.type) : iv.evidence;
-      if (std::find(keys.begin(), keys.end(), ev) == keys.end()) {
-        const std::string hint = closest_key(ev, keys);
-        std::string list;
-        for (const auto& x : keys) list += (list.empty() ? "" : ", ") + x;
-        auto it = iv.keys_at.find("evidence");
-        throw Error(ErrorCode::BadScenario, it == iv.keys_at.end() ? where : it->second.file_line,
-                    fmt::format("{}.evidence: no evidence row '{}'{} (rows: {})", iv.at.path, ev,
-                                hint.empty() ? "" : " (did you mean '" + hint + "'?)", list));
-      }
-      auto kw = [&](const char* key) {
-        auto it = iv.keys_at.find(key);
-        return it == iv.keys_at.end() ? where : it->second.file_line;
-      };
-      const auto only = pipeline::parameter_ids(I.map.taxonomy, iv.parameters, kw("parameters"), iv.at.path + ".parameters");
-      const auto reacts = pipeline::parameter_ids(I.map.taxonomy, iv.reaction_parameters, kw("reaction"), iv.at.path + ".reaction.parameters");
-      WeeklyWindow win{iv.when.weekdays, iv.when.from_hour, iv.when.to_hour};
-      Intervention base;
-      if (iv.type == "lighting") base = make_lighting(iv.name, cells, iv.lamps, iv.cost_sek);
-      else if (iv.type == "patrol") base = make_patrol(iv.name, cells, win, iv.visits_per_week, iv.visit_minutes, iv.cost_sek);
-      else base = make_adult_presence(iv.name, cells, win, iv.adults, iv.cost_sek);
-      base.evidence_key = ev;
-      base.residual_minutes = iv.residual_minutes;
-      if (iv.reporting_uplift) base.reporting_uplift = *iv.reporting_uplift;
-      base.only_parameters = only;
-      base.reaction.parameters = reacts;
-      base.reaction.peak_rise = iv.reaction_peak_rise;
-      base.reaction.decay_weeks = iv.reaction_decay_weeks;
-      base.spillover.enabled = iv.spillover_enabled;
-      for (const auto& [key, v] : iv.spillover) {
-        if (key == "buffer_m") base.spillover.buffer_m = v;
-        else if (key == "diffusion_share") base.spillover.diffusion_share = v;
-        else if (key == "diffusion_decay_m") base.spillover.diffusion_decay_m = v;
-        else if (key == "outer_m") base.spillover.outer_m = v;
-        else if (key == "displacement_share") base.spillover.displacement_share = v;
-      }
-      if (base.spillover.outer_m < base.spillover.buffer_m)
-        throw Error(ErrorCode::BadScenario, kw("spillover"),
-                    fmt::format("{}.spillover: outer_m ({}) must be >= buffer_m ({})", iv.at.path, base.spillover.outer_m,
-                                base.spillover.buffer_m));
       // One simulation intervention per month span; the cost is counted once, and the
       // early reaction decays from the first span's start only.
       base.reaction.start_month = spans.front().from;

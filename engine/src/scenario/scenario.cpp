@@ -379,7 +379,8 @@ std::vector<WhereSpec> parse_where(const Ctx& c, const YAML::Node& n, const std:
 
 const std::vector<std::string> kTypes = {"lighting", "patrol", "adults_outdoors"};
 
-InterventionSpec parse_intervention(const Ctx& c, const YAML::Node& n, const std::string& path, std::size_t index) {
+InterventionSpec parse_intervention(const Ctx& c, const YAML::Node& n, const std::string& path, std::size_t index,
+                                    const std::vector<std::string>& extra_keys = {}) {
   InterventionSpec iv;
   iv.at = {loc(c, n), path};
   if (!n.IsMap()) fail(c, n, path, "expected a mapping (type, name, where, when, ...), got " + kind_name(n));
@@ -397,6 +398,7 @@ InterventionSpec parse_intervention(const Ctx& c, const YAML::Node& n, const std
   if (iv.type == "lighting") keys.push_back("lamps");
   if (iv.type == "patrol") keys.insert(keys.end(), {"visits_per_week", "visit_minutes", "residual_minutes"});
   if (iv.type == "adults_outdoors") keys.push_back("adults");
+  keys.insert(keys.end(), extra_keys.begin(), extra_keys.end());
   for (auto it = n.begin(); it != n.end(); ++it) {
     const std::string k = it->first.as<std::string>();
     iv.keys_at[k] = {loc(c, it->second), path + "." + k};
@@ -602,6 +604,11 @@ std::string iso_utc(std::time_t t) {
 }
 
 }  // namespace
+
+InterventionSpec parse_intervention(const YAML::Node& n, const std::string& file, const std::string& path,
+                                    std::size_t index, const std::vector<std::string>& extra_keys) {
+  return parse_intervention(Ctx{file}, n, path, index, extra_keys);
+}
 
 ScenarioFile parse(const std::string& text, const fs::path& file, const std::vector<std::string>& overrides) {
   Ctx c{file.string()};

@@ -16,6 +16,15 @@ constexpr FieldType I = FieldType::Int64;
 constexpr FieldType R = FieldType::Real;
 constexpr FieldType S = FieldType::String;
 
+// Version 2: each month's progress towards each target.
+TableSpec target_progress_spec() {
+  return {"target_progress", GeometryKind::None,
+          {{"month", S}, {"target_id", I}, {"current_value", R}, {"baseline_value", R}, {"target_value", R},
+           {"progress_pct", R}, {"expected_at_due", R}, {"expected_lo", R}, {"expected_hi", R}, {"probability", R},
+           {"planned_rr", R}, {"detail_json", S}, {"created", S}},
+          false, "each month's progress towards each target and the probability of meeting it by its date"};
+}
+
 std::vector<TableSpec> make_schema() {
   std::vector<TableSpec> t;
   t.push_back({"workspace_meta", GeometryKind::None, {{"key", S}, {"value", S}}, false,
@@ -97,7 +106,8 @@ std::vector<TableSpec> make_schema() {
                {{"name", S}, {"type", S}, {"where_json", S}, {"when_json", S}, {"dose", R}, {"dose_unit", S},
                 {"cost_sek", R}, {"planned_start", S}, {"planned_end", S}, {"actual_start", S}, {"actual_end", S},
                 {"actual_start_utc", I}, {"actual_end_utc", I}, {"proposal_id", I}, {"actor", S},
-                {"source_file", S}, {"intervention_json", S}, {"notes", S}, {"created", S}, {"updated", S}},
+                {"source_file", S}, {"intervention_json", S}, {"notes", S}, {"created", S}, {"updated", S},
+                {"source_sha256", S}},
                true, "measures actually deployed (the scenario files' intervention grammar + actual dates)"});
   t.push_back({"followups", GeometryKind::None,
                {{"deployment_id", I}, {"month", S}, {"phase", S}, {"observed", R}, {"expected", R},
@@ -108,8 +118,10 @@ std::vector<TableSpec> make_schema() {
   t.push_back({"targets", GeometryKind::None,
                {{"name", S}, {"parameter", S}, {"unit_type", S}, {"unit_id", I}, {"unit_name", S},
                 {"baseline_from", S}, {"baseline_to", S}, {"baseline_value", R}, {"target_value", R},
-                {"target_change_pct", R}, {"due", S}, {"status", S}, {"notes", S}, {"created", S}},
+                {"target_change_pct", R}, {"due", S}, {"status", S}, {"notes", S}, {"created", S}, {"source_file", S},
+                {"source_sha256", S}},
                true, "the steering group's targets (e.g. drug dealing reports down by a third by a date)"});
+  t.push_back(target_progress_spec());
   return t;
 }
 
@@ -119,7 +131,8 @@ const std::vector<std::pair<std::string, std::string>>& indexes() {
       {"intakes", "content_sha256"},     {"intakes", "file_name"},        {"reports", "intake_id"},
       {"reports", "time_utc"},           {"incidents", "time_utc"},       {"incidents", "month"},
       {"incident_reports", "incident_id"}, {"incident_reports", "report_id"}, {"intake_rejects", "intake_id"},
-      {"addresses", "street_key"},       {"streets", "edge_id"}};
+      {"addresses", "street_key"},       {"streets", "edge_id"},          {"assessments", "month"},
+      {"proposals", "made_in_month"},    {"followups", "month"},          {"target_progress", "month"}};
   return ix;
 }
 
@@ -137,7 +150,18 @@ const TableSpec& table_spec(const std::string& name) {
 }
 
 const std::vector<Migration>& migrations() {
-  static const std::vector<Migration> m;
+  static const std::vector<Migration> m = {
+      {1, 2, "deployment and target files remembered by content (source_sha256, targets.source_file); target_progress",
+       [](io::Database& db, const io::CrsContext& crs) {
+         // Plain SQL both back ends understand; the tables were created empty in version 1.
+         db.execute("ALTER TABLE deployments ADD COLUMN source_sha256 TEXT");
+         db.execute("ALTER TABLE targets ADD COLUMN source_file TEXT");
+         db.execute("ALTER TABLE targets ADD COLUMN source_sha256 TEXT");
+         const auto t = target_progress_spec();
+         db.create_table(t.name, t.kind, t.fields, crs);
+         for (const char* ix : {"assessments", "proposals", "followups", "target_progress"})
+           db.create_index(ix, std::string(ix) == "proposals" ? "made_in_month" : "month");
+       }}};
   return m;
 }
 

@@ -51,6 +51,12 @@ std::string render_html(const std::filesystem::path& run_dir, const std::string&
                         privacy::Audience audience = privacy::Audience::Internal,
                         const privacy::SuppressionOptions& suppression = {});
 
+// The PDF of an HTML file next to it (same name, .pdf) with chromium --headless
+// --print-to-pdf, written to a temporary and renamed; nullopt with the reason in
+// *note when chromium is missing or fails. `chromium` "" = look on PATH.
+std::optional<std::filesystem::path> write_pdf(const std::filesystem::path& html, const std::string& chromium,
+                                               std::string* note);
+
 // Writes the HTML (atomically) and, unless no_pdf, the PDF next to it with
 // chromium --headless --print-to-pdf (the PDF is written to a temporary and
 // renamed). Without chromium the result says so in pdf_note.

@@ -73,6 +73,16 @@ class Session {
   std::unique_ptr<Impl> impl_;
 };
 
+// One intervention as the simulation and the follow-up take it: `where` resolved to
+// cells on `map` (the scenario rules: names in the map's layers, network radii),
+// the evidence key checked against `evidence`, parameters against the taxonomy.
+// Its start/end months are left at 0 (the caller knows its period). The cells go
+// to *cells_out when given. Throws Error(BadScenario) naming the file line and key.
+simulation::Intervention make_intervention(const InterventionSpec& iv, const pipeline::MapResult& map,
+                                           const simulation::CellNetwork& cells,
+                                           const simulation::EvidenceTable& evidence, double park_buffer_m,
+                                           std::vector<simulation::CellId>* cells_out = nullptr);
+
 struct RunSummary {
   std::filesystem::path out;
   std::vector<std::string> scenarios;

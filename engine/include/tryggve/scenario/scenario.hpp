@@ -183,6 +183,14 @@ ScenarioFile load(const std::filesystem::path& file, const std::vector<std::stri
 ScenarioFile parse(const std::string& text, const std::filesystem::path& file,
                    const std::vector<std::string>& overrides = {});
 
+// One intervention mapping in the grammar above, for files that carry interventions
+// with more keys (the workspace's deployment files, workspace/deploy.hpp):
+// `extra_keys` are allowed besides the grammar's and left to the caller. `file`
+// names it in messages ("FILE:LINE"), `path` is its key path ("deployments[2]").
+// Throws Error(BadScenario) as load() does.
+InterventionSpec parse_intervention(const YAML::Node& n, const std::string& file, const std::string& path,
+                                    std::size_t index, const std::vector<std::string>& extra_keys = {});
+
 // Sizes and modification times of the input files (for resolved.yaml).
 struct InputFileInfo {
   std::string key, path;

@@ -17,7 +17,7 @@
 namespace tryggve::workspace {
 
 // The schema this build writes and reads.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;  // 2: deployments/targets by content, target_progress
 
 struct TableSpec {
   std::string name;
@@ -40,7 +40,7 @@ struct Migration {
   std::string what;
   std::function<void(io::Database&, const io::CrsContext&)> apply;
 };
-// The built-in steps (none yet: version 1 is the first).
+// The built-in steps (1 -> 2: deployment files by content, target_progress).
 const std::vector<Migration>& migrations();
 
 // Creates every table of the schema and its indexes (no rows).
