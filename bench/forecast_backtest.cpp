@@ -50,10 +50,11 @@ struct Args {
   int model_backtest = 3;
   double cell_m = 250;
   std::string near_repeat = "knox";
-  int iterations = 60;
-  double max_lag_days = 60;
+  int iterations = forecast::SelfExcitingForecast::default_fit().max_iterations;
+  double max_lag_days = forecast::SelfExcitingForecast::default_fit().max_lag_days;
   bool static_oracle = false;
   bool explore = false;
+  double etas_cutoff_cells = 3;
 };
 
 // CPU seconds of this process (all threads) and wall seconds.
@@ -270,14 +271,7 @@ void run_demo(const Args& a) {
 
   Cost c_setup;
   const simulation::CellNetwork cells(map.net, map.lixels, 400.0);
-  std::vector<forecast::UnitEvent> events;
-  for (std::size_t k = 0; k < map.incidents.size(); ++k) {
-    const auto& inc = map.incidents[k];
-    if (!inc.has_time || inc.parameter == kNoParameter) continue;
-    const bool outdoor = inc.setting == Setting::Outdoor ||
-                         (inc.setting == Setting::Unknown && map.taxonomy[inc.parameter].setting != ParameterSetting::Indoor);
-    events.push_back({map.lixel_of[k], inc.time, inc.parameter, outdoor, inc.weight});
-  }
+  auto events = forecast::events_from_incidents(map.incidents, map.lixel_of, map.taxonomy);
   const forecast::History history(std::move(events), cells.size(), map.taxonomy.size());
   const auto cov = planning::risk_terrain(cells, map.parks, map.stops, map.lamps, map.places);
   simulation::FitOptions fo;
@@ -346,15 +340,13 @@ void run_houston(const Args& a) {
   mo.recent_bandwidths_m = {0, 0.5 * a.cell_m, a.cell_m, 2 * a.cell_m};
   const auto cells = forecast::units_from_points(centres, std::vector<double>(r.grid.size(), r.grid.cell_area()),
                                                  mo.needed_cutoff_m());
-  std::vector<forecast::UnitEvent> events;
-  Taxonomy tax = Taxonomy::load_default();
-  for (std::size_t k = 0; k < r.incidents.size(); ++k) {
-    const auto& inc = r.incidents[k];
-    if (!inc.has_time || inc.parameter == kNoParameter) continue;
-    const bool outdoor = inc.setting == Setting::Outdoor ||
-                         (inc.setting == Setting::Unknown && tax[inc.parameter].setting != ParameterSetting::Indoor);
-    events.push_back({static_cast<simulation::CellId>(r.cell_of[k]), inc.time, inc.parameter, outdoor, inc.weight});
-  }
+  // The self-exciting model's own neighbours: near repeats reach a few hundred
+  // metres (EVIDENCE.md), and every EM iteration walks every list.
+  const auto etas_cells = forecast::units_from_points(
+      centres, std::vector<double>(r.grid.size(), r.grid.cell_area()), a.etas_cutoff_cells * a.cell_m);
+  const Taxonomy tax = Taxonomy::load_default();
+  const std::vector<simulation::CellId> unit_of(r.cell_of.begin(), r.cell_of.end());
+  auto events = forecast::events_from_incidents(r.incidents, unit_of, tax);
   const forecast::History history(std::move(events), cells.size(), tax.size());
   simulation::FitOptions fo;
   fo.max_iterations = a.iterations;
@@ -362,7 +354,7 @@ void run_houston(const Args& a) {
   fo.max_lag_days = a.max_lag_days;
   Envelope ext;
   for (const auto& i : r.incidents) ext.expand(i.pos);
-  forecast::SelfExcitingForecast model(cells, history, planning::parameter_traits(tax), place_of(r.crs, ext),
+  forecast::SelfExcitingForecast model(etas_cells, history, planning::parameter_traits(tax), place_of(r.crs, ext),
                                        TimeZone::from_name(o.timezone), fo, history.last_month() + 1);
   forecast::Forecaster fc(cells, history, {}, &model, mo);
   const double setup_cpu = c_setup.cpu();
@@ -429,6 +421,7 @@ int main(int argc, char** argv) {
     else if (k == "--max-lag-days") a.max_lag_days = std::stod(next());
     else if (k == "--oracle") a.static_oracle = true;
     else if (k == "--explore") a.explore = true;
+    else if (k == "--etas-cutoff-cells") a.etas_cutoff_cells = std::stod(next());
     else {
       fmt::print(stderr, "unknown option {}\n", k);
       return 2;

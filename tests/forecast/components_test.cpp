@@ -93,7 +93,9 @@ TEST(ForecastUnits, GridCentresRookAndQueen) {
   EXPECT_EQ(queen.neighbours(4).size(), 9u);
   for (const auto& n : queen.neighbours(0)) {
     EXPECT_NE(n.cell, 8u) << "283 m is beyond the cutoff";
-    if (n.cell == 4) EXPECT_NEAR(n.distance_m, 100 * std::sqrt(2.0), 1e-3);
+    if (n.cell == 4) {
+      EXPECT_NEAR(n.distance_m, 100 * std::sqrt(2.0), 1e-3);
+    }
   }
   EXPECT_DOUBLE_EQ(queen.total_length(), 9e4);  // the measure plays the length
   EXPECT_FALSE(queen.has_network());

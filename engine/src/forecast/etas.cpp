@@ -17,10 +17,46 @@ namespace {
 std::pair<int, int> year_month(int month_index) { return {1970 + month_index / 12, month_index % 12 + 1}; }
 }  // namespace
 
+std::vector<double> cascade(const EtasParameters& P, const CellNetwork& units, std::vector<double> x,
+                            double window_hours) {
+  if (!(P.theta > 0) || !(window_hours > 0)) return x;
+  const double wW = P.omega_per_hour * window_hours;
+  const double theta = P.theta * (1.0 - (wW > 1e-12 ? (1.0 - std::exp(-wW)) / wW : 1.0));
+  if (!(theta > 0)) return x;
+  const auto Z = kernel_normalisers(units, P.sigma_m);
+  std::vector<double> total = x, next(x.size());
+  for (int generation = 0; generation < 200; ++generation) {
+    std::fill(next.begin(), next.end(), 0.0);
+    double added = 0, sum = 0;
+    // Scattered from the units with mass, in unit order: the same sums at any thread count.
+    for (std::size_t v = 0; v < x.size(); ++v) {
+      if (x[v] == 0 || !(Z[v] > 0)) continue;
+      const double f = theta * x[v] / Z[v];
+      for (const Neighbour& nb : units.neighbours(static_cast<CellId>(v)))
+        next[nb.cell] += f * std::exp(-nb.distance_m / P.sigma_m) * units.cell(nb.cell).weight_length();
+    }
+    for (std::size_t u = 0; u < x.size(); ++u) {
+      total[u] += next[u];
+      added += next[u];
+      sum += total[u];
+    }
+    x.swap(next);
+    if (!(added > 1e-9 * sum)) break;
+  }
+  return total;
+}
+
 std::vector<double> SelfExcitingForecast::Month::total() const {
   std::vector<double> t(background.size());
   for (std::size_t u = 0; u < t.size(); ++u) t[u] = background[u] + triggered[u];
   return t;
+}
+
+FitOptions SelfExcitingForecast::default_fit() {
+  FitOptions o;
+  o.max_iterations = 20;
+  o.max_lag_days = 30;
+  return o;
 }
 
 SelfExcitingForecast::SelfExcitingForecast(const CellNetwork& units, const History& history,
@@ -107,10 +143,16 @@ const SelfExcitingForecast::Month& SelfExcitingForecast::forecast(int month, boo
     if (P.total_mu() <= 0 && P.theta <= 0) continue;
     const auto total = expected_counts(P, events_[p], *units_, calendar_, t0, t1);
     const double e = background_exposure(P, calendar_, t0, t1);
+    std::vector<double> bg(total.size()), trig(total.size());
     for (std::size_t u = 0; u < total.size(); ++u) {
-      const double bg = P.mu[u] * e;
-      out->background[u] += bg;
-      out->triggered[u] += std::max(0.0, total[u] - bg);
+      bg[u] = P.mu[u] * e;
+      trig[u] = std::max(0.0, total[u] - bg[u]);
+    }
+    bg = cascade(P, *units_, std::move(bg), t1 - t0);
+    trig = cascade(P, *units_, std::move(trig), t1 - t0);
+    for (std::size_t u = 0; u < total.size(); ++u) {
+      out->background[u] += bg[u];
+      out->triggered[u] += trig[u];
     }
   }
   return *months_.emplace(key, std::move(out)).first->second;

@@ -10,6 +10,28 @@
 
 namespace tryggve::forecast {
 
+std::vector<UnitEvent> events_from_incidents(std::span<const Incident> incidents,
+                                             std::span<const simulation::CellId> unit_of, const Taxonomy& taxonomy,
+                                             std::size_t* skipped) {
+  if (unit_of.size() != incidents.size())
+    throw Error(ErrorCode::BadValue, "forecast history",
+                fmt::format("{} incidents but {} units", incidents.size(), unit_of.size()));
+  std::vector<UnitEvent> out;
+  std::size_t skip = 0;
+  for (std::size_t k = 0; k < incidents.size(); ++k) {
+    const auto& inc = incidents[k];
+    if (!inc.has_time || inc.parameter == kNoParameter || inc.parameter >= taxonomy.size()) {
+      ++skip;
+      continue;
+    }
+    const bool outdoor = inc.setting == Setting::Outdoor ||
+                         (inc.setting == Setting::Unknown && taxonomy[inc.parameter].setting != ParameterSetting::Indoor);
+    out.push_back({unit_of[k], inc.time, inc.parameter, outdoor, inc.weight});
+  }
+  if (skipped) *skipped = skip;
+  return out;
+}
+
 History::History(std::vector<UnitEvent> events, std::size_t units, std::size_t parameters)
     : units_(units), parameters_(parameters), events_(std::move(events)), zeros_(units, 0.0) {
   if (events_.empty()) throw Error(ErrorCode::NoData, "forecast history", "no incident to forecast from");

@@ -21,6 +21,7 @@ void MixtureOptions::validate() const {
   if (objective != "pei" && objective != "loglik")
     throw bad("forecast.objective", "'" + objective + "' is not pei or loglik");
   if (!(min_gain >= 0)) throw bad("forecast.min_gain", "must be >= 0");
+  if (weights.empty()) throw bad("forecast.weights", "at least one weight is needed");
   for (double w : weights)
     if (!(w > 0 && w < 1)) throw bad("forecast.weights", fmt::format("{} is not in (0, 1)", w));
   if (max_parts < 0) throw bad("forecast.max_parts", "must be >= 0");
@@ -207,10 +208,12 @@ std::vector<double> Forecaster::mixture_shares(int month, MixtureChoice* out) {
   // one-standard-error rule: selection among many candidates on a few months
   // rewards noise, so the simpler map is kept unless the evidence is clear;
   // fewer than two months give no standard error and no step). An unchanged PEI
-  // with a better log-likelihood is a tie-break and always taken.
+  // with a log-likelihood better by kMinLogLikGain per incident is a tie-break and
+  // taken (smaller gains are rounding and the 1e-6 tie-break share of long).
+  constexpr double kMinLogLikGain = 1e-4;
   auto worth = [&](const Score& a, const Score& b) {
-    if (!by_pei) return a.ll > b.ll;
-    if (a.pei == b.pei) return a.ll > b.ll;
+    if (!by_pei) return a.ll > b.ll + kMinLogLikGain;
+    if (a.pei == b.pei) return a.ll > b.ll + kMinLogLikGain;
     const std::size_t k = a.fold_pei.size();
     if (k < 2) return false;
     double mean = 0, ss = 0;
@@ -308,6 +311,84 @@ std::vector<ModelBacktestRow> model_backtest(SelfExcitingForecast& model, const 
                     scorer.score(history.decayed_sum(first, m - 1, 1.0))});
   }
   return rows;
+}
+
+}  // namespace tryggve::forecast
+
+namespace tryggve::forecast {
+
+namespace {
+std::string num(double v) { return std::isfinite(v) ? fmt::format("{:.6g}", v) : std::string(); }
+nlohmann::json jnum(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
+}  // namespace
+
+std::string model_backtest_csv(const std::vector<ModelBacktestRow>& rows) {
+  std::string s =
+      "month,method,events,log_likelihood_per_event,coverage,units,measure_share,hits,total,hit_rate,pai,pai_max,pei\n";
+  for (const auto& r : rows)
+    for (const auto& c : r.scores)
+      s += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.month, r.method, r.events,
+                       num(r.log_likelihood_per_event), num(c.coverage), c.units, num(c.measure_share), num(c.hits),
+                       num(c.total), num(c.hit_rate), num(c.pai), num(c.pai_max), num(c.pei));
+  return s;
+}
+
+nlohmann::json model_backtest_json(const std::vector<ModelBacktestRow>& rows) {
+  std::vector<std::string> methods;
+  for (const auto& r : rows)
+    if (std::find(methods.begin(), methods.end(), r.method) == methods.end()) methods.push_back(r.method);
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& m : methods) {
+    std::vector<BacktestRow> scores;
+    double ll = 0;
+    std::size_t months = 0, events = 0;
+    for (const auto& r : rows) {
+      if (r.method != m) continue;
+      for (const auto& c : r.scores) scores.push_back({r.month, m, c});
+      if (!std::isfinite(r.log_likelihood_per_event)) continue;
+      ll += r.log_likelihood_per_event;
+      ++months;
+      events += r.events;
+    }
+    nlohmann::json cov = nlohmann::json::array();
+    for (const auto& s : summarise_backtest(scores))
+      cov.push_back({{"coverage", s.coverage}, {"mean_hit_rate", jnum(s.mean_hit_rate)}, {"mean_pai", jnum(s.mean_pai)},
+                     {"mean_pei", jnum(s.mean_pei)}});
+    out.push_back({{"method", m},
+                   {"months", months},
+                   {"events", events},
+                   {"mean_log_likelihood_per_event", months ? nlohmann::json(ll / static_cast<double>(months)) : nlohmann::json()},
+                   {"coverages", cov}});
+  }
+  return out;
+}
+
+nlohmann::json to_json(const Verdict& v) {
+  nlohmann::json cov = nlohmann::json::array();
+  for (const auto& c : v.coverages) {
+    nlohmann::json against = nlohmann::json::object();
+    for (std::size_t k = 0; k < c.baselines.size(); ++k)
+      against[c.baselines[k]] = {{"mean_pai", jnum(c.baseline_pai[k])}, {"ratio", jnum(c.ratio[k])}};
+    cov.push_back({{"coverage", c.coverage},
+                   {"mean_pai", jnum(c.best_pai)},
+                   {"ratio_to_best_naive", jnum(c.ratio_to_best_naive)},
+                   {"naive", against}});
+  }
+  return {{"best", v.best}, {"merit", jnum(v.merit)}, {"months", v.months}, {"beats_naive", v.beats_naive()},
+          {"coverages", cov}};
+}
+
+nlohmann::json to_json(const MixtureChoice& c) {
+  nlohmann::json parts = nlohmann::json::array();
+  for (const auto& p : c.parts) {
+    nlohmann::json j = {{"component", p.component}, {"weight", p.weight}};
+    if (p.component == "decayed") j["decay"] = p.parameter;
+    if (p.component == "smooth" || p.component == "recent") j["bandwidth_m"] = p.parameter;
+    parts.push_back(j);
+  }
+  return {{"month", month_label(c.month)}, {"cv_months", c.folds}, {"parts", parts},
+          {"cv_mean_pei", jnum(c.cv_pei)}, {"cv_mean_pei_all_history", jnum(c.cv_pei_all_history)},
+          {"cv_log_likelihood_per_incident", jnum(c.cv_loglik)}};
 }
 
 }  // namespace tryggve::forecast

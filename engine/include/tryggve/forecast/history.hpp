@@ -13,6 +13,7 @@
 #include "tryggve/core/incident.hpp"
 #include "tryggve/core/time.hpp"
 #include "tryggve/simulation/cells.hpp"
+#include "tryggve/taxonomy/taxonomy.hpp"
 
 namespace tryggve::forecast {
 
@@ -33,6 +34,14 @@ struct Covariate {
   std::vector<double> values;   // per unit
   bool times_darkness = false;
 };
+
+// The incidents with a time and a parameter as events on their units
+// (unit_of[k] for incident k); outdoor unless the incident says indoor or, not
+// saying, its parameter is an indoor one. `skipped` (if given) counts the
+// incidents without a time or parameter, which no monthly forecast can use.
+std::vector<UnitEvent> events_from_incidents(std::span<const Incident> incidents,
+                                             std::span<const simulation::CellId> unit_of, const Taxonomy& taxonomy,
+                                             std::size_t* skipped = nullptr);
 
 class History {
  public:

@@ -48,6 +48,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "tryggve/forecast/etas.hpp"
 #include "tryggve/forecast/history.hpp"
 #include "tryggve/forecast/score.hpp"
@@ -63,7 +65,7 @@ struct MixtureOptions {
   int cv_months = 6;                          // rolling-origin months before each forecast month
   std::string objective = "pei";              // pei | loglik
   double min_gain = 0.0;                      // objective pei: a step must raise the mean PEI by more
-  std::vector<double> weights{0.01, 0.03, 0.1, 0.2, 0.3, 0.5};  // a step's weight w
+  std::vector<double> weights{0.01, 0.03, 0.1, 0.3, 0.5, 0.7, 0.9};  // a step's weight w
   int max_parts = 4;                          // steps after the long component
   std::vector<double> decays{0.9, 0.75, 0.5};              // decayed: per month of age
   std::vector<double> smooth_bandwidths_m{25, 50, 100};    // smooth: Gaussian sigma (m)
@@ -157,5 +159,14 @@ struct ModelBacktestRow {
 std::vector<ModelBacktestRow> model_backtest(SelfExcitingForecast& model, const History& history,
                                              std::span<const double> measure, int from, int to,
                                              std::span<const double> coverages);
+
+// model_backtest.csv: month,method,events,log_likelihood_per_event,coverage,units,
+// measure_share,hits,total,hit_rate,pai,pai_max,pei (one row per coverage; NaN as empty).
+std::string model_backtest_csv(const std::vector<ModelBacktestRow>& rows);
+// Per method: months, mean log-likelihood per event, mean hit rate, PAI and PEI per coverage.
+nlohmann::json model_backtest_json(const std::vector<ModelBacktestRow>& rows);
+// The verdict (score.hpp) and the mixtures chosen, for a run's summary.
+nlohmann::json to_json(const Verdict& verdict);
+nlohmann::json to_json(const MixtureChoice& choice);
 
 }  // namespace tryggve::forecast
