@@ -194,6 +194,21 @@ Verdict best_method(const std::vector<BacktestRow>& rows, const std::vector<doub
   return out;
 }
 
+namespace {
+std::string num(double v) { return std::isfinite(v) ? fmt::format("{:.6g}", v) : std::string(); }
+}  // namespace
+
+std::string backtest_csv(const std::vector<BacktestRow>& rows) {
+  std::string s = "month,method,coverage,units,measure_share,hits,total,hit_rate,pai,pai_max,pei\n";
+  for (const auto& r : rows) {
+    const auto& c = r.score;
+    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", r.month, r.method, num(c.coverage), c.units,
+                     num(c.measure_share), num(c.hits), num(c.total), num(c.hit_rate), num(c.pai), num(c.pai_max),
+                     num(c.pei));
+  }
+  return s;
+}
+
 std::vector<double> parse_coverages(const std::vector<std::string>& percent, const std::string& key) {
   std::vector<double> out;
   for (const auto& t : percent) {

@@ -105,6 +105,10 @@ struct Verdict {
 Verdict best_method(const std::vector<BacktestRow>& rows, const std::vector<double>& coverages,
                     const std::vector<std::string>& naive = {kAllHistory, kLastMonth});
 
+// backtest.csv: month,method,coverage,units,measure_share,hits,total,hit_rate,pai,pai_max,pei
+// (NaN as empty), one row per BacktestRow.
+std::string backtest_csv(const std::vector<BacktestRow>& rows);
+
 // Parses coverages given in percent ("1", "5", "10") into shares; Error(BadOption)
 // naming `key` for values not in (0, 100].
 std::vector<double> parse_coverages(const std::vector<std::string>& percent, const std::string& key);
