@@ -1,6 +1,7 @@
-// The forecasts on real and realistic data, through the same public functions the
-// stages use: the demo district (generated here, lixels of its street network)
-// and Houston's 2010 incidents (../shared/data, 250 m grid cells).
+// The forecasts on real and realistic data: the demo district (generated here,
+// lixels of its street network, through the forecast module as the hotspots stage
+// uses it) and Houston's 2010 incidents (../shared/data, 250 m grid cells,
+// through the grid stage).
 //
 // What is asserted is what the data support (bench/README.md, "Forecasts"): on
 // both, counting all history is within about 1% of the best any static map can
@@ -20,9 +21,8 @@
 #include "tryggve/forecast/etas.hpp"
 #include "tryggve/forecast/methods.hpp"
 #include "tryggve/pipeline/map_stage.hpp"
-#include "tryggve/planning/context.hpp"
 #include "tryggve/planning/terrain.hpp"
-#include "tryggve/situation/grid.hpp"
+#include "tryggve/pipeline/grid_stage.hpp"
 
 namespace tryggve::forecast {
 namespace {
@@ -58,7 +58,7 @@ TEST(ForecastRealData, DemoDistrictMixtureKeepsUpWithCounting) {
   auto fo = SelfExcitingForecast::default_fit();
   fo.near_repeat.mode = "em";  // the Knox gate's permutations would double the test's time
   // The demo district lies at Backa: the default place is its own.
-  SelfExcitingForecast model(cells, h, planning::parameter_traits(map.taxonomy), simulation::Place{},
+  SelfExcitingForecast model(cells, h, simulation::traits_from_taxonomy(map.taxonomy), simulation::Place{},
                              TimeZone::from_name(m.timezone), fo, h.last_month() + 1);
   MixtureOptions mo;
   mo.cv_months = 3;
@@ -83,37 +83,31 @@ TEST(ForecastRealData, DemoDistrictMixtureKeepsUpWithCounting) {
 
 TEST(ForecastRealData, HoustonMixtureKeepsUpWithCountingAndBeatsKde) {
   TRYGGVE_REQUIRE_SHARED("incidents/houston_crime_2010_jan-jun.csv.gz");
-  situation::GridOptions o;
+  // Through the grid stage, which backtests every method on April to June, each
+  // month from the months before it. Without the self-exciting model here: its
+  // fits on 64,000 incidents take most of a minute (bench/forecast_backtest
+  // measures them); the demo test has it.
+  pipeline::GridStageOptions o;
   o.incidents = (test::shared_data() / "incidents/houston_crime_2010_jan-jun.csv.gz").string();
   o.timezone = "America/Chicago";
-  o.cell_m = 250;
-  o.permutations = 0;
-  o.backtest_months = 3;  // April to June, each from the months before it
-  const auto r = situation::run_grid(o);
-  std::vector<Point> centres(r.grid.size());
-  for (std::size_t k = 0; k < centres.size(); ++k) centres[k] = r.grid.centre(k);
-  MixtureOptions mo;
-  mo.smooth_bandwidths_m = {125, 250, 500};
-  mo.recent_bandwidths_m = {0, 125, 250, 500};
-  const auto units = units_from_points(centres, std::vector<double>(centres.size(), r.grid.cell_area()),
-                                       mo.needed_cutoff_m());
-  const Taxonomy tax = Taxonomy::load_default();
-  const std::vector<simulation::CellId> unit_of(r.cell_of.begin(), r.cell_of.end());
-  const History h(events_from_incidents(r.incidents, unit_of, tax), units.size(), tax.size());
-  // Without the self-exciting model here: its fits on 64,000 incidents take
-  // minutes (bench/forecast_backtest measures them); the demo test has it.
-  Forecaster f(units, h, {}, nullptr, mo);
-  auto rows = r.backtest;  // kde, gistar, last_month, all_history as the grid mode scores them
-  const auto mine = rolling_backtest(h, f.measure(), {{kMixture, [&](int t) { return f.mixture(t); }}},
-                                     h.last_month() - 2, h.last_month(), std::vector<double>{0.01, 0.05, 0.1});
-  rows.insert(rows.end(), mine.begin(), mine.end());
+  o.analysis.cell_m = 250;
+  o.analysis.permutations = 0;
+  o.analysis.backtest_months = 3;
+  o.analysis.no_forecast_model = true;
+  const auto r = pipeline::run_grid(o);
+  const auto& rows = r.backtest;
   for (double x : {0.01, 0.05}) {
     const double best_naive = std::max(mean_pai(rows, kAllHistory, x), mean_pai(rows, kLastMonth, x));
     EXPECT_GT(mean_pai(rows, kMixture, x), 0.98 * best_naive) << x;
     EXPECT_GT(mean_pai(rows, kMixture, x), 1.1 * mean_pai(rows, "kde", x)) << x;
     EXPECT_GT(mean_pai(rows, kMixture, x), 1.1 * mean_pai(rows, "gistar", x)) << x;
   }
+  // The summary names the best method and its ratios, and the mixture of each month.
+  const auto j = r.summary()["backtest"];
+  ASSERT_TRUE(j.contains("best"));
+  EXPECT_EQ(j["mixture"].size(), 3u);
   const auto v = best_method(rows, {0.01, 0.05});
+  EXPECT_EQ(j["best"]["best"], v.best);
   std::printf("Houston 2010-04..06: best %s (x%.3f at 1%%, x%.3f at 5%% of the best naive)\n", v.best.c_str(),
               v.coverages[0].ratio_to_best_naive, v.coverages[1].ratio_to_best_naive);
 }

@@ -78,7 +78,10 @@ Forecaster::Forecaster(const simulation::CellNetwork& units, const History& hist
       throw Error(ErrorCode::BadValue, "forecast covariate " + c.name,
                   fmt::format("{} values for {} units", c.values.size(), units.size()));
   measure_.resize(units.size());
-  for (std::size_t u = 0; u < units.size(); ++u) measure_[u] = units.length(static_cast<simulation::CellId>(u));
+  // A zero-length lixel (a degenerate edge) gets a tiny measure, as the stages
+  // score it: its risk per metre stays finite and it takes no budget.
+  for (std::size_t u = 0; u < units.size(); ++u)
+    measure_[u] = std::max(units.length(static_cast<simulation::CellId>(u)), 1e-9);
 }
 
 std::vector<double> Forecaster::all_history(int month) const {
@@ -360,6 +363,45 @@ nlohmann::json model_backtest_json(const std::vector<ModelBacktestRow>& rows) {
                    {"mean_log_likelihood_per_event", months ? nlohmann::json(ll / static_cast<double>(months)) : nlohmann::json()},
                    {"coverages", cov}});
   }
+  return out;
+}
+
+std::vector<Method> forecast_methods(Forecaster& f, bool etas, std::vector<MixtureChoice>& choices) {
+  std::vector<Method> out;
+  if (etas && f.has_model()) out.push_back({kEtas, [&f](int t) { return f.etas(t); }});
+  out.push_back({kMixture, [&f, &choices](int t) {
+                   MixtureChoice c;
+                   auto r = f.mixture(t, &c);
+                   choices.push_back(std::move(c));
+                   return r;
+                 }});
+  return out;
+}
+
+nlohmann::json backtest_summary(const std::vector<BacktestRow>& rows, const std::vector<MixtureChoice>& choices) {
+  nlohmann::json out;
+  nlohmann::json methods = nlohmann::json::array();
+  std::vector<double> scored;
+  for (const auto& s : summarise_backtest(rows)) {
+    methods.push_back({{"method", s.method}, {"coverage", s.coverage}, {"months", s.months},
+                       {"mean_hit_rate", jnum(s.mean_hit_rate)}, {"mean_pai", jnum(s.mean_pai)},
+                       {"mean_pei", jnum(s.mean_pei)}});
+    if (std::find(scored.begin(), scored.end(), s.coverage) == scored.end()) scored.push_back(s.coverage);
+  }
+  out["methods"] = methods;
+  std::vector<double> verdict;
+  for (double c : {0.01, 0.05})
+    if (std::find_if(scored.begin(), scored.end(), [&](double x) { return std::abs(x - c) < 1e-12; }) != scored.end())
+      verdict.push_back(c);
+  if (verdict.empty()) verdict = scored;
+  try {
+    if (!verdict.empty()) out["best"] = to_json(best_method(rows, verdict));
+  } catch (const Error&) {
+    // No naive baseline or no month with incidents: there is no verdict to give.
+  }
+  nlohmann::json mix = nlohmann::json::array();
+  for (const auto& c : choices) mix.push_back(to_json(c));
+  out["mixture"] = mix;
   return out;
 }
 

@@ -46,6 +46,7 @@
 // 0.995 on Houston, against 0.998 / 1.000 and 0.999 / 1.003 with PEI
 // (bench/README.md, "Forecasts"): it buys calibration of the many quiet units
 // with the order of the few busy ones.
+#include <array>
 #include <functional>
 #include <map>
 #include <memory>
@@ -117,6 +118,7 @@ class Forecaster {
   std::vector<double> mixture(int month, MixtureChoice* choice = nullptr);
   // The mixture's shares of `month`'s incidents per unit (sum 1) and its choice.
   std::vector<double> mixture_shares(int month, MixtureChoice* choice = nullptr);
+  bool has_model() const { return model_ != nullptr; }
 
   std::span<const double> measure() const { return measure_; }
   const MixtureOptions& options() const { return options_; }
@@ -148,12 +150,27 @@ std::vector<BacktestRow> rolling_backtest(const History& history, std::span<cons
                                           const std::vector<Method>& methods, int from, int to,
                                           std::span<const double> coverages);
 
+// What a stage's backtest adds to its own maps: `etas` (when the forecaster has a
+// model and `etas` is true) and `mixture`, whose choice for each month is appended
+// to `choices` (which must outlive the methods).
+std::vector<Method> forecast_methods(Forecaster& forecaster, bool etas, std::vector<MixtureChoice>& choices);
+
+// The backtest's part of a stage's summary: "methods" (per method and coverage:
+// months, mean hit rate, PAI, PEI), "best" (best_method at 1% and 5%, or at the
+// coverages scored when neither is; absent without a naive baseline or a month
+// with incidents)
+// and "mixture" (the mixture chosen for each month, to_json).
+nlohmann::json backtest_summary(const std::vector<BacktestRow>& rows, const std::vector<MixtureChoice>& choices);
+
 // The model's own backtest on held-back months: for each month in [from, to],
 // the self-exciting model and the Poisson model (θ = 0) fitted on the months
 // before it, and the naive baselines as constant-rate models (last month's and
 // all earlier counts, simulation::NaiveModel), each with the held-out
 // log-likelihood of the month's incidents per incident and the hit rate, PAI and
 // PEI of its expected counts at `coverages`.
+// The coverages every run's model backtest is scored at (1, 5 and 10% of the measure).
+inline constexpr std::array<double, 3> kModelBacktestCoverages{0.01, 0.05, 0.10};
+
 struct ModelBacktestRow {
   std::string month;
   std::string method;             // etas, poisson, last_month, all_history
