@@ -3,8 +3,11 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "calendar.hpp"
 #include "tryggve/demo/generator.hpp"
+#include "tryggve/demo/transit.hpp"
 
 namespace tryggve::demo {
 
@@ -37,5 +40,8 @@ double offspring_relative_risk(const Model& m, const District& d, std::size_t p,
 // offspring, n/(1-n) per background event) over the first twelve months equals
 // 12 * target_per_month * volume_scale.
 void calibrate(Model& m, const District& d, const DemoOptions& o);
+
+// truth.json's "transit" section: the lines, the model's numbers, the counts.
+nlohmann::ordered_json transit_truth_json(const DemoTransit& transit);
 
 }  // namespace tryggve::demo

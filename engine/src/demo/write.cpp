@@ -524,9 +524,17 @@ std::string readme(const DemoData& data, const DemoSummary& sum) {
        "malformed times, coordinates outside the district or swapped, unknown categories, duplicate reports; "
        "police reports use the Swedish category name |\n";
   r += "| truth.json | every model parameter, the planted hotspots, the historical interventions, counts |\n";
-  r += "| truth_segments.csv | every street segment with its background weight per parameter |\n\n";
+  r += "| truth_segments.csv | every street segment with its background weight per parameter |\n";
+  r += "| gtfs/ | GTFS feed of tram 5 and buses 25 and 45: stop areas with platforms A/B, shapes along the streets, "
+       "timetables that follow the day, night trips as 24:00+ times, holidays in calendar_dates |\n";
+  r += "| transit_reports.csv | Västtrafik's reports from on board (line, minute, and sometimes the direction, a stop "
+       "pair, the trip or the vehicle) and at stops (stop, sometimes the platform) |\n";
+  r += "| transit_truth.csv | the truth of each of those reports: trip, service day, delay, true time, segment, offset, "
+       "position |\n\n";
   r += fmt::format("{} incidents ({} background, {} near-repeat offspring); {} raw rows.\n", sum.incidents,
                    sum.background, sum.offspring, sum.raw_rows);
+  r += fmt::format("{} trips in the transit feed; {} on-board and {} at-stop reports by Västtrafik.\n", sum.transit_trips,
+                   sum.transit_on_board, sum.transit_at_stop);
   r += fmt::format("{:.1f}% of incidents lie on the top 5% of segments; half of them on {:.1f}% of segments.\n",
                    100 * sum.top5_segment_share, 100 * sum.segment_share_for_half);
   r += "\nThe model is described in maps/README.md of the Tryggve repository and in truth.json.\n";
@@ -600,7 +608,13 @@ DemoSummary generate(const DemoOptions& options, const fs::path& out_dir) {
     sum.raw_rows = raw.rows;
     for (const auto& [k, ids] : raw.defects) sum.raw_defects[k] = ids.size();
     write_file(tmp / "truth_segments.csv", segments_csv(data));
-    write_file(tmp / "truth.json", truth_json(data, sum, raw, source).dump(1) + "\n");
+    const DemoTransit transit = simulate_transit(options, data.district, data.model);
+    write_transit(tmp, transit, data.model);
+    sum.transit_trips = transit.trips.size();
+    for (const auto& r : transit.reports) (r.on_board ? sum.transit_on_board : sum.transit_at_stop)++;
+    json truth = truth_json(data, sum, raw, source);
+    truth["transit"] = transit_truth_json(transit);
+    write_file(tmp / "truth.json", truth.dump(1) + "\n");
     write_file(tmp / "README.md", readme(data, sum));
     // Swap into place: the old folder (if any) moves aside first, so a reader never
     // sees a half-written one.
@@ -626,6 +640,8 @@ bool matches(const DemoOptions& options, const fs::path& out_dir, std::string* w
     return false;
   };
   for (const char* f : kFiles)
+    if (!fs::exists(out_dir / f)) return fail(fmt::format("{} is missing", (out_dir / f).string()));
+  for (const auto& f : transit_files())
     if (!fs::exists(out_dir / f)) return fail(fmt::format("{} is missing", (out_dir / f).string()));
   json j;
   try {

@@ -38,12 +38,13 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(b, e - b + 1));
 }
 
-Dataset open_vector(const std::string& path) {
+Dataset open_vector(const std::string& path, const std::vector<std::string>& extra_oo) {
   ensure_gdal();
   Dataset d;
   d.path = path;
   std::error_code ec;
-  if (path.empty() || !fs::exists(path, ec))
+  const bool pg = path.rfind("PG:", 0) == 0;
+  if (!pg && (path.empty() || !fs::exists(path, ec)))
     throw Error(ErrorCode::FileNotFound, path.empty() ? "(no path)" : path, "no such file or folder");
   if (fs::is_regular_file(path, ec) && ::access(path.c_str(), R_OK) != 0)
     throw Error(ErrorCode::FileUnreadable, path, "permission denied");
@@ -64,6 +65,8 @@ Dataset open_vector(const std::string& path) {
     oo = {"AUTODETECT_TYPE=NO", "GEOM_POSSIBLE_NAMES=wkt,geometry,geom,the_geom", "KEEP_GEOM_COLUMNS=NO",
           "EMPTY_STRING_AS_NULL=NO"};
   }
+  if (pg) oo.push_back("LIST_ALL_TABLES=YES");
+  for (const auto& o : extra_oo) oo.push_back(o.c_str());
   oo.push_back(nullptr);
   GdalMessages msgs;
   d.ds.reset(GDALDataset::Open(d.gdal_path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, oo.data(), nullptr));
@@ -157,6 +160,57 @@ int find_field_suffix(OGRFeatureDefn* defn, std::initializer_list<std::string_vi
 std::string field_text(OGRFeature& f, int idx) {
   if (idx < 0 || !f.IsFieldSetAndNotNull(idx)) return {};
   return trim(f.GetFieldAsString(idx));
+}
+
+bool valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  const std::size_t n = s.size();
+  while (i < n) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (len == 0 || i + len > n) return false;
+    if (len == 2 && c < 0xC2) return false;  // overlong
+    for (std::size_t k = 1; k < len; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
+    if (len == 3) {
+      const auto c1 = static_cast<unsigned char>(s[i + 1]);
+      if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0)) return false;  // overlong, surrogates
+    }
+    if (len == 4) {
+      const auto c1 = static_cast<unsigned char>(s[i + 1]);
+      if ((c == 0xF0 && c1 < 0x90) || c > 0xF4 || (c == 0xF4 && c1 >= 0x90)) return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+std::string to_utf8(std::string_view s) {
+  if (valid_utf8(s)) return std::string(s);
+  // Windows-1252 by hand (CPLRecode goes through iconv, whose CP1252 table
+  // may be missing): Latin-1 plus the 0x80-0x9F block; its five unassigned
+  // bytes become U+FFFD.
+  static const char16_t high[32] = {0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+                                    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
+                                    0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+                                    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
+  std::string out;
+  out.reserve(s.size() + s.size() / 4);
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    const unsigned u = c < 0x80 ? c : (c < 0xA0 ? high[c - 0x80] : c);
+    if (u < 0x80) {
+      out += static_cast<char>(u);
+    } else if (u < 0x800) {
+      out += static_cast<char>(0xC0 | (u >> 6));
+      out += static_cast<char>(0x80 | (u & 0x3F));
+    } else {
+      out += static_cast<char>(0xE0 | (u >> 12));
+      out += static_cast<char>(0x80 | ((u >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (u & 0x3F));
+    }
+  }
+  return out;
 }
 
 std::optional<double> parse_number(std::string_view text) {
@@ -261,6 +315,93 @@ void append_points(const OGRGeometry* g, std::vector<Point>& out) {
     out.push_back({g->toPoint()->getX(), g->toPoint()->getY()});
   } else if (t == wkbMultiPoint || t == wkbGeometryCollection) {
     for (const OGRGeometry* part : *g->toGeometryCollection()) append_points(part, out);
+  }
+}
+
+OGRwkbGeometryType ogr_type(GeometryKind k) {
+  switch (k) {
+    case GeometryKind::None: return wkbNone;
+    case GeometryKind::Point: return wkbPoint;
+    case GeometryKind::Line: return wkbLineString;
+    case GeometryKind::Polygon: return wkbMultiPolygon;
+  }
+  return wkbUnknown;
+}
+
+namespace {
+OGRLinearRing* ogr_ring(const Ring& r) {
+  auto* ring = new OGRLinearRing();
+  ring->setNumPoints(static_cast<int>(r.size()));
+  for (std::size_t i = 0; i < r.size(); ++i) ring->setPoint(static_cast<int>(i), r[i].x, r[i].y);
+  ring->closeRings();
+  return ring;
+}
+
+}  // namespace
+
+OGRGeometry* ogr_geometry(const Geometry& g) {
+  if (const auto* p = std::get_if<Point>(&g)) return new OGRPoint(p->x, p->y);
+  if (const auto* l = std::get_if<Polyline>(&g)) {
+    auto* ls = new OGRLineString();
+    ls->setNumPoints(static_cast<int>(l->size()));
+    for (std::size_t i = 0; i < l->size(); ++i) ls->setPoint(static_cast<int>(i), (*l)[i].x, (*l)[i].y);
+    return ls;
+  }
+  if (const auto* mp = std::get_if<MultiPolygon>(&g)) {
+    auto* m = new OGRMultiPolygon();
+    for (const auto& poly : *mp) {
+      auto* p = new OGRPolygon();
+      p->addRingDirectly(ogr_ring(poly.outer));
+      for (const auto& h : poly.holes) p->addRingDirectly(ogr_ring(h));
+      m->addGeometryDirectly(p);
+    }
+    return m;
+  }
+  return nullptr;
+}
+
+GeometryKind kind_of(const Geometry& g) {
+  switch (g.index()) {
+    case 1: return GeometryKind::Point;
+    case 2: return GeometryKind::Line;
+    case 3: return GeometryKind::Polygon;
+    default: return GeometryKind::None;
+  }
+}
+
+const char* kind_name(GeometryKind k) {
+  switch (k) {
+    case GeometryKind::None: return "no geometry";
+    case GeometryKind::Point: return "point";
+    case GeometryKind::Line: return "line";
+    case GeometryKind::Polygon: return "polygon";
+  }
+  return "?";
+}
+
+
+Geometry from_ogr(const OGRGeometry* g) {
+  if (!g || g->IsEmpty()) return {};
+  switch (geom_family(g->getGeometryType())) {
+    case kPoints: {
+      std::vector<Point> pts;
+      append_points(g, pts);
+      if (pts.empty()) return {};
+      return pts.front();
+    }
+    case kLines: {
+      std::vector<Polyline> lines;
+      append_lines(g, lines);
+      if (lines.empty()) return {};
+      return lines.front();
+    }
+    case kPolygons: {
+      MultiPolygon mp;
+      append_polygons(g, mp);
+      if (mp.empty()) return {};
+      return mp;
+    }
+    default: return {};
   }
 }
 

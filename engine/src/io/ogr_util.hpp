@@ -15,6 +15,7 @@
 #include "tryggve/core/geometry.hpp"
 #include "tryggve/core/reject.hpp"
 #include "tryggve/io/crs.hpp"
+#include "tryggve/io/vector_writer.hpp"
 
 namespace tryggve::io::detail {
 
@@ -29,7 +30,9 @@ struct Dataset {
 // Opens a vector source. FileNotFound if missing, UnknownFormat if no driver
 // takes it. CSV sources are opened with every field as text (the readers parse
 // numbers and times themselves so a bad value is a reject with its raw text).
-Dataset open_vector(const std::string& path);
+// `extra_oo`: further open options (e.g. the CSV separator a reader sniffed).
+// A PostgreSQL connection string ("PG:...") is opened as it is.
+Dataset open_vector(const std::string& path, const std::vector<std::string>& extra_oo = {});
 
 enum GeomMask : unsigned { kPoints = 1, kLines = 2, kPolygons = 4, kNoGeometry = 8 };
 unsigned geom_family(OGRwkbGeometryType t);  // one of the masks, 0 for unknown/collections
@@ -50,6 +53,11 @@ int find_field_suffix(OGRFeatureDefn* defn, std::initializer_list<std::string_vi
 std::string lower(std::string_view s);
 std::string trim(std::string_view s);
 std::string field_text(OGRFeature& f, int idx);  // "" if idx < 0 or unset/null
+// True if `s` is well-formed UTF-8.
+bool valid_utf8(std::string_view s);
+// UTF-8 as it is; anything else is read as Windows-1252 (what Swedish Excel
+// writes) and converted, so no invalid byte travels further.
+std::string to_utf8(std::string_view s);
 // A number written as text; accepts a decimal comma when there is no point. nullopt if not a number.
 std::optional<double> parse_number(std::string_view text);
 // "yes"/"no" style values: OSM lit=*, true/false, 1/0, ja/nej.
@@ -63,6 +71,15 @@ std::string raw_text(OGRFeature& f);
 void append_lines(const OGRGeometry* g, std::vector<Polyline>& out);
 void append_polygons(const OGRGeometry* g, MultiPolygon& out);
 void append_points(const OGRGeometry* g, std::vector<Point>& out);
+
+// Our geometry kinds and values as OGR's (the writer's and the database's one conversion).
+OGRwkbGeometryType ogr_type(GeometryKind k);
+OGRGeometry* ogr_geometry(const Geometry& g);  // new'ed; null for no geometry
+GeometryKind kind_of(const Geometry& g);
+const char* kind_name(GeometryKind k);
+// An OGR geometry as ours (points, lines and polygons; the first part of a
+// multi-point/line), in the source's coordinates. std::monostate for none.
+Geometry from_ogr(const OGRGeometry* g);
 
 // Median of the points' coordinates (robust to a few far-off rows): the
 // centre that resolves a CrsContext "auto". nullopt if no finite point.

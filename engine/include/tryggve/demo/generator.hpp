@@ -50,7 +50,7 @@
 namespace tryggve::demo {
 
 // Bump when the district, the model or the files change, so `matches` regenerates.
-inline constexpr int kGeneratorVersion = 3;
+inline constexpr int kGeneratorVersion = 4;  // 4: public transport (gtfs/, transit_reports.csv)
 
 struct DemoOptions {
   std::uint64_t seed = 20190601;
@@ -180,6 +180,8 @@ struct DemoSummary {
   double segment_share_for_half = 0;   // smallest share of segments holding 50% of incidents
   double dark_share_outdoor_sensitive = 0;  // after-dark share of outdoor darkness-sensitive incidents
   double dark_share_of_hours = 0;           // share of all hours that are dark
+  // Public transport (demo/transit.hpp): trips in the feed, Västtrafik's reports.
+  std::size_t transit_trips = 0, transit_on_board = 0, transit_at_stop = 0;
 };
 
 // The model for these options (district, parameters, calibrated rates, planted
@@ -194,7 +196,8 @@ DemoSummary summarise(const DemoData& data);
 
 // Simulates and writes the demo folder: streets.osm, parks.gpkg, stops.gpkg,
 // lamps.gpkg, areas.gpkg, places.gpkg, incidents.csv, incidents_raw.csv,
-// truth.json, truth_segments.csv, README.md. Everything is written into a
+// truth.json, truth_segments.csv, README.md, and the public transport of
+// demo/transit.hpp: gtfs/*.txt, transit_reports.csv, transit_truth.csv. Everything is written into a
 // temporary sibling folder first and renamed onto out_dir when complete (an
 // existing out_dir is replaced: it belongs to the generator).
 // Throws Error(OutputFailed) if the folder cannot be written, Error(BadOption) on bad options.
