@@ -55,12 +55,20 @@ TEST(GridStage, FilesByHand) {
   r.crs = io::CrsContext::from_spec("EPSG:3006");
   const auto dir = test::temp_dir("grid_out");
   write_grid(r, dir);
+  ASSERT_FALSE(r.model_backtest.empty());  // the self-exciting model is on by default
   for (const char* f : {outputs::kGridGpkg, outputs::kGridTiff, outputs::kGridSummaryJson, outputs::kBacktestCsv,
-                        outputs::kRejectsCsv})
+                        outputs::kModelBacktestCsv, outputs::kModelBacktestJson, outputs::kRejectsCsv})
     EXPECT_TRUE(fs::exists(dir / f)) << f;
   const auto summary = nlohmann::json::parse(std::ifstream(dir / outputs::kGridSummaryJson));
   EXPECT_NE(summary["crs"].get<std::string>().find("EPSG:3006"), std::string::npos);
   EXPECT_EQ(summary["placed"], 7);
+  // The model's backtest: February held back, the self-exciting and Poisson models
+  // and both naive baselines, in the summary and in its own file.
+  EXPECT_EQ(summary["model_backtest"].size(), 4u);
+  const auto mb = nlohmann::json::parse(std::ifstream(dir / outputs::kModelBacktestJson));
+  EXPECT_EQ(mb["months"], nlohmann::json::array({"2024-02"}));
+  EXPECT_EQ(mb["methods"][0]["method"], "etas");
+  EXPECT_TRUE(summary["backtest"].contains("best")) << summary["backtest"].dump();
   io::ensure_gdal();
   GDALDataset* ds = static_cast<GDALDataset*>(GDALOpen((dir / outputs::kGridTiff).c_str(), GA_ReadOnly));
   ASSERT_NE(ds, nullptr);
@@ -85,6 +93,7 @@ TEST(Grid, HoustonRejectsRowsOutsideTheCityAndForecastsBetterThanChance) {
   o.analysis.cell_m = 1000;
   o.analysis.permutations = 0;
   o.analysis.backtest_months = 2;
+  o.analysis.no_forecast_model = true;  // its fits are tested elsewhere (tests/forecast) and take a while here
   const auto r = run_grid(o);
   // ~64,000 rows; a few are geocoded far outside Houston (other Texas cities, one
   // spot 190 km north): they are rejects with how far outside, not silently dropped.

@@ -166,7 +166,7 @@ TEST_F(DemoHotspots, PlantedPersistentHotspotsRankHigh) {
 TEST_F(DemoHotspots, BacktestBeatsChance) {
   ASSERT_TRUE(summary_->contains("backtest"));
   const auto& methods = (*summary_)["backtest"]["methods"];
-  EXPECT_EQ(methods.size(), 4u * 3u);  // 4 methods x 3 coverages
+  EXPECT_EQ(methods.size(), 6u * 3u);  // kde, gistar, last_month, all_history, etas, mixture x 3 coverages
   for (const auto& m : methods) {
     if (m["mean_pai"].is_null()) continue;
     // Incidents concentrate on few streets: every forecast finds more than its share.
@@ -179,7 +179,27 @@ TEST_F(DemoHotspots, BacktestBeatsChance) {
   std::string line;
   std::size_t n = 0;
   while (std::getline(f, line)) ++n;
-  EXPECT_EQ(n, 1 + 2 * 4 * 3u);  // header + months x methods x coverages
+  EXPECT_EQ(n, 1 + 2 * 6 * 3u);  // header + months x methods x coverages
+  // The best method by mean PAI at 1% and 5%, its ratios to both naive baselines,
+  // and the mixture chosen for each scored month.
+  const auto& bt = (*summary_)["backtest"];
+  ASSERT_TRUE(bt.contains("best")) << bt.dump();
+  EXPECT_EQ(bt["best"]["coverages"].size(), 2u);
+  EXPECT_EQ(bt["best"]["coverages"][0]["naive"].size(), 2u);
+  EXPECT_EQ(bt["mixture"].size(), 2u);
+  EXPECT_EQ(bt["mixture"][0]["parts"][0]["component"], "long");
+  EXPECT_TRUE(bt["self_exciting_model"].get<bool>());
+  // The model's backtest on the same months, in the summary and in its files.
+  const auto& mb = (*summary_)["model_backtest"];
+  ASSERT_EQ(mb.size(), 4u) << mb.dump();  // etas, poisson, last_month, all_history
+  for (const auto& m : mb) {
+    EXPECT_EQ(m["months"], 2) << m.dump();
+    EXPECT_TRUE(m["mean_log_likelihood_per_event"].is_number()) << m.dump();
+    EXPECT_EQ(m["coverages"].size(), 3u);
+  }
+  EXPECT_TRUE(fs::exists(*dir_ / "run" / outputs::kModelBacktestCsv));
+  const auto j = nlohmann::json::parse(std::ifstream(*dir_ / "run" / outputs::kModelBacktestJson));
+  EXPECT_EQ(j["months"].size(), 2u);
 }
 
 TEST_F(DemoHotspots, SameSeedSameResultAtAnyThreadCount) {

@@ -132,7 +132,7 @@ TEST(Grid, CountsRejectsAndBacktestByHand) {
     }
   }
   EXPECT_EQ(seen, 2);
-  EXPECT_EQ(r.backtest.size(), 4u * 2u);
+  EXPECT_EQ(r.backtest.size(), 6u * 2u);  // kde, gistar, last_month, all_history, etas, mixture
 }
 
 }  // namespace

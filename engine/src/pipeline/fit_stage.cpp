@@ -8,6 +8,7 @@
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/log.hpp"
+#include "tryggve/forecast/etas.hpp"
 #include "tryggve/pipeline/model_outputs.hpp"
 #include "tryggve/snap/place_tagger.hpp"
 
@@ -36,6 +37,8 @@ void SimulateOptions::declare(OptionSet& o) {
       .integer("knox_permutations", knox_permutations, "Permutations of the Knox test", 19, 100000)
       .integer("max_iterations", max_iterations, "EM iterations at most", 1, 100000)
       .real("tolerance", tolerance, "EM stops at this relative change in log-likelihood", 0.0, 1.0)
+      .integer("model_backtest_months", model_backtest_months,
+               "Months before the forecast held back, each forecast by the model fitted before it (0: no backtest)", 0, 60)
       .text("evidence", evidence, "Evidence table CSV (default: the shipped engine/data/evidence.csv)")
       .text("latitude_deg", latitude_deg, "Latitude for the sun (auto: the network's centre; needed for crs local)")
       .text("longitude_deg", longitude_deg, "Longitude for the sun (auto: the network's centre)")
@@ -78,8 +81,7 @@ FitResult run_fit(const MapResult& map, const SimulateOptions& options, std::uin
   F.cells = std::make_unique<CellNetwork>(map.net, map.lixels, options.cell_cutoff_m);
   F.evidence = options.evidence.empty() ? EvidenceTable::load_default() : EvidenceTable::load(options.evidence);
   F.zone = TimeZone::from_name(map.timezone);
-  for (const auto& p : map.taxonomy.parameters())
-    F.traits.push_back({p.code, p.darkness_sensitive, p.setting == ParameterSetting::Indoor, p.weight});
+  F.traits = traits_from_taxonomy(map.taxonomy);
 
   // The forecast starts the month after the last incident unless told otherwise.
   std::int64_t last = std::numeric_limits<std::int64_t>::min();
@@ -160,6 +162,30 @@ FitResult run_fit(const MapResult& map, const SimulateOptions& options, std::uin
     // The model's time origin is the fit calendar's; the simulator reads only
     // rates, profiles and kernels, so it carries over to the forecast calendar.
     F.fitted = true;
+
+    if (options.model_backtest_months > 0) {
+      step(control, "model backtest", 0.35);
+      // The history in the fit window, the cells as the model's units (cell c is lixel c).
+      const int window_start = F.forecast_first_month - options.fit_months;
+      std::vector<Incident> before;
+      std::vector<CellId> unit_of;
+      for (std::size_t i = 0; i < map.incidents.size(); ++i) {
+        const auto& inc = map.incidents[i];
+        if (!inc.has_time || inc.parameter == kNoParameter || inc.time.utc_seconds >= t_forecast) continue;
+        if (month_index(inc.time) < window_start) continue;
+        before.push_back(inc);
+        unit_of.push_back(map.lixel_of[i]);
+      }
+      const forecast::History h(forecast::events_from_incidents(before, unit_of, map.taxonomy), F.cells->size(),
+                                F.traits.size());
+      forecast::SelfExcitingForecast model(*F.cells, h, F.traits, F.place, F.zone, fo, F.forecast_first_month - 1);
+      std::vector<double> measure(F.cells->size());
+      for (CellId c = 0; c < measure.size(); ++c) measure[c] = std::max(F.cells->length(c), 1e-9);
+      F.model_backtest = forecast::model_backtest(model, h, measure,
+                                                  F.forecast_first_month - options.model_backtest_months,
+                                                  F.forecast_first_month - 1, forecast::kModelBacktestCoverages);
+      if (control.cancelled && control.cancelled()) throw Error(ErrorCode::Interrupted, "fit", "cancelled");
+    }
   }
   return F;
 }
@@ -169,6 +195,7 @@ void write_fit(const RunFolder& folder, const FitResult& fit) {
   folder.create();
   write_text_atomically(folder.file(outputs::kModelCsv), model_csv(fit.model));
   write_text_atomically(folder.file(outputs::kModelJson), model_json(fit.model).dump(1) + "\n");
+  write_model_backtest(folder, fit.model_backtest, outputs::kFitBacktestCsv, outputs::kFitBacktestJson);
 }
 
 }  // namespace tryggve::pipeline

@@ -16,6 +16,7 @@
 #include "tryggve/io/vector_writer.hpp"
 #include "tryggve/pipeline/hotspots_stage.hpp"
 #include "tryggve/pipeline/map_stage.hpp"
+#include "tryggve/pipeline/model_outputs.hpp"
 #include "tryggve/taxonomy/classifier.hpp"
 
 namespace tryggve::pipeline {
@@ -111,8 +112,21 @@ GridStageResult run_grid(const GridStageOptions& o) {
     }
   }
   const Grid grid(shape, ext, o.analysis.cell_m);
+  // The forecast model's local months and darkness: the run's time zone and the
+  // sun over the study extent's centre.
+  situation::GridOptions analysis = o.analysis;
+  analysis.timezone = o.timezone;
+  if (crs.has_geographic_reference()) {
+    Point c{0.5 * (ext.min_x + ext.max_x), 0.5 * (ext.min_y + ext.max_y)};
+    if (!crs.to_wgs84("grid extent")->apply(c))
+      throw Error(ErrorCode::BadCrs, crs.describe(), "cannot find the study extent's centre in WGS84");
+    analysis.place = {c.y, c.x};
+  } else {
+    log::warn("grid: no CRS to find the sun from; the forecast model's darkness is at {:.2f} N, {:.2f} E",
+              analysis.place.lat_deg, analysis.place.lon_deg);
+  }
   GridStageResult r;
-  static_cast<GridResult&>(r) = analyse_grid(std::move(incidents), grid, o.analysis, &taxonomy, o.incidents);
+  static_cast<GridResult&>(r) = analyse_grid(std::move(incidents), grid, analysis, &taxonomy, o.incidents);
   r.crs = crs;
   r.rows_read = rows_read;
   // The reader's and classifier's rejects come first (file, row order).
@@ -175,6 +189,7 @@ void write_grid(const GridStageResult& r, const RunFolder& folder) {
                        {"gistar_z", std::move(z)}});
   }
   write_backtest_csv(r.backtest, folder.file(outputs::kBacktestCsv));
+  write_model_backtest(folder, r.model_backtest, outputs::kModelBacktestCsv, outputs::kModelBacktestJson);
   write_rejects_csv(r.rejects, folder.file(outputs::kRejectsCsv));
   write_text_atomically(folder.file(outputs::kGridSummaryJson), r.summary().dump(2) + "\n");
 }

@@ -11,8 +11,12 @@
 #include "tryggve/core/log.hpp"
 #include "tryggve/core/rng.hpp"
 #include "tryggve/core/time.hpp"
+#include "tryggve/forecast/etas.hpp"
+#include "tryggve/forecast/methods.hpp"
 #include "tryggve/hotspot/units.hpp"
 #include "tryggve/io/vector_writer.hpp"
+#include "tryggve/pipeline/model_outputs.hpp"
+#include "tryggve/planning/terrain.hpp"
 
 namespace tryggve::pipeline {
 
@@ -45,7 +49,13 @@ void HotspotStageOptions::declare(OptionSet& o) {
       .integer("backtest_months", backtest_months, "Backtest: score the latest N months (0 = every month possible)", 0, 1200)
       .integer("backtest_history_months", backtest_history_months, "Backtest: KDE and Gi* use this many previous months",
                1, 1200)
-      .flag("no_backtest", no_backtest, "Skip the forecast-accuracy backtest");
+      .flag("no_backtest", no_backtest, "Skip the forecast-accuracy backtest")
+      .integer("forecast_cv_months", forecast_cv_months,
+               "Backtest: months before each scored month the mixture's weights are cross-validated on", 1, 120)
+      .flag("no_forecast_model", no_forecast_model,
+            "Backtest: leave out the self-exciting model's forecast (etas; its monthly fits are most of the time)")
+      .real("forecast_cutoff_m", forecast_cutoff_m,
+            "Backtest: network distance within which lixels are neighbours (near repeats, smoothing)", 20.0, 1e4);
 }
 
 SituationOptions HotspotStageOptions::situation_options(const snap::PlaceTagOptions& tags) const {
@@ -238,46 +248,66 @@ HotspotsResult run_hotspots(const MapResult& map, const HotspotStageOptions& o) 
     zl.permutations = 0;
     zl.fdr = false;
     zl.classify_by = hotspot::Significance::Analytical;
-    for (int t = t_first; t <= last; ++t) {
-      const auto outcome = lixel_counts(map, month_of, t, t);
-      std::vector<double> recent(segs.size(), 0.0);
-      for (std::size_t k = 0; k < map.incidents.size(); ++k)
-        if (month_of[k] >= t - K && month_of[k] <= t - 1) recent[map.snaps[k].edge] += map.incidents[k].weight;
-      std::vector<std::pair<std::string, std::vector<double>>> risks;
-      {
-        const auto ev = events_in(map, month_of, t - K, t - 1, false);
-        risks.emplace_back("kde", ev.pos.empty() ? std::vector<double>(measure.size(), 0.0)
-                                                 : density::estimate(map.net, map.lixels, ev.pos, ev.w, kd).values);
-      }
-      {
-        // Gi* on segments (the stage's weights), each lixel taking its segment's z:
-        // lixel-level distance weights would cost ~100 neighbours per 20 m lixel.
-        std::vector<double> z(measure.size(), 0.0);
-        if (gi_ok && *std::max_element(recent.begin(), recent.end()) > 0) {
-          const auto r = hotspot::gi_star(wseg, recent, zl);
-          for (std::size_t l = 0; l < z.size(); ++l) {
-            const double v = r.stats[map.lixels[l].edge].z;
-            z[l] = std::isfinite(v) ? v : 0.0;
-          }
-        }
-        risks.emplace_back("gistar", std::move(z));
-      }
-      risks.emplace_back("last_month", lixel_counts(map, month_of, t - 1, t - 1));
-      risks.emplace_back("all_history", lixel_counts(map, month_of, first, t - 1));
-      for (const auto& [name, risk] : risks)
-        for (const auto& sc : score_forecast(risk, measure, outcome, coverages))
-          bt.push_back({month_label(t), name, sc});
+    // The forecast module's view of the district: lixels with their neighbours
+    // along the network, the incidents by month, what the map knows of each lixel.
+    forecast::MixtureOptions mo;
+    mo.cv_months = o.forecast_cv_months;
+    const simulation::CellNetwork cells(map.net, map.lixels, std::max(o.forecast_cutoff_m, mo.needed_cutoff_m()));
+    const forecast::History history(forecast::events_from_incidents(map.incidents, map.lixel_of, map.taxonomy),
+                                    cells.size(), map.taxonomy.size());
+    std::unique_ptr<forecast::SelfExcitingForecast> model;
+    if (!o.no_forecast_model) {
+      simulation::Place place;
+      if (const auto c = map.centre_lon_lat()) place = {c->y, c->x};
+      else log::warn("hotspots: no CRS to find the sun from; the model's darkness is at {:.2f} N, {:.2f} E", place.lat_deg, place.lon_deg);
+      auto fit = forecast::SelfExcitingForecast::default_fit();
+      fit.near_repeat.seed = seed_of(o.seed);
+      model = std::make_unique<forecast::SelfExcitingForecast>(cells, history, simulation::traits_from_taxonomy(map.taxonomy),
+                                                               place, TimeZone::from_name(map.timezone), fit, last + 1);
     }
-    nlohmann::json bs = nlohmann::json::array();
-    for (const auto& s : summarise_backtest(bt))
-      bs.push_back({{"method", s.method},
-                    {"coverage", s.coverage},
-                    {"months", s.months},
-                    {"mean_hit_rate", std::isfinite(s.mean_hit_rate) ? nlohmann::json(s.mean_hit_rate) : nlohmann::json()},
-                    {"mean_pai", std::isfinite(s.mean_pai) ? nlohmann::json(s.mean_pai) : nlohmann::json()},
-                    {"mean_pei", std::isfinite(s.mean_pei) ? nlohmann::json(s.mean_pei) : nlohmann::json()}});
-    summary["backtest"] = {{"unit", "lixel"}, {"measure", "street length"}, {"history_months", K},
-                           {"scored_months", std::max(0, last - t_first + 1)}, {"methods", bs}};
+    forecast::Forecaster fc(cells, history, planning::risk_terrain(cells, map.parks, map.stops, map.lamps, map.places),
+                            model.get(), mo);
+    std::vector<forecast::Method> methods{
+        {"kde",
+         [&](int t) {
+           const auto ev = events_in(map, month_of, t - K, t - 1, false);
+           return ev.pos.empty() ? std::vector<double>(measure.size(), 0.0)
+                                 : density::estimate(map.net, map.lixels, ev.pos, ev.w, kd).values;
+         }},
+        {"gistar",
+         [&](int t) {
+           // Gi* on segments (the stage's weights), each lixel taking its segment's z:
+           // lixel-level distance weights would cost ~100 neighbours per 20 m lixel.
+           std::vector<double> recent(segs.size(), 0.0);
+           for (std::size_t k = 0; k < map.incidents.size(); ++k)
+             if (month_of[k] >= t - K && month_of[k] <= t - 1) recent[map.snaps[k].edge] += map.incidents[k].weight;
+           std::vector<double> z(measure.size(), 0.0);
+           if (gi_ok && *std::max_element(recent.begin(), recent.end()) > 0) {
+             const auto r = hotspot::gi_star(wseg, recent, zl);
+             for (std::size_t l = 0; l < z.size(); ++l) {
+               const double v = r.stats[map.lixels[l].edge].z;
+               z[l] = std::isfinite(v) ? v : 0.0;
+             }
+           }
+           return z;
+         }},
+        {forecast::kLastMonth, [&](int t) { return lixel_counts(map, month_of, t - 1, t - 1); }},
+        {forecast::kAllHistory, [&](int t) { return lixel_counts(map, month_of, first, t - 1); }}};
+    std::vector<forecast::MixtureChoice> choices;
+    for (auto& m : forecast::forecast_methods(fc, true, choices)) methods.push_back(std::move(m));
+    if (t_first <= last) bt = forecast::rolling_backtest(history, measure, methods, t_first, last, coverages);
+    // The model's backtest on the same months: its fits for them are cached by now.
+    if (model && t_first <= last)
+      res.model_backtest = forecast::model_backtest(*model, history, measure, t_first, last, forecast::kModelBacktestCoverages);
+    nlohmann::json bs = forecast::backtest_summary(bt, choices);
+    bs["unit"] = "lixel";
+    bs["measure"] = "street length";
+    bs["history_months"] = K;
+    bs["scored_months"] = std::max(0, last - t_first + 1);
+    bs["cv_months"] = o.forecast_cv_months;
+    bs["self_exciting_model"] = !o.no_forecast_model;
+    summary["backtest"] = bs;
+    if (!res.model_backtest.empty()) summary["model_backtest"] = forecast::model_backtest_json(res.model_backtest);
     log::info("hotspots: backtest over {} months ({:.2f} s)", std::max(0, last - t_first + 1), seconds_since(t0));
   }
 
@@ -379,9 +409,14 @@ void write_hotspots(const RunFolder& folder, const MapResult& map, HotspotsResul
   write_situation_csv(sit, folder.file(outputs::kSituationCsv));
   write_text_atomically(folder.file(outputs::kSituationJson), situation_json(sit).dump() + "\n");
   if (res.backtest_run) write_backtest_csv(bt, folder.file(outputs::kBacktestCsv));
+  write_model_backtest(folder, res.model_backtest, outputs::kModelBacktestCsv, outputs::kModelBacktestJson);
   log::info("hotspots: wrote {} ({:.2f} s)", folder.dir().string(), seconds_since(t0));
   res.summary["outputs"] = {outputs::kHotspotsGpkg, outputs::kSituationJson, outputs::kSituationCsv};
   if (res.backtest_run) res.summary["outputs"].push_back(outputs::kBacktestCsv);
+  if (!res.model_backtest.empty()) {
+    res.summary["outputs"].push_back(outputs::kModelBacktestCsv);
+    res.summary["outputs"].push_back(outputs::kModelBacktestJson);
+  }
 }
 
 

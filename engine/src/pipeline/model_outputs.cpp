@@ -1,8 +1,11 @@
 #include "tryggve/pipeline/model_outputs.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
+
+#include "tryggve/core/atomic_file.hpp"
 
 namespace tryggve::pipeline {
 
@@ -95,6 +98,17 @@ nlohmann::json model_json(const simulation::FittedModel& m) {
           {"fit_end_hours", m.fit_end_hours},
           {"model", "ETAS on the network's cells, fitted by EM (see engine/include/tryggve/simulation/model.hpp)"},
           {"parameters", params}};
+}
+
+void write_model_backtest(const RunFolder& folder, const std::vector<forecast::ModelBacktestRow>& rows,
+                          const char* csv_name, const char* json_name) {
+  if (rows.empty()) return;
+  write_text_atomically(folder.file(csv_name), forecast::model_backtest_csv(rows));
+  std::vector<std::string> months;
+  for (const auto& r : rows)
+    if (std::find(months.begin(), months.end(), r.month) == months.end()) months.push_back(r.month);
+  const nlohmann::json j = {{"months", months}, {"methods", forecast::model_backtest_json(rows)}};
+  write_text_atomically(folder.file(json_name), j.dump(1) + "\n");
 }
 
 }  // namespace tryggve::pipeline

@@ -16,12 +16,7 @@ namespace tryggve::planning {
 
 using namespace simulation;
 
-std::vector<ParameterTraits> parameter_traits(const Taxonomy& taxonomy) {
-  std::vector<ParameterTraits> out;
-  for (const auto& p : taxonomy.parameters())
-    out.push_back({p.code, p.darkness_sensitive, p.setting == ParameterSetting::Indoor, p.weight});
-  return out;
-}
+std::vector<ParameterTraits> parameter_traits(const Taxonomy& taxonomy) { return traits_from_taxonomy(taxonomy); }
 
 namespace {
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include <fmt/format.h>
 #include <oneapi/tbb/enumerable_thread_specific.h>
 #include <oneapi/tbb/parallel_for.h>
 
@@ -78,10 +79,49 @@ CellNetwork::CellNetwork(const network::Network& net, const network::Lixelizatio
   for (auto& l : lists) nbr_.insert(nbr_.end(), l.begin(), l.end());
 }
 
-CellId CellNetwork::cell_at(network::NetworkPosition p) const { return lix_->lixel_at(p.edge, p.offset); }
+CellNetwork::CellNetwork(std::vector<double> measure, std::vector<std::vector<Neighbour>> neighbours, double cutoff_m)
+    : cutoff_m_(cutoff_m) {
+  if (!(cutoff_m > 0.0)) throw Error(ErrorCode::BadOption, "simulation cells", "neighbour cutoff_m must be > 0");
+  if (measure.empty() || neighbours.size() != measure.size())
+    throw Error(ErrorCode::BadOption, "simulation cells",
+                fmt::format("{} units with {} neighbour lists", measure.size(), neighbours.size()));
+  cells_.reserve(measure.size());
+  nbr_offset_.assign(1, 0);
+  for (std::size_t c = 0; c < measure.size(); ++c) {
+    if (!(measure[c] > 0.0) || !std::isfinite(measure[c]))
+      throw Error(ErrorCode::BadOption, fmt::format("simulation cells: unit {}", c), "measure must be > 0");
+    cells_.push_back({network::kNoEdge, 0.0, measure[c]});
+    total_length_ += measure[c];
+    auto& l = neighbours[c];
+    bool self = false;
+    for (const auto& n : l) {
+      if (n.cell >= measure.size())
+        throw Error(ErrorCode::BadOption, fmt::format("simulation cells: unit {}", c),
+                    fmt::format("neighbour {} is not a unit", n.cell));
+      self = self || (n.cell == c && n.distance_m == 0.0f);
+    }
+    if (!self)
+      throw Error(ErrorCode::BadOption, fmt::format("simulation cells: unit {}", c),
+                  "its neighbour list must hold the unit itself at distance 0");
+    std::sort(l.begin(), l.end(), [](const Neighbour& a, const Neighbour& b) { return a.cell < b.cell; });
+    nbr_.insert(nbr_.end(), l.begin(), l.end());
+    nbr_offset_.push_back(nbr_.size());
+  }
+}
+
+const network::Network& CellNetwork::network() const {
+  if (!net_) throw Error(ErrorCode::BadOption, "simulation cells", "these units have no street network");
+  return *net_;
+}
+
+CellId CellNetwork::cell_at(network::NetworkPosition p) const {
+  if (!lix_) throw Error(ErrorCode::BadOption, "simulation cells", "these units have no street network");
+  return lix_->lixel_at(p.edge, p.offset);
+}
 
 std::vector<std::pair<CellId, double>> CellNetwork::within(std::span<const CellId> sources,
                                                            double max_distance_m) const {
+  if (!net_) throw Error(ErrorCode::BadOption, "simulation cells", "these units have no street network");
   std::vector<double> best(cells_.size(), network::kUnreached);
   Scratch s(*net_);
   for (CellId src : sources) {

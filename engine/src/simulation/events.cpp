@@ -12,6 +12,25 @@ std::size_t EventTable::total() const {
   return n;
 }
 
+CellEvent make_cell_event(const Timestamp& time, CellId cell, bool outdoor, const HourCalendar& calendar) {
+  CellEvent ce;
+  ce.t = calendar.to_hours(time.utc_seconds);
+  ce.cell = cell;
+  ce.outdoor = outdoor;
+  if (ce.t >= 0.0 && ce.t < static_cast<double>(calendar.size())) {
+    const HourInfo& hi = calendar[static_cast<std::size_t>(ce.t)];
+    ce.hour_of_week = hi.hour_of_week;
+    ce.month_of_year = hi.month_of_year;
+    ce.dark = calendar.is_dark(ce.t);
+  } else {
+    const LocalTime lt = to_local(time);
+    ce.hour_of_week = static_cast<std::uint8_t>(lt.weekday * 24 + lt.hour);
+    ce.month_of_year = static_cast<std::uint8_t>(lt.month - 1);
+    ce.dark = sun::is_dark(time.utc_seconds, calendar.place().lat_deg, calendar.place().lon_deg);
+  }
+  return ce;
+}
+
 EventTable make_event_table(std::span<const ObservedEvent> events, const CellNetwork& cells,
                             const HourCalendar& calendar, std::size_t parameter_count) {
   EventTable out;
@@ -22,22 +41,7 @@ EventTable make_event_table(std::span<const ObservedEvent> events, const CellNet
     if (e.pos.edge >= cells.network().edge_count()) { ++out.bad_position; continue; }
     const double t = calendar.to_hours(e.time.utc_seconds);
     if (t >= end) { ++out.after_end; continue; }
-    CellEvent ce;
-    ce.t = t;
-    ce.cell = cells.cell_at(e.pos);
-    ce.outdoor = e.outdoor;
-    if (t >= 0.0) {
-      const HourInfo& hi = calendar[static_cast<std::size_t>(t)];
-      ce.hour_of_week = hi.hour_of_week;
-      ce.month_of_year = hi.month_of_year;
-      ce.dark = calendar.is_dark(t);
-    } else {
-      const LocalTime lt = to_local(e.time);
-      ce.hour_of_week = static_cast<std::uint8_t>(lt.weekday * 24 + lt.hour);
-      ce.month_of_year = static_cast<std::uint8_t>(lt.month - 1);
-      ce.dark = sun::is_dark(e.time.utc_seconds, calendar.place().lat_deg, calendar.place().lon_deg);
-    }
-    out.by_parameter[e.parameter].push_back(ce);
+    out.by_parameter[e.parameter].push_back(make_cell_event(e.time, cells.cell_at(e.pos), e.outdoor, calendar));
   }
   for (auto& v : out.by_parameter)
     std::stable_sort(v.begin(), v.end(), [](const CellEvent& a, const CellEvent& b) { return a.t < b.t; });

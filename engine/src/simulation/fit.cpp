@@ -10,6 +10,13 @@
 
 namespace tryggve::simulation {
 
+std::vector<ParameterTraits> traits_from_taxonomy(const Taxonomy& taxonomy) {
+  std::vector<ParameterTraits> out;
+  for (const auto& p : taxonomy.parameters())
+    out.push_back({p.code, p.darkness_sensitive, p.setting == ParameterSetting::Indoor, p.weight});
+  return out;
+}
+
 double EtasParameters::total_mu() const { return std::accumulate(mu.begin(), mu.end(), 0.0); }
 
 std::vector<double> kernel_normalisers(const CellNetwork& cells, double sigma_m) {

@@ -10,6 +10,8 @@
 #include "tryggve/core/log.hpp"
 #include "tryggve/core/rng.hpp"
 #include "tryggve/core/time.hpp"
+#include "tryggve/forecast/components.hpp"
+#include "tryggve/forecast/etas.hpp"
 
 namespace tryggve::situation {
 
@@ -211,7 +213,13 @@ void GridOptions::declare(OptionSet& o) {
       .list("backtest_coverages_pct", backtest_coverages_pct, "Backtest: hotspot coverages, % of the area")
       .integer("backtest_months", backtest_months, "Backtest: score the latest N months (0 = every month possible)", 0, 1200)
       .integer("backtest_history_months", backtest_history_months, "Backtest: KDE and Gi* use this many previous months",
-               1, 1200);
+               1, 1200)
+      .integer("forecast_cv_months", forecast_cv_months,
+               "Backtest: months before each scored month the mixture's weights are cross-validated on", 1, 120)
+      .flag("no_forecast_model", no_forecast_model,
+            "Backtest: leave out the self-exciting model's forecast (etas; its monthly fits are most of the time)")
+      .real("forecast_cutoff_cells", forecast_cutoff_cells,
+            "Backtest: the self-exciting model's neighbours, centres within this many cell sizes", 1.0, 20.0);
 }
 
 // ---- Analysis ----------------------------------------------------------------------
@@ -333,22 +341,64 @@ GridResult analyse_grid(std::vector<Incident> incidents, const Grid& grid, const
     zl.permutations = 0;
     zl.fdr = false;
     zl.classify_by = hotspot::Significance::Analytical;
-    for (int t = t_first; t <= last; ++t) {
-      const auto outcome = counts(t, t);
-      const auto recent = counts(t - K, t - 1);
-      std::vector<std::pair<std::string, std::vector<double>>> risks;
-      risks.emplace_back("kde", kde(t - K, t - 1, false));
-      std::vector<double> z(grid.size(), 0.0);
-      if (grid.size() >= 3 && *std::max_element(recent.begin(), recent.end()) > 0) {
-        const auto g = hotspot::gi_star(w, recent, zl);
-        for (std::size_t c = 0; c < z.size(); ++c) z[c] = std::isfinite(g.stats[c].z) ? g.stats[c].z : 0.0;
+    // The forecast module's view of the grid: cells with their neighbours by the
+    // straight-line distance between centres, the incidents by month.
+    forecast::MixtureOptions mo;
+    mo.cv_months = o.forecast_cv_months;
+    mo.smooth_bandwidths_m = {0.5 * o.cell_m, o.cell_m, 2 * o.cell_m};
+    mo.recent_bandwidths_m = {0, 0.5 * o.cell_m, o.cell_m, 2 * o.cell_m};
+    std::vector<Point> centres(grid.size());
+    for (std::size_t c = 0; c < centres.size(); ++c) centres[c] = grid.centre(c);
+    const auto units = forecast::units_from_points(centres, measure, mo.needed_cutoff_m());
+    std::vector<simulation::CellId> unit_of(r.cell_of.begin(), r.cell_of.end());
+    std::vector<forecast::UnitEvent> events;
+    std::vector<simulation::ParameterTraits> traits;
+    if (taxonomy) {
+      events = forecast::events_from_incidents(r.incidents, unit_of, *taxonomy);
+      traits = simulation::traits_from_taxonomy(*taxonomy);
+    } else {
+      // Without a taxonomy every parameter is outdoor and not darkness sensitive.
+      for (std::size_t k = 0; k < r.incidents.size(); ++k) {
+        const auto& inc = r.incidents[k];
+        if (!inc.has_time || inc.parameter == kNoParameter) continue;
+        events.push_back({unit_of[k], inc.time, inc.parameter, inc.setting != Setting::Indoor, inc.weight});
+        if (inc.parameter >= traits.size()) traits.resize(inc.parameter + 1u);
       }
-      risks.emplace_back("gistar", std::move(z));
-      risks.emplace_back("last_month", counts(t - 1, t - 1));
-      risks.emplace_back("all_history", counts(first, t - 1));
-      for (const auto& [name, risk] : risks)
-        for (const auto& sc : score_forecast(risk, measure, outcome, coverages)) r.backtest.push_back({month_label(t), name, sc});
     }
+    const forecast::History history(std::move(events), units.size(), traits.size());
+    std::unique_ptr<simulation::CellNetwork> model_units;
+    std::unique_ptr<forecast::SelfExcitingForecast> model;
+    if (!o.no_forecast_model) {
+      // The model's own, shorter neighbour lists: every EM iteration walks them all,
+      // and near repeats reach a few hundred metres (EVIDENCE.md).
+      model_units = std::make_unique<simulation::CellNetwork>(
+          forecast::units_from_points(centres, measure, o.forecast_cutoff_cells * o.cell_m));
+      auto fit = forecast::SelfExcitingForecast::default_fit();
+      fit.near_repeat.seed = lo.seed;
+      model = std::make_unique<forecast::SelfExcitingForecast>(*model_units, history, traits, o.place,
+                                                               TimeZone::from_name(o.timezone), fit, last + 1);
+    }
+    forecast::Forecaster fc(units, history, {}, model.get(), mo);
+    std::vector<forecast::Method> methods{
+        {"kde", [&](int t) { return kde(t - K, t - 1, false); }},
+        {"gistar",
+         [&](int t) {
+           const auto recent = counts(t - K, t - 1);
+           std::vector<double> z(grid.size(), 0.0);
+           if (grid.size() >= 3 && *std::max_element(recent.begin(), recent.end()) > 0) {
+             const auto g = hotspot::gi_star(w, recent, zl);
+             for (std::size_t c = 0; c < z.size(); ++c) z[c] = std::isfinite(g.stats[c].z) ? g.stats[c].z : 0.0;
+           }
+           return z;
+         }},
+        {forecast::kLastMonth, [&](int t) { return counts(t - 1, t - 1); }},
+        {forecast::kAllHistory, [&](int t) { return counts(first, t - 1); }}};
+    for (auto& m : forecast::forecast_methods(fc, true, r.mixture)) methods.push_back(std::move(m));
+    if (t_first <= last) r.backtest = forecast::rolling_backtest(history, measure, methods, t_first, last, coverages);
+    // The model's backtest on the same months: its fits for them are cached by now.
+    if (model && t_first <= last)
+      r.model_backtest = forecast::model_backtest(*model, history, measure, t_first, last,
+                                                  forecast::kModelBacktestCoverages);
   }
   log::info("grid: backtest ({:.2f} s)", seconds_since(t0));
   return r;
@@ -379,12 +429,10 @@ nlohmann::json GridResult::summary() const {
                  {"permutations", gistar.permutations},
                  {"fdr", gistar.fdr},
                  {"classified_by", std::string(hotspot::to_string(gistar.classified_by))}};
-  nlohmann::json bs = nlohmann::json::array();
-  auto jn = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); };
-  for (const auto& s : summarise_backtest(backtest))
-    bs.push_back({{"method", s.method}, {"coverage", s.coverage}, {"months", s.months}, {"mean_hit_rate", jn(s.mean_hit_rate)},
-                  {"mean_pai", jn(s.mean_pai)}, {"mean_pei", jn(s.mean_pei)}});
-  j["backtest"] = {{"measure", "area"}, {"methods", bs}};
+  nlohmann::json bs = forecast::backtest_summary(backtest, mixture);
+  bs["measure"] = "area";
+  j["backtest"] = bs;
+  if (!model_backtest.empty()) j["model_backtest"] = forecast::model_backtest_json(model_backtest);
   return j;
 }
 

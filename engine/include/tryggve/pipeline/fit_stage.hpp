@@ -16,6 +16,7 @@
 
 #include "tryggve/core/options.hpp"
 #include "tryggve/core/time.hpp"
+#include "tryggve/forecast/methods.hpp"
 #include "tryggve/pipeline/control.hpp"
 #include "tryggve/pipeline/map_stage.hpp"
 #include "tryggve/pipeline/run_folder.hpp"
@@ -44,6 +45,10 @@ struct SimulateOptions {
   int knox_permutations = 99;
   int max_iterations = 300;
   double tolerance = 1e-6;
+  // The model's backtest: the last N months before the forecast, each held back
+  // and forecast by the model (and the Poisson model) fitted the same way on the
+  // months from the fit window's start to it (0: none).
+  int model_backtest_months = 3;
   std::string evidence;  // "" = engine/data/evidence.csv
   std::string latitude_deg = "auto", longitude_deg = "auto";
   int top_k = 20;
@@ -66,6 +71,11 @@ struct FitResult {
   simulation::AreaMap areas;  // the area each cell's midpoint lies in
   bool fitted = false;
   simulation::FittedModel model;
+  // The model's backtest (SimulateOptions::model_backtest_months): per held-back
+  // month the self-exciting and the Poisson model fitted before it and the naive
+  // baselines, with the held-out log-likelihood per incident and hit rate, PAI
+  // and PEI at 1, 5 and 10% of the street length (forecast::model_backtest).
+  std::vector<forecast::ModelBacktestRow> model_backtest;
 
   std::string forecast_start() const { return month_label(forecast_first_month); }
 };
@@ -85,7 +95,9 @@ struct FitWhere {
 FitResult run_fit(const MapResult& map, const SimulateOptions& options, std::uint64_t seed, bool fit_model,
                   const RunControl& control = {}, const FitWhere& where = {});
 
-// model.csv and model.json (pipeline/model_outputs.hpp) into the folder.
+// model.csv and model.json (pipeline/model_outputs.hpp), and fit_backtest.csv
+// and fit_backtest.json when the model was backtested, into the folder (not
+// model_backtest.*: the hotspots stage's, on its own months, in the same folder).
 void write_fit(const RunFolder& folder, const FitResult& fit);
 
 }  // namespace tryggve::pipeline

@@ -5,7 +5,8 @@
 // extent (rows outside it are rejects with how far outside, never dropped), runs
 // the analysis and writes its folder: grid.gpkg (layer cells with counts, KDE and
 // Gi*, table cell_months), grid.tif (square cells: bands count_all,
-// kde_all_per_km2, count_latest, gistar_z), backtest.csv, rejects.csv and
+// kde_all_per_km2, count_latest, gistar_z), backtest.csv, model_backtest.csv and
+// model_backtest.json (with the self-exciting model), rejects.csv and
 // grid_summary.json, each atomically.
 //
 // Study extent: explicit `extent` (min_lon,min_lat,max_lon,max_lat in WGS84, or

@@ -15,8 +15,14 @@
 //                   backtest       the backtest rows as a table
 //   situation.json, situation.csv  the monthly situation picture
 //   backtest.csv                   rolling-origin forecast accuracy (situation/forecast.hpp)
+//   model_backtest.csv, .json      the model's backtest on the same months (with the
+//                                  self-exciting model): held-out log-likelihood per
+//                                  incident, hit rate, PAI, PEI at 1, 5, 10% of the
+//                                  self-exciting and Poisson models and the naive
+//                                  baselines (forecast::model_backtest)
 // and a JSON summary (months, bandwidth used, hot/cold counts, emerging class
-// counts, the latest month per area, mean backtest scores per method).
+// counts, the latest month per area, mean backtest scores per method, the best
+// method and its ratios to the naive baselines, the model backtest per method).
 //
 // Backtest, per scored month t (the latest backtest_months months that have at
 // least one month before them), on lixels (measure: lixel length), outcome = the
@@ -26,7 +32,17 @@
 //                counts in months t-K .. t-1, each lixel taking its segment's z
 //   last_month   lixel counts in month t-1
 //   all_history  lixel counts in every month before t
+//   etas         the self-exciting model's expected count per metre, fitted per
+//                parameter on the months before t (forecast/etas.hpp; left out
+//                with no_forecast_model: its monthly fits are most of the time)
+//   mixture      counting all history, added to where cross-validation on the
+//                forecast_cv_months months before t says it helps: decayed and
+//                smoothed history, a recent KDE, the model's triggered part, the
+//                risk terrain of stops, places, parks and unlit streets in the
+//                dark (forecast/methods.hpp)
 // with K = backtest_history_months, each at every coverage in backtest_coverages_pct.
+// The summary's backtest says which method was best at 1% and 5% and by how much
+// it beat each naive baseline, and which mixture each month had.
 //
 // The same file holds the single analyses of `tryggve gistar`, `emerging` and
 // `knox` (hotspot/runs.hpp) as the map stage hands them over and their tables
@@ -45,6 +61,7 @@
 #include "tryggve/hotspot/runs.hpp"
 #include "tryggve/hotspot/weights.hpp"
 #include "tryggve/io/crs.hpp"
+#include "tryggve/forecast/methods.hpp"
 #include "tryggve/pipeline/map_stage.hpp"
 #include "tryggve/pipeline/run_folder.hpp"
 #include "tryggve/situation/forecast.hpp"
@@ -89,6 +106,9 @@ struct HotspotStageOptions {
   int backtest_months = 12;
   int backtest_history_months = 3;
   bool no_backtest = false;
+  int forecast_cv_months = 6;        // the mixture's cross-validation months
+  bool no_forecast_model = false;    // no etas method, no self component in the mixture
+  double forecast_cutoff_m = 400.0;  // the units' neighbour lists (network distance): near repeats, smoothing
 
   void declare(OptionSet& o);
   // The situation options these give for a map whose incidents were tagged with
@@ -113,6 +133,9 @@ struct HotspotsResult {
   situation::SituationPicture situation;
   bool backtest_run = false;
   std::vector<situation::BacktestRow> backtest;
+  // The model's own backtest on the same months (forecast::model_backtest; empty
+  // without the backtest or with no_forecast_model).
+  std::vector<forecast::ModelBacktestRow> model_backtest;
   nlohmann::json summary;  // months, density, gistar, emerging, situation, backtest, seconds
 };
 

@@ -3,9 +3,12 @@
 // parameter what EM found beside what the Knox near-repeat test said, so an analyst
 // can see why a parameter has near repeats in the forecast, or why it has none.
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "tryggve/forecast/methods.hpp"
+#include "tryggve/pipeline/run_folder.hpp"
 #include "tryggve/simulation/model.hpp"
 
 namespace tryggve::pipeline {
@@ -18,5 +21,12 @@ namespace tryggve::pipeline {
 std::string model_csv(const simulation::FittedModel& model);
 // The same per parameter, with each Knox table (bands, observed, expected, p-values).
 nlohmann::json model_json(const simulation::FittedModel& model);
+
+// The model's backtest on held-back months (forecast::model_backtest) as a run
+// writes it: `csv_name` (forecast::model_backtest_csv) and `json_name` ({"months":
+// the months scored, "methods": forecast::model_backtest_json}), atomically.
+// Nothing is written for no rows. Throws Error(OutputFailed).
+void write_model_backtest(const RunFolder& folder, const std::vector<forecast::ModelBacktestRow>& rows,
+                          const char* csv_name, const char* json_name);
 
 }  // namespace tryggve::pipeline

@@ -17,6 +17,12 @@
 //     hotspots_summary.json  the hotspots stage's summary (`tryggve hotspots`)
 //     model.csv           the fit stage: the baseline model per parameter, with the
 //     model.json          Knox near-repeat test that gated and started it (and its table)
+//     model_backtest.csv  the hotspots (or grid) stage: the model's backtest on its scored
+//     model_backtest.json months, each held back: log-likelihood per incident and hit
+//                         rate, PAI, PEI of the self-exciting model, the Poisson model
+//                         and the naive baselines, each fitted on the months before it
+//     fit_backtest.csv    the fit stage: the same for the model as the simulate stage
+//     fit_backtest.json   fits it, on the months just before the forecast
 //     scenarios/NAME/     the simulate stage, one folder per scenario: result.json,
 //                         areas.csv, cells.csv
 //     plan/               the plan stage: police watch list, lighting ranking, walk
@@ -44,6 +50,10 @@ inline constexpr const char* kSituationCsv = "situation.csv";
 inline constexpr const char* kBacktestCsv = "backtest.csv";
 inline constexpr const char* kModelCsv = "model.csv";
 inline constexpr const char* kModelJson = "model.json";
+inline constexpr const char* kModelBacktestCsv = "model_backtest.csv";
+inline constexpr const char* kModelBacktestJson = "model_backtest.json";
+inline constexpr const char* kFitBacktestCsv = "fit_backtest.csv";
+inline constexpr const char* kFitBacktestJson = "fit_backtest.json";
 inline constexpr const char* kScenariosDir = "scenarios";
 inline constexpr const char* kPlanDir = "plan";
 inline constexpr const char* kResolvedScenario = "resolved.yaml";

@@ -6,7 +6,9 @@
 // once per cell here and never again in the EM loop or the Monte Carlo.
 //
 // A caller who wants one unit per street segment passes a Lixelization with a
-// target length longer than any edge.
+// target length longer than any edge. Units without a network (grid cells) come
+// with their own measure and neighbour lists: the model, the smoothing and the
+// forecasts only ever read a cell's measure and its neighbours.
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -40,6 +42,14 @@ class CellNetwork {
   // cell itself is included at distance 0). `net` and `lix` must outlive this.
   // Throws Error(BadOption) if cutoff_m <= 0 or the network has no edges.
   CellNetwork(const network::Network& net, const network::Lixelization& lix, double cutoff_m);
+  // Units without a network (e.g. grid cells): unit c has measure[c] (> 0; an
+  // area for areal units: it plays the part of the length everywhere) and the
+  // neighbours in neighbours[c] (within cutoff_m, each list holding c itself at
+  // distance 0; sorted here). Throws Error(BadOption) for a measure that is not
+  // > 0, a list without its own unit, or an id out of range. Such a CellNetwork
+  // has no network(): network(), cell_at() and within() throw Error(BadOption).
+  CellNetwork(std::vector<double> measure, std::vector<std::vector<Neighbour>> neighbours, double cutoff_m);
+  bool has_network() const { return net_ != nullptr; }
 
   std::size_t size() const { return cells_.size(); }
   const Cell& cell(CellId c) const { return cells_[c]; }
@@ -53,10 +63,11 @@ class CellNetwork {
   }
   // The cell holding a network position (offset clamped to the edge).
   CellId cell_at(network::NetworkPosition p) const;
-  // Cells of edge e are first_cell(e) .. first_cell(e) + cell_count(e) - 1, in order along it.
+  // Cells of edge e are first_cell(e) .. first_cell(e) + cell_count(e) - 1, in
+  // order along it (network cells only: unchecked, as they sit in inner loops).
   CellId first_cell(network::EdgeId e) const { return lix_->first_lixel(e); }
   CellId cell_count(network::EdgeId e) const { return lix_->lixel_count(e); }
-  const network::Network& network() const { return *net_; }
+  const network::Network& network() const;
 
   // Cells within `max_distance_m` of any cell in `sources` (multi-source network
   // distance, midpoint to midpoint), with their distance; sources are at 0. Used
@@ -64,8 +75,8 @@ class CellNetwork {
   std::vector<std::pair<CellId, double>> within(std::span<const CellId> sources, double max_distance_m) const;
 
  private:
-  const network::Network* net_;
-  const network::Lixelization* lix_;
+  const network::Network* net_ = nullptr;
+  const network::Lixelization* lix_ = nullptr;
   std::vector<Cell> cells_;
   double total_length_ = 0.0;
   double cutoff_m_ = 0.0;

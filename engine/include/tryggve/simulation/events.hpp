@@ -48,6 +48,11 @@ struct EventTable {
 EventTable make_event_table(std::span<const ObservedEvent> events, const CellNetwork& cells,
                             const HourCalendar& calendar, std::size_t parameter_count);
 
+// One event at `cell` on `calendar`: its time in calendar hours, local hour of
+// the week and month of the year, and whether it was dark (from the calendar
+// inside it, from the event's own offset and the sun at the calendar's place before it).
+CellEvent make_cell_event(const Timestamp& time, CellId cell, bool outdoor, const HourCalendar& calendar);
+
 // The events of one parameter with t in [t0, t1) (calendar hours).
 std::span<const CellEvent> events_between(std::span<const CellEvent> sorted, double t0, double t1);
 

@@ -41,11 +41,12 @@
 #include "tryggve/simulation/cells.hpp"
 #include "tryggve/simulation/events.hpp"
 #include "tryggve/simulation/near_repeat.hpp"
+#include "tryggve/taxonomy/taxonomy.hpp"
 
 namespace tryggve::simulation {
 
-// What the model needs to know about a parameter (from the taxonomy: see
-// traits_from_taxonomy in taxonomy_traits.hpp).
+// What the model needs to know about a parameter (from the taxonomy:
+// traits_from_taxonomy below).
 struct ParameterTraits {
   std::string code;
   bool darkness_sensitive = false;
@@ -53,6 +54,10 @@ struct ParameterTraits {
   double severity_weight = 1.0;
   bool darkness_applies() const { return darkness_sensitive && !indoor; }
 };
+
+// One ParameterTraits per taxonomy parameter, in its order: code, darkness
+// sensitive, indoor (setting indoor; mixed and outdoor are not), severity weight.
+std::vector<ParameterTraits> traits_from_taxonomy(const Taxonomy& taxonomy);
 
 struct EtasParameters {
   std::vector<double> mu;                 // per cell, events per hour at profile 1

@@ -27,6 +27,8 @@
 #include "tryggve/core/reject.hpp"
 #include "tryggve/hotspot/local_stats.hpp"
 #include "tryggve/hotspot/weights.hpp"
+#include "tryggve/forecast/methods.hpp"
+#include "tryggve/simulation/calendar.hpp"
 #include "tryggve/situation/forecast.hpp"
 #include "tryggve/taxonomy/taxonomy.hpp"
 
@@ -90,10 +92,19 @@ struct GridOptions {
   std::int64_t seed = 0;             // 0: default_seed()
   bool no_fdr = false;
   int months = 0;                    // latest months analysed (0 = all)
-  // Backtest.
+  // Backtest: the grid's own maps (kde, gistar), the naive baselines, the
+  // self-exciting model's forecast (etas) and the mixture (forecast/methods.hpp),
+  // on the cells with straight-line distances between their centres.
   std::vector<std::string> backtest_coverages_pct{"1", "5", "10"};
   int backtest_months = 12;
   int backtest_history_months = 3;
+  int forecast_cv_months = 6;       // the mixture's cross-validation months
+  bool no_forecast_model = false;   // no etas method, no self component in the mixture
+  double forecast_cutoff_cells = 3; // the model's neighbours: centres within this many cell sizes
+  // Not options: where the sun is (the model's darkness) and the local time its
+  // hours and months are in; the grid stage sets them from the run CRS and --timezone.
+  simulation::Place place;
+  std::string timezone = "UTC";
 
   void declare(OptionSet& o);
 };
@@ -111,6 +122,10 @@ struct GridResult {
   std::vector<std::vector<double>> count_by_month;       // [month][cell]
   hotspot::LocalResult gistar;
   std::vector<BacktestRow> backtest;
+  std::vector<forecast::MixtureChoice> mixture;  // the mixture chosen for each scored month
+  // The model's own backtest on the scored months (forecast::model_backtest;
+  // empty with no_forecast_model).
+  std::vector<forecast::ModelBacktestRow> model_backtest;
   nlohmann::json summary() const;  // what grid_summary.json says (without the CRS, which the stage adds)
 };
 

@@ -1,13 +1,15 @@
 // Hit rate, PAI and PEI on a hand-made set of four units whose answers are
-// worked out in the comments (EVIDENCE.md's definitions).
+// worked out in the comments (EVIDENCE.md's definitions); the reusable Scorer
+// against score_forecast; the best-method verdict by hand.
 #include <cmath>
+#include <random>
 
 #include <gtest/gtest.h>
 
 #include "tryggve/core/error.hpp"
-#include "tryggve/situation/forecast.hpp"
+#include "tryggve/forecast/score.hpp"
 
-namespace tryggve::situation {
+namespace tryggve::forecast {
 namespace {
 
 // Units 0..3: measure 10, 10, 20, 60 (A = 100); risk 5, 0, 3, 1; outcome 2, 1, 0, 7 (N = 10).
@@ -84,5 +86,65 @@ TEST(Forecast, SummaryMeansSkipEmptyMonths) {
   EXPECT_DOUBLE_EQ(s[0].mean_pei, 0.75);
 }
 
+TEST(Forecast, ScorerEqualsScoreForecastOnRandomMaps) {
+  // Lengths of 1..30 m, ties in the risk, zero risks: the head-only sort selects
+  // exactly the units a full sort does.
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> len(1, 30);
+  std::poisson_distribution<int> pois(0.7), small(2);
+  const std::size_t n = 3000;
+  std::vector<double> m(n), y(n);
+  for (std::size_t i = 0; i < n; ++i) m[i] = len(rng), y[i] = pois(rng);
+  const std::vector<double> cov{0.01, 0.05, 0.1, 0.5};
+  const Scorer scorer(m, y, cov);
+  for (int trial = 0; trial < 5; ++trial) {
+    std::vector<double> r(n);
+    for (auto& x : r) x = small(rng);  // many ties, many zeros
+    const auto a = scorer.score(r), b = score_forecast(r, m, y, cov);
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t k = 0; k < a.size(); ++k) {
+      EXPECT_EQ(a[k].units, b[k].units);
+      EXPECT_DOUBLE_EQ(a[k].hits, b[k].hits);
+      EXPECT_DOUBLE_EQ(a[k].pai, b[k].pai);
+      EXPECT_NEAR(a[k].pei, b[k].pei, 1e-12);
+    }
+  }
+}
+
+TEST(Forecast, BestMethodAndRatiosByHand) {
+  // Two months; mean PAI at 1% / 5%: all_history 20 / 8, last_month 18 / 9,
+  // mixture 22 / 8.8. Merits against the best naive (20 at 1%, 9 at 5%):
+  // all_history sqrt(1 * 8/9) = 0.943, last_month sqrt(0.9 * 1) = 0.949,
+  // mixture sqrt(1.1 * 0.978) = 1.037: the mixture, x1.1 and x0.978.
+  std::vector<BacktestRow> rows;
+  auto add = [&](const char* month, const char* method, double c, double pai) {
+    CoverageScore s;
+    s.coverage = c, s.total = 100, s.pai = pai, s.pei = 0.5, s.hit_rate = pai * c;
+    rows.push_back({month, method, s});
+  };
+  for (const char* m : {"2025-01", "2025-02"}) {
+    const bool first = std::string(m) == "2025-01";
+    add(m, kAllHistory, 0.01, first ? 19 : 21), add(m, kAllHistory, 0.05, 8);
+    add(m, kLastMonth, 0.01, 18), add(m, kLastMonth, 0.05, first ? 10 : 8);
+    add(m, "mixture", 0.01, 22), add(m, "mixture", 0.05, 8.8);
+  }
+  const auto v = best_method(rows, {0.01, 0.05});
+  EXPECT_EQ(v.best, "mixture");
+  EXPECT_NEAR(v.merit, std::sqrt(1.1 * 8.8 / 9), 1e-12);
+  EXPECT_EQ(v.months, 2u);
+  ASSERT_EQ(v.coverages.size(), 2u);
+  EXPECT_NEAR(v.coverages[0].ratio_to_best_naive, 1.1, 1e-12);
+  EXPECT_NEAR(v.coverages[1].ratio_to_best_naive, 8.8 / 9, 1e-12);
+  ASSERT_EQ(v.coverages[1].baselines, (std::vector<std::string>{kAllHistory, kLastMonth}));
+  EXPECT_NEAR(v.coverages[1].ratio[0], 1.1, 1e-12);   // 8.8 / 8
+  EXPECT_NEAR(v.coverages[1].ratio[1], 8.8 / 9, 1e-12);
+  EXPECT_FALSE(v.beats_naive());  // not at 5%
+  // Without a naive baseline there is nothing to compare with.
+  std::vector<BacktestRow> only;
+  for (const auto& r : rows)
+    if (r.method == "mixture") only.push_back(r);
+  EXPECT_THROW(best_method(only, {0.01}), Error);
+}
+
 }  // namespace
-}  // namespace tryggve::situation
+}  // namespace tryggve::forecast
