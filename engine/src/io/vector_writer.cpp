@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <ctime>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
 #include "layer_styles.hpp"
+#include "gpkg_rtree.hpp"
 #include "ogr_util.hpp"
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/error.hpp"
@@ -26,6 +28,13 @@ struct VectorWriter::Part {
   explicit Part(fs::path final_path) : out(std::move(final_path)) {}
   AtomicOutput out;
   GDALDatasetUniquePtr ds;
+  // Per layer: one feature reused row after row, and for a GeoPackage the index
+  // packed at commit().
+  struct LayerState {
+    std::unique_ptr<OGRFeature> feature;
+    std::unique_ptr<detail::DeferredRtree> rtree;
+  };
+  std::unordered_map<const Layer*, LayerState> layers;
   bool in_tx = false;
   std::size_t pending = 0;
 
@@ -99,7 +108,19 @@ VectorWriter::Part& VectorWriter::part_for(const std::string& layer) {
   auto part = std::make_unique<Part>(final_path);
   GdalMessages msgs;
   GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(driver_.c_str());
+  // The temporary needs no rollback journal and no syncs: a failed run removes
+  // it, and commit() fsyncs it once before the rename. GDAL reads these when it
+  // opens the SQLite database, so they apply to this file only.
+  const bool sqlite = driver_ == "GPKG";
+  if (sqlite) {
+    CPLSetThreadLocalConfigOption("OGR_SQLITE_SYNCHRONOUS", "OFF");
+    CPLSetThreadLocalConfigOption("OGR_SQLITE_JOURNAL", "OFF");
+  }
   part->ds.reset(drv->Create(part->out.temp_path().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+  if (sqlite) {
+    CPLSetThreadLocalConfigOption("OGR_SQLITE_SYNCHRONOUS", nullptr);
+    CPLSetThreadLocalConfigOption("OGR_SQLITE_JOURNAL", nullptr);
+  }
   if (!part->ds)
     throw Error(ErrorCode::OutputFailed, final_path.string(), "cannot create the output: " + msgs.last());
   parts_.push_back(std::move(part));
@@ -116,7 +137,9 @@ VectorWriter::Layer& VectorWriter::add_layer(const std::string& name, GeometryKi
   part.end();  // GeoPackage layers are created outside a transaction
 
   std::vector<std::string> opts;
-  if (driver_ == "GPKG") opts = {"GEOMETRY_NAME=geom", "FID=fid", "SPATIAL_INDEX=YES"};
+  // The GeoPackage index is made on the empty table and packed at commit().
+  const bool deferred_index = driver_ == "GPKG" && kind != GeometryKind::None;
+  if (driver_ == "GPKG") opts = {"GEOMETRY_NAME=geom", "FID=fid", "SPATIAL_INDEX=NO"};
   if (driver_ == "CSV" && kind != GeometryKind::None) opts = {"GEOMETRY=AS_WKT", "CREATE_CSVT=YES"};
   if (driver_ == "FlatGeobuf") opts = {"SPATIAL_INDEX=YES"};
   if (driver_ == "GeoJSON") opts = {"WRITE_BBOX=YES"};
@@ -151,6 +174,9 @@ VectorWriter::Layer& VectorWriter::add_layer(const std::string& name, GeometryKi
     layer->index_.push_back(ol->GetLayerDefn()->GetFieldIndex(fd.name.c_str()));
   }
   if (driver_ == "GPKG" && kind != GeometryKind::None) layer->style_field_ = styles::graduated_field(fields);
+  auto& state = part.layers[layer.get()];
+  if (deferred_index) state.rtree = std::make_unique<detail::DeferredRtree>(*part.ds, name, "geom", where);
+  state.feature = std::make_unique<OGRFeature>(ol->GetLayerDefn());
   layer->fields_ = std::move(fields);
   layers_.push_back(std::move(layer));
   return *layers_.back();
@@ -164,7 +190,10 @@ void VectorWriter::Layer::add(const std::vector<FieldValue>& values, const Geome
   if (gk != GeometryKind::None && gk != kind_)
     throw Error(ErrorCode::OutputFailed, where(),
                 fmt::format("a {} geometry in a {} layer", detail::kind_name(gk), detail::kind_name(kind_)));
-  OGRFeature feat(layer_->GetLayerDefn());
+  auto& state = part_->layers.at(this);
+  OGRFeature& feat = *state.feature;
+  feat.SetFID(OGRNullFID);
+  for (std::size_t i = values.size(); i < fields_.size(); ++i) feat.UnsetField(index_[i]);
   for (std::size_t i = 0; i < values.size(); ++i) {
     const int idx = index_[i];
     const auto& v = values[i].value();
@@ -214,11 +243,15 @@ void VectorWriter::Layer::add(const std::vector<FieldValue>& values, const Geome
     if (v.index() == 1) style_values_.push_back(static_cast<double>(std::get<std::int64_t>(v)));
     else if (v.index() == 2) style_values_.push_back(std::get<double>(v));
   }
-  if (gk != GeometryKind::None) feat.SetGeometryDirectly(detail::ogr_geometry(geometry));
+  feat.SetGeometryDirectly(gk != GeometryKind::None ? detail::ogr_geometry(geometry) : nullptr);
   part_->begin();
   GdalMessages msgs;
   if (layer_->CreateFeature(&feat) != OGRERR_NONE)
     throw Error(ErrorCode::OutputFailed, where(), "cannot write the feature: " + msgs.last());
+  if (state.rtree) {
+    detail::RtreeEntry e;
+    if (detail::rtree_entry(feat.GetFID(), geometry, e)) state.rtree->add(e);
+  }
   ++count_;
   // Commit in chunks: one huge transaction holds the whole journal in memory.
   if (++part_->pending >= 200000) part_->end();
@@ -240,6 +273,10 @@ void VectorWriter::commit() {
   for (auto& p : parts_) {
     GdalMessages msgs;
     p->end();
+    // In the order the layers were added, so the file is the same on every run.
+    for (const auto& l : layers_)
+      if (l->part_ == p.get())
+        if (auto& r = p->layers.at(l.get()).rtree) r->finish(*p->ds);
     p->ds->FlushCache();
     p->ds.reset();  // closes: builds the spatial index, writes the FlatGeobuf header
     if (!msgs.errors().empty())

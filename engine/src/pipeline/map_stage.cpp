@@ -254,6 +254,7 @@ MapResult run_map(const MapOptions& opt) {
 
 void write_map(const MapResult& r, const fs::path& out) {
   using io::FieldType;
+  const auto t0 = Clock::now();
   io::VectorWriter w(out, r.crs);
   io::write_edges(w, r.net);
   io::write_lixels(w, r.net, r.lixels);
@@ -308,6 +309,7 @@ void write_map(const MapResult& r, const fs::path& out) {
   if (!r.areas.empty()) io::write_polygons(w, outputs::kAreasLayer, r.areas);
   if (!r.places.empty()) io::write_points(w, outputs::kPlacesLayer, r.places);
   w.commit();
+  log::info("wrote {} ({:.2f} s)", out.string(), seconds_since(t0));
 }
 
 void write_rejects_csv(const RejectLog& rejects, const fs::path& out) {

@@ -1,0 +1,247 @@
+#include "gpkg_rtree.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include <fmt/format.h>
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include "tryggve/core/error.hpp"
+#include "tryggve/io/gdal_env.hpp"
+
+namespace tryggve::io::detail {
+
+namespace {
+
+// SQLite's rtreeValueDown / rtreeValueUp (rtree.c): a float no greater (no
+// smaller) than the double, nudged by one part in 2^23 when the cast rounds the
+// wrong way. The same arithmetic gives the same bytes GDAL's inserts would.
+constexpr double kRoundTowards = 1.0 - 1.0 / 8388608.0;
+constexpr double kRoundAway = 1.0 + 1.0 / 8388608.0;
+float value_down(double d) {
+  float f = static_cast<float>(d);
+  if (static_cast<double>(f) > d) f = static_cast<float>(d * (d < 0 ? kRoundAway : kRoundTowards));
+  return f;
+}
+float value_up(double d) {
+  float f = static_cast<float>(d);
+  if (static_cast<double>(f) < d) f = static_cast<float>(d * (d < 0 ? kRoundTowards : kRoundAway));
+  return f;
+}
+
+std::string quoted_id(const std::string& s) {
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+std::string quoted_text(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("''") : std::string(1, c);
+  return q + "'";
+}
+
+// Runs a statement that returns no rows; throws with SQLite's reason.
+void exec(GDALDataset& ds, const std::string& sql, const std::string& where) {
+  GdalMessages msgs;
+  OGRLayer* rs = ds.ExecuteSQL(sql.c_str(), nullptr, nullptr);
+  if (rs) ds.ReleaseResultSet(rs);
+  if (!msgs.errors().empty())
+    throw Error(ErrorCode::OutputFailed, where, "cannot write the spatial index: " + msgs.errors().back());
+}
+
+// The text column of every row of a query.
+std::vector<std::string> query_texts(GDALDataset& ds, const std::string& sql, const std::string& where) {
+  GdalMessages msgs;
+  std::vector<std::string> out;
+  OGRLayer* rs = ds.ExecuteSQL(sql.c_str(), nullptr, nullptr);
+  if (rs) {
+    for (auto& f : *rs) out.emplace_back(f->GetFieldAsString(0));
+    ds.ReleaseResultSet(rs);
+  }
+  if (!msgs.errors().empty())
+    throw Error(ErrorCode::OutputFailed, where, "cannot read the spatial index: " + msgs.errors().back());
+  return out;
+}
+
+struct Cell {
+  std::int64_t id;  // a feature id in a leaf, a child node number above
+  float min_x, max_x, min_y, max_y;
+};
+
+// Sort-Tile-Recursive packing of one level into nodes of at most `cap` cells:
+// vertical slices by the centre's x, then runs by the centre's y. Ties go by id,
+// so the tree is the same on every run.
+std::vector<std::vector<Cell>> pack(std::vector<Cell> cells, std::size_t cap) {
+  auto cx = [](const Cell& c) { return 0.5 * (static_cast<double>(c.min_x) + c.max_x); };
+  auto cy = [](const Cell& c) { return 0.5 * (static_cast<double>(c.min_y) + c.max_y); };
+  const std::size_t n = cells.size();
+  const std::size_t nodes = (n + cap - 1) / cap;
+  const auto slices = static_cast<std::size_t>(std::ceil(std::sqrt(static_cast<double>(nodes))));
+  const std::size_t per_slice = slices * cap;
+  std::sort(cells.begin(), cells.end(), [&](const Cell& a, const Cell& b) {
+    return cx(a) != cx(b) ? cx(a) < cx(b) : a.id < b.id;
+  });
+  std::vector<std::vector<Cell>> out;
+  out.reserve(nodes);
+  for (std::size_t s = 0; s < n; s += per_slice) {
+    const auto first = cells.begin() + static_cast<std::ptrdiff_t>(s);
+    const auto last = cells.begin() + static_cast<std::ptrdiff_t>(std::min(n, s + per_slice));
+    std::sort(first, last, [&](const Cell& a, const Cell& b) { return cy(a) != cy(b) ? cy(a) < cy(b) : a.id < b.id; });
+    for (auto it = first; it < last; it += static_cast<std::ptrdiff_t>(std::min<std::size_t>(cap, static_cast<std::size_t>(last - it))))
+      out.emplace_back(it, it + static_cast<std::ptrdiff_t>(std::min<std::size_t>(cap, static_cast<std::size_t>(last - it))));
+  }
+  return out;
+}
+
+void put_be(std::string& hex, std::uint64_t v, int bytes) {
+  static const char* digits = "0123456789ABCDEF";
+  for (int b = bytes - 1; b >= 0; --b) {
+    const auto byte = static_cast<unsigned>((v >> (8 * b)) & 0xFF);
+    hex += digits[byte >> 4];
+    hex += digits[byte & 15];
+  }
+}
+
+// A node as rtree.c lays it out: 2 bytes depth (the root only), 2 bytes cell
+// count, then per cell an 8-byte id and four 4-byte floats, all big-endian,
+// zero-padded to the node size.
+std::string node_blob(const std::vector<Cell>& cells, int depth, std::size_t node_size) {
+  std::string hex;
+  hex.reserve(2 * node_size + 3);
+  hex += "X'";
+  put_be(hex, static_cast<std::uint64_t>(depth), 2);
+  put_be(hex, cells.size(), 2);
+  auto bits = [](float f) {
+    std::uint32_t u;
+    std::memcpy(&u, &f, 4);
+    return u;
+  };
+  for (const auto& c : cells) {
+    put_be(hex, static_cast<std::uint64_t>(c.id), 8);
+    put_be(hex, bits(c.min_x), 4);
+    put_be(hex, bits(c.max_x), 4);
+    put_be(hex, bits(c.min_y), 4);
+    put_be(hex, bits(c.max_y), 4);
+  }
+  hex.append(2 * node_size + 2 - hex.size(), '0');
+  hex += '\'';
+  return hex;
+}
+
+// INSERTs of many rows each: one statement per row would spend the time in
+// SQLite's parser instead of its B-tree.
+class Batch {
+ public:
+  Batch(GDALDataset& ds, std::string head, std::string where) : ds_(ds), head_(std::move(head)), where_(std::move(where)) {}
+  void add(const std::string& row) {
+    sql_ += rows_ ? "," : head_;
+    sql_ += row;
+    if (++rows_ == 500 || sql_.size() > (4u << 20)) flush();
+  }
+  void flush() {
+    if (rows_) exec(ds_, sql_, where_);
+    sql_.clear();
+    rows_ = 0;
+  }
+
+ private:
+  GDALDataset& ds_;
+  std::string head_, where_, sql_;
+  std::size_t rows_ = 0;
+};
+
+}  // namespace
+
+bool rtree_entry(std::int64_t fid, const Geometry& g, RtreeEntry& out) {
+  double x0 = std::numeric_limits<double>::infinity(), y0 = x0, x1 = -x0, y1 = -x0;
+  auto grow = [&](const Point& p) {
+    x0 = std::min(x0, p.x);
+    x1 = std::max(x1, p.x);
+    y0 = std::min(y0, p.y);
+    y1 = std::max(y1, p.y);
+  };
+  if (const auto* p = std::get_if<Point>(&g)) grow(*p);
+  else if (const auto* l = std::get_if<Polyline>(&g)) for (const auto& p : *l) grow(p);
+  else if (const auto* m = std::get_if<MultiPolygon>(&g))
+    for (const auto& poly : *m) for (const auto& p : poly.outer) grow(p);
+  if (!(x0 <= x1 && y0 <= y1)) return false;
+  out = {fid, value_down(x0), value_up(x1), value_down(y0), value_up(y1)};
+  return true;
+}
+
+DeferredRtree::DeferredRtree(GDALDataset& ds, std::string table, std::string geom_column, std::string where)
+    : table_(std::move(table)), rtree_("rtree_" + table_ + "_" + geom_column), where_(std::move(where)) {
+  exec(ds, fmt::format("SELECT CreateSpatialIndex({}, {})", quoted_text(table_), quoted_text(geom_column)), where_);
+  triggers_ = query_texts(ds,
+                          fmt::format("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = {} "
+                                      "AND substr(name, 1, {}) = {} ORDER BY name",
+                                      quoted_text(table_), rtree_.size() + 1, quoted_text(rtree_ + "_")),
+                          where_);
+  if (triggers_.empty())
+    throw Error(ErrorCode::OutputFailed, where_, "GDAL created the spatial index " + rtree_ + " without triggers");
+  for (const auto& name : query_texts(ds,
+                                      fmt::format("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = {} "
+                                                  "AND substr(name, 1, {}) = {} ORDER BY name",
+                                                  quoted_text(table_), rtree_.size() + 1, quoted_text(rtree_ + "_")),
+                                      where_))
+    exec(ds, "DROP TRIGGER " + quoted_id(name), where_);
+}
+
+void DeferredRtree::finish(GDALDataset& ds) {
+  if (finished_) return;
+  finished_ = true;
+  const auto size_text =
+      query_texts(ds, fmt::format("SELECT length(data) FROM {} WHERE nodeno = 1", quoted_id(rtree_ + "_node")), where_);
+  if (size_text.size() != 1) throw Error(ErrorCode::OutputFailed, where_, "the spatial index " + rtree_ + " has no root node");
+  const auto node_size = static_cast<std::size_t>(std::stoul(size_text.front()));
+  const std::size_t cap = (node_size - 4) / 24;  // 8-byte id + 4 floats per cell
+  if (ds.StartTransaction() != OGRERR_NONE)
+    throw Error(ErrorCode::OutputFailed, where_, "cannot start a transaction for the spatial index");
+  if (!entries_.empty()) {
+    exec(ds, "DELETE FROM " + quoted_id(rtree_ + "_node"), where_);
+    Batch nodes(ds, "INSERT INTO " + quoted_id(rtree_ + "_node") + " (nodeno, data) VALUES ", where_);
+    Batch rowids(ds, "INSERT INTO " + quoted_id(rtree_ + "_rowid") + " (rowid, nodeno) VALUES ", where_);
+    Batch parents(ds, "INSERT INTO " + quoted_id(rtree_ + "_parent") + " (nodeno, parentnode) VALUES ", where_);
+    std::vector<Cell> level;
+    level.reserve(entries_.size());
+    for (const auto& e : entries_) level.push_back({e.id, e.min_x, e.max_x, e.min_y, e.max_y});
+    entries_ = {};
+    std::int64_t next_node = 2;  // 1 is the root
+    for (int depth = 0;; ++depth) {
+      auto packed = pack(std::move(level), cap);
+      const bool root = packed.size() == 1;
+      level.clear();
+      for (const auto& node : packed) {
+        const std::int64_t no = root ? 1 : next_node++;
+        nodes.add(fmt::format("({},{})", no, node_blob(node, root ? depth : 0, node_size)));
+        for (const auto& c : node) {
+          if (depth == 0) rowids.add(fmt::format("({},{})", c.id, no));
+          else parents.add(fmt::format("({},{})", c.id, no));
+        }
+        if (!root) {
+          Cell up{no, node[0].min_x, node[0].max_x, node[0].min_y, node[0].max_y};
+          for (const auto& c : node) {
+            up.min_x = std::min(up.min_x, c.min_x);
+            up.max_x = std::max(up.max_x, c.max_x);
+            up.min_y = std::min(up.min_y, c.min_y);
+            up.max_y = std::max(up.max_y, c.max_y);
+          }
+          level.push_back(up);
+        }
+      }
+      if (root) break;
+    }
+    nodes.flush();
+    rowids.flush();
+    parents.flush();
+  }
+  for (const auto& t : triggers_) exec(ds, t, where_);
+  GdalMessages msgs;
+  if (ds.CommitTransaction() != OGRERR_NONE)
+    throw Error(ErrorCode::OutputFailed, where_, "cannot write the spatial index: " + msgs.last());
+}
+
+}  // namespace tryggve::io::detail
