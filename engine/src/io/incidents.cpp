@@ -70,6 +70,35 @@ std::optional<std::int64_t> parse_int_id(const std::string& s) {
   return std::stoll(s);
 }
 
+// See IncidentFieldMapping::expected_extent. `xy` are the rows' two numbers as
+// written (x/longitude first), `placed` the rows that transformed.
+void check_swapped_columns(const Envelope& extent, const std::vector<Incident>& placed, const std::vector<Point>& xy,
+                           Transform& tr, bool lonlat, const std::string& x_name, const std::string& y_name,
+                           const std::string& where) {
+  if (extent.empty()) return;
+  const double margin = std::max(1000.0, 0.25 * std::max(extent.width(), extent.height()));
+  Envelope area = extent;
+  area.min_x -= margin, area.min_y -= margin, area.max_x += margin, area.max_y += margin;
+  std::size_t inside = 0;
+  for (const auto& i : placed) inside += area.contains(i.pos);
+  if (inside * 10 > xy.size()) return;
+  std::vector<Point> swapped;
+  for (const auto& p : xy)
+    if (!lonlat || (std::abs(p.x) <= 90 && std::abs(p.y) <= 180)) swapped.push_back({p.y, p.x});
+  std::vector<unsigned char> ok;
+  tr.apply(swapped, &ok);
+  std::size_t inside_swapped = 0;
+  for (std::size_t k = 0; k < swapped.size(); ++k) inside_swapped += ok[k] && area.contains(swapped[k]);
+  if (inside_swapped * 2 < xy.size() || inside_swapped <= inside) return;
+  throw Error(ErrorCode::BadCoordinate, where,
+              fmt::format("the columns '{}' ({}) and '{}' ({}) look swapped: {} of the {} rows with coordinates lie "
+                          "within the study area, {} would with the two exchanged. Exchange the columns' names in "
+                          "the file, or name them the other way round ({} {}, {} {})",
+                          x_name, lonlat ? "longitude" : "x", y_name, lonlat ? "latitude" : "y", inside, xy.size(),
+                          inside_swapped, lonlat ? "--lon-field" : "--x-field", y_name,
+                          lonlat ? "--lat-field" : "--y-field", x_name));
+}
+
 }  // namespace
 
 std::vector<Incident> read_incidents(const std::string& path, CrsContext& crs, const IncidentFieldMapping& m,
@@ -141,6 +170,7 @@ std::vector<Incident> read_incidents(const std::string& path, CrsContext& crs, c
     std::string raw;
   };
   std::vector<Row> rows;
+  std::vector<Point> column_xy;  // every row's two numbers as written, for the swapped-columns check
   std::int64_t n = 0;
   bool geographic_source = lonlat;
   if (has_geom && layer->GetSpatialRef()) geographic_source = layer->GetSpatialRef()->IsGeographic();
@@ -156,7 +186,9 @@ std::vector<Incident> read_incidents(const std::string& path, CrsContext& crs, c
   };
 
   layer->ResetReading();
-  std::size_t multipoint_rows = 0, bad_weight_rows = 0;
+  std::size_t multipoint_rows = 0, bad_weight_rows = 0, out_of_range_rows = 0;
+  std::optional<Point> first_out_of_range;
+  std::optional<GdalMessages> read_messages(std::in_place);
   for (OGRFeatureUniquePtr f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
     ++n;
     Incident inc;
@@ -186,14 +218,22 @@ std::vector<Incident> read_incidents(const std::string& path, CrsContext& crs, c
       const char* yn = lonlat ? "latitude" : "y";
       const auto x = parse_number(tx), y = parse_number(ty);
       if (tx.empty() || ty.empty()) coord_problem = fmt::format("{} missing", tx.empty() ? xn : yn);
+      else if (ambiguous_comma(d, tx) || ambiguous_comma(d, ty))
+        coord_problem = fmt::format("{} '{}' has a comma inside a comma-separated file: a decimal comma or a "
+                                    "thousands separator? Write decimals with a point, or separate the fields with ';'",
+                                    ambiguous_comma(d, tx) ? xn : yn, ambiguous_comma(d, tx) ? tx : ty);
       else if (!x) coord_problem = fmt::format("{} '{}' is not a number", xn, tx);
       else if (!y) coord_problem = fmt::format("{} '{}' is not a number", yn, ty);
       else inc.pos = {*x, *y};
+      if (coord_problem.empty() && std::isfinite(inc.pos.x) && std::isfinite(inc.pos.y)) column_xy.push_back(inc.pos);
     }
     if (coord_problem.empty() && (!std::isfinite(inc.pos.x) || !std::isfinite(inc.pos.y)))
       coord_problem = fmt::format("coordinate ({}, {}) is not finite", inc.pos.x, inc.pos.y);
-    if (coord_problem.empty() && geographic_source && !crs.is_local() && (std::abs(inc.pos.x) > 180 || std::abs(inc.pos.y) > 90))
+    if (coord_problem.empty() && geographic_source && !crs.is_local() && (std::abs(inc.pos.x) > 180 || std::abs(inc.pos.y) > 90)) {
       coord_problem = fmt::format("longitude/latitude ({}, {}) out of range", inc.pos.x, inc.pos.y);
+      if (!first_out_of_range) first_out_of_range = inc.pos;
+      ++out_of_range_rows;
+    }
 
     // Time.
     std::string time_problem;
@@ -202,7 +242,10 @@ std::vector<Incident> read_incidents(const std::string& path, CrsContext& crs, c
       if (f_date >= 0 && (join_always || is_time_only(t))) t = time_text(*f, f_date) + " " + t;
       std::string why;
       if (t.empty() || t == " ") time_problem = "time missing";
-      else if (auto ts = parse_timestamp(t, zone, m.day_first, &why)) inc.time = *ts, inc.has_time = true;
+      else if (auto ts = parse_timestamp(t, zone, m.day_first, &why)) {
+        if (auto odd = implausible_time(*ts)) time_problem = fmt::format("time '{}' {}", t, *odd);
+        else inc.time = *ts, inc.has_time = true;
+      }
       else time_problem = fmt::format("time '{}' not understood{}", t, why.empty() ? "" : ": " + why);
     }
 
@@ -221,12 +264,22 @@ std::vector<Incident> read_incidents(const std::string& path, CrsContext& crs, c
     inc.text = field_text(*f, f_text);
     if (f_weight >= 0) {
       const std::string wt = field_text(*f, f_weight);
-      if (auto w = parse_number(wt); w && std::isfinite(*w) && *w >= 0) inc.weight = *w;
+      if (auto w = parse_number(wt); w && std::isfinite(*w) && *w >= 0 && !ambiguous_comma(d, wt)) inc.weight = *w;
       else if (!wt.empty()) ++bad_weight_rows;
     }
     rows.push_back({std::move(inc), {}});
   }
+  throw_if_read_failed(*read_messages, lwhere, n);
+  read_messages.reset();
   if (n == 0) throw Error(ErrorCode::EmptyLayer, lwhere, "the layer has no rows");
+  // Every row out of range as degrees is one mistake, not n rejects: the
+  // coordinates are metres or feet of a CRS the file does not declare.
+  if (out_of_range_rows > 0 && rows.empty() && out_of_range_rows * 2 >= static_cast<std::size_t>(n))
+    throw Error(ErrorCode::BadCrs, lwhere,
+                fmt::format("no row's coordinates are degrees of longitude and latitude ({} of {} out of range, e.g. "
+                            "({}, {})): they are in a CRS the {} does not state; give it (--source-crs EPSG:NNNN){}",
+                            out_of_range_rows, n, first_out_of_range->x, first_out_of_range->y,
+                            has_geom ? "layer" : "file", has_geom ? "" : ", or name x/y columns"));
   // Kept rows whose value was not taken as given are said, not silently changed.
   if (multipoint_rows)
     log::warn("{}: {} features are multipoints: each is one incident at its first point", lwhere, multipoint_rows);
@@ -258,6 +311,9 @@ std::vector<Incident> read_incidents(const std::string& path, CrsContext& crs, c
     r.inc.pos = sample[i];
     out.push_back(std::move(r.inc));
   }
+  if (m.expected_extent && !column_xy.empty())
+    check_swapped_columns(*m.expected_extent, out, column_xy, *tr, lonlat, defn->GetFieldDefn(f_x)->GetNameRef(),
+                          defn->GetFieldDefn(f_y)->GetNameRef(), lwhere);
   if (failed > 0 && failed == rows.size())
     throw Error(ErrorCode::BadCrs, lwhere,
                 "no row's coordinates can be transformed: the data's CRS is wrong or missing (state the source "

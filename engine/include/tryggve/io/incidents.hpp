@@ -11,9 +11,11 @@
 // does that later. Whole-file problems throw tryggve::Error as the other readers
 // do (see readers.hpp): missing file, unknown format, missing layer, empty
 // layer, wrong geometry type, missing CRS, a mapped column that is not there.
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "tryggve/core/geometry.hpp"
 #include "tryggve/core/incident.hpp"
 #include "tryggve/core/reject.hpp"
 #include "tryggve/core/time.hpp"
@@ -46,6 +48,12 @@ struct IncidentFieldMapping {
   bool day_first = true;
   // Actor for rows without one (e.g. "police" for the police's own file).
   std::string default_actor;
+  // The study area in the run CRS (the map stage gives the streets' extent). With
+  // coordinate columns, when at most a tenth of the rows fall within it (grown by a
+  // quarter, at least 1 km) but at least half would with the two columns
+  // exchanged, the reader stops with Error(BadCoordinate) naming both columns:
+  // swapped latitude and longitude (or x and y) are one mistake, not n rejects.
+  std::optional<Envelope> expected_extent;
 };
 
 // Incident::parameter is left kNoParameter (the taxonomy classifies);
