@@ -11,6 +11,7 @@
 
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/json_text.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/core/progress.hpp"
 #include "tryggve/core/version.hpp"
@@ -622,7 +623,7 @@ void Session::write_scenarios(const RunResult& res, const std::vector<ResolvedSc
     std::error_code ec;
     fs::create_directories(d, ec);
     if (ec) throw Error(ErrorCode::OutputFailed, d.string(), "cannot create folder: " + ec.message());
-    write_text_atomically(d / "result.json", result_json(res, s, scenarios[k], file).dump(1) + "\n");
+    write_text_atomically(d / "result.json", json_text(result_json(res, s, scenarios[k], file), 1) + "\n");
     std::string areas = "area,parameter,month,measure,baseline_mean,baseline_low,baseline_high,scenario_mean,scenario_low,"
                         "scenario_high,difference_mean,difference_low,difference_high\n";
     auto row = [&](const std::string& a, const std::string& p, const std::string& m, const char* meas,
@@ -688,7 +689,7 @@ RunSummary run(const ScenarioFile& file, const fs::path& out, const RunControl& 
     sum.result = session->simulate(scenarios, file, control);
     step(control, "write", 0.9);
     write_text_atomically(out / outputs::kModelCsv, model_csv(session->model()));
-    write_text_atomically(out / outputs::kModelJson, model_json(session->model()).dump(1) + "\n");
+    write_text_atomically(out / outputs::kModelJson, json_text(model_json(session->model()), 1) + "\n");
     session->write_scenarios(sum.result, scenarios, file, out);
     // The scenarios side by side (per parameter and area, cost, prevented per
     // 100,000 SEK): what the planners' table and the report show.
