@@ -11,6 +11,7 @@
 
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/json_text.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/io/crs.hpp"
 #include "tryggve/io/vector_writer.hpp"
@@ -78,7 +79,7 @@ inline std::shared_ptr<Inputs> load(const pipeline::MapOptions& mo, const planni
   return in;
 }
 
-inline void write_json(const fs::path& p, const nlohmann::json& j) { write_text_atomically(p, j.dump(2) + "\n"); }
+inline void write_json(const fs::path& p, const nlohmann::json& j) { write_text_atomically(p, json_text(j, 2) + "\n"); }
 
 inline void patrol_outputs(const Inputs& in, const planning::PatrolPlan& plan, const planning::PatrolOptions& o,
                     const fs::path& dir) {

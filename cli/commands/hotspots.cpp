@@ -7,6 +7,7 @@
 #include "command.hpp"
 #include "options_cli.hpp"
 #include "tryggve/core/atomic_file.hpp"
+#include "tryggve/core/json_text.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/pipeline/map_stage.hpp"
 #include "tryggve/pipeline/outputs.hpp"
@@ -43,13 +44,13 @@ Registrar reg{{"hotspots", [](CLI::App& app, const GlobalOptions&) -> std::funct
     fs::create_directories(dir, ec);
     const auto result = pipeline::run_map(*map_opts);
     pipeline::write_map(result, dir / outputs::kMapGpkg);
-    write_text_atomically(dir / outputs::kMapSummaryJson, result.summary_json().dump(2) + "\n");
+    write_text_atomically(dir / outputs::kMapSummaryJson, json_text(result.summary_json(), 2) + "\n");
     pipeline::write_rejects_csv(result.rejects, dir / outputs::kRejectsCsv);
     situation::HotspotStageOptions o = *stage;
     o.park_distance_m = map_opts->park_distance_m;
     o.stop_radius_m = map_opts->stop_radius_m;
     const auto summary = situation::run_hotspot_stage(result, o, dir);
-    write_text_atomically(dir / "hotspots_summary.json", summary.dump(2) + "\n");
+    write_text_atomically(dir / "hotspots_summary.json", json_text(summary, 2) + "\n");
     if (log::verbosity() != log::Verbosity::Quiet) {
       fmt::print(stderr, "{}", result.summary());
       fmt::print(stderr, "months {} .. {}; Gi* hot segments {}, cold {}\n", summary["months"]["first"].get<std::string>(),

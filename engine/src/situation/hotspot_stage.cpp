@@ -8,6 +8,7 @@
 
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/json_text.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/core/rng.hpp"
 #include "tryggve/core/time.hpp"
@@ -340,7 +341,7 @@ nlohmann::json run_hotspot_stage(const pipeline::MapResult& map, const HotspotSt
   w.commit();
 
   write_situation_csv(sit, out_dir / outputs::kSituationCsv);
-  write_text_atomically(out_dir / outputs::kSituationJson, situation_json(sit).dump() + "\n");
+  write_text_atomically(out_dir / outputs::kSituationJson, json_text(situation_json(sit)) + "\n");
   if (!o.no_backtest) write_backtest_csv(bt, (out_dir / outputs::kBacktestCsv).string());
   log::info("hotspots: wrote {} ({:.2f} s)", out_dir.string(), seconds_since(t0));
 

@@ -23,6 +23,7 @@
 
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/json_text.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/core/options.hpp"
 #include "tryggve/core/time.hpp"
@@ -335,7 +336,7 @@ inline void write_density(const pipeline::MapResult& m, const DensityCommandResu
     }
     w.commit();
   }
-  write_text_atomically(density_sidecar_path(out), r.summary_json(m).dump(2) + "\n");
+  write_text_atomically(density_sidecar_path(out), json_text(r.summary_json(m), 2) + "\n");
 }
 
 // The whole command: read and map (pipeline::run_map), estimate, write.
