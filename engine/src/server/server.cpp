@@ -19,6 +19,7 @@
 #include "tryggve/core/log.hpp"
 #include "tryggve/core/paths.hpp"
 #include "tryggve/pipeline/outputs.hpp"
+#include "http_server.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -33,6 +34,7 @@ int http_status(ErrorCode c) {
     case ErrorCode::BadOption:
     case ErrorCode::BadValue:
     case ErrorCode::BadScenario:
+    case ErrorCode::TooLarge:
     case ErrorCode::Usage: return 400;
     case ErrorCode::LayerNotFound:
     case ErrorCode::FileNotFound: return 404;
@@ -295,7 +297,7 @@ Server::Server(ServerOptions options, JobRunner runner) : opt_(std::move(options
     throw Error(ErrorCode::FileUnreadable, opt_.static_dir.empty() ? "viewer bundle" : opt_.static_dir,
                 "cannot resolve the static folder: " + ec.message());
   if (runner) jobs_ = std::make_unique<JobQueue>(std::move(runner));
-  http_ = std::make_unique<httplib::Server>();
+  http_ = std::make_unique<HttpServer>();
   http_->set_payload_max_length(static_cast<std::size_t>(opt_.max_body_bytes));
   const int threads = opt_.threads;
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
@@ -333,6 +335,9 @@ void Server::stop() {
   if (http_) http_->stop();
   if (thread_.joinable()) thread_.join();
 }
+
+// As many requests as one connection may carry (httplib's keep-alive count).
+std::string Server::answer(std::string_view raw) { return http_->answer(raw, CPPHTTPLIB_KEEPALIVE_MAX_COUNT); }
 
 void Server::routes() {
   auto& s = *http_;

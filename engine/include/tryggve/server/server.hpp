@@ -24,6 +24,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -32,11 +33,9 @@
 #include "tryggve/server/jobs.hpp"
 #include "tryggve/server/run_folder.hpp"
 
-namespace httplib {
-class Server;
-}
-
 namespace tryggve::server {
+
+class HttpServer;  // httplib::Server with in-process answers (src/server/http_server.hpp)
 
 struct ServerOptions {
   std::string data = "out/demo";   // the run folder
@@ -81,6 +80,13 @@ class Server {
   int start();
   void stop();
 
+  // Answers the raw HTTP/1.1 request(s) in `raw` (the bytes a client would
+  // send, pipelined requests included) in this process, through the same
+  // parsing, routes and error replies as a socket connection, and returns the
+  // raw reply bytes. Needs no bind(). The request fuzzer (tests/fuzz/) calls it
+  // for every input.
+  std::string answer(std::string_view raw);
+
   RunFolder& run_folder() { return *folder_; }
   const std::filesystem::path& static_root() const { return static_root_; }
 
@@ -90,7 +96,7 @@ class Server {
   std::filesystem::path static_root_;
   std::unique_ptr<RunFolder> folder_;
   std::unique_ptr<JobQueue> jobs_;
-  std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<HttpServer> http_;
   std::thread thread_;
   int port_ = 0;
 };
