@@ -217,6 +217,8 @@ TEST(HeatChebyshev, CoefficientsSumToTheExponential) {
 }  // namespace
 }  // namespace tryggve::density
 
+namespace tryggve::density {
+
 // Bounds before allocation: a bandwidth of 0.0001 m on a city's streets used to
 // end in "internal error: std::bad_alloc" (and the grid counted its nodes in 32
 // bits). Now the heat grid is counted first and refused with the options to change.
@@ -250,3 +252,5 @@ TEST(DensityBounds, ATinyBandwidthIsAnErrorThatNamesTheOptions) {
   o.heat_dx_m = 1.0;
   EXPECT_EQ(estimate(net, lix, ev, {}, o).heat_dx_used, 1.0);
 }
+
+}  // namespace tryggve::density

@@ -43,7 +43,8 @@ int scenario(std::string_view input) {
   check(g.seed == f.seed, fmt::format("seed {} became {}", f.seed, g.seed));
   check(g.scenarios.size() == f.scenarios.size(), "the number of scenarios changed");
   for (std::size_t i = 0; i < f.scenarios.size(); ++i) {
-    check(g.scenarios[i].name == f.scenarios[i].name, "a scenario name changed");
+    check(g.scenarios[i].name == f.scenarios[i].name,
+          fmt::format("scenario name '{}' became '{}'", f.scenarios[i].name, g.scenarios[i].name));
     check(g.scenarios[i].interventions.size() == f.scenarios[i].interventions.size(),
           "the number of interventions changed");
   }

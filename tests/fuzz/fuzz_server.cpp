@@ -116,7 +116,8 @@ void check_replies(std::string_view out, std::string_view input) {
     if (bodiless) length = 0;
     check(head_end + 4 + length <= out.size(), "a reply shorter than its Content-Length");
     const std::string_view body = out.substr(head_end + 4, length);
-    if (type.rfind("application/json", 0) == 0 && !body.empty()) {
+    // 206: the bytes of a viewer file a Range asked for, a piece by design.
+    if (type.rfind("application/json", 0) == 0 && !body.empty() && status != 206) {
       try {
         const auto j = nlohmann::json::parse(body);
         check(!j.is_discarded(), "a JSON reply that does not parse");

@@ -240,3 +240,28 @@ TEST(ServerHostile, AnswersInProcessAsOverASocket) {
   EXPECT_GT(compared, 40);
   EXPECT_EQ(status_line(in_process.answer("GET /api/layers HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")), "HTTP/1.1 200 OK");
 }
+
+// Found by the request fuzzer (tests/fuzz/regressions/server/): httplib cuts any
+// routed reply to a Range header's bytes, so a request with `Range: bytes=0-3`
+// got the first four bytes of a JSON error (or of /api/layers, with status 200)
+// as the whole answer. Ranges now apply to the viewer's files only.
+TEST(ServerHostile, RangesApplyToViewerFilesOnly) {
+  Folder f;
+  ServerOptions o;
+  o.data = f.data.string();
+  o.static_dir = f.web.string();
+  Server server(o, {});
+  const std::string R = "Range: bytes=0-3\r\n";
+  for (const std::string& raw :
+       {"GET /api/layers HTTP/1.1\r\nHost: 127.0.0.1\r\n" + R + "\r\n",
+        "GET /index.html HTTP/1.1\r\nHost: evil.example\r\n" + R + "\r\n",
+        "GET /no-such-file HTTP/1.1\r\nHost: 127.0.0.1\r\n" + R + "\r\n",
+        "GET /api/nothing HTTP/1.1\r\nHost: 127.0.0.1\r\n" + R + "\r\n"}) {
+    SCOPED_TRACE(raw);
+    const std::string reply = server.answer(raw);
+    EXPECT_TRUE(body_json(reply)) << reply;
+  }
+  const std::string file = server.answer("GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\n" + R + "\r\n");
+  EXPECT_EQ(status_line(file), "HTTP/1.1 206 Partial Content");
+  EXPECT_EQ(file.substr(file.find("\r\n\r\n") + 4), "<!do");
+}

@@ -25,7 +25,8 @@ namespace fs = std::filesystem;
 namespace tryggve::scenario {
 
 void SimulateOptions::declare(OptionSet& o) {
-  o.integer("fit_months", fit_months, "Months of history the model is fitted on (ending where the forecast starts)", 1, 600)
+  // At most 30 years: the hour calendar the fit runs on holds no more (simulation/calendar.hpp).
+  o.integer("fit_months", fit_months, "Months of history the model is fitted on (ending where the forecast starts)", 1, 360)
       .text("forecast_start", forecast_start, "First forecast month YYYY-MM (default: the month after the last incident)")
       .integer("forecast_months", forecast_months, "Months simulated (K)", 1, 120)
       .integer("replicates", replicates, "Monte Carlo replicates (N)", 1, 1000000)
@@ -750,8 +751,13 @@ ScenarioFile parse_document(const std::string& text, const fs::path& file, const
 }  // namespace
 
 ScenarioFile parse(const std::string& text, const fs::path& file, const std::vector<std::string>& overrides) {
+  // UTF-8 in, UTF-8 out: a byte that is not (from --set on a terminal in another
+  // encoding, or text not read through load()) would come back changed from
+  // resolved.yaml, so the file could not reproduce its own run (found by the fuzzer).
+  std::vector<std::string> sets;
+  for (const auto& o : overrides) sets.push_back(is_valid_utf8(o) ? o : sanitize_utf8(o));
   try {
-    return parse_document(text, file, overrides);
+    return parse_document(is_valid_utf8(text) ? text : sanitize_utf8(text), file, sets);
   } catch (const YAML::Exception& e) {
     // Every shape the checks above expect is tested before it is used; this is
     // the net under them, so that no document can end in "internal error".
