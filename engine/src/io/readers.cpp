@@ -1,4 +1,5 @@
 // Streets, polygons and points from any OGR source (OSM goes through osm.cpp).
+#include <charconv>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -239,7 +240,14 @@ std::vector<PointFeature> read_points(const std::string& path, CrsContext& crs, 
     if (f_id >= 0) {
       const std::string id = field_text(*f, f_id);
       const auto v = parse_number(id);
-      if (v && std::isfinite(*v) && *v == std::floor(*v) && std::abs(*v) < 9.2e18) s.item.source_id = static_cast<std::int64_t>(*v);
+      // Whole digits exactly (stop ids have 16 digits, beyond a double's 2^53); other spellings of a
+      // whole number ("5.", "1e3") through the double. std::stoll threw on ".5e1" (found by the bad-input corpus).
+      std::int64_t whole = 0;
+      if (const auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), whole);
+          ec == std::errc() && end == id.data() + id.size())
+        s.item.source_id = whole;
+      else if (v && std::isfinite(*v) && *v == std::floor(*v) && std::abs(*v) < 9.0e15)
+        s.item.source_id = static_cast<std::int64_t>(*v);
     } else if (f->GetFID() >= 0) {
       s.item.source_id = f->GetFID();
     }
