@@ -266,7 +266,7 @@ scen('scen_iv_route_bad.yaml', S+"interventions:\n  - type: adults_outdoors\n   
 scen('scen_duplicate_scenarios.yaml', S+"scenarios:\n  - {name: a, interventions: [{type: lighting, lamps: 2, where: {area: Backa}}]}\n  - {name: a, interventions: [{type: lighting, lamps: 2, where: {area: Backa}}]}\n", 'BadScenario', "another scenario is called 'a'")
 scen('scen_too_many_scenarios.yaml', S+"scenarios:\n"+''.join("  - {name: s%d, interventions: [{type: lighting, lamps: 2, where: {area: Backa}}]}\n"%i for i in range(64)), 'BadScenario', 'at most 63')
 scen('scen_duplicate_keys.yaml', S+"seed: 1\nseed: 2\n", 'BadScenario', 'seed: is given twice (first at line 6)')
-scen('scen_alias_bomb.yaml', "version: 1\nname: x\ninputs: {streets: s.osm}\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n", 'BadScenario', 'a: unknown key')
+scen('scen_alias_bomb.yaml', "version: 1\nname: x\ninputs: {streets: s.osm}\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n", 'BadScenario', 'more than a million values')
 scen('scen_deep_nesting.yaml', S+"description: "+"["*5000+"]"*5000+"\n", 'BadScenario', '')
 scen('scen_windows1252.yaml', (S+"description: Belysning vid skolgården i Kärra\n").encode('cp1252'), 'ok')
 scen('scen_utf8_bom.yaml', b'\xef\xbb\xbf'+S.encode(), 'ok')

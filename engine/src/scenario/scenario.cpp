@@ -613,8 +613,14 @@ ScenarioFile parse_document(const std::string& text, const fs::path& file, const
   {
     std::string path;
     YAML::Node a, b;
-    if (first_duplicate_key(root, path, a, b))
-      fail(c, b, path, fmt::format("is given twice (first at line {}): say it once", a.Mark().line + 1));
+    switch (check_yaml_keys(root, path, a, b)) {
+      case YamlKeys::Duplicate:
+        fail(c, b, path, fmt::format("is given twice (first at line {}): say it once", a.Mark().line + 1));
+      case YamlKeys::TooLarge:
+        throw Error(ErrorCode::BadScenario, c.file,
+                    "the document holds more than a million values once its aliases (*name) are expanded");
+      case YamlKeys::Ok: break;
+    }
   }
   for (const auto& o : overrides) apply_override(root, o);
   f.document = std::make_shared<YAML::Node>(root);

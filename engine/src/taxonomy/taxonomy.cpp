@@ -118,8 +118,12 @@ Taxonomy Taxonomy::parse_document(std::string_view text, const std::filesystem::
   {
     std::string path;
     YAML::Node a, b;
-    if (first_duplicate_key(root, path, a, b))
-      r.fail(b, path, fmt::format("is given twice (first at line {})", a.Mark().line + 1));
+    switch (check_yaml_keys(root, path, a, b)) {
+      case YamlKeys::Duplicate: r.fail(b, path, fmt::format("is given twice (first at line {})", a.Mark().line + 1));
+      case YamlKeys::TooLarge:
+        r.fail(root, "", "holds more than a million values once its aliases (*name) are expanded");
+      case YamlKeys::Ok: break;
+    }
   }
   r.only_keys(root, "(top level)", {"version", "est_categories", "parameters"});
 
