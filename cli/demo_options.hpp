@@ -55,9 +55,11 @@ inline std::string describe(const demo::DemoSummary& s) {
       "demo district (SYNTHETIC) written to {}\n"
       "  {} incidents ({} background, {} near-repeat offspring); {} raw rows ({})\n"
       "  concentration: {:.1f}% of incidents on the top 5% of segments; half of them on {:.1f}% of segments\n"
-      "  darkness: {:.1f}% of outdoor darkness-sensitive incidents after dark, {:.1f}% of hours dark\n",
+      "  darkness: {:.1f}% of outdoor darkness-sensitive incidents after dark, {:.1f}% of hours dark\n"
+      "  public transport: {} trips in gtfs/, {} on-board and {} at-stop reports by Västtrafik\n",
       s.out_dir.string(), s.incidents, s.background, s.offspring, s.raw_rows, defects, 100 * s.top5_segment_share,
-      100 * s.segment_share_for_half, 100 * s.dark_share_outdoor_sensitive, 100 * s.dark_share_of_hours);
+      100 * s.segment_share_for_half, 100 * s.dark_share_outdoor_sensitive, 100 * s.dark_share_of_hours,
+      s.transit_trips, s.transit_on_board, s.transit_at_stop);
 }
 
 }  // namespace tryggve::cli

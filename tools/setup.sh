@@ -22,8 +22,8 @@ PKGS=(build-essential cmake ninja-build pkg-config
       libgdal-dev gdal-bin libgeos-dev libproj-dev
       libboost-graph-dev libboost-program-options-dev libtbb-dev
       libgtest-dev libgmock-dev libbenchmark-dev
-      nlohmann-json3-dev libcli11-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcpp-httplib-dev
-      zlib1g-dev tzdata)
+      nlohmann-json3-dev libcli11-dev libssl-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcpp-httplib-dev
+      zlib1g-dev tzdata postgresql-15 postgresql-15-postgis-3)
 # The sanitizer, fuzzing and ThreadSanitizer builds: libFuzzer is clang's.
 CLANG_PKGS=(clang-14 libclang-rt-14-dev)
 # Peers for the benchmarks and for regenerating golden files (not needed to build or test).
@@ -56,8 +56,10 @@ configure_build() {
 
 run_tests() {
   local dir="$1"
-  # In CI the shared real data must be there: a missing file fails instead of skipping.
-  if [[ "${CI:-}" == "true" ]]; then export TRYGGVE_REQUIRE_SHARED_DATA=1; fi
+  # In CI the shared real data and the test PostgreSQL must be there: a missing
+  # one fails instead of skipping.
+  if [[ "${CI:-}" == "true" ]]; then export TRYGGVE_REQUIRE_SHARED_DATA=1 TRYGGVE_REQUIRE_PG=1; fi
+  if [[ -z "${TRYGGVE_TEST_PG:-}" ]]; then start_test_postgres; fi
   (cd "$dir" && ctest --output-on-failure -j "$JOBS" --timeout 900)
 }
 
@@ -75,7 +77,8 @@ build_viewer() {
   build_bundle
 }
 run_e2e() {
-  (cd "$ROOT/viewer" && TRYGGVE_BIN="$BUILD/cli/tryggve" timeout 300 npm run e2e --silent)
+  # The viewer's pure modules first (vitest, seconds), then the browser tests.
+  (cd "$ROOT/viewer" && npm run unit --silent && TRYGGVE_BIN="$BUILD/cli/tryggve" timeout 300 npm run e2e --silent)
 }
 # --- end viewer ----------------------------------------------------------------
 
@@ -127,6 +130,40 @@ run_fuzzers() {
   if ((${#failed[@]})); then log "fuzzing found problems in: ${failed[*]}"; return 1; fi
 }
 # --- end sanitizers and fuzzing ------------------------------------------------------
+# --- PostgreSQL for the workspace tests (issue 11) ------------------------------
+# A throw-away server: its own folder, a Unix socket only (no TCP), trust auth,
+# stopped and removed when this script exits. As root the server refuses to run,
+# so initdb and pg_ctl run as the postgres user on a folder it owns. Exports
+# TRYGGVE_TEST_PG for CTest; the tests labelled `postgres` make their own databases.
+PG_DIR=""
+stop_test_postgres() {
+  [[ -n "$PG_DIR" && -d "$PG_DIR" ]] || return 0
+  local as=(); [[ $(id -u) -eq 0 ]] && as=(runuser -u postgres --)
+  "${as[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$PG_DIR"
+}
+start_test_postgres() {
+  PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+  if [[ -z "$PG_BIN" || ! -x "$PG_BIN/initdb" ]]; then
+    log "PostgreSQL is not installed: the postgres-labelled tests will skip (and fail in CI)"
+    return 0
+  fi
+  PG_DIR="$(mktemp -d /tmp/tryggve-pg.XXXXXX)"
+  trap stop_test_postgres EXIT
+  local as=()
+  if [[ $(id -u) -eq 0 ]]; then chown postgres: "$PG_DIR"; as=(runuser -u postgres --); fi
+  # The socket lives in our own folder, so any port number is free there; take
+  # one from the pid so two set-ups side by side also differ on TCP-less ports.
+  local port=$((20000 + $$ % 20000))
+  "${as[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U postgres >"$PG_DIR/initdb.log" 2>&1 \
+    || { cat "$PG_DIR/initdb.log" >&2; exit 1; }
+  "${as[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
+    -o "-k $PG_DIR -p $port -c listen_addresses='' -c max_connections=200 -c fsync=off" start >/dev/null \
+    || { cat "$PG_DIR/server.log" >&2; exit 1; }
+  export TRYGGVE_TEST_PG="PG:host=$PG_DIR port=$port user=postgres dbname=postgres"
+  log "PostgreSQL for the tests: $TRYGGVE_TEST_PG"
+}
+# --- end PostgreSQL ---------------------------------------------------------------
 
 cmd="${1:-demo}"
 case "$cmd" in

@@ -1,10 +1,11 @@
 // tryggve demo: the README's main job. Generates the synthetic demo district if
 // needed (maps/demo), then runs the whole pipeline on it as a scenario run of
 // scenarios/demo.yaml: the map stage on the raw incident export (so the import's
-// error handling shows on every run), the hotspot stage and the situation picture,
-// the model fit and the Monte Carlo of the four demo scenarios, the three users'
-// plans and the report. It leaves a run folder that `tryggve serve` shows and
-// whose resolved.yaml lets the viewer re-run edited interventions.
+// error handling shows on every run), the hotspots stage and the situation picture,
+// the model fit and the Monte Carlo of the four demo scenarios, the plan stage (the
+// three users' plans on the same map) and the report. It leaves a run folder that
+// `tryggve serve` shows and whose resolved.yaml lets the viewer re-run edited
+// interventions.
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -12,10 +13,10 @@
 #include "command.hpp"
 #include "demo_options.hpp"
 #include "options_cli.hpp"
-#include "plan_support.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/demo/generator.hpp"
-#include "tryggve/pipeline/outputs.hpp"
+#include "tryggve/pipeline/plan_stage.hpp"
+#include "tryggve/pipeline/run_folder.hpp"
 #include "tryggve/report/report.hpp"
 #include "tryggve/scenario/run.hpp"
 
@@ -37,32 +38,20 @@ std::vector<std::string> demo_inputs(const fs::path& d) {
   return sets;
 }
 
-void plans_for(const scenario::ScenarioFile& file, const fs::path& run) {
-  planning::ContextOptions co;
-  co.timezone = file.inputs.timezone;
-  const auto in = plans::load(file.inputs, co, file.simulate.evidence);
-  planning::PatrolOptions po;
-  const auto patrol = planning::plan_patrol(*in->ctx, in->evidence, po, in->map.areas);
-  plans::patrol_outputs(*in, patrol, po, run);
-  planning::LightingOptions lo;
-  const auto lighting = planning::plan_lighting(*in->ctx, in->evidence, in->map.lamps, in->map.parks, lo);
-  plans::lighting_outputs(*in, lighting, lo, run);
-  planning::RouteOptions ro;
-  const auto routes = planning::plan_walks(*in->ctx, ro);
-  plans::route_outputs(*in, routes, ro, run);
-  if (log::verbosity() != log::Verbosity::Quiet) {
+void print_plans(const pipeline::Plans& plans) {
+  if (const auto& patrol = plans.patrol)
     fmt::print(stderr, "police watch list for {}: {} places, harm prevented {:.1f} (90%: {:.1f}-{:.1f})\n",
-               patrol.month, patrol.items.size(), patrol.harm_prevented.mean, patrol.harm_prevented.low,
-               patrol.harm_prevented.high);
-    if (!lighting.projects.empty()) {
-      const auto& p = lighting.projects.front();
-      fmt::print(stderr, "lighting: {:.1f} km unlit; best project {} ({} lamps, {:.0f} SEK, {:.1f} prevented a year)\n",
-                 lighting.unlit_length_m / 1000, p.name, p.lamps, p.cost_sek, p.prevented_per_year.mean);
-    }
-    for (const auto& r : routes.routes)
-      fmt::print(stderr, "walk route {}: {:.0f} m passing {:.1f}% of the evening risk\n", r.walker, r.length_m,
-                 100 * r.risk_share);
+               patrol->month, patrol->items.size(), patrol->harm_prevented.mean, patrol->harm_prevented.low,
+               patrol->harm_prevented.high);
+  if (const auto& lighting = plans.lighting; lighting && !lighting->projects.empty()) {
+    const auto& p = lighting->projects.front();
+    fmt::print(stderr, "lighting: {:.1f} km unlit; best project {} ({} lamps, {:.0f} SEK, {:.1f} prevented a year)\n",
+               lighting->unlit_length_m / 1000, p.name, p.lamps, p.cost_sek, p.prevented_per_year.mean);
   }
+  if (const auto& routes = plans.routes)
+    for (const auto& w : routes->routes)
+      fmt::print(stderr, "walk route {}: {:.0f} m passing {:.1f}% of the evening risk\n", w.walker, w.length_m,
+                 100 * w.risk_share);
 }
 
 Registrar reg{{"demo", [](CLI::App& app, const GlobalOptions&) -> std::function<int()> {
@@ -96,7 +85,10 @@ Registrar reg{{"demo", [](CLI::App& app, const GlobalOptions&) -> std::function<
     auto overrides = demo_inputs(*district);
     overrides.insert(overrides.end(), sets->begin(), sets->end());
     auto file = scenario::load(*scenarios, overrides);
-    file.hotspots_enabled = true;  // the demo shows everything
+    // The demo shows everything: the hotspots and the plans run even when the file
+    // (scenarios/demo.yaml has both) leaves them out.
+    file.hotspots_enabled = true;
+    file.plan_enabled = true;
     const fs::path run = *out;
     scenario::RunControl control;
     if (talk) control.progress = [](const std::string& step, double f) { log::info("{:3.0f}% {}", 100 * f, step); };
@@ -111,8 +103,7 @@ Registrar reg{{"demo", [](CLI::App& app, const GlobalOptions&) -> std::function<
                    sum.result.scenario_names[s], d.mean, d.low, d.high, r.mean, r.low, r.high);
       }
     }
-    log::info("planning: police watch list, lighting ranking, walk routes");
-    plans_for(file, run);
+    if (talk) print_plans(sum.plans);
     report::ReportOptions ro;
     ro.data = run.string();
     ro.lang = *lang;

@@ -1,12 +1,11 @@
 // tryggve density: network kernel density of the incidents on any street network,
-// per lixel or at the incidents, CSV or GeoPackage out (density/command.hpp).
+// per lixel or at the incidents, CSV or GeoPackage out (pipeline/density_stage.hpp).
 #include <fmt/format.h>
 
 #include "command.hpp"
 #include "options_cli.hpp"
 #include "tryggve/core/log.hpp"
-#include "tryggve/density/command.hpp"
-#include "tryggve/pipeline/map_stage.hpp"
+#include "tryggve/pipeline/density_stage.hpp"
 
 namespace tryggve::cli {
 namespace {
@@ -14,7 +13,7 @@ namespace {
 Registrar reg{{"density", [](CLI::App& app, const GlobalOptions&) -> std::function<int()> {
   app.description("Network kernel density (heat / equal split / simple) per lixel or at the incidents");
   auto map = std::make_shared<pipeline::MapOptions>();
-  auto dens = std::make_shared<density::DensityCommandOptions>();
+  auto dens = std::make_shared<pipeline::DensityStageOptions>();
   auto map_set = std::make_shared<OptionSet>("map");
   auto dens_set = std::make_shared<OptionSet>("density");
   map->declare(*map_set);
@@ -32,11 +31,11 @@ Registrar reg{{"density", [](CLI::App& app, const GlobalOptions&) -> std::functi
   return [=] {
     bound->apply();
     pipeline::MapResult m;
-    const auto r = density::run_density_command(*map, *dens, *out, &m);
+    const auto r = pipeline::run_density_command(*map, *dens, *out, &m);
     if (!rejects->empty()) pipeline::write_rejects_csv(m.rejects, *rejects);
     if (log::verbosity() != log::Verbosity::Quiet)
       fmt::print(stderr, "{}{}wrote {} and {}\n", m.summary(), r.summary(), *out,
-                 density::density_sidecar_path(*out).string());
+                 pipeline::density_sidecar_path(*out).string());
     return 0;
   };
 }}};

@@ -9,8 +9,7 @@
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/json_text.hpp"
 #include "tryggve/core/log.hpp"
-#include "tryggve/hotspot/from_map.hpp"
-#include "tryggve/pipeline/map_stage.hpp"
+#include "tryggve/pipeline/hotspots_stage.hpp"
 
 namespace tryggve::cli {
 namespace {
@@ -25,9 +24,9 @@ Registrar reg{{"gistar", [](CLI::App& app, const GlobalOptions&) -> std::functio
   app.add_option("--summary-json", *summary, "Also write a JSON summary here");
   return [=] {
     const auto m = a->map_inputs();
-    const auto in = hotspot::input_from_map(m);
+    const auto in = pipeline::input_from_map(m);
     const auto run = hotspot::run_gistar(in, *a->options);
-    hotspot::write_unit_table(hotspot::gistar_table(m.net, run), *out, m.crs);
+    pipeline::write_unit_table(hotspot::gistar_table(m.net, run), *out, m.crs);
     const nlohmann::json j = a->summary(run.summary_json(), m);
     if (!summary->empty()) write_text_atomically(*summary, json_text(j, 2) + "\n");
     if (log::verbosity() != log::Verbosity::Quiet) {

@@ -7,14 +7,14 @@
 #include "command.hpp"
 #include "options_cli.hpp"
 #include "tryggve/core/log.hpp"
-#include "tryggve/situation/grid.hpp"
+#include "tryggve/pipeline/grid_stage.hpp"
 
 namespace tryggve::cli {
 namespace {
 
 Registrar reg{{"grid", [](CLI::App& app, const GlobalOptions&) -> std::function<int()> {
   app.description("Hotspots on square or hexagonal cells, for incidents without a street network");
-  auto opts = std::make_shared<situation::GridOptions>();
+  auto opts = std::make_shared<pipeline::GridStageOptions>();
   auto set = std::make_shared<OptionSet>("grid");
   opts->declare(*set);
   auto bound = std::make_shared<BoundOptions>();
@@ -23,8 +23,8 @@ Registrar reg{{"grid", [](CLI::App& app, const GlobalOptions&) -> std::function<
   app.add_option("--out,-o", *out, "Output folder (every file written atomically)")->required();
   return [=] {
     bound->apply();
-    const auto r = situation::run_grid(*opts);
-    situation::write_grid(r, *out);
+    const auto r = pipeline::run_grid(*opts);
+    pipeline::write_grid(r, *out);
     if (log::verbosity() != log::Verbosity::Quiet) {
       fmt::print(stderr, "incidents: {} read, {} in the study extent, {} rejected\n", r.rows_read, r.incidents.size(),
                  r.rejects.size());

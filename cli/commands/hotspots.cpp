@@ -9,11 +9,9 @@
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/json_text.hpp"
 #include "tryggve/core/log.hpp"
+#include "tryggve/pipeline/hotspots_stage.hpp"
 #include "tryggve/pipeline/map_stage.hpp"
-#include "tryggve/pipeline/outputs.hpp"
-#include "tryggve/situation/forecast.hpp"
-#include "tryggve/situation/grid.hpp"
-#include "tryggve/situation/hotspot_stage.hpp"
+#include "tryggve/pipeline/run_folder.hpp"
 
 namespace tryggve::cli {
 namespace {
@@ -23,7 +21,7 @@ Registrar reg{{"hotspots", [](CLI::App& app, const GlobalOptions&) -> std::funct
       "Map incidents, then find the hotspot picture: network KDE, Gi*, emerging hot spots, the monthly situation "
       "picture (lägesbild) and forecast accuracy");
   auto map_opts = std::make_shared<pipeline::MapOptions>();
-  auto stage = std::make_shared<situation::HotspotStageOptions>();
+  auto stage = std::make_shared<pipeline::HotspotStageOptions>();
   auto map_set = std::make_shared<OptionSet>("map");
   auto stage_set = std::make_shared<OptionSet>("hotspots");
   map_opts->declare(*map_set);
@@ -36,21 +34,12 @@ Registrar reg{{"hotspots", [](CLI::App& app, const GlobalOptions&) -> std::funct
   return [=] {
     bound->apply();
     // The stage's options are checked before the map stage's minutes of work.
-    (void)stage->situation_options();
-    (void)situation::parse_coverages(stage->backtest_coverages_pct, "hotspots.backtest_coverages_pct");
-    namespace fs = std::filesystem;
-    const fs::path dir(*out);
-    std::error_code ec;
-    fs::create_directories(dir, ec);
+    stage->check();
+    const pipeline::RunFolder dir(*out);
     const auto result = pipeline::run_map(*map_opts);
-    pipeline::write_map(result, dir / outputs::kMapGpkg);
-    write_text_atomically(dir / outputs::kMapSummaryJson, json_text(result.summary_json(), 2) + "\n");
-    pipeline::write_rejects_csv(result.rejects, dir / outputs::kRejectsCsv);
-    situation::HotspotStageOptions o = *stage;
-    o.park_distance_m = map_opts->park_distance_m;
-    o.stop_radius_m = map_opts->stop_radius_m;
-    const auto summary = situation::run_hotspot_stage(result, o, dir);
-    write_text_atomically(dir / "hotspots_summary.json", json_text(summary, 2) + "\n");
+    pipeline::write_map_outputs(result, dir);
+    const auto summary = pipeline::run_hotspot_stage(result, *stage, dir);
+    write_text_atomically(dir.file(outputs::kHotspotsSummaryJson), json_text(summary, 2) + "\n");
     if (log::verbosity() != log::Verbosity::Quiet) {
       fmt::print(stderr, "{}", result.summary());
       fmt::print(stderr, "months {} .. {}; Gi* hot segments {}, cold {}\n", summary["months"]["first"].get<std::string>(),
@@ -62,7 +51,7 @@ Registrar reg{{"hotspots", [](CLI::App& app, const GlobalOptions&) -> std::funct
             fmt::print(stderr, "backtest {:<12} {:>4.0f}%: hit rate {:.3f}, PAI {:.2f}, PEI {:.2f}\n",
                        m["method"].get<std::string>(), 100 * m["coverage"].get<double>(), m["mean_hit_rate"].get<double>(),
                        m["mean_pai"].get<double>(), m["mean_pei"].get<double>());
-      fmt::print(stderr, "wrote {}\n", dir.string());
+      fmt::print(stderr, "wrote {}\n", dir.dir().string());
     }
     return 0;
   };

@@ -9,8 +9,7 @@
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/json_text.hpp"
 #include "tryggve/core/log.hpp"
-#include "tryggve/hotspot/from_map.hpp"
-#include "tryggve/pipeline/map_stage.hpp"
+#include "tryggve/pipeline/hotspots_stage.hpp"
 
 namespace tryggve::cli {
 namespace {
@@ -24,9 +23,9 @@ Registrar reg{{"knox", [](CLI::App& app, const GlobalOptions&) -> std::function<
   app.add_option("--json", *json, "Summary JSON (first_cell_ratio, the table); default: beside --out as .json");
   return [=] {
     const auto m = a->map_inputs();
-    const auto in = hotspot::input_from_map(m);
+    const auto in = pipeline::input_from_map(m);
     const auto run = hotspot::run_knox(in, *a->options);
-    hotspot::write_unit_table(hotspot::knox_table(run), *out, m.crs);
+    pipeline::write_unit_table(hotspot::knox_table(run), *out, m.crs);
     const nlohmann::json j = a->summary(run.summary_json(), m);
     std::filesystem::path jp = json->empty() ? std::filesystem::path(*out).replace_extension(".json")
                                              : std::filesystem::path(*json);

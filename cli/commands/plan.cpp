@@ -1,113 +1,81 @@
-// tryggve plan patrol|lighting|routes: the three users' plans from the same
-// inputs as `tryggve map` (streets, incidents, parks, lamps, areas), written into
-// RUN_DIR/plan/ as CSV, JSON and a GeoPackage per plan (atomically).
-#include <filesystem>
-#include <map>
+// tryggve plan patrol|lighting|routes: one of the three users' plans (the plan
+// stage, pipeline/plan_stage.hpp) from the same inputs as `tryggve map` (streets,
+// incidents, parks, lamps, areas), written into RUN_DIR/plan/ as CSV, JSON and a
+// GeoPackage (atomically).
 #include <memory>
 
 #include <fmt/format.h>
-#include <ogr_spatialref.h>
 
 #include "command.hpp"
 #include "options_cli.hpp"
-#include "plan_support.hpp"
-#include "tryggve/core/atomic_file.hpp"
-#include "tryggve/core/error.hpp"
-#include "tryggve/core/log.hpp"
-#include "tryggve/io/crs.hpp"
-#include "tryggve/io/vector_writer.hpp"
 #include "tryggve/pipeline/map_stage.hpp"
-#include "tryggve/pipeline/outputs.hpp"
-#include "tryggve/planning/context.hpp"
-#include "tryggve/planning/lighting.hpp"
-#include "tryggve/planning/patrol.hpp"
-#include "tryggve/planning/routes.hpp"
+#include "tryggve/pipeline/plan_stage.hpp"
+#include "tryggve/pipeline/run_folder.hpp"
 
 namespace tryggve::cli {
 namespace {
 
-namespace fs = std::filesystem;
-using namespace plans;
-
 Registrar reg{{"plan", [](CLI::App& app, const GlobalOptions&) -> std::function<int()> {
   app.description("Plan for the three users: police watch list (patrol), lighting ranking (lighting), walk routes (routes)");
   app.require_subcommand(1, 1);
-  struct Shared {
-    pipeline::MapOptions map;
-    planning::ContextOptions ctx;
-    std::string out, evidence;
-  };
+  // Each plan is a subcommand with the map stage's flags, the shared forecast's
+  // (and --evidence) and its own; the options structs live as long as the command.
   struct Mode {
     CLI::App* app = nullptr;
-    std::shared_ptr<Shared> shared = std::make_shared<Shared>();
-    std::shared_ptr<OptionSet> map_set = std::make_shared<OptionSet>("map");
-    std::shared_ptr<OptionSet> ctx_set = std::make_shared<OptionSet>("forecast");
-    std::shared_ptr<OptionSet> own = nullptr;
+    std::shared_ptr<pipeline::MapOptions> map = std::make_shared<pipeline::MapOptions>();
+    std::shared_ptr<pipeline::PlanStageOptions> plan = std::make_shared<pipeline::PlanStageOptions>();
     std::shared_ptr<BoundOptions> bound = std::make_shared<BoundOptions>();
+    std::shared_ptr<std::string> out = std::make_shared<std::string>();
   };
-  auto make = [&app](const std::string& name, const std::string& what, std::shared_ptr<OptionSet> own) {
+  auto make = [&app](const std::string& name, const std::string& what) {
     auto m = std::make_shared<Mode>();
     m->app = app.add_subcommand(name, what);
-    m->own = std::move(own);
-    m->shared->map.declare(*m->map_set);
-    m->shared->ctx.declare(*m->ctx_set);
-    m->bound->bind(*m->app, *m->map_set);
-    m->bound->bind(*m->app, *m->ctx_set);
-    m->bound->bind(*m->app, *m->own);
-    m->app->add_option("--out,-o", m->shared->out, "Run folder; the plan goes into its plan/ folder")->required();
-    m->app->add_option("--evidence", m->shared->evidence, "Evidence table CSV (default: engine/data/evidence.csv)");
+    OptionSet map_set("map"), shared_set("forecast"), own(name);
+    m->map->declare(map_set);
+    m->plan->declare(shared_set);
+    m->plan->patrol_enabled = name == "patrol";
+    m->plan->lighting_enabled = name == "lighting";
+    m->plan->routes_enabled = name == "routes";
+    if (name == "patrol") m->plan->patrol.declare(own);
+    if (name == "lighting") m->plan->lighting.declare(own);
+    if (name == "routes") m->plan->routes.declare(own);
+    m->bound->bind(*m->app, map_set);
+    m->bound->bind(*m->app, shared_set);
+    m->bound->bind(*m->app, own);
+    m->app->add_option("--out,-o", *m->out, "Run folder; the plan goes into its plan/ folder")->required();
     return m;
   };
-  auto patrol_opts = std::make_shared<planning::PatrolOptions>();
-  auto lighting_opts = std::make_shared<planning::LightingOptions>();
-  auto route_opts = std::make_shared<planning::RouteOptions>();
-  auto ps = std::make_shared<OptionSet>("patrol", "Police watch list");
-  patrol_opts->declare(*ps);
-  auto ls = std::make_shared<OptionSet>("lighting", "Lighting ranking");
-  lighting_opts->declare(*ls);
-  auto rs = std::make_shared<OptionSet>("routes", "Walk routes");
-  route_opts->declare(*rs);
-  auto patrol = make("patrol", "Where to patrol next month within an officer-hour budget (watch list, backtest)", ps);
-  auto lighting = make("lighting", "Which unlit streets and park paths to light first (prevented incidents per SEK)", ls);
-  auto routes = make("routes", "Closed walk routes passing the most evening risk, for one or more walkers", rs);
+  auto patrol = make("patrol", "Where to patrol next month within an officer-hour budget (watch list, backtest)");
+  auto lighting = make("lighting", "Which unlit streets and park paths to light first (prevented incidents per SEK)");
+  auto routes = make("routes", "Closed walk routes passing the most evening risk, for one or more walkers");
   return [=] {
     for (const auto& m : {patrol, lighting, routes}) {
       if (!m->app->parsed()) continue;
       m->bound->apply();
-      const fs::path dir = fs::path(m->shared->out);  // the run folder; file names carry plan/
-      fs::create_directories(dir / outputs::kPlanDir);
       // Options that do not need the data are checked before the (slow) map stage and fit.
-      if (m == patrol) planning::parse_windows(patrol_opts->windows, "patrol.windows");
-      if (m == routes) {
-        planning::parse_windows(route_opts->windows, "routes.windows");
-        planning::parse_points(route_opts->starts, "routes.starts");
-      }
-      m->shared->ctx.timezone = m->shared->map.timezone;  // one time zone for reading and for the calendar
-      const auto in = load(m->shared->map, m->shared->ctx, m->shared->evidence);
-      if (m == patrol) {
-        const auto plan = planning::plan_patrol(*in->ctx, in->evidence, *patrol_opts, in->map.areas);
-        patrol_outputs(*in, plan, *patrol_opts, dir);
+      m->plan->check();
+      const pipeline::RunFolder dir(*m->out);  // the run folder; file names carry plan/
+      const auto map = pipeline::run_map(*m->map);
+      const auto r = pipeline::run_plan(map, *m->plan);
+      pipeline::write_plan(dir, map, r, *m->plan);
+      if (const auto& plan = r.plans.patrol) {
         fmt::print(stderr, "watch list for {}: {} places, {:.1f} of {:.1f} officer-hours a week; harm prevented {:.2f} "
                            "(90%: {:.2f}-{:.2f})\n",
-                   plan.month, plan.items.size(), plan.officer_hours_used, patrol_opts->officer_hours_per_week,
-                   plan.harm_prevented.mean, plan.harm_prevented.low, plan.harm_prevented.high);
-        if (!plan.backtest.empty())
+                   plan->month, plan->items.size(), plan->officer_hours_used, m->plan->patrol.officer_hours_per_week,
+                   plan->harm_prevented.mean, plan->harm_prevented.low, plan->harm_prevented.high);
+        if (!plan->backtest.empty())
           fmt::print(stderr, "backtest over {} months: model hit rate {:.1f}% (PAI {:.1f}), last month's top {:.1f}% (PAI {:.1f})\n",
-                     plan.backtest.size(), 100 * plan.backtest_pooled.model_hit_rate, plan.backtest_pooled.model_pai,
-                     100 * plan.backtest_pooled.last_month_hit_rate, plan.backtest_pooled.last_month_pai);
-      } else if (m == lighting) {
-        const auto plan = planning::plan_lighting(*in->ctx, in->evidence, in->map.lamps, in->map.parks, *lighting_opts);
-        lighting_outputs(*in, plan, *lighting_opts, dir);
-        fmt::print(stderr, "lighting: {:.1f} km unlit, {:.1f} km lit; {} projects ranked for {} onwards\n",
-                   plan.unlit_length_m / 1000, plan.lit_length_m / 1000, plan.projects.size(), plan.first_month);
-      } else {
-        const auto plan = planning::plan_walks(*in->ctx, *route_opts);
-        route_outputs(*in, plan, *route_opts, dir);
-        for (const auto& r : plan.routes)
-          fmt::print(stderr, "walker {}: {:.0f} m, {} edges, {:.1f}% of the evening risk\n", r.walker, r.length_m,
-                     r.edges.size(), 100 * r.risk_share);
+                     plan->backtest.size(), 100 * plan->backtest_pooled.model_hit_rate, plan->backtest_pooled.model_pai,
+                     100 * plan->backtest_pooled.last_month_hit_rate, plan->backtest_pooled.last_month_pai);
       }
-      fmt::print(stderr, "wrote {}\n", (dir / outputs::kPlanDir).string());
+      if (const auto& plan = r.plans.lighting)
+        fmt::print(stderr, "lighting: {:.1f} km unlit, {:.1f} km lit; {} projects ranked for {} onwards\n",
+                   plan->unlit_length_m / 1000, plan->lit_length_m / 1000, plan->projects.size(), plan->first_month);
+      if (const auto& plan = r.plans.routes)
+        for (const auto& route : plan->routes)
+          fmt::print(stderr, "walker {}: {:.0f} m, {} edges, {:.1f}% of the evening risk\n", route.walker, route.length_m,
+                     route.edges.size(), 100 * route.risk_share);
+      fmt::print(stderr, "wrote {}\n", dir.file(outputs::kPlanDir).string());
     }
     return 0;
   };

@@ -1,6 +1,7 @@
-// tryggve run SCENARIO --out DIR [--set key=value ...]: the map stage, the model
-// fit, the Monte Carlo of the baseline and every scenario (common random numbers),
-// and the run folder (pipeline/outputs.hpp) with the resolved scenario.
+// tryggve run SCENARIO --out DIR [--set key=value ...]: the scenario file's stages
+// (map, hotspots, fit, the Monte Carlo of the baseline and every scenario with common
+// random numbers, plan) into the run folder (pipeline/run_folder.hpp), with the
+// resolved scenario.
 #include <fmt/format.h>
 
 #include "command.hpp"
@@ -11,7 +12,7 @@ namespace tryggve::cli {
 namespace {
 
 Registrar reg{{"run", [](CLI::App& app, const GlobalOptions&) -> std::function<int()> {
-  app.description("Run a scenario file: map, fit, simulate the baseline and the scenarios, write the run folder");
+  app.description("Run a scenario file: map, hotspots, fit, simulate the baseline and the scenarios, plan; write the run folder");
   auto file = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   auto sets = std::make_shared<std::vector<std::string>>();

@@ -226,6 +226,58 @@ std::string case_name(const ::testing::TestParamInfo<Case>& i) {
 
 INSTANTIATE_TEST_SUITE_P(Corpus, BadInput, ::testing::ValuesIn(manifest()), case_name);
 
+// The workspace's intake reads through io::read_incident_table, the reader under
+// read_incidents that keeps rows with an address or stop but no coordinates for
+// the workspace to place. On every incident file it must come to the same
+// verdict (the same error, or a table), count every row once (rows read = rows
+// kept + rejects) and keep no row without a place to put it.
+class BadInputIntake : public ::testing::TestWithParam<Case> {};
+
+TEST_P(BadInputIntake, SameVerdictAndEveryRowCounted) {
+  const Case& c = GetParam();
+  const fs::path path = path_of(c);
+  ASSERT_TRUE(fs::exists(path)) << path;
+  RejectLog rejects;
+  std::optional<io::IncidentTable> t;
+  std::optional<Error> error;
+  try {
+    auto crs = io::CrsContext::from_spec("EPSG:3006");
+    io::IncidentFieldMapping m;
+    m.expected_extent = backa();
+    t = io::read_incident_table(path.string(), crs, m, TimeZone::from_name("Europe/Stockholm"), rejects);
+  } catch (const Error& e) {
+    error = e;
+  } catch (const std::exception& e) {
+    FAIL() << c.file << ": an exception that is not a tryggve::Error (" << typeid(e).name() << "): " << e.what();
+  }
+  const bool expect_error = c.expect != "ok" && c.expect != "rejects";
+  if (error) {
+    EXPECT_EQ(error_info(error->code()).name, c.expect) << c.file << ": " << error->what();
+    return;
+  }
+  ASSERT_FALSE(expect_error) << c.file << ": expected " << c.expect << ", but the intake reader read it";
+  EXPECT_EQ(t->rows_read, t->rows.size() + rejects.size()) << c.file << ": rows read != kept + rejected";
+  if (c.rows_in >= 0) {
+    EXPECT_EQ(static_cast<long>(t->rows_read), c.rows_in) << c.file;
+  }
+  for (const auto& r : t->rows) {
+    if (r.has_pos) {
+      EXPECT_TRUE(std::isfinite(r.inc.pos.x) && std::isfinite(r.inc.pos.y)) << c.file << " row " << r.inc.source_row;
+    } else {
+      EXPECT_FALSE(r.address.empty() && r.stop.empty()) << c.file << " row " << r.inc.source_row << ": kept with no place";
+    }
+  }
+}
+
+std::vector<Case> incident_cases() {
+  std::vector<Case> out;
+  for (const auto& c : manifest())
+    if (c.reader == "incidents") out.push_back(c);
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Corpus, BadInputIntake, ::testing::ValuesIn(incident_cases()), case_name);
+
 // The corpus is what the manifest says: every file has an expectation, every
 // expectation a file, and there are at least 200 of them across the readers.
 TEST(BadInputCorpus, ManifestAndFilesAgree) {

@@ -44,7 +44,7 @@ inc('csv_delim_header_comma_rows_semicolon.csv', H+R1.replace(',',';'), 'rejects
 inc('csv_delim_trailing.csv', "id,time,category,lat,lon,\n1,2025-01-03 21:30,Misshandel,57.7612,11.9853,\n", 'ok', 1, 1, 0)
 inc('csv_delim_missing_fields.csv', H+"1,2025-01-03 21:30,Misshandel,57.7612\n"+R2, 'rejects', 2, 1, 1, '1:longitude missing')
 inc('csv_delim_extra_fields.csv', H+"1,2025-01-03 21:30,Misshandel,57.7612,11.9853,extra,more\n"+R2, 'ok', 2, 2, 0)
-inc('csv_delim_decimal_comma_quoted.csv', H+'1,2025-01-03 21:30,Misshandel,"57,7612","11,9853"\n'+R2, 'rejects', 2, 1, 1, '1:comma inside a comma-separated file')
+inc('csv_delim_decimal_comma_quoted.csv', H+'1,2025-01-03 21:30,Misshandel,"57,7612","11,9853"\n'+R2, 'rejects', 2, 1, 1, '1:thousands mark or a decimal comma')
 inc('csv_delim_thousands_comma.csv', 'id,time,category,x,y\n1,2025-01-03 21:30,Misshandel,"320,333","6,405,997"\n', 'MissingCrs', msg='')
 inc('csv_delim_spaces_around.csv', "id , time , category , lat , lon\n1 , 2025-01-03 21:30 , Misshandel , 57.7612 , 11.9853\n", 'ok', 1, 1, 0)
 inc('csv_delim_tsv_extension.tsv', OK3.replace(',','\t'), 'ok', 3, 3, 0)

@@ -2,9 +2,12 @@
 // encoding and separator detection of the readers), TSV, .txt and GeoJSON, in a
 // metric, the local and the automatic CRS. Input: byte 0 chooses the format
 // (bits 0-1), the CRS (bits 2-3), the date order (bit 4) and named coordinate
-// columns (bit 5); the rest is the file. Checks: every row is either an incident
-// (finite position, numbered by its row) or one reject with a reason: together
-// they are rows 1..n, each once.
+// columns (bit 5) and the reader (bit 6: read_incident_table, the workspace
+// intake's, which keeps rows with an address or stop and no coordinates); the
+// rest is the file. Checks: every row is either an incident (finite position,
+// numbered by its row; for the intake's reader a row without a position has an
+// address or stop) or one reject with a reason: together they are rows 1..n,
+// each once.
 #include "fuzz_common.hpp"
 
 #include <algorithm>
@@ -41,13 +44,26 @@ int incidents(std::string_view input) {
   if (sel & 32) m.lon = "lon", m.lat = "lat";
   RejectLog rejects;
   std::vector<Incident> out;
+  const bool intake = sel & 64;
+  std::size_t rows_read = 0;
   try {
     // Made once and copied (a copy starts unresolved for "auto" too): PROJ's
     // database lookups for a fresh EPSG:3006 would be most of each run.
     static const io::CrsContext made[] = {io::CrsContext::from_spec(crss[0]), io::CrsContext::from_spec(crss[1]),
                                           io::CrsContext::from_spec(crss[2]), io::CrsContext::from_spec(crss[3])};
     io::CrsContext crs = made[sel >> 2 & 3];
-    out = io::read_incidents(path, crs, m, zone, rejects);
+    if (intake) {
+      auto t = io::read_incident_table(path, crs, m, zone, rejects);
+      rows_read = t.rows_read;
+      for (auto& r : t.rows) {
+        check(r.has_pos || !r.address.empty() || !r.stop.empty(),
+              fmt::format("row {}: kept without a position, an address or a stop", r.inc.source_row));
+        if (!r.has_pos) r.inc.pos = {0, 0};  // placed later by the workspace; counted here
+        out.push_back(std::move(r.inc));
+      }
+    } else {
+      out = io::read_incidents(path, crs, m, zone, rejects);
+    }
   } catch (const Error&) {
     return 0;
   }
@@ -62,6 +78,9 @@ int incidents(std::string_view input) {
     check(r.file == path, "a reject names another file: " + r.file);
     rows.push_back(r.source_row);
   }
+  if (intake)
+    check(rows_read == out.size() + rejects.size(),
+          fmt::format("rows read {} != kept {} + rejected {}", rows_read, out.size(), rejects.size()));
   std::sort(rows.begin(), rows.end());
   for (std::size_t k = 0; k < rows.size(); ++k)
     check(rows[k] == static_cast<std::int64_t>(k) + 1,

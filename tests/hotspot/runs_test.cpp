@@ -17,8 +17,8 @@
 #include "test_data.hpp"
 #include "tryggve/core/error.hpp"
 #include "tryggve/demo/generator.hpp"
-#include "tryggve/hotspot/from_map.hpp"
 #include "tryggve/hotspot/runs.hpp"
+#include "tryggve/pipeline/hotspots_stage.hpp"
 #include "tryggve/pipeline/map_stage.hpp"
 
 using namespace tryggve;
@@ -82,7 +82,7 @@ TEST(GiStarRun, ChicagoEndToEndEqualsSpdepAndWritesCsvAndGpkg) {
   set.set("weights", "distance_band", "test");
   set.set("permutations", "199", "test");
   set.set("seed", "11", "test");
-  const auto in = input_from_map(m);
+  const auto in = pipeline::input_from_map(m);
   const auto run = run_gistar(in, opt);
   EXPECT_EQ(run.selected.index.size(), 116u);
   EXPECT_TRUE(run.result.star);
@@ -91,8 +91,8 @@ TEST(GiStarRun, ChicagoEndToEndEqualsSpdepAndWritesCsvAndGpkg) {
 
   const auto dir = test::temp_dir("gistar_run");
   const auto table = gistar_table(m.net, run);
-  write_unit_table(table, dir / "gistar.csv", m.crs);
-  write_unit_table(table, dir / "gistar.gpkg", m.crs);
+  pipeline::write_unit_table(table, dir / "gistar.csv", m.crs);
+  pipeline::write_unit_table(table, dir / "gistar.gpkg", m.crs);
   ASSERT_TRUE(std::filesystem::exists(dir / "gistar.gpkg"));
   const auto back = test::read_golden(dir / "gistar.csv");
   ASSERT_EQ(back.rows, 503u);
@@ -120,7 +120,7 @@ TEST(GiStarRun, ChicagoEndToEndEqualsSpdepAndWritesCsvAndGpkg) {
 TEST(GiStarRun, OptionsSelectionAndErrors) {
   TRYGGVE_REQUIRE_SHARED("incidents/chicago_spatstat/chicago_crimes.csv");
   const auto& m = chicago_map();
-  const auto in = input_from_map(m);
+  const auto in = pipeline::input_from_map(m);
   GiStarOptions opt;
   OptionSet set("gistar");
   opt.declare(set);

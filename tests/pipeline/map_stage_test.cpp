@@ -16,7 +16,7 @@
 #include "tryggve/demo/generator.hpp"
 #include "tryggve/io/gdal_env.hpp"
 #include "tryggve/pipeline/map_stage.hpp"
-#include "tryggve/pipeline/outputs.hpp"
+#include "tryggve/pipeline/run_folder.hpp"
 
 namespace tryggve::pipeline {
 namespace {

@@ -9,7 +9,7 @@
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/error.hpp"
 #include "tryggve/io/vector_writer.hpp"
-#include "tryggve/pipeline/outputs.hpp"
+#include "tryggve/pipeline/run_folder.hpp"
 #include "tryggve/report/report.hpp"
 
 using namespace tryggve;

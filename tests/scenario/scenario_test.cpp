@@ -19,7 +19,7 @@
 #include "test_data.hpp"
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/rng.hpp"
-#include "tryggve/pipeline/outputs.hpp"
+#include "tryggve/pipeline/run_folder.hpp"
 #include "tryggve/scenario/run.hpp"
 #include "tryggve/scenario/scenario.hpp"
 
@@ -227,7 +227,14 @@ TEST(ScenarioParse, EveryMistakeNamesFileLineKeyAndWhatWasExpected) {
       {with_line(20, "    replicats: 40"), "scenario.yaml:20: stages.simulate.replicats: unknown option (did you mean 'replicates'?)"},
       {with_line(16, "  hotspots: {bandwith_m: 100}", true),
        "scenario.yaml:17: stages.hotspots.bandwith_m: unknown option (did you mean 'bandwidth_m'?)"},
-      {with_line(16, "  plan: {}", true), "scenario.yaml:17: stages.plan: the plan stage cannot run from a scenario file yet"},
+      {with_line(16, "  plan: {patrl: {}}", true), "scenario.yaml:17: stages.plan.patrl: unknown option (did you mean 'patrol'?)"},
+      {with_line(16, "  plan: {patrol: {officer_hours_per_wek: 30}}", true),
+       "scenario.yaml:17: stages.plan.patrol.officer_hours_per_wek: unknown option (did you mean 'officer_hours_per_week'?)"},
+      {with_line(16, "  plan: {lighting: {top: -1}}", true), "scenario.yaml:17: stages.plan.lighting.top must be"},
+      {with_line(16, "  plan: {routes: maybe}", true), "scenario.yaml:17: stages.plan.routes: expected true or false, got 'maybe'"},
+      {with_line(16, "  plan: {patrol: {windows: \"fri 20-26\"}}", true),
+       "scenario.yaml:17: stages.plan.patrol.windows: window 'fri 20-26': hours must be 0..23 and 1..24"},
+      {with_line(16, "  plan: [patrol]", true), "scenario.yaml:17: stages.plan: expected a mapping of options"},
       {with_line(26, "      - type: lightning"), "scenario.yaml:26: scenarios[0].interventions[0].type: unknown type 'lightning' (did you mean 'lighting'?)"},
       {with_line(28, "        wher: {park: Testparken}"), "scenario.yaml:28: scenarios[0].interventions[0].wher: unknown key (did you mean 'where'?)"},
       {with_line(28, "        where: {prak: Testparken}"), "scenario.yaml:28: scenarios[0].interventions[0].where.prak: unknown key (did you mean 'park'?)"},
@@ -254,6 +261,32 @@ TEST(ScenarioParse, EveryMistakeNamesFileLineKeyAndWhatWasExpected) {
   // Weekday names and ranges in both languages.
   EXPECT_EQ(parse(with_line(36, "        when: {weekdays: mån-fre}"), "s.yaml").scenarios[1].interventions[0].when.weekdays, 0x1F);
   EXPECT_EQ(parse(with_line(36, "        when: {weekdays: [sat, sun]}"), "s.yaml").scenarios[1].interventions[0].when.weekdays, 0x60);
+}
+
+TEST(ScenarioParse, ThePlanStageTakesSharedAndPerPlanOptions) {
+  EXPECT_FALSE(parse(kTinyScenario, "s.yaml").plan_enabled);
+  const auto f = parse(with_line(16, "  plan: {cell_cutoff_m: 300, patrol: {max_places: 4}, routes: false}", true), "/w/s.yaml",
+                       {"plan.lighting.top=5", "plan.evidence=ev.csv"});
+  ASSERT_TRUE(f.plan_enabled);
+  EXPECT_DOUBLE_EQ(f.plan.context.cell_cutoff_m, 300.0);
+  EXPECT_TRUE(f.plan.patrol_enabled);
+  EXPECT_EQ(f.plan.patrol.max_places, 4);
+  EXPECT_TRUE(f.plan.lighting_enabled);
+  EXPECT_EQ(f.plan.lighting.top, 5);
+  EXPECT_FALSE(f.plan.routes_enabled);
+  EXPECT_EQ(f.plan.evidence, "/w/ev.csv");
+  // `plan: {}` (or true) makes all three with their defaults; the run's evidence unless given.
+  const auto g = parse(with_line(16, "  plan: true", true), "s.yaml");
+  EXPECT_TRUE(g.plan_enabled && g.plan.patrol_enabled && g.plan.lighting_enabled && g.plan.routes_enabled);
+  EXPECT_EQ(g.plan.patrol.max_places, planning::PatrolOptions{}.max_places);
+  EXPECT_EQ(plan_options(g).evidence, g.simulate.evidence);
+  // The resolved file keeps every plan option, and switched-off plans stay off.
+  const auto again = parse(resolved_yaml(f), "/w/resolved.yaml");
+  ASSERT_TRUE(again.plan_enabled);
+  EXPECT_EQ(again.plan.patrol.max_places, 4);
+  EXPECT_EQ(again.plan.lighting.top, 5);
+  EXPECT_FALSE(again.plan.routes_enabled);
+  EXPECT_DOUBLE_EQ(again.plan.context.cell_cutoff_m, 300.0);
 }
 
 TEST(ScenarioParse, SetOverridesAnyScalarByItsDottedPath) {
@@ -319,8 +352,10 @@ TEST(ScenarioRun, NamesAreResolvedAgainstTheMap) {
 TEST(ScenarioRun, TinyNetworkEndToEndAndTheResolvedFileRunsToTheSameNumbers) {
   Tiny t("scenario_e2e");
   write(t.dir / "s.yaml", kTinyScenario);
-  const auto f = load(t.dir / "s.yaml", {"stages.hotspots.permutations=99", "stages.hotspots.backtest_months=2"});
+  const auto f = load(t.dir / "s.yaml", {"stages.hotspots.permutations=99", "stages.hotspots.backtest_months=2",
+                                         "plan.patrol.max_places=3", "plan.patrol.backtest_months=1", "plan.routes=false"});
   EXPECT_TRUE(f.hotspots_enabled);
+  EXPECT_TRUE(f.plan_enabled);
   const fs::path out = t.dir / "run";
   const auto sum = run(f, out);
   for (const char* name : {outputs::kMapGpkg, outputs::kMapSummaryJson, outputs::kRejectsCsv, outputs::kResolvedScenario,
@@ -376,6 +411,18 @@ TEST(ScenarioRun, TinyNetworkEndToEndAndTheResolvedFileRunsToTheSameNumbers) {
   const auto again = run(load(t.dir / "elsewhere/resolved.yaml"), t.dir / "run2");
   EXPECT_EQ(again.result.true_counts, sum.result.true_counts);
   EXPECT_EQ(again.result.recorded_counts, sum.result.recorded_counts);
+  // The plan stage ran on the run's map: the watch list (at most 3 places) and the
+  // lighting ranking, not the routes it was told to leave out; the same again from
+  // the resolved file.
+  ASSERT_TRUE(sum.plans.patrol && sum.plans.lighting);
+  EXPECT_FALSE(sum.plans.routes);
+  EXPECT_LE(sum.plans.patrol->items.size(), 3u);
+  EXPECT_FALSE(fs::exists(out / outputs::kRoutesCsv));
+  EXPECT_TRUE(fs::exists(out / outputs::kPatrolGpkg));
+  for (const char* name : {outputs::kWatchListCsv, outputs::kLightingCsv, outputs::kWatchListJson, outputs::kLightingJson}) {
+    EXPECT_TRUE(fs::exists(out / name)) << name;
+    EXPECT_EQ(read(out / name), read(t.dir / "run2" / name)) << name;
+  }
   // Determinism at one thread (map, fit and Monte Carlo).
   {
     tbb::global_control g(tbb::global_control::max_allowed_parallelism, 1);
@@ -455,6 +502,9 @@ TEST(ScenarioFiles, ShippedDemoScenariosValidate) {
   EXPECT_EQ(f.scenarios[3].name, "all-three");
   EXPECT_EQ(f.scenarios[3].interventions.size(), 3u);  // YAML anchors reuse the three
   EXPECT_EQ(f.scenarios[1].interventions[0].when.weekdays, (1u << 4) | (1u << 5));  // fre, lör
+  // The demo shows every stage: the hotspots and the three plans run from the file.
+  EXPECT_TRUE(f.hotspots_enabled);
+  EXPECT_TRUE(f.plan_enabled && f.plan.patrol_enabled && f.plan.lighting_enabled && f.plan.routes_enabled);
   // A small demo district generated here (the names do not depend on the seed or the months).
   const fs::path demo = fs::temp_directory_path() / ("tryggve_scenario_demo_" + std::to_string(::getpid()));
   demo::DemoOptions dopt;

@@ -353,6 +353,18 @@ TEST(Server, JobRequestsAreValidated) {
   bad(R"({"kind":"intervention","intervention":{"type":"adults","area":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,91],[0,0]]]}}})", "[2][1]");
   bad(R"({"kind":"intervention","intervention":{"type":"adults","area":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]}}})", "area");
 
+  bad(R"({"kind":"plan","plans":[]})", "request.plans");
+  bad(R"({"kind":"plan","plans":["patrol","lights"]})", "request.plans[1]");
+  bad(R"({"kind":"plan","plans":["routes","routes"]})", "request.plans[1]");
+  bad(R"({"kind":"plan","replicates":100})", "request.replicates");
+  bad(R"({"kind":"plan","scenario":"x"})", "request.scenario");
+  bad(R"({"kind":"scenario","scenario":"x","plans":["patrol"]})", "request.plans");
+
+  // Plans: all three by default, in the stage's order whatever the request's.
+  EXPECT_EQ(validate_job_request(json::parse(R"({"kind":"plan"})"), 2)["plans"],
+            json::array({"patrol", "lighting", "routes"}));
+  EXPECT_EQ(validate_job_request(json::parse(R"({"kind":"plan","plans":["routes","patrol"]})"), 2)["plans"],
+            json::array({"patrol", "routes"}));
   const json v = validate_job_request(json::parse(R"({"kind":"intervention","intervention":{"type":"patrol","edges":[1,0,1]}})"), 2);
   EXPECT_EQ(v["intervention"]["edges"], json::array({0, 1}));
   EXPECT_EQ(v["intervention"]["hours"], json::array({18, 24}));

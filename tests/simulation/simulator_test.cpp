@@ -19,6 +19,8 @@ using namespace tryggve::simtest;
 namespace {
 
 const char* kHeader = "intervention,parameter,rr_central,rr_low,rr_high,applies_when,source,note\n";
+// Fixed reporting (70% recorded, 10% more while present) unless a test says otherwise.
+const char* kReporting = "reporting_rate,*,0.7,0.7,0.7,always,test,\nreporting_presence,*,1.1,1.1,1.1,always,test,\n";
 
 // A one- or two-parameter world on a 6 x 6 grid (100 m blocks, 50 m cells).
 struct SimWorld {
@@ -31,7 +33,7 @@ struct SimWorld {
   SimWorld(int year, int month, int months, Place place, double theta, const std::string& evidence_rows,
            bool darkness_sensitive = true)
       : cal(local_months(stockholm(), year, month, months), stockholm(), place),
-        evidence(EvidenceTable::parse(std::string(kHeader) + evidence_rows, "test.csv")) {
+        evidence(EvidenceTable::parse(std::string(kHeader) + evidence_rows + kReporting, "test.csv")) {
     auto P = truth(*w.cells, cal, 400.0 / cal.size(), theta, 1.0 / 24.0, 80.0, darkness_sensitive ? 2.0 : 1.0);
     P.darkness_applies = darkness_sensitive;
     model.traits.push_back({"street_robbery", darkness_sensitive, false, 1.0});
@@ -244,4 +246,73 @@ TEST(Simulator, CancellationStopsTheRun) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::Interrupted);
   }
+}
+
+namespace {
+// Monthly true or recorded totals of scenario s (one parameter, all areas).
+std::vector<double> monthly(const RunResult& r, int s, Measure m) {
+  std::vector<double> v;
+  for (int mo = 0; mo < r.months; ++mo) {
+    Slice sl;
+    sl.month_from = mo;
+    sl.month_to = mo + 1;
+    v.push_back(r.total(s, m, sl).mean);
+  }
+  return v;
+}
+}  // namespace
+
+TEST(Simulator, EarlyRiseThenDecayInTrueAndRecordedCounts) {
+  // No effect (RR 1) but a reaction: +40% at the start, decaying over 2 weeks, and
+  // 20% more reported while present. True counts: month 1 up, month 3 back to the
+  // baseline; recorded counts: the same shape, 20% higher throughout. (The rise
+  // stays below the dominating process's headroom, 1.5, which clamps larger ones.)
+  SimWorld sw(2025, 1, 3, Place{}, 0.0, "hotspot_policing,*,1.0,1.0,1.0,present,test,\n", false);
+  Intervention p = make_patrol("p", sw.all_cells(), WeeklyWindow{0x7F, 0, 24}, 84, 15, 1e5);
+  p.spillover.enabled = false;
+  p.reporting_uplift = 0.2;
+  p.reaction.parameters = {0};
+  p.reaction.peak_rise = 0.4;
+  p.reaction.decay_weeks = 2.0;
+  const auto r = sw.run({Scenario{"p", {p}}}, 200);
+  const auto bt = monthly(r, 0, Measure::True), st = monthly(r, 1, Measure::True);
+  const auto br = monthly(r, 0, Measure::Recorded), sr = monthly(r, 1, Measure::Recorded);
+  std::vector<double> rt, rr;
+  for (int m = 0; m < 3; ++m) {
+    rt.push_back(st[m] / bt[m]);
+    rr.push_back(sr[m] / br[m]);
+  }
+  // Mean of e^{-t / 2 weeks} over January (4.43 weeks): 2/4.43 (1 - e^{-2.21}) = 0.40;
+  // over February: 0.5 (e^{-2.21} - e^{-4.21}) = 0.047.
+  EXPECT_NEAR(rt[0], 1.0 + 0.4 * 0.40, 0.03);
+  EXPECT_NEAR(rt[1], 1.0 + 0.4 * 0.047, 0.02);
+  EXPECT_GT(rt[0], rt[1]);
+  EXPECT_NEAR(rt[2], 1.0, 0.02);
+  for (int m = 0; m < 3; ++m) EXPECT_NEAR(rr[m] / rt[m], 1.2, 0.03) << "month " << m;
+}
+
+TEST(Simulator, EarlyRiseDoesNotRestartAtEachMonthSpan) {
+  // The same measure in months 0 and 2 (two spans, as a scenario file splits
+  // "months: [0, 2]"): the rise belongs to the first start only.
+  SimWorld sw(2025, 1, 3, Place{}, 0.0, "hotspot_policing,*,1.0,1.0,1.0,present,test,\n", false);
+  Intervention p = make_patrol("p", sw.all_cells(), WeeklyWindow{0x7F, 0, 24}, 84, 15, 1e5);
+  p.spillover.enabled = false;
+  p.reporting_uplift = 0.0;
+  p.reaction.parameters = {0};
+  p.reaction.peak_rise = 0.4;
+  p.reaction.decay_weeks = 1.0;
+  Intervention a = p, b = p;
+  a.start_month = 0;
+  a.end_month = 1;
+  b.start_month = 2;
+  b.end_month = 3;
+  a.reaction.start_month = b.reaction.start_month = 0;
+  Intervention b_restart = b;
+  b_restart.reaction.start_month = -1;  // what splitting used to do
+  const auto r = sw.run({Scenario{"one origin", {a, b}}, Scenario{"restarting", {a, b_restart}}}, 200);
+  const auto base = monthly(r, 0, Measure::True), one = monthly(r, 1, Measure::True), again = monthly(r, 2, Measure::True);
+  // Mean of e^{-t / 1 week} over a month: (1 - e^{-4.4}) / 4.4 = 0.22, so +9%.
+  EXPECT_GT(one[0] / base[0], 1.05);
+  EXPECT_NEAR(one[2] / base[2], 1.0, 0.02);  // e^{-8 weeks / 1 week}: nothing left
+  EXPECT_GT(again[2] / base[2], 1.05);
 }

@@ -27,7 +27,9 @@ const char* kHeader = "intervention,parameter,rr_central,rr_low,rr_high,applies_
 const char* kRows =
     "hotspot_policing,*,0.4,0.35,0.45,present,test,\n"
     "displacement,*,0.13,0.03,0.40,always,test,\n"
-    "diffusion,*,0.14,0.03,0.50,always,test,\n";
+    "diffusion,*,0.14,0.03,0.50,always,test,\n"
+    "reporting_rate,*,0.7,0.7,0.7,always,test,\n"
+    "reporting_presence,*,1.1,1.1,1.1,always,test,\n";
 
 // A 16 x 16 grid of 100 m blocks (480 edges, 50 m cells), one parameter.
 struct SpillWorld {

@@ -15,7 +15,8 @@ import './style.css';
 import { lang, setLang, applyStatic } from './i18n.js';
 import { createApi } from './api.js';
 import { createStore, initialState } from './store.js';
-import { createMapLayers, DEFAULT_ON } from './layers.js';
+import { createMapLayers } from './layers.js';
+import { DEFAULT_ON } from './styles.js';
 import { bboxOf } from './geometry.js';
 import { mountLayersPanel } from './panels/layers.js';
 import { mountFilters } from './panels/filters.js';
@@ -90,6 +91,8 @@ $('lang').addEventListener('click', () => {
 async function refreshLayers() {
   const { layers, data } = await api.layers();
   const s = store.get();
+  // Unchanged: leave the store alone, so the layer list is not rebuilt under the user's pointer.
+  if (data === s.runName && JSON.stringify(layers) === JSON.stringify(s.layers)) return;
   const visible = { ...s.visible };
   for (const l of layers) if (visible[l.name] === undefined) visible[l.name] = DEFAULT_ON.has(l.name);
   store.set({ layers, runName: data, visible });

@@ -16,6 +16,11 @@ const char* to_string(RejectReason r) {
     case RejectReason::Duplicate: return "duplicate report";
     case RejectReason::BadGeometry: return "bad geometry";
     case RejectReason::OutsideWindow: return "outside time window";
+    case RejectReason::BadValue: return "bad value";
+    case RejectReason::UnknownAddress: return "unknown address";
+    case RejectReason::UnknownReference: return "unknown reference";
+    case RejectReason::OutOfOrder: return "out of order";
+    case RejectReason::NotInService: return "not in service";
   }
   return "?";
 }

@@ -12,7 +12,7 @@ namespace tryggve {
 const char* to_string(TextEncoding e) {
   switch (e) {
     case TextEncoding::Utf8: return "UTF-8";
-    case TextEncoding::Utf8Bom: return "UTF-8 with a byte-order mark";
+    case TextEncoding::Utf8Bom: return "UTF-8 with BOM";
     case TextEncoding::Windows1252: return "Windows-1252";
     case TextEncoding::Utf16Le: return "UTF-16LE";
     case TextEncoding::Utf16Be: return "UTF-16BE";

@@ -15,9 +15,9 @@
 #include <unordered_map>
 
 #include <fmt/format.h>
-#include <ogr_spatialref.h>
 
 #include "tryggve/core/error.hpp"
+#include "tryggve/io/crs.hpp"
 
 namespace tryggve::demo {
 
@@ -41,19 +41,13 @@ const char* to_string(SegmentKind k) {
 
 namespace {
 
-// OGR transformations are not thread-safe: one pair per thread.
+// Transformations serve one thread each: one pair per thread.
 struct Transforms {
-  std::unique_ptr<OGRCoordinateTransformation> to_sweref, to_wgs;
+  std::unique_ptr<io::Transform> to_sweref, to_wgs;
   Transforms() {
-    OGRSpatialReference wgs, sweref;
-    wgs.importFromEPSG(4326);
-    sweref.importFromEPSG(3006);
-    wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    sweref.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    to_sweref.reset(OGRCreateCoordinateTransformation(&wgs, &sweref));
-    to_wgs.reset(OGRCreateCoordinateTransformation(&sweref, &wgs));
-    if (!to_sweref || !to_wgs)
-      throw Error(ErrorCode::BadCrs, "demo district", "PROJ cannot transform between EPSG:4326 and EPSG:3006");
+    const auto sweref = io::CrsContext::from_spec("EPSG:3006");
+    to_sweref = sweref.from_wgs84("demo district");
+    to_wgs = sweref.to_wgs84("demo district");
   }
 };
 Transforms& transforms() {
@@ -65,14 +59,14 @@ Transforms& transforms() {
 
 Point wgs84_to_sweref(double lon_deg, double lat_deg) {
   double x = lon_deg, y = lat_deg;
-  if (!transforms().to_sweref->Transform(1, &x, &y))
+  if (!transforms().to_sweref->apply(x, y))
     throw Error(ErrorCode::BadCrs, "demo district", fmt::format("cannot transform lon {} lat {} to EPSG:3006", lon_deg, lat_deg));
   return {x, y};
 }
 
 void sweref_to_wgs84(Point p, double& lon_deg, double& lat_deg) {
   double x = p.x, y = p.y;
-  if (!transforms().to_wgs->Transform(1, &x, &y))
+  if (!transforms().to_wgs->apply(x, y))
     throw Error(ErrorCode::BadCrs, "demo district", fmt::format("cannot transform E {} N {} to WGS84", p.x, p.y));
   lon_deg = x;
   lat_deg = y;

@@ -515,8 +515,32 @@ Model build_model(const DemoOptions& o, const District& d) {
       if (distance(s.mid, square) <= m.patrol_radius_m || distance(s.mid, main_stop) <= m.patrol_radius_m)
         m.patrol_segments.push_back(s.id);
   }
+  // Adults outdoors around the youth centre and the square.
+  {
+    Point youth = square;
+    for (const auto& pl : d.places)
+      if (pl.kind == "youth_centre") youth = pl.pos;
+    for (const auto& s : d.segments)
+      if (distance(s.mid, square) <= m.adults_radius_m || distance(s.mid, youth) <= m.adults_radius_m)
+        m.adults_segments.push_back(s.id);
+    for (const auto& c : m.adults_reacting) {
+      for (std::size_t p = 0; p < m.parameters.size(); ++p)
+        if (m.parameters[p].code == c) m.adults_reacting_index.push_back(static_cast<std::uint16_t>(p));
+    }
+  }
   calibrate(m, d, o);
   return m;
+}
+
+double Model::adults_ceiling(std::size_t p) const {
+  const bool reacts = std::find(adults_reacting_index.begin(), adults_reacting_index.end(), p) != adults_reacting_index.end();
+  return adults_relative_risk * (reacts ? 1.0 + std::max(0.0, adults_early_rise) : 1.0) * (1.0 + adults_reporting_uplift);
+}
+
+double Model::adults_multiplier(std::size_t p, double weeks) const {
+  const bool reacts = std::find(adults_reacting_index.begin(), adults_reacting_index.end(), p) != adults_reacting_index.end();
+  const double rise = reacts ? adults_early_rise * std::exp(-std::max(0.0, weeks) / adults_early_decay_weeks) : 0.0;
+  return adults_relative_risk * (1.0 + rise) * (1.0 + adults_reporting_uplift);
 }
 
 std::string month_start_date(const DemoOptions& o, int month) {
@@ -528,7 +552,7 @@ std::string month_start_date(const DemoOptions& o, int month) {
 std::string month_label(const DemoOptions& o, int month) { return month_start_date(o, month).substr(0, 7); }
 
 double segment_multiplier(const Model& m, const District& d, std::size_t p, std::uint32_t s, int month, bool dark,
-                          bool patrol) {
+                          bool patrol, bool adults) {
   double f = 1.0;
   for (const auto& h : m.hotspots) {
     if (h.a == 1.0 && h.b == 0.0) continue;
@@ -545,6 +569,30 @@ double segment_multiplier(const Model& m, const District& d, std::size_t p, std:
   if (patrol && pm.setting != "indoor" &&
       std::binary_search(m.patrol_segments.begin(), m.patrol_segments.end(), s))
     f *= m.patrol_relative_risk;
+  if (adults && pm.setting != "indoor" &&
+      std::binary_search(m.adults_segments.begin(), m.adults_segments.end(), s))
+    f *= m.adults_ceiling(p);
+  return f;
+}
+
+bool adults_active(const Model& m, const cal::Hour& h) {
+  return h.month >= m.adults_first_month && m.adults_weekdays[h.weekday] && h.hour >= m.adults_first_hour &&
+         h.hour <= m.adults_last_hour;
+}
+
+double offspring_relative_risk(const Model& m, const District& d, std::size_t p, std::uint32_t s, const cal::Hour& h,
+                               int minute) {
+  const ParameterModel& pm = m.parameters[p];
+  double f = 1.0;
+  const Segment& seg = d.segments[s];
+  const bool dark = (h.dark_minutes >> minute) & 1ULL;
+  if (dark && pm.darkness_sensitive && seg.lamp_line && h.month >= m.lamp_line_month) f *= m.lighting_relative_risk;
+  if (pm.setting != "indoor") {
+    if (patrol_active(m, h) && std::binary_search(m.patrol_segments.begin(), m.patrol_segments.end(), s))
+      f *= m.patrol_relative_risk;
+    if (adults_active(m, h) && std::binary_search(m.adults_segments.begin(), m.adults_segments.end(), s))
+      f *= m.adults_relative_risk;
+  }
   return f;
 }
 

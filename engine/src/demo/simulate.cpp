@@ -46,7 +46,17 @@ struct Ev {
   std::uint32_t segment;
   double offset;
   std::int32_t parent;  // index in the same parameter's list, -1 for background
+  // Thinned away by a planted intervention (it and its descendants are dropped at
+  // the end; kept until then so the main random stream is the same as without).
+  bool removed = false;
+  bool extra_report = false;
 };
+
+// A random stream of its own for one decision about one event, so the decisions
+// of the planted interventions never shift the main stream.
+Rng side_stream(std::uint64_t seed, std::size_t p, std::uint64_t what, std::size_t index) {
+  return Rng(seed, (static_cast<std::uint64_t>(p) << 48) ^ (what << 40) ^ static_cast<std::uint64_t>(index));
+}
 
 // The k-th set bit (0-based) of x.
 int nth_bit(std::uint64_t x, int k) {
@@ -119,34 +129,41 @@ DemoData simulate(const DemoOptions& options) {
   out.start_utc = hrs.front().utc;
   out.end_utc = hrs.back().utc + 3600;
   const Adjacency adj(d);
+  std::int64_t adults_start = out.end_utc;
+  for (const auto& h : hrs)
+    if (h.month >= m.adults_first_month) { adults_start = h.utc; break; }
 
   std::vector<std::vector<Ev>> per_param(P);
   tbb::parallel_for(std::size_t{0}, P, [&](std::size_t p) {
     const ParameterModel& pm = m.parameters[p];
     Rng rng(options.seed, 1 + p);
     std::vector<Ev>& ev = per_param[p];
-    std::vector<double> cum[2][2];
+    // Cumulative segment weights per (dark, patrol, adults) state of an hour.
+    std::vector<double> cum[2][2][2];
     for (auto& a : cum)
-      for (auto& c : a) c.resize(S);
+      for (auto& b : a)
+        for (auto& c : b) c.resize(S);
     int month = 0;
     for (std::size_t hi = 0; hi < hrs.size(); ++hi) {
       const cal::Hour& h = hrs[hi];
       if (h.month != month) {
         month = h.month;
         for (int dk = 0; dk < 2; ++dk)
-          for (int pt = 0; pt < 2; ++pt) {
-            double acc = 0;
-            for (std::uint32_t s = 0; s < S; ++s) {
-              acc += m.weight[p][s] * segment_multiplier(m, d, p, s, month, dk, pt);
-              cum[dk][pt][s] = acc;
+          for (int pt = 0; pt < 2; ++pt)
+            for (int ad = 0; ad < 2; ++ad) {
+              double acc = 0;
+              for (std::uint32_t s = 0; s < S; ++s) {
+                acc += m.weight[p][s] * segment_multiplier(m, d, p, s, month, dk, pt, ad);
+                cum[dk][pt][ad][s] = acc;
+              }
             }
-          }
       }
       const bool pt = patrol_active(m, h);
+      const bool ad = adults_active(m, h);
       const double base = pm.mu_per_hour * temporal_factor(pm, h);
       const double df = h.dark_count / 60.0;
-      const double lam_light = base * (1 - df) * cum[0][pt].back();
-      const double lam_dark = base * df * cum[1][pt].back();
+      const double lam_light = base * (1 - df) * cum[0][pt][ad].back();
+      const double lam_dark = base * df * cum[1][pt][ad].back();
       const std::uint64_t n = rng.poisson(lam_light + lam_dark);
       for (std::uint64_t k = 0; k < n; ++k) {
         const bool dark = rng.uniform() * (lam_light + lam_dark) < lam_dark;
@@ -154,11 +171,22 @@ DemoData simulate(const DemoOptions& options) {
         const int count = dark ? h.dark_count : 60 - h.dark_count;
         const int minute = nth_bit(mask, static_cast<int>(rng.below(static_cast<std::uint64_t>(count))));
         const std::int64_t t = h.utc + minute * 60 + static_cast<std::int64_t>(rng.below(60));
-        const auto& c = cum[dark][pt];
+        const auto& c = cum[dark][pt][ad];
         const double u = rng.uniform() * c.back();
         auto s = static_cast<std::uint32_t>(std::upper_bound(c.begin(), c.end(), u) - c.begin());
         s = std::min<std::uint32_t>(s, static_cast<std::uint32_t>(S - 1));
-        ev.push_back({t, s, rng.uniform() * d.segments[s].length_m, -1});
+        Ev e{t, s, rng.uniform() * d.segments[s].length_m, -1};
+        // Adults out: the hour's weights used the ceiling; thin to the real,
+        // time-dependent multiplier (the early rise decays), and flag the reports
+        // that only the uplift in reporting brought in.
+        if (ad && pm.setting != "indoor" && std::binary_search(m.adults_segments.begin(), m.adults_segments.end(), s)) {
+          Rng side = side_stream(options.seed, p, 1, ev.size());
+          const double weeks = static_cast<double>(t - adults_start) / (7 * 86400.0);
+          const double keep = m.adults_multiplier(p, weeks) / m.adults_ceiling(p);
+          if (side.uniform() >= keep) continue;
+          e.extra_report = side.uniform() < m.adults_reporting_uplift / (1.0 + m.adults_reporting_uplift);
+        }
+        ev.push_back(e);
       }
     }
     // Near-repeat offspring, generation by generation (children are appended and
@@ -173,7 +201,15 @@ DemoData simulate(const DemoOptions& options) {
         double off = parent.offset;
         walk(d, adj, rng, seg, off, rng.exponential(1.0 / pm.trigger_mean_m));
         if (t >= out.end_utc) continue;  // beyond the horizon: not observed
-        ev.push_back({t, seg, off, static_cast<std::int32_t>(i)});
+        Ev child{t, seg, off, static_cast<std::int32_t>(i)};
+        // The planted interventions thin offspring too (a stream of their own).
+        child.removed = parent.removed;
+        if (!child.removed) {
+          const std::size_t hi = static_cast<std::size_t>((t - out.start_utc) / 3600);
+          const double rr = offspring_relative_risk(m, d, p, seg, hrs[hi], static_cast<int>((t - hrs[hi].utc) / 60));
+          if (rr < 1.0 && side_stream(options.seed, p, 2, ev.size()).uniform() >= rr) child.removed = true;
+        }
+        ev.push_back(child);
       }
     }
   });
@@ -182,7 +218,8 @@ DemoData simulate(const DemoOptions& options) {
   struct Ref { std::uint16_t p; std::uint32_t i; };
   std::vector<Ref> refs;
   for (std::size_t p = 0; p < P; ++p)
-    for (std::uint32_t i = 0; i < per_param[p].size(); ++i) refs.push_back({static_cast<std::uint16_t>(p), i});
+    for (std::uint32_t i = 0; i < per_param[p].size(); ++i)
+      if (!per_param[p][i].removed) refs.push_back({static_cast<std::uint16_t>(p), i});
   std::sort(refs.begin(), refs.end(), [&](const Ref& a, const Ref& b) {
     const Ev& x = per_param[a.p][a.i];
     const Ev& y = per_param[b.p][b.i];
@@ -211,6 +248,13 @@ DemoData simulate(const DemoOptions& options) {
     Rng rng(options.seed, 1000 + p);
     for (std::uint32_t i = 0; i < per_param[p].size(); ++i) {
       const Ev& e = per_param[p][i];
+      if (e.removed) {
+        // The same draws as a kept event's labels, so every other label stays as it was.
+        rng.uniform();
+        rng.uniform();
+        rng.below(pm.texts.size());
+        continue;
+      }
       DemoIncident& inc = out.incidents[static_cast<std::size_t>(id_of[p][i] - 1)];
       inc.id = id_of[p][i];
       inc.utc = e.utc;
@@ -221,6 +265,7 @@ DemoData simulate(const DemoOptions& options) {
       inc.pos = interpolate(d.segments[e.segment].geometry, e.offset);
       inc.offspring = e.parent >= 0;
       inc.parent = e.parent >= 0 ? id_of[p][static_cast<std::size_t>(e.parent)] : -1;
+      inc.extra_report = e.extra_report;
       const auto& h = hrs[static_cast<std::size_t>((e.utc - out.start_utc) / 3600)];
       inc.dark = (h.dark_minutes >> ((e.utc - h.utc) / 60)) & 1ULL;
       inc.outdoor = rng.uniform() < pm.outdoor_share;

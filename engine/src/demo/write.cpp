@@ -3,14 +3,11 @@
 // truth as JSON and CSV, and a README that says the district is synthetic.
 // Everything goes into a temporary sibling folder that is renamed into place
 // when complete.
-#include <gdal_priv.h>
-#include <ogrsf_frmts.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <fstream>
-#include <mutex>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -23,6 +20,8 @@
 #include "tryggve/core/rng.hpp"
 #include "tryggve/core/version.hpp"
 #include "tryggve/demo/generator.hpp"
+#include "tryggve/io/crs.hpp"
+#include "tryggve/io/vector_writer.hpp"
 
 namespace tryggve::demo {
 
@@ -34,11 +33,6 @@ namespace {
 const char* kFiles[] = {"streets.osm",   "parks.gpkg",        "stops.gpkg", "lamps.gpkg",
                         "areas.gpkg",    "places.gpkg",       "incidents.csv", "incidents_raw.csv",
                         "truth.json",    "truth_segments.csv", "README.md"};
-
-void ensure_gdal() {
-  static std::once_flag once;
-  std::call_once(once, [] { GDALAllRegister(); });
-}
 
 std::string xml_escape(const std::string& s) {
   std::string o;
@@ -122,130 +116,50 @@ std::string osm_xml(const District& d) {
 
 // --- GeoPackage layers ------------------------------------------------------------
 
-struct FieldSpec {
-  const char* name;
-  OGRFieldType type;
-};
-
-class GpkgLayer {
- public:
-  GpkgLayer(const fs::path& path, const char* layer, OGRwkbGeometryType type, std::initializer_list<FieldSpec> fields)
-      : path_(path) {
-    ensure_gdal();
-    GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
-    if (!drv) throw Error(ErrorCode::OutputFailed, path.string(), "GDAL has no GPKG driver");
-    ds_ = drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
-    if (!ds_) throw Error(ErrorCode::OutputFailed, path.string(), std::string("cannot create: ") + CPLGetLastErrorMsg());
-    OGRSpatialReference srs;
-    srs.importFromEPSG(3006);
-    srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    lyr_ = ds_->CreateLayer(layer, &srs, type, nullptr);
-    if (!lyr_) throw Error(ErrorCode::OutputFailed, path.string(), std::string("cannot create layer ") + layer);
-    for (const auto& f : fields) {
-      OGRFieldDefn def(f.name, f.type);
-      if (lyr_->CreateField(&def) != OGRERR_NONE)
-        throw Error(ErrorCode::OutputFailed, path.string(), std::string("cannot create field ") + f.name);
-    }
-    lyr_->StartTransaction();
-  }
-  ~GpkgLayer() {
-    if (ds_) GDALClose(ds_);
-  }
-  OGRFeature* feature() { return OGRFeature::CreateFeature(lyr_->GetLayerDefn()); }
-  void add(OGRFeature* f) {
-    const OGRErr e = lyr_->CreateFeature(f);
-    OGRFeature::DestroyFeature(f);
-    if (e != OGRERR_NONE) throw Error(ErrorCode::OutputFailed, path_.string(), "cannot write a feature");
-  }
-  void close() {
-    if (lyr_->CommitTransaction() != OGRERR_NONE) throw Error(ErrorCode::OutputFailed, path_.string(), "commit failed");
-    GDALClose(ds_);
-    ds_ = nullptr;
-  }
-
- private:
-  fs::path path_;
-  GDALDataset* ds_ = nullptr;
-  OGRLayer* lyr_ = nullptr;
-};
-
-OGRPolygon* polygon(const Ring& r) {
-  auto* ring = new OGRLinearRing();
-  for (const auto& p : r) ring->addPoint(p.x, p.y);
-  auto* poly = new OGRPolygon();
-  poly->addRingDirectly(ring);
-  return poly;
-}
-
+// One layer per file, in EPSG:3006, through the project's atomic writer. The
+// GeoPackages' timestamps are pinned, so the same seed gives the same bytes.
 void write_layers(const fs::path& dir, const District& d) {
-  // GeoPackages record a modification time: pin it so the same seed gives the same bytes.
-  CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
+  using io::FieldType;
+  using io::GeometryKind;
+  const io::CrsContext crs = io::CrsContext::from_spec("EPSG:3006");
+  const io::VectorWriter::Options pinned{.fixed_timestamp = true};
+  auto polygon = [](const Ring& r) { return MultiPolygon{Polygon{r, {}}}; };
   {
-    GpkgLayer L(dir / "parks.gpkg", "parks", wkbPolygon, {{"name", OFTString}, {"kind", OFTString}});
-    for (const auto& p : d.parks) {
-      OGRFeature* f = L.feature();
-      f->SetField("name", p.name.c_str());
-      f->SetField("kind", p.kind.c_str());
-      f->SetGeometryDirectly(polygon(p.ring));
-      L.add(f);
-    }
-    L.close();
+    io::VectorWriter w(dir / "parks.gpkg", crs, pinned);
+    auto& L = w.add_layer("parks", GeometryKind::Polygon, {{"name", FieldType::String}, {"kind", FieldType::String}});
+    for (const auto& p : d.parks) L.add({p.name, p.kind}, polygon(p.ring));
+    w.commit();
   }
   {
-    GpkgLayer L(dir / "areas.gpkg", "areas", wkbPolygon,
-                {{"name", OFTString}, {"code", OFTString}, {"population", OFTInteger}});
-    for (const auto& a : d.areas) {
-      OGRFeature* f = L.feature();
-      f->SetField("name", a.name.c_str());
-      f->SetField("code", a.code.c_str());
-      f->SetField("population", a.population);
-      f->SetGeometryDirectly(polygon(a.ring));
-      L.add(f);
-    }
-    L.close();
+    io::VectorWriter w(dir / "areas.gpkg", crs, pinned);
+    auto& L = w.add_layer("areas", GeometryKind::Polygon,
+                          {{"name", FieldType::String}, {"code", FieldType::String}, {"population", FieldType::Int64}});
+    for (const auto& a : d.areas) L.add({a.name, a.code, a.population}, polygon(a.ring));
+    w.commit();
   }
   {
-    GpkgLayer L(dir / "stops.gpkg", "stops", wkbPoint,
-                {{"name", OFTString}, {"kind", OFTString}, {"modes", OFTString}, {"osm_id", OFTInteger64}});
-    for (const auto& s : d.stops) {
-      OGRFeature* f = L.feature();
-      f->SetField("name", s.name.c_str());
-      f->SetField("kind", s.tram ? "tram_stop" : "bus_stop");
-      f->SetField("modes", s.tram ? "tram;bus" : "bus");
-      f->SetField("osm_id", static_cast<GIntBig>(s.node_id));
-      f->SetGeometryDirectly(new OGRPoint(s.pos.x, s.pos.y));
-      L.add(f);
-    }
-    L.close();
+    io::VectorWriter w(dir / "stops.gpkg", crs, pinned);
+    auto& L = w.add_layer("stops", GeometryKind::Point,
+                          {{"name", FieldType::String}, {"kind", FieldType::String}, {"modes", FieldType::String},
+                           {"osm_id", FieldType::Int64}});
+    for (const auto& s : d.stops)
+      L.add({s.name, s.tram ? "tram_stop" : "bus_stop", s.tram ? "tram;bus" : "bus", s.node_id}, s.pos);
+    w.commit();
   }
   {
-    GpkgLayer L(dir / "lamps.gpkg", "lamps", wkbPoint,
-                {{"kind", OFTString}, {"installed", OFTDate}, {"radius_m", OFTReal}, {"osm_id", OFTInteger64}});
-    for (const auto& l : d.lamps) {
-      OGRFeature* f = L.feature();
-      f->SetField("kind", "street_lamp");
-      int y = 0, m = 0, dd = 0;
-      std::sscanf(l.installed.c_str(), "%d-%d-%d", &y, &m, &dd);
-      f->SetField("installed", y, m, dd);
-      f->SetField("radius_m", 20.0);
-      f->SetField("osm_id", static_cast<GIntBig>(l.node_id));
-      f->SetGeometryDirectly(new OGRPoint(l.pos.x, l.pos.y));
-      L.add(f);
-    }
-    L.close();
+    io::VectorWriter w(dir / "lamps.gpkg", crs, pinned);
+    auto& L = w.add_layer("lamps", GeometryKind::Point,
+                          {{"kind", FieldType::String}, {"installed", FieldType::Date}, {"radius_m", FieldType::Real},
+                           {"osm_id", FieldType::Int64}});
+    for (const auto& l : d.lamps) L.add({"street_lamp", l.installed, 20.0, l.node_id}, l.pos);
+    w.commit();
   }
   {
-    GpkgLayer L(dir / "places.gpkg", "places", wkbPoint, {{"name", OFTString}, {"kind", OFTString}});
-    for (const auto& p : d.places) {
-      OGRFeature* f = L.feature();
-      f->SetField("name", p.name.c_str());
-      f->SetField("kind", p.kind.c_str());
-      f->SetGeometryDirectly(new OGRPoint(p.pos.x, p.pos.y));
-      L.add(f);
-    }
-    L.close();
+    io::VectorWriter w(dir / "places.gpkg", crs, pinned);
+    auto& L = w.add_layer("places", GeometryKind::Point, {{"name", FieldType::String}, {"kind", FieldType::String}});
+    for (const auto& p : d.places) L.add({p.name, p.kind}, p.pos);
+    w.commit();
   }
-  CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nullptr);
 }
 
 // --- incidents ------------------------------------------------------------------------
@@ -493,8 +407,11 @@ json truth_json(const DemoData& data, const DemoSummary& sum, const RawResult& r
     if (l.lamp_line) lamps.push_back(l.node_id);
   json patrol_wd = json::array();
   const char* wd[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-  for (int i = 0; i < 7; ++i)
+  json adults_wd = json::array();
+  for (int i = 0; i < 7; ++i) {
     if (m.patrol_weekdays[i]) patrol_wd.push_back(wd[i]);
+    if (m.adults_weekdays[i]) adults_wd.push_back(wd[i]);
+  }
   j["interventions"] = json::array(
       {{{"type", "lighting"},
         {"name", "lamp line along Parkstråket through Ekbackaparken"},
@@ -518,7 +435,28 @@ json truth_json(const DemoData& data, const DemoSummary& sum, const RawResult& r
         {"radius_m", m.patrol_radius_m},
         {"segments", m.patrol_segments},
         {"relative_risk", m.patrol_relative_risk},
-        {"applies_to", "parameters whose setting is not indoor, during patrol hours, on these segments"}}});
+        {"applies_to", "parameters whose setting is not indoor, during patrol hours, on these segments"}},
+       {{"type", "adults_outdoors"},
+        {"name", "adults outdoors in the evenings at Fritidsgården Navet and Kvarnbo torg"},
+        {"first_month", m.adults_first_month},
+        {"from", month_start_date(o, m.adults_first_month)},
+        {"weekdays", adults_wd},
+        {"local_hours", fmt::format("{:02}:00-{:02}:59", m.adults_first_hour, m.adults_last_hour)},
+        {"radius_m", m.adults_radius_m},
+        {"segments", m.adults_segments},
+        {"relative_risk_true", m.adults_relative_risk},
+        {"early_rise", m.adults_early_rise},
+        {"early_rise_decay_weeks", m.adults_early_decay_weeks},
+        {"early_rise_parameters", m.adults_reacting},
+        {"reporting_uplift", m.adults_reporting_uplift},
+        {"applies_to",
+         "parameters whose setting is not indoor, while the adults are out, on these segments: true incidents x "
+         "relative_risk_true x (1 + early_rise e^(-weeks / decay) for the reacting parameters); recorded incidents a "
+         "further x (1 + reporting_uplift) (incidents.csv holds recorded incidents; the generator flags the extra "
+         "reports)"}}});
+  j["planted_effects_on_offspring"] =
+      "an offspring landing on a treated segment while an intervention acts is kept with its relative risk (lighting, "
+      "patrol, adults' relative_risk_true), as the simulation's thinning treats the whole intensity";
   json per_month = json::object();
   for (std::size_t mo = 0; mo < sum.per_month.size(); ++mo) per_month[month_label(o, static_cast<int>(mo) + 1)] = sum.per_month[mo];
   json per_param = json::object();
@@ -586,9 +524,17 @@ std::string readme(const DemoData& data, const DemoSummary& sum) {
        "malformed times, coordinates outside the district or swapped, unknown categories, duplicate reports; "
        "police reports use the Swedish category name |\n";
   r += "| truth.json | every model parameter, the planted hotspots, the historical interventions, counts |\n";
-  r += "| truth_segments.csv | every street segment with its background weight per parameter |\n\n";
+  r += "| truth_segments.csv | every street segment with its background weight per parameter |\n";
+  r += "| gtfs/ | GTFS feed of tram 5 and buses 25 and 45: stop areas with platforms A/B, shapes along the streets, "
+       "timetables that follow the day, night trips as 24:00+ times, holidays in calendar_dates |\n";
+  r += "| transit_reports.csv | Västtrafik's reports from on board (line, minute, and sometimes the direction, a stop "
+       "pair, the trip or the vehicle) and at stops (stop, sometimes the platform) |\n";
+  r += "| transit_truth.csv | the truth of each of those reports: trip, service day, delay, true time, segment, offset, "
+       "position |\n\n";
   r += fmt::format("{} incidents ({} background, {} near-repeat offspring); {} raw rows.\n", sum.incidents,
                    sum.background, sum.offspring, sum.raw_rows);
+  r += fmt::format("{} trips in the transit feed; {} on-board and {} at-stop reports by Västtrafik.\n", sum.transit_trips,
+                   sum.transit_on_board, sum.transit_at_stop);
   r += fmt::format("{:.1f}% of incidents lie on the top 5% of segments; half of them on {:.1f}% of segments.\n",
                    100 * sum.top5_segment_share, 100 * sum.segment_share_for_half);
   r += "\nThe model is described in maps/README.md of the Tryggve repository and in truth.json.\n";
@@ -662,7 +608,13 @@ DemoSummary generate(const DemoOptions& options, const fs::path& out_dir) {
     sum.raw_rows = raw.rows;
     for (const auto& [k, ids] : raw.defects) sum.raw_defects[k] = ids.size();
     write_file(tmp / "truth_segments.csv", segments_csv(data));
-    write_file(tmp / "truth.json", truth_json(data, sum, raw, source).dump(1) + "\n");
+    const DemoTransit transit = simulate_transit(options, data.district, data.model);
+    write_transit(tmp, transit, data.model);
+    sum.transit_trips = transit.trips.size();
+    for (const auto& r : transit.reports) (r.on_board ? sum.transit_on_board : sum.transit_at_stop)++;
+    json truth = truth_json(data, sum, raw, source);
+    truth["transit"] = transit_truth_json(transit);
+    write_file(tmp / "truth.json", truth.dump(1) + "\n");
     write_file(tmp / "README.md", readme(data, sum));
     // Swap into place: the old folder (if any) moves aside first, so a reader never
     // sees a half-written one.
@@ -688,6 +640,8 @@ bool matches(const DemoOptions& options, const fs::path& out_dir, std::string* w
     return false;
   };
   for (const char* f : kFiles)
+    if (!fs::exists(out_dir / f)) return fail(fmt::format("{} is missing", (out_dir / f).string()));
+  for (const auto& f : transit_files())
     if (!fs::exists(out_dir / f)) return fail(fmt::format("{} is missing", (out_dir / f).string()));
   json j;
   try {

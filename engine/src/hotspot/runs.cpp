@@ -8,7 +8,6 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/csv.hpp"
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/limits.hpp"
@@ -228,7 +227,7 @@ const TableColumn& UnitTable::column(const std::string& name) const {
   throw Error(ErrorCode::BadValue, this->name, fmt::format("no column '{}'", name));
 }
 
-void UnitTable::write_csv(const std::filesystem::path& path) const {
+std::string UnitTable::csv() const {
   std::string out;
   for (std::size_t c = 0; c < columns.size(); ++c) out += (c ? "," : "") + csv_field(columns[c].name);
   out += '\n';
@@ -245,7 +244,7 @@ void UnitTable::write_csv(const std::filesystem::path& path) const {
     }
     out += '\n';
   }
-  write_text_atomically(path, out);
+  return out;
 }
 
 // ---- Gi* -----------------------------------------------------------------------------------

@@ -182,6 +182,28 @@ std::unique_ptr<Transform> CrsContext::transform_from(const OGRSpatialReference*
   return std::make_unique<Transform>(std::move(ct), geographic);
 }
 
+std::unique_ptr<Transform> CrsContext::to_wgs84(const std::string& where) const {
+  if (!has_geographic_reference())
+    throw Error(ErrorCode::BadCrs, where, fmt::format("the run's CRS ({}) has no longitude and latitude", describe()));
+  GdalMessages msgs;
+  auto ll = wgs84();
+  std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(srs_.get(), ll.get()));
+  if (!ct)
+    throw Error(ErrorCode::BadCrs, where, fmt::format("no transformation from {} to WGS84: {}", describe(), msgs.last()));
+  return std::make_unique<Transform>(std::move(ct), false);
+}
+
+std::unique_ptr<Transform> CrsContext::from_wgs84(const std::string& where) const {
+  if (!has_geographic_reference())
+    throw Error(ErrorCode::BadCrs, where, fmt::format("the run's CRS ({}) has no longitude and latitude", describe()));
+  GdalMessages msgs;
+  auto ll = wgs84();
+  std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(ll.get(), srs_.get()));
+  if (!ct)
+    throw Error(ErrorCode::BadCrs, where, fmt::format("no transformation from WGS84 to {}: {}", describe(), msgs.last()));
+  return std::make_unique<Transform>(std::move(ct), true);
+}
+
 Transform::Transform(std::unique_ptr<OGRCoordinateTransformation> ct, bool source_geographic)
     : ct_(std::move(ct)), source_geographic_(source_geographic) {}
 Transform::~Transform() = default;

@@ -112,6 +112,7 @@ void prepare_csv(Dataset& d, const std::string& vsi_path, bool txt) {
     VSIFCloseL(f);
   }
   DecodedText dec = decode_text(bytes);
+  d.encoding = to_string(dec.encoding);
   const bool copy = dec.encoding == TextEncoding::Windows1252 || dec.encoding == TextEncoding::Utf16Le ||
                     dec.encoding == TextEncoding::Utf16Be || dec.nul_bytes > 0 || dec.first_invalid != std::string::npos;
   d.separator = d.path.size() > 4 && lower(d.path).ends_with(".tsv") ? '\t' : header_separator(dec.text);
@@ -137,15 +138,22 @@ void prepare_csv(Dataset& d, const std::string& vsi_path, bool txt) {
 
 }  // namespace
 
-Dataset open_vector(const std::string& path) {
+bool is_csv_path(const std::string& path) {
+  const std::string low = lower(path);
+  auto ends = [&](std::string_view s) { return low.size() >= s.size() && low.compare(low.size() - s.size(), s.size(), s) == 0; };
+  return ends(".csv") || ends(".csv.gz") || ends(".txt") || ends(".tsv");
+}
+
+Dataset open_vector(const std::string& path, const std::vector<std::string>& extra_oo) {
   ensure_gdal();
   Dataset d;
   d.path = path;
   std::error_code ec;
+  const bool pg = path.rfind("PG:", 0) == 0;
   if (path.rfind("/vsimem/", 0) == 0) {
     VSIStatBufL st;
     if (VSIStatL(path.c_str(), &st) != 0) throw Error(ErrorCode::FileNotFound, path, "no such file in memory");
-  } else {
+  } else if (!pg) {
     if (path.empty() || !fs::exists(path, ec))
       throw Error(ErrorCode::FileNotFound, path.empty() ? "(no path)" : path, "no such file or folder");
     if (fs::is_regular_file(path, ec) && ::access(path.c_str(), R_OK) != 0)
@@ -162,7 +170,7 @@ Dataset open_vector(const std::string& path) {
   // .txt when asked by prefix.
   if (ends(".txt")) d.gdal_path = "CSV:" + path;
   d.is_osm = is_osm_path(path);
-  d.is_csv = ends(".csv") || ends(".csv.gz") || ends(".txt") || ends(".tsv");
+  d.is_csv = is_csv_path(path);
 
   std::vector<const char*> oo;
   if (d.is_csv) {
@@ -170,6 +178,8 @@ Dataset open_vector(const std::string& path) {
     oo = {"AUTODETECT_TYPE=NO", "GEOM_POSSIBLE_NAMES=wkt,geometry,geom,the_geom", "KEEP_GEOM_COLUMNS=NO",
           "EMPTY_STRING_AS_NULL=NO", separator_option(d.separator)};
   }
+  if (pg) oo.push_back("LIST_ALL_TABLES=YES");
+  for (const auto& o : extra_oo) oo.push_back(o.c_str());
   oo.push_back(nullptr);
   GdalMessages msgs;
   d.ds.reset(GDALDataset::Open(d.gdal_path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, oo.data(), nullptr));
@@ -372,6 +382,93 @@ void append_points(const OGRGeometry* g, std::vector<Point>& out) {
     out.push_back({g->toPoint()->getX(), g->toPoint()->getY()});
   } else if (t == wkbMultiPoint || t == wkbGeometryCollection) {
     for (const OGRGeometry* part : *g->toGeometryCollection()) append_points(part, out);
+  }
+}
+
+OGRwkbGeometryType ogr_type(GeometryKind k) {
+  switch (k) {
+    case GeometryKind::None: return wkbNone;
+    case GeometryKind::Point: return wkbPoint;
+    case GeometryKind::Line: return wkbLineString;
+    case GeometryKind::Polygon: return wkbMultiPolygon;
+  }
+  return wkbUnknown;
+}
+
+namespace {
+OGRLinearRing* ogr_ring(const Ring& r) {
+  auto* ring = new OGRLinearRing();
+  ring->setNumPoints(static_cast<int>(r.size()));
+  for (std::size_t i = 0; i < r.size(); ++i) ring->setPoint(static_cast<int>(i), r[i].x, r[i].y);
+  ring->closeRings();
+  return ring;
+}
+
+}  // namespace
+
+OGRGeometry* ogr_geometry(const Geometry& g) {
+  if (const auto* p = std::get_if<Point>(&g)) return new OGRPoint(p->x, p->y);
+  if (const auto* l = std::get_if<Polyline>(&g)) {
+    auto* ls = new OGRLineString();
+    ls->setNumPoints(static_cast<int>(l->size()));
+    for (std::size_t i = 0; i < l->size(); ++i) ls->setPoint(static_cast<int>(i), (*l)[i].x, (*l)[i].y);
+    return ls;
+  }
+  if (const auto* mp = std::get_if<MultiPolygon>(&g)) {
+    auto* m = new OGRMultiPolygon();
+    for (const auto& poly : *mp) {
+      auto* p = new OGRPolygon();
+      p->addRingDirectly(ogr_ring(poly.outer));
+      for (const auto& h : poly.holes) p->addRingDirectly(ogr_ring(h));
+      m->addGeometryDirectly(p);
+    }
+    return m;
+  }
+  return nullptr;
+}
+
+GeometryKind kind_of(const Geometry& g) {
+  switch (g.index()) {
+    case 1: return GeometryKind::Point;
+    case 2: return GeometryKind::Line;
+    case 3: return GeometryKind::Polygon;
+    default: return GeometryKind::None;
+  }
+}
+
+const char* kind_name(GeometryKind k) {
+  switch (k) {
+    case GeometryKind::None: return "no geometry";
+    case GeometryKind::Point: return "point";
+    case GeometryKind::Line: return "line";
+    case GeometryKind::Polygon: return "polygon";
+  }
+  return "?";
+}
+
+
+Geometry from_ogr(const OGRGeometry* g) {
+  if (!g || g->IsEmpty()) return {};
+  switch (geom_family(g->getGeometryType())) {
+    case kPoints: {
+      std::vector<Point> pts;
+      append_points(g, pts);
+      if (pts.empty()) return {};
+      return pts.front();
+    }
+    case kLines: {
+      std::vector<Polyline> lines;
+      append_lines(g, lines);
+      if (lines.empty()) return {};
+      return lines.front();
+    }
+    case kPolygons: {
+      MultiPolygon mp;
+      append_polygons(g, mp);
+      if (mp.empty()) return {};
+      return mp;
+    }
+    default: return {};
   }
 }
 

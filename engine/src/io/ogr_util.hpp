@@ -17,6 +17,7 @@
 #include "tryggve/core/reject.hpp"
 #include "tryggve/io/crs.hpp"
 #include "tryggve/io/gdal_env.hpp"
+#include "tryggve/io/vector_writer.hpp"
 
 namespace tryggve::io::detail {
 
@@ -29,16 +30,23 @@ struct Dataset {
   bool is_osm = false;
   bool is_csv = false;
   char separator = 0;    // CSV: the field separator (',', ';', '\t', '|')
+  std::string encoding;  // CSV: as the file was written ("UTF-8", "UTF-8 with BOM", "Windows-1252", "UTF-16LE", ...)
 };
+
+// .csv, .csv.gz, .tsv and .txt: the sources open_vector reads as delimited text.
+bool is_csv_path(const std::string& path);
 
 // Opens a vector source. FileNotFound if missing, UnknownFormat if no driver
 // takes it. CSV sources are opened with every field as text (the readers parse
 // numbers and times themselves so a bad value is a reject with its raw text),
 // decoded by core/text.hpp's rule (a Windows-1252 or UTF-16 file is read from a
 // UTF-8 copy in memory, and the log says so), and with the separator of their
-// header line (the one of , ; TAB | it holds most often outside quotes). Paths
-// in GDAL's /vsimem/ are taken as files (tests, the fuzzer).
-Dataset open_vector(const std::string& path);
+// header line (the one of , ; TAB | it holds most often outside quotes): the one
+// place a file's encoding and separator are decided, for every reader. Paths in
+// GDAL's /vsimem/ are taken as files (tests, the fuzzer).
+// `extra_oo`: further open options. A PostgreSQL connection string ("PG:...")
+// is opened as it is.
+Dataset open_vector(const std::string& path, const std::vector<std::string>& extra_oo = {});
 
 enum GeomMask : unsigned { kPoints = 1, kLines = 2, kPolygons = 4, kNoGeometry = 8 };
 unsigned geom_family(OGRwkbGeometryType t);  // one of the masks, 0 for unknown/collections
@@ -61,12 +69,6 @@ std::string trim(std::string_view s);
 std::string field_text(OGRFeature& f, int idx);  // "" if idx < 0 or unset/null
 // A number written as text; accepts a decimal comma when there is no point. nullopt if not a number.
 std::optional<double> parse_number(std::string_view text);
-// A comma inside a number of a comma-separated file: it was quoted, so "1,234"
-// is a decimal comma or a thousands separator, and no reader can tell which.
-// The readers reject such a value (with this reason) instead of guessing.
-inline bool ambiguous_comma(const Dataset& d, std::string_view number_text) {
-  return d.separator == ',' && number_text.find(',') != std::string_view::npos;
-}
 // "yes"/"no" style values: OSM lit=*, true/false, 1/0, ja/nej.
 Lit parse_lit(std::string_view v);
 // OSM tunnel=* / bridge=*: anything but empty/no/false/0.
@@ -78,6 +80,15 @@ std::string raw_text(OGRFeature& f);
 void append_lines(const OGRGeometry* g, std::vector<Polyline>& out);
 void append_polygons(const OGRGeometry* g, MultiPolygon& out);
 void append_points(const OGRGeometry* g, std::vector<Point>& out);
+
+// Our geometry kinds and values as OGR's (the writer's and the database's one conversion).
+OGRwkbGeometryType ogr_type(GeometryKind k);
+OGRGeometry* ogr_geometry(const Geometry& g);  // new'ed; null for no geometry
+GeometryKind kind_of(const Geometry& g);
+const char* kind_name(GeometryKind k);
+// An OGR geometry as ours (points, lines and polygons; the first part of a
+// multi-point/line), in the source's coordinates. std::monostate for none.
+Geometry from_ogr(const OGRGeometry* g);
 
 // Median of the points' coordinates (robust to a few far-off rows): the
 // centre that resolves a CrsContext "auto". nullopt if no finite point.

@@ -59,12 +59,14 @@ struct TagMatcher {
 
 struct FieldIdx {
   int osm_id = -1, osm_way_id = -1, name = -1, highway = -1, lit = -1, tunnel = -1, bridge = -1, railway = -1, pt = -1, amenity = -1,
-      leisure = -1, landuse = -1;
+      leisure = -1, landuse = -1, addr_street = -1, addr_number = -1, addr_postcode = -1, addr_city = -1;
   explicit FieldIdx(OGRFeatureDefn* d) {
     auto f = [&](const char* n) { return d->GetFieldIndex(n); };
     osm_id = f("osm_id"), osm_way_id = f("osm_way_id"), name = f("name"), highway = f("highway"), lit = f("lit"), tunnel = f("tunnel"),
     bridge = f("bridge"), railway = f("railway"), pt = f("public_transport"), amenity = f("amenity"),
     leisure = f("leisure"), landuse = f("landuse");
+    addr_street = f("addr_street"), addr_number = f("addr_housenumber"), addr_postcode = f("addr_postcode"),
+    addr_city = f("addr_city");  // GDAL writes addr:street as addr_street
   }
 };
 
@@ -94,6 +96,17 @@ std::string place_kind(const std::string& amenity, const std::string& leisure) {
   return {};
 }
 
+// addr:street + addr:housenumber (both needed: a house number without its
+// street places nothing, a street alone is placed by the street's own line).
+bool read_address(OGRFeature& f, const FieldIdx& ix, AddressFeature& a) {
+  a.street = field_text(f, ix.addr_street);
+  a.housenumber = field_text(f, ix.addr_number);
+  if (a.street.empty() || a.housenumber.empty()) return false;
+  a.postcode = field_text(f, ix.addr_postcode);
+  a.city = field_text(f, ix.addr_city);
+  return true;
+}
+
 }  // namespace
 
 OsmData read_osm(const std::string& path, CrsContext& crs, const OsmReadOptions& opt) {
@@ -108,8 +121,8 @@ OsmData read_osm(const std::string& path, CrsContext& crs, const OsmReadOptions&
   // reading interleaved (GDALDataset::GetNextFeature), as the driver requires.
   std::vector<std::string> interest;
   if (opt.streets) interest.push_back("lines");
-  if (opt.parks || opt.places) interest.push_back("multipolygons");
-  if (opt.stops || opt.lamps || opt.places) interest.push_back("points");
+  if (opt.parks || opt.places || opt.addresses) interest.push_back("multipolygons");
+  if (opt.stops || opt.lamps || opt.places || opt.addresses) interest.push_back("points");
   if (interest.empty()) return {};
   std::string sql = "SET interest_layers =";
   for (std::size_t i = 0; i < interest.size(); ++i) sql += (i ? "," : " ") + interest[i];
@@ -118,6 +131,7 @@ OsmData read_osm(const std::string& path, CrsContext& crs, const OsmReadOptions&
   std::vector<Staged<StreetLine>> streets;
   std::vector<Staged<PolygonFeature>> polys, place_polys;
   std::vector<Staged<PointFeature>> stops, lamps, places;
+  std::vector<Staged<AddressFeature>> addresses;
   OsmData out;
   out.streets.from_osm = true;
   out.streets.layer = "lines";
@@ -174,8 +188,21 @@ OsmData read_osm(const std::string& path, CrsContext& crs, const OsmReadOptions&
         s.raw = fmt::format("osm way {}", s.item.source_id);
         streets.push_back(std::move(s));
       }
-    } else if (lname == "multipolygons" && (opt.parks || opt.places)) {
+    } else if (lname == "multipolygons" && (opt.parks || opt.places || opt.addresses)) {
       ++n_polys;
+      if (opt.addresses) {
+        AddressFeature a;
+        if (read_address(*f, ix, a)) {
+          MultiPolygon mp;
+          append_polygons(g, mp);
+          if (!mp.empty()) {
+            a.source_id = osm_id_of(*f, ix);
+            a.pos = centroid(mp);
+            a.from_building = true;
+            addresses.push_back({std::move(a), n_polys, fmt::format("osm area {}", osm_id_of(*f, ix))});
+          }
+        }
+      }
       std::string kind;
       if (opt.parks)
         for (const auto& [k, v] : parks.kv)
@@ -221,6 +248,14 @@ OsmData read_osm(const std::string& path, CrsContext& crs, const OsmReadOptions&
       std::vector<Point> pts;
       append_points(g, pts);
       if (pts.empty()) continue;
+      if (opt.addresses) {
+        AddressFeature a;
+        if (read_address(*f, ix, a)) {
+          a.source_id = osm_id_of(*f, ix);
+          a.pos = pts.front();
+          addresses.push_back({std::move(a), n_points, fmt::format("osm node {}", osm_id_of(*f, ix))});
+        }
+      }
       const std::string hw = field_text(*f, ix.highway);
       Staged<PointFeature> s;
       s.row = n_points;
@@ -293,6 +328,14 @@ OsmData read_osm(const std::string& path, CrsContext& crs, const OsmReadOptions&
       out.places.push_back(std::move(p));
     }
   }
+  if (opt.addresses)
+    out.addresses = transform_staged(
+        addresses, crs, &wgs, {}, opt.rejects, path, "points", [](AddressFeature& a, auto&& f) {
+          std::vector<Point> v{a.pos};
+          f(v);
+          a.pos = v.front();
+        },
+        [](const AddressFeature& a) { return a.pos; });
   if (broken_areas > 0)
     log::warn("{}: {} OSM areas without a usable ring were left out{}", path, broken_areas,
               opt.rejects ? " (listed as rejects)" : "");

@@ -58,67 +58,17 @@ Format format_for(const fs::path& p) {
               fmt::format("unknown output format '{}': use .gpkg, .geojson, .fgb or .csv", ext));
 }
 
-OGRwkbGeometryType ogr_type(GeometryKind k) {
-  switch (k) {
-    case GeometryKind::None: return wkbNone;
-    case GeometryKind::Point: return wkbPoint;
-    case GeometryKind::Line: return wkbLineString;
-    case GeometryKind::Polygon: return wkbMultiPolygon;
-  }
-  return wkbUnknown;
-}
-
-OGRLinearRing* ogr_ring(const Ring& r) {
-  auto* ring = new OGRLinearRing();
-  ring->setNumPoints(static_cast<int>(r.size()));
-  for (std::size_t i = 0; i < r.size(); ++i) ring->setPoint(static_cast<int>(i), r[i].x, r[i].y);
-  ring->closeRings();
-  return ring;
-}
-
-OGRGeometry* ogr_geometry(const Geometry& g) {
-  if (const auto* p = std::get_if<Point>(&g)) return new OGRPoint(p->x, p->y);
-  if (const auto* l = std::get_if<Polyline>(&g)) {
-    auto* ls = new OGRLineString();
-    ls->setNumPoints(static_cast<int>(l->size()));
-    for (std::size_t i = 0; i < l->size(); ++i) ls->setPoint(static_cast<int>(i), (*l)[i].x, (*l)[i].y);
-    return ls;
-  }
-  if (const auto* mp = std::get_if<MultiPolygon>(&g)) {
-    auto* m = new OGRMultiPolygon();
-    for (const auto& poly : *mp) {
-      auto* p = new OGRPolygon();
-      p->addRingDirectly(ogr_ring(poly.outer));
-      for (const auto& h : poly.holes) p->addRingDirectly(ogr_ring(h));
-      m->addGeometryDirectly(p);
-    }
-    return m;
-  }
-  return nullptr;
-}
-
-GeometryKind kind_of(const Geometry& g) {
-  switch (g.index()) {
-    case 1: return GeometryKind::Point;
-    case 2: return GeometryKind::Line;
-    case 3: return GeometryKind::Polygon;
-    default: return GeometryKind::None;
-  }
-}
-
-const char* kind_name(GeometryKind k) {
-  switch (k) {
-    case GeometryKind::None: return "no geometry";
-    case GeometryKind::Point: return "point";
-    case GeometryKind::Line: return "line";
-    case GeometryKind::Polygon: return "polygon";
-  }
-  return "?";
-}
-
 }  // namespace
 
-VectorWriter::VectorWriter(fs::path path, const CrsContext& crs) : path_(std::move(path)) {
+namespace {
+// GDAL reads OGR_CURRENT_DATE when it stamps a GeoPackage's contents table.
+void pin_timestamp(bool on) {
+  CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", on ? "2000-01-01T00:00:00.000Z" : nullptr);
+}
+}  // namespace
+
+VectorWriter::VectorWriter(fs::path path, const CrsContext& crs, Options options)
+    : path_(std::move(path)), fixed_timestamp_(options.fixed_timestamp) {
   ensure_gdal();
   const Format f = format_for(path_);
   driver_ = f.driver;
@@ -135,10 +85,12 @@ VectorWriter::~VectorWriter() {
   layers_.clear();
   parts_.clear();  // closes datasets, then removes the temporaries unless committed
   if (srs_) srs_->Release();
+  if (fixed_timestamp_) pin_timestamp(false);
 }
 
 VectorWriter::Part& VectorWriter::part_for(const std::string& layer) {
   if (multi_layer_ && !parts_.empty()) return *parts_.front();
+  if (fixed_timestamp_) pin_timestamp(true);
   fs::path final_path = path_;
   if (!parts_.empty()) final_path = path_.parent_path() / (path_.stem().string() + "." + layer + path_.extension().string());
   auto part = std::make_unique<Part>(final_path);
@@ -169,7 +121,7 @@ VectorWriter::Layer& VectorWriter::add_layer(const std::string& name, GeometryKi
 
   GdalMessages msgs;
   const std::string where = fmt::format("{} layer {}", path_.string(), name);
-  OGRLayer* ol = part.ds->CreateLayer(name.c_str(), kind == GeometryKind::None ? nullptr : srs_, ogr_type(kind),
+  OGRLayer* ol = part.ds->CreateLayer(name.c_str(), kind == GeometryKind::None ? nullptr : srs_, detail::ogr_type(kind),
                                       const_cast<char**>(copts.data()));
   if (!ol) throw Error(ErrorCode::OutputFailed, where, "cannot create the layer: " + msgs.last());
 
@@ -186,6 +138,7 @@ VectorWriter::Layer& VectorWriter::add_layer(const std::string& name, GeometryKi
       case FieldType::String: t = OFTString; break;
       // CSV's DateTime text is not ISO 8601; write ISO text there.
       case FieldType::DateTime: t = driver_ == "CSV" ? OFTString : OFTDateTime; break;
+      case FieldType::Date: t = driver_ == "CSV" ? OFTString : OFTDate; break;
     }
     OGRFieldDefn def(fd.name.c_str(), t);
     if (ol->CreateField(&def) != OGRERR_NONE)
@@ -201,10 +154,10 @@ void VectorWriter::Layer::add(const std::vector<FieldValue>& values, const Geome
   const auto where = [&] { return fmt::format("{} layer {} feature {}", part_->out.final_path().string(), name_, count_ + 1); };
   if (values.size() > fields_.size())
     throw Error(ErrorCode::OutputFailed, where(), fmt::format("{} values for {} fields", values.size(), fields_.size()));
-  const GeometryKind gk = kind_of(geometry);
+  const GeometryKind gk = detail::kind_of(geometry);
   if (gk != GeometryKind::None && gk != kind_)
     throw Error(ErrorCode::OutputFailed, where(),
-                fmt::format("a {} geometry in a {} layer", kind_name(gk), kind_name(kind_)));
+                fmt::format("a {} geometry in a {} layer", detail::kind_name(gk), detail::kind_name(kind_)));
   OGRFeature feat(layer_->GetLayerDefn());
   for (std::size_t i = 0; i < values.size(); ++i) {
     const int idx = index_[i];
@@ -232,7 +185,7 @@ void VectorWriter::Layer::add(const std::vector<FieldValue>& values, const Geome
         break;
       }
       case 3:
-        if (ft != FieldType::String) throw mismatch();
+        if (ft != FieldType::String && ft != FieldType::Date) throw mismatch();
         feat.SetField(idx, std::get<std::string>(v).c_str());
         break;
       case 4: {
@@ -250,7 +203,7 @@ void VectorWriter::Layer::add(const std::vector<FieldValue>& values, const Geome
       }
     }
   }
-  if (gk != GeometryKind::None) feat.SetGeometryDirectly(ogr_geometry(geometry));
+  if (gk != GeometryKind::None) feat.SetGeometryDirectly(detail::ogr_geometry(geometry));
   part_->begin();
   GdalMessages msgs;
   if (layer_->CreateFeature(&feat) != OGRERR_NONE)
@@ -262,6 +215,7 @@ void VectorWriter::Layer::add(const std::vector<FieldValue>& values, const Geome
 
 void VectorWriter::commit() {
   if (committed_) return;
+  if (fixed_timestamp_) pin_timestamp(true);
   for (auto& p : parts_) {
     GdalMessages msgs;
     p->end();
@@ -274,6 +228,7 @@ void VectorWriter::commit() {
   layers_.clear();
   for (auto& p : parts_) p->out.commit();
   committed_ = true;
+  if (fixed_timestamp_) pin_timestamp(false);
 }
 
 std::vector<fs::path> VectorWriter::outputs() const {

@@ -11,7 +11,7 @@
 #include <fmt/format.h>
 
 #include "tryggve/core/error.hpp"
-#include "tryggve/network/geos_handle.hpp"
+#include "geos_handle.hpp"
 
 namespace tryggve::network {
 

@@ -3,9 +3,15 @@
 #include <algorithm>
 #include <numeric>
 
+#include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/connected_components.hpp>
 
 namespace tryggve::network {
+
+namespace {
+using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property,
+                                    boost::property<boost::edge_index_t, EdgeId>>;
+}  // namespace
 
 Network::Network(std::vector<Point> vertices, std::vector<Edge> edges, std::string crs_wkt)
     : vertices_(std::move(vertices)), edges_(std::move(edges)), crs_wkt_(std::move(crs_wkt)) {
@@ -14,11 +20,12 @@ Network::Network(std::vector<Point> vertices, std::vector<Edge> edges, std::stri
 
 void Network::build_index() {
   const std::size_t nv = vertices_.size();
-  graph_ = Graph(nv);
+  // The graph lives only as long as the components take to count.
+  Graph graph(nv);
   total_length_ = 0.0;
   extent_ = {};
   for (EdgeId e = 0; e < edges_.size(); ++e) {
-    boost::add_edge(edges_[e].from, edges_[e].to, e, graph_);
+    boost::add_edge(edges_[e].from, edges_[e].to, e, graph);
     total_length_ += edges_[e].length;
     extent_.expand(envelope(edges_[e].geometry));
   }
@@ -40,7 +47,7 @@ void Network::build_index() {
 
   // Components by edge count, largest first (ties: lowest vertex id first) so ids are stable.
   std::vector<int> comp(nv, 0);
-  const int n = nv ? boost::connected_components(graph_, comp.data()) : 0;
+  const int n = nv ? boost::connected_components(graph, comp.data()) : 0;
   std::vector<std::size_t> count(n, 0);
   std::vector<VertexId> first_vertex(n, static_cast<VertexId>(nv));
   for (VertexId v = 0; v < nv; ++v) first_vertex[comp[v]] = std::min(first_vertex[comp[v]], v);

@@ -13,7 +13,6 @@
 #include "tryggve/io/incidents.hpp"
 #include "tryggve/io/readers.hpp"
 #include "tryggve/io/vector_writer.hpp"
-#include "tryggve/pipeline/outputs.hpp"
 #include "tryggve/snap/snapper.hpp"
 #include "tryggve/taxonomy/classifier.hpp"
 #include "tryggve/taxonomy/dedup.hpp"
@@ -86,13 +85,6 @@ const char* setting_text(Setting s) {
 
 }  // namespace
 
-std::vector<std::size_t> MapResult::counts_by_parameter() const {
-  std::vector<std::size_t> c(taxonomy.size(), 0);
-  for (const auto& i : incidents)
-    if (i.parameter < c.size()) ++c[i.parameter];
-  return c;
-}
-
 std::string MapResult::summary() const {
   std::string s = net_report.summary();
   if (!s.empty() && s.back() != '\n') s += '\n';
@@ -131,10 +123,23 @@ nlohmann::json MapResult::summary_json() const {
   return j;
 }
 
+std::optional<Point> MapResult::centre_lon_lat() const {
+  const Envelope e = net.extent();
+  if (!crs.has_geographic_reference() || e.empty()) return std::nullopt;
+  Point c{0.5 * (e.min_x + e.max_x), 0.5 * (e.min_y + e.max_y)};
+  if (!crs.to_wgs84(crs.describe())->apply(c))
+    throw Error(ErrorCode::BadCrs, crs.describe(), "cannot find the network centre in WGS84");
+  return c;
+}
+
 MapResult run_map(const MapOptions& opt) {
   if (opt.streets.empty()) throw Error(ErrorCode::Usage, "map", "--streets is required");
   MapResult r;
   r.crs = io::CrsContext::from_spec(opt.crs);
+  r.timezone = opt.timezone;
+  r.month_first = opt.month_first;
+  r.tag_options.park_distance_m = opt.park_distance_m;
+  r.tag_options.stop_radius_m = opt.stop_radius_m;
   r.taxonomy = opt.taxonomy.empty() ? Taxonomy::load_default() : Taxonomy::load(opt.taxonomy);
   const TimeZone zone = TimeZone::from_name(opt.timezone);
 
@@ -239,10 +244,7 @@ MapResult run_map(const MapOptions& opt) {
   for (std::size_t i = 0; i < r.incidents.size(); ++i)
     r.lixel_of[i] = r.lixels.lixel_at(r.snaps[i].edge, r.snaps[i].offset);
 
-  snap::PlaceTagOptions to;
-  to.park_distance_m = opt.park_distance_m;
-  to.stop_radius_m = opt.stop_radius_m;
-  const snap::PlaceTagger tagger(r.parks, r.stops, r.areas, to);
+  const snap::PlaceTagger tagger(r.parks, r.stops, r.areas, r.tag_options);
   std::vector<Point> pts;
   pts.reserve(r.incidents.size());
   for (const auto& i : r.incidents) pts.push_back(i.pos);
@@ -258,7 +260,7 @@ void write_map(const MapResult& r, const fs::path& out) {
   io::write_edges(w, r.net);
   io::write_lixels(w, r.net, r.lixels);
 
-  auto& inc = w.add_layer("incidents", io::GeometryKind::Point,
+  auto& inc = w.add_layer(outputs::kIncidentsLayer, io::GeometryKind::Point,
                           {{"incident_id", FieldType::Int64}, {"source_row", FieldType::Int64},
                            {"time", FieldType::DateTime}, {"month", FieldType::String},
                            {"parameter", FieldType::String}, {"parameter_sv", FieldType::String},
@@ -294,7 +296,7 @@ void write_map(const MapResult& r, const fs::path& out) {
             i.pos);
   }
 
-  auto& rej = w.add_layer("rejects", io::GeometryKind::Point,
+  auto& rej = w.add_layer(outputs::kRejectsLayer, io::GeometryKind::Point,
                           {{"file", FieldType::String}, {"source_row", FieldType::Int64},
                            {"reason", FieldType::String}, {"detail", FieldType::String}, {"raw", FieldType::String}});
   for (const auto& x : r.rejects.items()) {
@@ -302,11 +304,11 @@ void write_map(const MapResult& r, const fs::path& out) {
     if (x.has_pos) g = x.pos;
     rej.add({x.file, x.source_row, to_string(x.reason), x.detail, x.raw}, g);
   }
-  if (!r.parks.empty()) io::write_polygons(w, "parks", r.parks);
-  if (!r.stops.empty()) io::write_points(w, "stops", r.stops);
-  if (!r.lamps.empty()) io::write_points(w, "lamps", r.lamps);
-  if (!r.areas.empty()) io::write_polygons(w, "areas", r.areas);
-  if (!r.places.empty()) io::write_points(w, "places", r.places);
+  if (!r.parks.empty()) io::write_polygons(w, outputs::kParksLayer, r.parks);
+  if (!r.stops.empty()) io::write_points(w, outputs::kStopsLayer, r.stops);
+  if (!r.lamps.empty()) io::write_points(w, outputs::kLampsLayer, r.lamps);
+  if (!r.areas.empty()) io::write_polygons(w, outputs::kAreasLayer, r.areas);
+  if (!r.places.empty()) io::write_points(w, outputs::kPlacesLayer, r.places);
   w.commit();
 }
 
@@ -320,13 +322,11 @@ void write_rejects_csv(const RejectLog& rejects, const fs::path& out) {
   write_text_atomically(out, text);
 }
 
-void write_map_outputs(const MapResult& result, const fs::path& dir) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw Error(ErrorCode::OutputFailed, dir.string(), "cannot create folder: " + ec.message());
-  write_map(result, dir / outputs::kMapGpkg);
-  write_text_atomically(dir / outputs::kMapSummaryJson, json_text(result.summary_json(), 2) + "\n");
-  write_rejects_csv(result.rejects, dir / outputs::kRejectsCsv);
+void write_map_outputs(const MapResult& result, const RunFolder& folder) {
+  folder.create();
+  write_map(result, folder.file(outputs::kMapGpkg));
+  write_text_atomically(folder.file(outputs::kMapSummaryJson), json_text(result.summary_json(), 2) + "\n");
+  write_rejects_csv(result.rejects, folder.file(outputs::kRejectsCsv));
 }
 
 }  // namespace tryggve::pipeline

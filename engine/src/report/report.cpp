@@ -12,15 +12,14 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
-#include <ogrsf_frmts.h>
 
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/geometry.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/core/version.hpp"
-#include "tryggve/io/gdal_env.hpp"
-#include "tryggve/pipeline/outputs.hpp"
+#include "tryggve/io/layers.hpp"
+#include "tryggve/pipeline/run_folder.hpp"
 
 namespace tryggve::report {
 
@@ -151,57 +150,6 @@ std::string esc(const std::string& s) {
   return o;
 }
 
-struct Lines {
-  std::vector<Polyline> lines;
-  std::vector<double> value;  // one per line (rank, walker, ...)
-};
-
-// Reads the line geometries (and one numeric field) of a layer; empty if the
-// file or layer is missing.
-// Layers are drawn in the CRS of map.gpkg's edges: a plan made with another
-// --crs is reprojected rather than drawn off the map.
-struct MapSrs {
-  std::unique_ptr<OGRSpatialReference> srs;
-};
-
-Lines read_lines(const fs::path& file, const std::string& layer, const std::string& field = {},
-                 MapSrs* map_srs = nullptr) {
-  Lines out;
-  if (!fs::exists(file)) return out;
-  io::ensure_gdal();
-  std::unique_ptr<GDALDataset> ds(
-      static_cast<GDALDataset*>(GDALOpenEx(file.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
-  if (!ds) return out;
-  OGRLayer* l = ds->GetLayerByName(layer.c_str());
-  if (!l) return out;
-  const int fi = field.empty() ? -1 : l->GetLayerDefn()->GetFieldIndex(field.c_str());
-  std::unique_ptr<OGRCoordinateTransformation> ct;
-  if (map_srs && l->GetSpatialRef()) {
-    if (!map_srs->srs) {
-      map_srs->srs.reset(l->GetSpatialRef()->Clone());
-      map_srs->srs->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    } else if (!l->GetSpatialRef()->IsSame(map_srs->srs.get())) {
-      OGRSpatialReference src(*l->GetSpatialRef());
-      src.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-      ct.reset(OGRCreateCoordinateTransformation(&src, map_srs->srs.get()));
-    }
-  }
-  l->ResetReading();
-  while (OGRFeature* f = l->GetNextFeature()) {
-    OGRGeometry* g = f->GetGeometryRef();
-    if (g && ct) g->transform(ct.get());
-    if (g && wkbFlatten(g->getGeometryType()) == wkbLineString) {
-      const auto* ls = g->toLineString();
-      Polyline p;
-      for (int i = 0; i < ls->getNumPoints(); ++i) p.push_back({ls->getX(i), ls->getY(i)});
-      out.lines.push_back(std::move(p));
-      out.value.push_back(fi >= 0 && f->IsFieldSetAndNotNull(fi) ? f->GetFieldAsDouble(fi) : 0.0);
-    }
-    OGRFeature::DestroyFeature(f);
-  }
-  return out;
-}
-
 std::optional<json> read_json(const fs::path& p) {
   if (!fs::exists(p)) return std::nullopt;
   std::ifstream in(p);
@@ -270,11 +218,14 @@ std::string render_html(const fs::path& dir, const std::string& lang, ReportResu
   };
 
   // The map.
-  MapSrs srs;
-  const Lines edges = read_lines(dir / outputs::kMapGpkg, outputs::kEdgesLayer, {}, &srs);
-  const Lines watch = read_lines(dir / outputs::kPatrolGpkg, outputs::kWatchListLayer, "rank", &srs);
-  const Lines lixels = read_lines(dir / outputs::kLightingGpkg, outputs::kLightingLixelsLayer, "rank", &srs);
-  const Lines routes = read_lines(dir / outputs::kRoutesGpkg, outputs::kRoutesLayer, "walker", &srs);
+  // Every layer is drawn in the CRS of the first one read (map.gpkg's edges): a plan
+  // made with another --crs is reprojected rather than drawn off the map.
+  io::LineReader lines;
+  using Lines = io::LineReader::Lines;
+  const Lines edges = lines.read(dir / outputs::kMapGpkg, outputs::kEdgesLayer);
+  const Lines watch = lines.read(dir / outputs::kPatrolGpkg, outputs::kWatchListLayer, "rank");
+  const Lines lixels = lines.read(dir / outputs::kLightingGpkg, outputs::kLightingLixelsLayer, "rank");
+  const Lines routes = lines.read(dir / outputs::kRoutesGpkg, outputs::kRoutesLayer, "walker");
   if (!edges.lines.empty()) {
     Envelope env;
     for (const auto& l : edges.lines) env.expand(envelope(l));
@@ -307,7 +258,7 @@ std::string render_html(const fs::path& dir, const std::string& lang, ReportResu
   }
 
   // Hotspots: the Gi* segments of the hotspot stage, on the same frame as the map.
-  const Lines gi = read_lines(dir / outputs::kHotspotsGpkg, outputs::kGiStarLayer, "z", &srs);
+  const Lines gi = lines.read(dir / outputs::kHotspotsGpkg, outputs::kGiStarLayer, "z");
   if (!gi.lines.empty()) {
     Envelope env;
     for (const auto& l : edges.lines.empty() ? gi.lines : edges.lines) env.expand(envelope(l));

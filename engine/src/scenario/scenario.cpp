@@ -24,31 +24,6 @@ namespace fs = std::filesystem;
 
 namespace tryggve::scenario {
 
-void SimulateOptions::declare(OptionSet& o) {
-  // At most 30 years: the hour calendar the fit runs on holds no more (simulation/calendar.hpp).
-  o.integer("fit_months", fit_months, "Months of history the model is fitted on (ending where the forecast starts)", 1, 360)
-      .text("forecast_start", forecast_start, "First forecast month YYYY-MM (default: the month after the last incident)")
-      .integer("forecast_months", forecast_months, "Months simulated (K)", 1, 120)
-      .integer("replicates", replicates, "Monte Carlo replicates (N)", 1, 1000000)
-      .real("headroom", headroom, "Dominating-process headroom: the largest relative risk a scenario may raise to", 1.0, 100.0)
-      .real("reporting_rate", reporting_rate, "Share of true incidents recorded without any intervention (an assumption)", 1e-3, 1.0)
-      .list("reporting_rates", reporting_rates, "Per-parameter reporting rates, code=rate (override reporting_rate)")
-      .real("cell_cutoff_m", cell_cutoff_m, "Network distance over which near repeats are looked for", 10.0, 1e5)
-      .real("max_lag_days", max_lag_days, "Longest delay of a near repeat", 0.5, 3650.0)
-      .choice("near_repeat", near_repeat,
-              "Near repeats: a Knox test per parameter gates the self-excitation (none seen: none fitted) and gives EM "
-              "its start (knox), or EM alone (em)",
-              {"knox", "em"})
-      .real("knox_alpha", knox_alpha, "Significance level of the Knox gate (pairs within 100 m and 7 days)", 1e-6, 1.0)
-      .integer("knox_permutations", knox_permutations, "Permutations of the Knox test", 19, 100000)
-      .integer("max_iterations", max_iterations, "EM iterations at most", 1, 100000)
-      .real("tolerance", tolerance, "EM stops at this relative change in log-likelihood", 0.0, 1.0)
-      .text("evidence", evidence, "Evidence table CSV (default: the shipped engine/data/evidence.csv)")
-      .text("latitude_deg", latitude_deg, "Latitude for the sun (auto: the network's centre; needed for crs local)")
-      .text("longitude_deg", longitude_deg, "Longitude for the sun (auto: the network's centre)")
-      .integer("top_k", top_k, "Size of the top-k hotspot cell set compared before/after", 1, 100000);
-}
-
 std::string ScenarioFile::where_of(const std::string& key) const {
   auto it = keys_at.find(key);
   return it == keys_at.end() ? file.string() : it->second.file_line;
@@ -156,16 +131,19 @@ std::vector<std::string> strings(const Ctx& c, const YAML::Node& n, const std::s
 }
 
 // Option sets from a mapping: values go through OptionSet::set (same rules as the CLI).
+// Keys in `nested` belong to sub-stages (stages.plan's patrol, lighting, routes) and
+// are read by the caller.
 void apply_options(const Ctx& c, const YAML::Node& map, const std::string& path, OptionSet& set,
-                   std::map<std::string, Where>& keys_at) {
+                   std::map<std::string, Where>& keys_at, const std::vector<std::string>& nested = {}) {
   if (!map || map.IsNull()) return;
   if (!map.IsMap()) fail(c, map, path, "expected a mapping of options, got " + kind_name(map));
-  std::vector<std::string> keys;
+  std::vector<std::string> keys = nested;
   for (const auto& o : set.options()) keys.push_back(o.key);
   for (auto it = map.begin(); it != map.end(); ++it) {
     if (!it->first.IsScalar()) fail(c, it->first, path, "a key must be a name, not " + kind_name(it->first));
     const std::string k = it->first.Scalar();
     const YAML::Node v = it->second;
+    if (std::find(nested.begin(), nested.end(), k) != nested.end()) continue;
     if (!set.find(k)) {
       const std::string hint = closest_key(k, keys);
       fail(c, it->first, path + "." + k,
@@ -511,6 +489,48 @@ void check_scenario_name(const Ctx& c, const YAML::Node& n, const std::string& p
   if (name == "baseline") fail(c, n, path, "'baseline' is reserved for the do-nothing run");
 }
 
+// --- the plan stage ---------------------------------------------------------
+
+// stages.plan: true / false, or the shared options (the forecast's, evidence) with
+// patrol, lighting and routes each true, false or a mapping of its options.
+void parse_plan_stage(const Ctx& c, const YAML::Node& p, ScenarioFile& f) {
+  if (p.IsScalar()) {
+    f.plan_enabled = boolean(c, p, "stages.plan");
+    return;
+  }
+  f.plan_enabled = true;
+  auto& o = f.plan;
+  {
+    OptionSet set("stages.plan");
+    o.declare(set);
+    apply_options(c, p, "stages.plan", set, f.keys_at, {"patrol", "lighting", "routes"});
+  }
+  auto sub = [&](const char* name, bool& enabled, auto& options) {
+    const YAML::Node n = p.IsMap() ? p[name] : YAML::Node();
+    if (!n) return;
+    const std::string path = std::string("stages.plan.") + name;
+    f.keys_at[path] = {loc(c, n), path};
+    if (n.IsScalar()) {
+      enabled = boolean(c, n, path);
+      return;
+    }
+    enabled = true;
+    OptionSet set(path);
+    options.declare(set);
+    apply_options(c, n, path, set, f.keys_at);
+  };
+  sub("patrol", o.patrol_enabled, o.patrol);
+  sub("lighting", o.lighting_enabled, o.lighting);
+  sub("routes", o.routes_enabled, o.routes);
+  // The windows and start points parse before any data are read, with the file's line.
+  try {
+    o.check();
+  } catch (const Error& e) {
+    const std::string key = "stages.plan." + e.where();  // "patrol.windows" -> stages.plan.patrol.windows
+    throw Error(ErrorCode::BadScenario, f.where_of(key), key + ": " + e.message());
+  }
+}
+
 // --- overrides --------------------------------------------------------------
 
 void apply_override(YAML::Node& root, const std::string& text) {
@@ -677,8 +697,7 @@ ScenarioFile parse_document(const std::string& text, const fs::path& file, const
         apply_options(c, h, "stages.hotspots", set, f.keys_at);
       }
     }
-    if (const auto p = st["plan"])
-      fail(c, p, "stages.plan", "the plan stage cannot run from a scenario file yet (use `tryggve plan`; leave it out)");
+    if (const auto p = st["plan"]) parse_plan_stage(c, p, f);
     if (const auto s = st["simulate"]) {
       if (s.IsScalar()) {
         f.simulate_enabled = boolean(c, s, "stages.simulate");
@@ -718,6 +737,7 @@ ScenarioFile parse_document(const std::string& text, const fs::path& file, const
                   "stages.simulate.longitude_deg: expected auto or degrees in [-180, 180]");
   }
   f.simulate.evidence = absolute_against(dir, f.simulate.evidence);
+  f.plan.evidence = absolute_against(dir, f.plan.evidence);
 
   std::set<std::string> names;
   if (const auto iv = root["interventions"]) {
@@ -809,13 +829,14 @@ std::vector<InputFileInfo> input_files(const ScenarioFile& f) {
   for (std::size_t i = 0; i < m.mappings.size(); ++i)
     if (looks_like_path(m.mappings[i])) add(fmt::format("mappings[{}]", i), m.mappings[i]);
   add("evidence", f.simulate.evidence);
+  if (f.plan.evidence != f.simulate.evidence) add("plan.evidence", f.plan.evidence);
   return out;
 }
 
 namespace {
 
-void emit_options(YAML::Emitter& e, OptionSet& set) {
-  e << YAML::BeginMap;
+// The options as map entries (the caller opens and closes the map).
+void emit_option_entries(YAML::Emitter& e, OptionSet& set) {
   for (const auto& o : set.options()) {
     const std::string v = o.get();
     e << YAML::Key << o.key << YAML::Value;
@@ -830,6 +851,11 @@ void emit_options(YAML::Emitter& e, OptionSet& set) {
       e << YAML::DoubleQuoted << v;
     }
   }
+}
+
+void emit_options(YAML::Emitter& e, OptionSet& set) {
+  e << YAML::BeginMap;
+  emit_option_entries(e, set);
   e << YAML::EndMap;
 }
 
@@ -965,6 +991,27 @@ std::string resolved_yaml(const ScenarioFile& f, const std::string& forecast_sta
     emit_options(e, set);
   } else {
     e << YAML::Key << "simulate" << YAML::Value << "false";
+  }
+  if (copy.plan_enabled) {
+    auto& pl = copy.plan;
+    e << YAML::Key << "plan" << YAML::Value << YAML::BeginMap;
+    OptionSet shared("stages.plan");
+    pl.declare(shared);
+    emit_option_entries(e, shared);
+    auto sub = [&](const char* name, bool enabled, auto& options) {
+      e << YAML::Key << name << YAML::Value;
+      if (!enabled) {
+        e << "false";
+        return;
+      }
+      OptionSet set(std::string("stages.plan.") + name);
+      options.declare(set);
+      emit_options(e, set);
+    };
+    sub("patrol", pl.patrol_enabled, pl.patrol);
+    sub("lighting", pl.lighting_enabled, pl.lighting);
+    sub("routes", pl.routes_enabled, pl.routes);
+    e << YAML::EndMap;
   }
   e << YAML::EndMap;
   e << YAML::Key << "scenarios" << YAML::Value << YAML::BeginSeq;

@@ -9,10 +9,10 @@
 #include <limits>
 
 #include <fmt/format.h>
-#include <ogr_geometry.h>
 
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/options.hpp"
+#include "tryggve/io/wkt.hpp"
 #include "tryggve/network/distance.hpp"
 
 namespace tryggve::scenario::detail {
@@ -66,36 +66,13 @@ double polygon_distance(const MultiPolygon& mp, Point p) {
 }
 
 MultiPolygon parse_wkt_polygon(const std::string& wkt, const std::string& where, const std::string& path) {
-  OGRGeometry* g = nullptr;
-  const char* text = wkt.c_str();
-  if (OGRGeometryFactory::createFromWkt(&text, nullptr, &g) != OGRERR_NONE || !g)
-    throw Error(ErrorCode::BadScenario, where, path + ": not valid WKT (expected POLYGON((x y, ...)) in the run CRS)");
-  std::unique_ptr<OGRGeometry> own(g);
-  MultiPolygon out;
-  auto ring = [](const OGRLinearRing* r) {
-    Ring x;
-    for (int i = 0; i < r->getNumPoints(); ++i) x.push_back({r->getX(i), r->getY(i)});
-    if (!x.empty() && (x.front().x != x.back().x || x.front().y != x.back().y)) x.push_back(x.front());
-    return x;
-  };
-  auto poly = [&](const OGRPolygon* p) {
-    Polygon q;
-    if (p->getExteriorRing()) q.outer = ring(p->getExteriorRing());
-    for (int i = 0; i < p->getNumInteriorRings(); ++i) q.holes.push_back(ring(p->getInteriorRing(i)));
-    out.push_back(std::move(q));
-  };
-  const auto type = wkbFlatten(g->getGeometryType());
-  if (type == wkbPolygon) {
-    poly(g->toPolygon());
-  } else if (type == wkbMultiPolygon) {
-    for (const auto* p : *g->toMultiPolygon()) poly(p);
-  } else {
-    throw Error(ErrorCode::BadScenario, where,
-                path + ": expected a POLYGON or MULTIPOLYGON, got " + std::string(g->getGeometryName()));
-  }
-  if (out.empty() || out[0].outer.size() < 4)
+  const auto g = io::parse_wkt(wkt);
+  if (!g) throw Error(ErrorCode::BadScenario, where, path + ": not valid WKT (expected POLYGON((x y, ...)) in the run CRS)");
+  if (g->type != "POLYGON" && g->type != "MULTIPOLYGON")
+    throw Error(ErrorCode::BadScenario, where, path + ": expected a POLYGON or MULTIPOLYGON, got " + g->type);
+  if (g->polygons.empty() || g->polygons[0].outer.size() < 4)
     throw Error(ErrorCode::BadScenario, where, path + ": the polygon has fewer than 3 corners");
-  return out;
+  return g->polygons;
 }
 
 Resolver::Resolver(const pipeline::MapResult& map, const simulation::CellNetwork& cells, double default_park_buffer_m)

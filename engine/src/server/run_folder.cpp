@@ -8,15 +8,12 @@
 #include <sstream>
 
 #include <fmt/format.h>
-#include <gdal_priv.h>
-#include <ogr_api.h>
-#include <ogrsf_frmts.h>
 
-#include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/log.hpp"
-#include "tryggve/io/gdal_env.hpp"
-#include "tryggve/pipeline/outputs.hpp"
+#include "tryggve/io/crs.hpp"
+#include "tryggve/io/layers.hpp"
+#include "tryggve/pipeline/run_folder.hpp"
 
 namespace fs = std::filesystem;
 
@@ -45,32 +42,6 @@ constexpr Known kKnown[] = {
     {outputs::kHotspotsGpkg, outputs::kGiStarLayer, "Gi*-hotspots", "Gi* hotspots"},
     {outputs::kHotspotsGpkg, outputs::kEmergingLayer, "Framväxande hotspots", "Emerging hotspots"},
 };
-
-struct DatasetCloser {
-  void operator()(GDALDataset* d) const { GDALClose(d); }
-};
-using DatasetPtr = std::unique_ptr<GDALDataset, DatasetCloser>;
-
-DatasetPtr open_vector(const fs::path& file, bool quiet) {
-  io::ensure_gdal();
-  io::GdalMessages msgs;
-  auto* ds = static_cast<GDALDataset*>(
-      GDALOpenEx(file.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
-  if (!ds && !quiet) log::warn("{}: cannot open: {}", file.string(), msgs.last());
-  return DatasetPtr(ds);
-}
-
-const char* field_type_name(OGRFieldType t) {
-  switch (t) {
-    case OFTInteger:
-    case OFTInteger64: return "Integer";
-    case OFTReal: return "Real";
-    case OFTDateTime:
-    case OFTDate:
-    case OFTTime: return "DateTime";
-    default: return "String";
-  }
-}
 
 bool valid_month(const std::string& s) {
   static const std::regex re(R"(^(19|20)\d\d-(0[1-9]|1[0-2])$)");
@@ -105,104 +76,24 @@ double parse_double(const std::string& s, const std::string& where) {
   return v;
 }
 
-// OGR SQL for the filter on a layer with `month` / `parameter` fields. The values
-// were validated to [0-9-] and [a-z0-9_], so quoting them is enough.
-std::string attribute_filter(const LayerFilter& f) {
-  std::vector<std::string> parts;
-  if (!f.month_from.empty()) parts.push_back(fmt::format("month >= '{}'", f.month_from));
-  if (!f.month_to.empty()) parts.push_back(fmt::format("month <= '{}'", f.month_to));
-  if (!f.parameters.empty()) {
-    std::string in;
-    for (const auto& p : f.parameters) in += (in.empty() ? "'" : ",'") + p + "'";
-    parts.push_back("parameter IN (" + in + ")");
-  }
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : " AND ") + p;
-  return out;
+// The filter as io's query: month and parameter are conditions on those fields
+// (refused on a layer without them, naming the query parameter).
+io::LayerQuery query_of(const LayerFilter& f) {
+  io::LayerQuery q;
+  if (!f.month_from.empty() || !f.month_to.empty())
+    q.conditions.push_back({"month", f.month_from, f.month_to, {}, "query parameter month"});
+  if (!f.parameters.empty()) q.conditions.push_back({"parameter", "", "", f.parameters, "query parameter parameter"});
+  q.bbox_wgs84 = f.bbox;
+  q.limit = f.limit;
+  q.fields = f.fields;
+  q.fields_where = "query parameter fields";
+  return q;
 }
 
-std::unique_ptr<OGRSpatialReference> wgs84() {
-  auto s = std::make_unique<OGRSpatialReference>();
-  s->importFromEPSG(4326);
-  s->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-  return s;
-}
-
-struct CtDeleter {
-  void operator()(OGRCoordinateTransformation* c) const { OGRCoordinateTransformation::DestroyCT(c); }
-};
-using CtPtr = std::unique_ptr<OGRCoordinateTransformation, CtDeleter>;
-
-// A transformation from the layer's CRS to WGS84; null when the layer has no CRS
-// (a local run: coordinates are not geographic, and the viewer is told so) or
-// already is WGS84.
-CtPtr to_wgs84(OGRLayer* layer, bool* has_crs) {
-  const OGRSpatialReference* src = layer->GetSpatialRef();
-  *has_crs = src != nullptr;
-  if (!src) return nullptr;
-  OGRSpatialReference s(*src);
-  s.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-  auto dst = wgs84();
-  if (s.IsSame(dst.get())) return nullptr;
-  return CtPtr(OGRCreateCoordinateTransformation(&s, dst.get()));
-}
-
-// Applies the filter to an open layer. Month/parameter filters need those fields.
-void apply_filter(OGRLayer* layer, const std::string& name, const LayerFilter& f) {
-  const bool wants_attr = !f.month_from.empty() || !f.month_to.empty() || !f.parameters.empty();
-  if (wants_attr) {
-    OGRFeatureDefn* defn = layer->GetLayerDefn();
-    if ((!f.month_from.empty() || !f.month_to.empty()) && defn->GetFieldIndex("month") < 0)
-      throw Error(ErrorCode::BadOption, "query parameter month", fmt::format("layer {} has no month field", name));
-    if (!f.parameters.empty() && defn->GetFieldIndex("parameter") < 0)
-      throw Error(ErrorCode::BadOption, "query parameter parameter",
-                  fmt::format("layer {} has no parameter field", name));
-    const std::string sql = attribute_filter(f);
-    if (layer->SetAttributeFilter(sql.c_str()) != OGRERR_NONE)
-      throw Error(ErrorCode::Internal, name, "attribute filter refused: " + sql);
-  }
-  if (f.bbox) {
-    bool has_crs = false;
-    auto ct = to_wgs84(layer, &has_crs);
-    if (!has_crs) {
-      layer->SetSpatialFilterRect((*f.bbox)[0], (*f.bbox)[1], (*f.bbox)[2], (*f.bbox)[3]);
-    } else if (!ct) {
-      layer->SetSpatialFilterRect((*f.bbox)[0], (*f.bbox)[1], (*f.bbox)[2], (*f.bbox)[3]);
-    } else {
-      // The box's corners and edge midpoints into the layer's CRS: a lon/lat box
-      // is not a box in a projected CRS, so take the envelope of a densified outline.
-      OGRSpatialReference s(*layer->GetSpatialRef());
-      s.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-      CtPtr back(OGRCreateCoordinateTransformation(wgs84().get(), &s));
-      double minx = 1e300, miny = 1e300, maxx = -1e300, maxy = -1e300;
-      const auto& b = *f.bbox;
-      for (int i = 0; i <= 8; ++i) {
-        for (int j = 0; j <= 8; ++j) {
-          if (i != 0 && i != 8 && j != 0 && j != 8) continue;
-          double x = b[0] + (b[2] - b[0]) * i / 8.0, y = b[1] + (b[3] - b[1]) * j / 8.0;
-          if (!back || !back->Transform(1, &x, &y)) continue;
-          minx = std::min(minx, x), maxx = std::max(maxx, x), miny = std::min(miny, y), maxy = std::max(maxy, y);
-        }
-      }
-      if (minx > maxx) minx = maxx = miny = maxy = 0;  // nothing transformable: an empty result
-      layer->SetSpatialFilterRect(minx, miny, maxx, maxy);
-    }
-  }
-}
-
-nlohmann::json field_json(OGRFeature* f, int i) {
-  if (!f->IsFieldSetAndNotNull(i)) return nullptr;
-  OGRFieldDefn* d = f->GetFieldDefnRef(i);
-  switch (d->GetType()) {
-    case OFTInteger:
-    case OFTInteger64: return f->GetFieldAsInteger64(i);
-    case OFTReal: {
-      const double v = f->GetFieldAsDouble(i);
-      if (!std::isfinite(v)) return nullptr;
-      return v;
-    }
-    default: return f->GetFieldAsString(i);
-  }
+bool has_field(const LayerInfo& l, const std::string& name) {
+  for (const auto& [n, t] : l.fields)
+    if (n == name) return true;
+  return false;
 }
 
 std::string read_text(const fs::path& p) {
@@ -275,7 +166,6 @@ LayerFilter parse_layer_filter(const std::multimap<std::string, std::string>& qu
 RunFolder::RunFolder(fs::path dir) : dir_(std::move(dir)) {
   std::error_code ec;
   if (!fs::is_directory(dir_, ec)) throw Error(ErrorCode::FileNotFound, dir_.string(), "run folder does not exist");
-  io::ensure_gdal();
 }
 
 bool RunFolder::valid_name(const std::string& name) {
@@ -284,32 +174,30 @@ bool RunFolder::valid_name(const std::string& name) {
 }
 
 std::vector<LayerInfo> RunFolder::layers() const {
-  std::vector<LayerInfo> out;
-  std::map<std::string, DatasetPtr> open;
+  // Each file opened once: the layers it holds, then assembled in kKnown's order.
+  std::map<std::string, std::vector<io::LayerSummary>> by_file;
   for (const auto& k : kKnown) {
-    const fs::path file = dir_ / k.file;
-    auto it = open.find(k.file);
-    if (it == open.end()) {
-      std::error_code ec;
-      DatasetPtr ds = fs::exists(file, ec) ? open_vector(file, false) : nullptr;
-      it = open.emplace(k.file, std::move(ds)).first;
-    }
-    if (!it->second) continue;
-    OGRLayer* layer = it->second->GetLayerByName(k.layer);
-    if (!layer) continue;
-    LayerInfo li;
-    li.name = k.layer;
-    li.file = file;
-    li.layer = k.layer;
-    li.geometry = OGRGeometryTypeToName(wkbFlatten(layer->GetGeomType()));
-    li.features = layer->GetFeatureCount(TRUE);
-    OGRFeatureDefn* d = layer->GetLayerDefn();
-    for (int i = 0; i < d->GetFieldCount(); ++i)
-      li.fields.emplace_back(d->GetFieldDefn(i)->GetNameRef(), field_type_name(d->GetFieldDefn(i)->GetType()));
-    li.title_sv = k.sv;
-    li.title_en = k.en;
-    out.push_back(std::move(li));
+    if (by_file.count(k.file)) continue;
+    std::vector<std::string> names;
+    for (const auto& x : kKnown)
+      if (std::string(x.file) == k.file) names.push_back(x.layer);
+    by_file[k.file] = io::describe_layers(dir_ / k.file, names);
   }
+  std::vector<LayerInfo> out;
+  for (const auto& k : kKnown)
+    for (const auto& d : by_file[k.file]) {
+      if (d.layer != k.layer) continue;
+      LayerInfo li;
+      li.name = k.layer;
+      li.file = dir_ / k.file;
+      li.layer = k.layer;
+      li.geometry = d.geometry;
+      li.features = d.features;
+      li.fields = d.fields;
+      li.title_sv = k.sv;
+      li.title_en = k.en;
+      out.push_back(std::move(li));
+    }
   return out;
 }
 
@@ -330,57 +218,7 @@ std::string RunFolder::geojson(const std::string& name, const LayerFilter& filte
     auto it = cache_.find(key);
     if (it != cache_.end() && it->second.mtime == mtime) return it->second.body;
   }
-  DatasetPtr ds = open_vector(info->file, false);
-  if (!ds) throw Error(ErrorCode::FileUnreadable, info->file.string(), "cannot be opened");
-  OGRLayer* layer = ds->GetLayerByName(info->layer.c_str());
-  if (!layer) throw Error(ErrorCode::LayerNotFound, info->file.string(), "layer " + info->layer + " vanished");
-  apply_filter(layer, name, filter);
-  bool has_crs = false;
-  CtPtr ct = to_wgs84(layer, &has_crs);
-
-  std::string body;
-  body.reserve(1 << 20);
-  body += R"({"type":"FeatureCollection","name":)" + nlohmann::json(name).dump();
-  body += R"(,"crs_note":)" + nlohmann::json(has_crs ? "EPSG:4326 (lon, lat)" : "local coordinates (no CRS)").dump();
-  body += R"(,"features":[)";
-  char** opts = CSLSetNameValue(nullptr, "COORDINATE_PRECISION", "7");
-  OGRFeatureDefn* defn = layer->GetLayerDefn();
-  const int nf = defn->GetFieldCount();
-  std::vector<std::string> names;
-  std::vector<int> wanted;
-  for (int i = 0; i < nf; ++i) names.push_back(defn->GetFieldDefn(i)->GetNameRef());
-  if (filter.fields.empty()) {
-    for (int i = 0; i < nf; ++i) wanted.push_back(i);
-  } else {
-    for (const auto& x : filter.fields) {
-      const int i = defn->GetFieldIndex(x.c_str());
-      if (i < 0) throw Error(ErrorCode::BadOption, "query parameter fields", fmt::format("layer {} has no field '{}'", name, x));
-      wanted.push_back(i);
-    }
-  }
-  std::int64_t n = 0, skipped = 0;
-  layer->ResetReading();
-  for (std::unique_ptr<OGRFeature> f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
-    if (filter.limit > 0 && n >= filter.limit) break;
-    nlohmann::json props = nlohmann::json::object();
-    for (int i : wanted) props[names[i]] = field_json(f.get(), i);
-    std::string geom = "null";
-    if (OGRGeometry* g = f->GetGeometryRef(); g && !g->IsEmpty()) {
-      if (ct && g->transform(ct.get()) != OGRERR_NONE) {
-        ++skipped;  // outside the projection's domain: cannot be drawn, counted below
-        continue;
-      }
-      char* js = OGR_G_ExportToJsonEx(OGRGeometry::ToHandle(g), opts);
-      if (js) geom = js;
-      CPLFree(js);
-    }
-    if (n > 0) body += ',';
-    body += R"({"type":"Feature","id":)" + std::to_string(f->GetFID()) + R"(,"geometry":)" + geom +
-            R"(,"properties":)" + props.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "}";
-    ++n;
-  }
-  CSLDestroy(opts);
-  body += fmt::format(R"(],"count":{},"not_transformable":{}}})", n, skipped);
+  std::string body = io::layer_geojson(info->file, info->layer, name, query_of(filter));
   {
     std::lock_guard lock(mu_);
     if (cache_.size() > 256) cache_.clear();  // filters vary per month: keep memory bounded
@@ -397,52 +235,23 @@ void RunFolder::export_gpkg(const std::vector<std::string>& names, const LayerFi
     if (!info) throw Error(ErrorCode::LayerNotFound, dir_.string(), fmt::format("no layer '{}' in this run folder", n));
     infos.push_back(*info);
   }
-  io::ensure_gdal();
-  io::GdalMessages msgs;
-  GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
-  if (!drv) throw Error(ErrorCode::OutputFailed, out.string(), "GDAL has no GPKG driver");
-  AtomicOutput atomic(out);
-  {
-    DatasetPtr dst(drv->Create(atomic.temp_path().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-    if (!dst) throw Error(ErrorCode::OutputFailed, out.string(), "cannot create: " + msgs.last());
-    for (const auto& info : infos) {
-      DatasetPtr src = open_vector(info.file, false);
-      if (!src) throw Error(ErrorCode::FileUnreadable, info.file.string(), "cannot be opened");
-      OGRLayer* layer = src->GetLayerByName(info.layer.c_str());
-      // Month/parameter filters apply only where the layer has those fields:
-      // exporting "the current view" keeps the streets whole.
-      LayerFilter f = filter;
-      OGRFeatureDefn* d = layer->GetLayerDefn();
-      if (d->GetFieldIndex("month") < 0) f.month_from.clear(), f.month_to.clear();
-      if (d->GetFieldIndex("parameter") < 0) f.parameters.clear();
-      apply_filter(layer, info.name, f);
-      char** lopts = CSLSetNameValue(nullptr, "SPATIAL_INDEX", "YES");
-      OGRLayer* copy = dst->CopyLayer(layer, info.name.c_str(), lopts);
-      CSLDestroy(lopts);
-      if (!copy) throw Error(ErrorCode::OutputFailed, out.string(), "cannot copy layer " + info.name + ": " + msgs.last());
-    }
+  // Month/parameter filters apply only where the layer has those fields:
+  // exporting "the current view" keeps the streets whole.
+  std::vector<io::LayerCopy> copies;
+  for (const auto& info : infos) {
+    LayerFilter f = filter;
+    if (!has_field(info, "month")) f.month_from.clear(), f.month_to.clear();
+    if (!has_field(info, "parameter")) f.parameters.clear();
+    copies.push_back({info.file, info.layer, info.name, query_of(f)});
   }
-  atomic.commit();
+  io::export_layers(copies, out);
 }
 
 nlohmann::json RunFolder::incident_catalogue() const {
   nlohmann::json out = {{"parameters", nlohmann::json::array()}, {"months", nlohmann::json::array()}};
   const auto info = find_layer(outputs::kIncidentsLayer);
   if (!info) return out;
-  DatasetPtr ds = open_vector(info->file, false);
-  if (!ds) return out;
-  auto query = [&](const char* sql) -> std::vector<std::vector<std::string>> {
-    std::vector<std::vector<std::string>> rows;
-    OGRLayer* r = ds->ExecuteSQL(sql, nullptr, nullptr);
-    if (!r) return rows;
-    for (std::unique_ptr<OGRFeature> f(r->GetNextFeature()); f; f.reset(r->GetNextFeature())) {
-      std::vector<std::string> row;
-      for (int i = 0; i < f->GetFieldCount(); ++i) row.push_back(f->IsFieldSetAndNotNull(i) ? f->GetFieldAsString(i) : "");
-      rows.push_back(std::move(row));
-    }
-    ds->ReleaseResultSet(r);
-    return rows;
-  };
+  auto query = [&](const char* sql) { return io::query_rows(info->file, sql); };
   for (auto& r : query("SELECT parameter, MIN(parameter_sv), MIN(parameter_en), COUNT(*) FROM incidents "
                        "GROUP BY parameter ORDER BY parameter"))
     if (r.size() == 4 && !r[0].empty())
@@ -520,16 +329,11 @@ std::optional<nlohmann::json> RunFolder::plan(const std::string& name) const {
     nlohmann::json rows = csv_to_json(read_text(root / (name + ".csv")), (root / (name + ".csv")).string());
     // Rows with x, y in the run's CRS also get lon, lat so the viewer can find them.
     if (!rows.empty() && rows[0].contains("x") && rows[0].contains("y")) {
-      if (DatasetPtr ds = open_vector(dir_ / outputs::kMapGpkg, true)) {
-        if (OGRLayer* l = ds->GetLayerByName(outputs::kEdgesLayer)) {
-          bool has_crs = false;
-          if (CtPtr ct = to_wgs84(l, &has_crs)) {
-            for (auto& r : rows) {
-              if (!r["x"].is_number() || !r["y"].is_number()) continue;
-              double x = r["x"].get<double>(), y = r["y"].get<double>();
-              if (ct->Transform(1, &x, &y)) r["lon"] = x, r["lat"] = y;
-            }
-          }
+      if (const auto ct = io::layer_to_wgs84(dir_ / outputs::kMapGpkg, outputs::kEdgesLayer)) {
+        for (auto& r : rows) {
+          if (!r["x"].is_number() || !r["y"].is_number()) continue;
+          double x = r["x"].get<double>(), y = r["y"].get<double>();
+          if (ct->apply(x, y)) r["lon"] = x, r["lat"] = y;
         }
       }
     }

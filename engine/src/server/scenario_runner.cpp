@@ -1,15 +1,16 @@
 #include "tryggve/server/scenario_runner.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
 #include <fmt/format.h>
-#include <ogr_geometry.h>
-#include <ogr_spatialref.h>
 
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/log.hpp"
-#include "tryggve/pipeline/outputs.hpp"
+#include "tryggve/io/wkt.hpp"
+#include "tryggve/pipeline/plan_stage.hpp"
+#include "tryggve/pipeline/run_folder.hpp"
 #include "tryggve/scenario/run.hpp"
 #include "tryggve/scenario/scenario.hpp"
 #include "tryggve/simulation/results.hpp"
@@ -24,27 +25,12 @@ json iv(const simulation::Interval& i) { return {{"mean", i.mean}, {"lo", i.low}
 
 // The drawn area (WGS84 lon/lat) as WKT in the run's CRS, which is what the
 // scenario file's `polygon` takes.
-std::string polygon_wkt(const json& area, const OGRSpatialReference* run_srs) {
-  OGRPolygon poly;
-  OGRLinearRing ring;
-  for (const auto& p : area["coordinates"][0]) ring.addPoint(p[0].get<double>(), p[1].get<double>());
-  poly.addRing(&ring);
-  if (run_srs) {
-    OGRSpatialReference wgs;
-    wgs.importFromEPSG(4326);
-    wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    OGRSpatialReference dst(*run_srs);
-    dst.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    poly.assignSpatialReference(&wgs);
-    if (poly.transformTo(&dst) != OGRERR_NONE)
-      throw Error(ErrorCode::BadOption, "request.intervention.area", "cannot be transformed into the run's CRS");
-    poly.assignSpatialReference(nullptr);
-  }
-  char* wkt = nullptr;
-  poly.exportToWkt(&wkt);
-  std::string s = wkt ? wkt : "";
-  CPLFree(wkt);
-  return s;
+std::string polygon_wkt(const json& area, const io::CrsContext& crs) {
+  std::vector<Point> ring;
+  for (const auto& p : area["coordinates"][0]) ring.push_back({p[0].get<double>(), p[1].get<double>()});
+  auto wkt = io::wgs84_ring_as_wkt(ring, crs);
+  if (!wkt) throw Error(ErrorCode::BadOption, "request.intervention.area", "cannot be transformed into the run's CRS");
+  return *wkt;
 }
 
 const char* type_sv(const std::string& t) {
@@ -55,6 +41,50 @@ const char* type_sv(const std::string& t) {
 
 ScenarioRunner::ScenarioRunner(fs::path run_dir) : dir_(std::move(run_dir)) {}
 ScenarioRunner::~ScenarioRunner() = default;
+
+json ScenarioRunner::run_plans(const json& request, const scenario::ScenarioFile& file, JobContext& ctx) {
+  // The run's own plan options (its stages.plan, or the defaults), the plans asked for.
+  pipeline::PlanStageOptions o = scenario::plan_options(file);
+  std::vector<std::string> names;
+  for (const auto& p : request["plans"]) names.push_back(p);
+  auto asked = [&](const char* n) { return std::find(names.begin(), names.end(), n) != names.end(); };
+  o.patrol_enabled = asked("patrol");
+  o.lighting_enabled = asked("lighting");
+  o.routes_enabled = asked("routes");
+  ctx.progress(0.3, "forecast and plans");
+  const auto& map = session_->map();
+  const auto r = pipeline::run_plan(map, o);
+  ctx.throw_if_cancelled();
+  ctx.progress(0.9, "writing plan/");
+  pipeline::write_plan(dir_, map, r, o);
+  json out;
+  out["plans"] = names;
+  std::string en, sv;
+  if (const auto& p = r.plans.patrol) {
+    out["patrol"] = {{"month", p->month}, {"places", p->items.size()}, {"officer_hours", p->officer_hours_used},
+                     {"harm_prevented", iv(p->harm_prevented)}};
+    en += fmt::format("watch list for {}: {} places; ", p->month, p->items.size());
+    sv += fmt::format("bevakningslista för {}: {} platser; ", p->month, p->items.size());
+  }
+  if (const auto& l = r.plans.lighting) {
+    out["lighting"] = {{"first_month", l->first_month}, {"projects", l->projects.size()},
+                       {"unlit_km", l->unlit_length_m / 1000.0}};
+    en += fmt::format("{} lighting projects; ", l->projects.size());
+    sv += fmt::format("{} belysningsprojekt; ", l->projects.size());
+  }
+  if (const auto& w = r.plans.routes) {
+    json routes = json::array();
+    for (const auto& route : w->routes)
+      routes.push_back({{"walker", route.walker}, {"length_m", route.length_m}, {"risk_share", route.risk_share}});
+    out["routes"] = routes;
+    en += fmt::format("{} walk routes; ", w->routes.size());
+    sv += fmt::format("{} promenadrutter; ", w->routes.size());
+  }
+  out["summary_en"] = en + "written to plan/";
+  out["summary_sv"] = sv + "skrivna till plan/";
+  ctx.progress(1.0, "done");
+  return out;
+}
 
 JobRunner ScenarioRunner::as_job_runner() {
   return [this](const json& req, JobContext& ctx) { return run(req, ctx); };
@@ -77,15 +107,19 @@ json ScenarioRunner::run(const json& request, JobContext& ctx) {
   auto file = std::make_unique<scenario::ScenarioFile>(scenario::load(resolved));
   if (request.contains("replicates")) file->simulate.replicates = request["replicates"].get<int>();
   if (request.contains("seed")) file->seed = request["seed"].get<std::uint64_t>();
-  if (!file->simulate_enabled) throw Error(ErrorCode::BadScenario, resolved.string(), "the run's scenario does not simulate");
-  if (!session_ || !session_->reusable_for(*file)) {
-    ctx.progress(0.0, "map + fit");
+  const std::string kind = request["kind"];
+  // Plans need the map only; scenarios and interventions the fitted model too.
+  const bool need_fit = kind != "plan";
+  if (need_fit && !file->simulate_enabled)
+    throw Error(ErrorCode::BadScenario, resolved.string(), "the run's scenario does not simulate");
+  if (!session_ || !session_->reusable_for(*file) || (need_fit && !session_->fitted())) {
+    ctx.progress(0.0, need_fit ? "map + fit" : "map");
     session_.reset();
-    session_ = std::make_unique<scenario::Session>(*file, control, true);
+    session_ = std::make_unique<scenario::Session>(*file, control, need_fit);
   }
   ctx.throw_if_cancelled();
 
-  std::string kind = request["kind"];
+  if (kind == "plan") return run_plans(request, *file, ctx);
   if (kind == "scenario") {
     const std::string name = request["scenario"];
     std::vector<scenario::ScenarioSpec> keep;
@@ -105,7 +139,7 @@ json ScenarioRunner::run(const json& request, JobContext& ctx) {
     spec.name = v["name"];
     scenario::WhereSpec w;
     for (const auto& e : v["edges"]) w.edges.push_back(e.get<std::int64_t>());
-    if (v.contains("area")) w.polygons.push_back(polygon_wkt(v["area"], session_->map().crs.srs()));
+    if (v.contains("area")) w.polygons.push_back(polygon_wkt(v["area"], session_->map().crs));
     spec.where.push_back(std::move(w));
     scenario::MonthRange mr;
     mr.from_index = 0;

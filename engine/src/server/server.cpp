@@ -18,8 +18,8 @@
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/core/paths.hpp"
-#include "tryggve/pipeline/outputs.hpp"
 #include "http_server.hpp"
+#include "tryggve/pipeline/run_folder.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -179,10 +179,38 @@ std::filesystem::path default_static_dir() {
 
 json validate_job_request(const json& req, std::int64_t edge_count) {
   if (!req.is_object()) throw Error(ErrorCode::BadOption, "request", "must be a JSON object");
-  check_keys(req, {"kind", "scenario", "intervention", "replicates", "seed"}, "request");
-  if (!req.contains("kind") || !req["kind"].is_string())
-    throw Error(ErrorCode::BadOption, "request.kind", "must be \"scenario\" or \"intervention\"");
+  check_keys(req, {"kind", "scenario", "intervention", "plans", "replicates", "seed"}, "request");
+  const char* kinds = "must be \"scenario\", \"intervention\" or \"plan\"";
+  if (!req.contains("kind") || !req["kind"].is_string()) throw Error(ErrorCode::BadOption, "request.kind", kinds);
   json out = {{"kind", req["kind"]}};
+  if (req["kind"] == "plan") {
+    // The plan stage on the run's map: the plans named (default all three), written
+    // into the folder's plan/ like `tryggve run` writes them.
+    for (const char* k : {"scenario", "intervention", "replicates", "seed"})
+      if (req.contains(k)) throw Error(ErrorCode::BadOption, std::string("request.") + k, "not allowed with kind plan");
+    static const std::vector<std::string> all = {"patrol", "lighting", "routes"};
+    std::vector<std::string> plans = all;
+    if (req.contains("plans")) {
+      const json& p = req["plans"];
+      if (!p.is_array() || p.empty() || p.size() > all.size())
+        throw Error(ErrorCode::BadOption, "request.plans", "must list one or more of patrol, lighting, routes");
+      std::vector<std::string> asked;
+      for (std::size_t i = 0; i < p.size(); ++i) {
+        const std::string w = fmt::format("request.plans[{}]", i);
+        if (!p[i].is_string() || std::find(all.begin(), all.end(), p[i].get<std::string>()) == all.end())
+          throw Error(ErrorCode::BadOption, w, "must be patrol, lighting or routes");
+        if (std::find(asked.begin(), asked.end(), p[i].get<std::string>()) != asked.end())
+          throw Error(ErrorCode::BadOption, w, "named twice");
+        asked.push_back(p[i]);
+      }
+      plans.clear();
+      for (const auto& a : all)  // in the stage's order, whatever the request's
+        if (std::find(asked.begin(), asked.end(), a) != asked.end()) plans.push_back(a);
+    }
+    out["plans"] = plans;
+    return out;
+  }
+  if (req.contains("plans")) throw Error(ErrorCode::BadOption, "request.plans", "only with kind plan");
   if (req.contains("replicates"))
     // Bounded: one job's result tables grow with replicates x scenarios x parameters x areas x months.
     out["replicates"] = static_cast<int>(number_in(req["replicates"], 10, 5000, "request.replicates"));
@@ -198,7 +226,7 @@ json validate_job_request(const json& req, std::int64_t edge_count) {
     out["scenario"] = req["scenario"];
     return out;
   }
-  if (kind != "intervention") throw Error(ErrorCode::BadOption, "request.kind", "must be \"scenario\" or \"intervention\"");
+  if (kind != "intervention") throw Error(ErrorCode::BadOption, "request.kind", kinds);
   if (!req.contains("intervention") || !req["intervention"].is_object())
     throw Error(ErrorCode::BadOption, "request.intervention", "must be an object");
   const json& iv = req["intervention"];

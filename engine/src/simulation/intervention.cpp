@@ -1,6 +1,7 @@
 #include "tryggve/simulation/intervention.hpp"
 
 #include <cmath>
+#include <limits>
 
 namespace tryggve::simulation {
 
@@ -55,7 +56,7 @@ Intervention make_patrol(std::string name, std::vector<CellId> cells, WeeklyWind
   i.window = window;
   i.visits_per_week = visits_per_week;
   i.visit_minutes = visit_minutes;
-  i.reporting_uplift = 0.10;
+  i.reporting_uplift = std::numeric_limits<double>::quiet_NaN();  // from the evidence table
   i.cost_sek = cost_sek;
   return i;
 }
@@ -69,7 +70,7 @@ Intervention make_adult_presence(std::string name, std::vector<CellId> cells, We
   i.cells = std::move(cells);
   i.window = window;
   i.adults = adults;
-  i.reporting_uplift = 0.10;
+  i.reporting_uplift = std::numeric_limits<double>::quiet_NaN();  // from the evidence table
   i.cost_sek = cost_sek;
   return i;
 }

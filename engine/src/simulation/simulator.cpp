@@ -6,10 +6,12 @@
 #include <limits>
 #include <optional>
 
+#include <fmt/format.h>
 #include <oneapi/tbb/enumerable_thread_specific.h>
 #include <oneapi/tbb/parallel_for.h>
 
 #include "tryggve/core/error.hpp"
+#include "tryggve/simulation/followup.hpp"
 #include "tryggve/simulation/spillover.hpp"
 
 namespace tryggve::simulation {
@@ -27,6 +29,13 @@ std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
   std::uint64_t s = a ^ (b * 0xD6E8FEB86659FD93ULL + 0x632BE59BD9B4E019ULL);
   splitmix64(s);
   return splitmix64(s);
+}
+
+// The standard normal that replicate `rep` draws for evidence row `row`: one per
+// (replicate, row), the same in every scenario and task (common random numbers).
+double replicate_z(std::uint64_t seed, int rep, int row) {
+  Rng r(seed, mix(kTagEffect, mix(static_cast<std::uint64_t>(rep), static_cast<std::uint64_t>(row))));
+  return r.normal();
 }
 
 // Vose's alias method: O(1) draws from a fixed discrete distribution.
@@ -68,7 +77,8 @@ struct ParamSampler {
   Alias cells, hours;
   std::vector<float> kernel_cum;  // aligned with the cells' neighbour lists
   double expected_background = 0.0;  // fitted model, recorded scale, whole forecast
-  double reporting = 1.0;
+  double reporting = 1.0;     // fixed share recorded, or
+  int reporting_row = -1;     // the evidence row it is drawn from per replicate
 };
 
 struct Samplers {
@@ -95,8 +105,9 @@ struct CompiledIv {
   std::array<double, kHoursOfWeek> since_end{};  // hours since the last window hour ended
   double dose_scale = 1.0;
   double residual_h = 0.5;
-  double reporting_uplift = 0.0;
-  double reaction_peak = 0.0, reaction_decay_h = 1.0;
+  double uplift_fixed = 0.0;             // NaN: drawn from uplift_row
+  int uplift_row = -1;                   // evidence row `reporting_presence` (a factor, 1 + uplift)
+  double reaction_peak = 0.0, reaction_decay_h = 1.0, reaction_t0 = 0.0;
   std::vector<char> reacts;            // per parameter
   std::vector<int> row;                // per parameter: evidence row index, -1 = no effect
   std::vector<AppliesWhen> when;       // per parameter
@@ -130,7 +141,7 @@ struct CompiledScenario {
 // One replicate's draws for one parameter: per intervention, its relative risk
 // and spill-over shares (the same in every scenario: common random numbers).
 struct Draws {
-  std::vector<double> rr, diffusion, displacement;
+  std::vector<double> rr, diffusion, displacement, uplift;
 };
 
 double month_start_hours(const HourCalendar& cal, int month) {
@@ -174,25 +185,35 @@ CompiledScenario compile(const Scenario& sc, const FittedModel& model, const Cel
       ci.dose_scale = patrol_visit_dose(iv.visit_minutes) * std::min(1.0, iv.visits_per_week / reference_visits);
       ci.residual_h = std::max(iv.residual_minutes, 1e-3) / 60.0;
     }
-    ci.reporting_uplift = iv.reporting_uplift;
+    ci.uplift_fixed = iv.type == InterventionType::Lighting ? 0.0 : iv.reporting_uplift;
+    if (std::isnan(ci.uplift_fixed)) {
+      const EvidenceRow* r = nullptr;
+      for (const auto& tr : model.traits)
+        if (!r) r = evidence.find("reporting_presence:" + iv.evidence_key, tr);
+      for (const auto& tr : model.traits)
+        if (!r) r = evidence.find("reporting_presence", tr);
+      if (!r)
+        throw Error(ErrorCode::BadScenario, where,
+                    "no reporting_uplift given and the evidence table has no reporting_presence row");
+      ci.uplift_row = static_cast<int>(evidence.index_of(r));
+    } else if (!(ci.uplift_fixed >= 0.0)) {
+      throw Error(ErrorCode::BadScenario, where, "reporting_uplift must be >= 0");
+    }
     ci.reaction_peak = iv.reaction.peak_rise;
     ci.reaction_decay_h = std::max(iv.reaction.decay_weeks, 1e-3) * kHoursOfWeek;
+    // The reaction decays from the measure's first start, not from each month span's.
+    ci.reaction_t0 = iv.reaction.start_month >= 0 ? month_start_hours(cal, iv.reaction.start_month) : ci.t_start;
     ci.reacts.assign(np, 0);
     for (auto p : iv.reaction.parameters) if (p < np) ci.reacts[p] = 1;
     ci.row.assign(np, -1);
     ci.when.assign(np, AppliesWhen::Always);
     ci.scale.assign(np, 1.0);
     for (std::size_t p = 0; p < np; ++p) {
-      if (!iv.only_parameters.empty() &&
-          std::find(iv.only_parameters.begin(), iv.only_parameters.end(), p) == iv.only_parameters.end())
-        continue;
       const ParameterTraits& tr = model.traits[p];
-      if (iv.type == InterventionType::Lighting) {
-        if (!tr.darkness_applies()) continue;  // lighting only acts on outdoor darkness-sensitive parameters
-        ci.scale[p] = model.parameters[p].outdoor_share;
-      }
-      const EvidenceRow* r = evidence.find(iv.evidence_key, tr);
+      // Lighting only acts on outdoor darkness-sensitive parameters (followup.hpp: the shared rule).
+      const EvidenceRow* r = acting_row(iv, tr, p, evidence);
       if (!r) continue;
+      if (iv.type == InterventionType::Lighting) ci.scale[p] = model.parameters[p].outdoor_share;
       ci.row[p] = static_cast<int>(evidence.index_of(r));
       ci.when[p] = r->applies_when;
     }
@@ -294,8 +315,8 @@ Outcome evaluate(const CompiledScenario& sc, const Draws& draws, std::size_t p, 
       o.core_factor *= 1.0 - effect;
       if (effect > best) { best = effect; o.core_iv = static_cast<int>(ref.iv); }
       if (iv.reacts[p] && iv.reaction_peak != 0.0)
-        o.rr *= 1.0 + iv.reaction_peak * std::exp(-(t - iv.t_start) / iv.reaction_decay_h);
-      if (there) o.report *= 1.0 + iv.reporting_uplift;
+        o.rr *= 1.0 + iv.reaction_peak * std::exp(-(t - iv.reaction_t0) / iv.reaction_decay_h);
+      if (there) o.report *= 1.0 + draws.uplift[ref.iv];
     } else if (effect != 0.0 && !iv.diffusion_w[p].empty()) {
       // Diffusion: never more than the core's own effect (w <= 1).
       const double w = std::min(1.0, draws.diffusion[ref.iv] * iv.diffusion_w[p][ref.diffusion]);
@@ -316,6 +337,25 @@ struct GenEvent {
   // Moved here from a core where it was prevented: it exists with probability 1
   // (not thinned from the dominating process) and is never displaced again.
   bool displaced = false;
+  std::int32_t cached = -1;  // index of the same event in a baseline cache, -1: not there
+};
+
+// A replicate's baseline, kept for instant what-ifs: the queue of the dominating
+// process as the baseline-only run built it (breadth-first order), with each
+// event's fate in the baseline and where its children sit in the queue (a parent
+// alive in the baseline has all its children there, one after the other).
+struct CachedEvent {
+  double t;
+  std::uint64_t key;
+  CellId cell;
+  std::uint32_t first_child;
+  std::uint16_t children;
+  std::uint8_t flags;  // kAlive | kRecorded | kTriggered
+};
+constexpr std::uint8_t kAlive = 1, kRecorded = 2, kTriggered = 4;
+struct CachedTask {
+  std::vector<CachedEvent> events;
+  std::uint32_t roots = 0;  // background and history offspring come first
 };
 
 }  // namespace
@@ -355,6 +395,15 @@ Simulator::Simulator(const FittedModel& model, const CellNetwork& cells, const H
     const EtasParameters& P = model.parameters[p];
     ParamSampler& ps = s->p[p];
     ps.reporting = opt_.reporting_rate.empty() ? opt_.default_reporting_rate : opt_.reporting_rate[p];
+    if (ps.reporting <= 0.0) {
+      // Not given: drawn per replicate from the evidence table's reporting_rate row.
+      const EvidenceRow* r = evidence.find("reporting_rate", model.traits[p]);
+      if (!r)
+        throw bad("no reporting rate given for " + model.traits[p].code +
+                  " and the evidence table has no reporting_rate row (stages.simulate.reporting_rate)");
+      ps.reporting_row = static_cast<int>(evidence.index_of(r));
+      ps.reporting = draw_share(*r, 0.0);
+    }
     if (!(ps.reporting > 0.0 && ps.reporting <= 1.0)) throw bad("reporting rates must be in (0, 1]");
     ps.cells.build(P.mu);
     std::vector<double> hw(forecast.size());
@@ -387,85 +436,144 @@ namespace {
 // event, with its alive and recorded masks, to `sink`. An event a core effect
 // prevented in scenario s goes to `prevented(s, event, outcome)`, which may return
 // a ring cell to move it to (displacement).
+//
+// Instant what-ifs (issue 14): with `record` the task keeps its queue, each event's
+// fate and its children's place (a baseline-only run); with `replay` a later run
+// takes the roots and the children of baseline-alive events from there instead of
+// drawing them, and on cells no scenario of the run touches (`reached` false) takes
+// each event's fate from the baseline without drawing its uniforms: nothing there
+// can differ. Every random number that is still drawn is the one a full run draws
+// (streams are addressed by the event's key), and the queue is built in the same
+// order, so the result is the full run's to the last count.
 template <class Eval, class Sink, class Prevented>
 void generate(const EtasParameters& P, const ParamSampler& ps, const CellNetwork& cells, const HourCalendar& cal,
               std::span<const CellEvent> history, std::uint64_t seed, int rep, std::size_t p, double headroom,
-              std::uint64_t full_mask, Eval&& eval, Sink&& sink, Prevented&& prevented) {
+              double reporting, std::uint64_t full_mask, Eval&& eval, Sink&& sink, Prevented&& prevented,
+              const CachedTask* replay = nullptr, const std::vector<char>* reached = nullptr,
+              CachedTask* record = nullptr) {
   const double t0 = cal.start_hours(), t1 = cal.end_hours();
   const double theta_dom = headroom * P.theta;
   std::vector<GenEvent> q;
-  // Background: one stream per (replicate, parameter).
-  const std::uint64_t bg_key = mix(kTagBackground, mix(static_cast<std::uint64_t>(rep), p));
-  Rng bg(seed, bg_key);
-  const double mean_bg = headroom * ps.expected_background / ps.reporting;
-  const std::uint64_t n_bg = ps.expected_background > 0 ? bg.poisson(mean_bg) : 0;
-  q.reserve(static_cast<std::size_t>(n_bg * 1.2) + 16);
-  for (std::uint64_t k = 0; k < n_bg; ++k) {
-    const CellId c = ps.cells.sample(bg);
-    const std::uint32_t h = ps.hours.sample(bg);
-    double frac;
-    const std::uint8_t dm = cal[h].dark_slots;
-    if (P.darkness_applies && P.dark_factor != 1.0 && dm != 0 && dm != (1u << kSlotsPerHour) - 1) {
-      // Place the event in a 10-minute slot weighted by δ for dark slots.
-      double w[kSlotsPerHour], tot = 0.0;
-      for (int sl = 0; sl < kSlotsPerHour; ++sl) tot += (w[sl] = ((dm >> sl) & 1u) ? P.dark_factor : 1.0);
-      double u = bg.uniform() * tot;
-      int sl = 0;
-      while (sl < kSlotsPerHour - 1 && u >= w[sl]) u -= w[sl++];
-      frac = (sl + bg.uniform()) / kSlotsPerHour;
-    } else {
-      frac = bg.uniform();
+  if (replay) {
+    q.reserve(replay->events.size() + 16);
+    for (std::uint32_t j = 0; j < replay->roots; ++j) {
+      const CachedEvent& c = replay->events[j];
+      q.push_back({c.t, c.cell, c.key, full_mask, (c.flags & kTriggered) != 0, false, static_cast<std::int32_t>(j)});
     }
-    const double t = std::clamp(static_cast<double>(h) + frac, t0, std::nextafter(t1, t0));
-    q.push_back({t, c, mix(bg_key, k), full_mask, false});
-  }
-  // Offspring still due from history events (memoryless delays restart at t0).
-  if (P.theta > 0) {
-    const auto hist = events_between(history, t0 - P.max_lag_hours, t0);
-    const std::size_t base = static_cast<std::size_t>(hist.data() - history.data());
-    for (std::size_t j = 0; j < hist.size(); ++j) {
-      const std::uint64_t key = mix(kTagHistory, mix(mix(static_cast<std::uint64_t>(rep), p), base + j));
-      Rng r(seed, key);
-      const std::uint64_t n = r.poisson(theta_dom * std::exp(-P.omega_per_hour * (t0 - hist[j].t)));
-      for (std::uint64_t c = 0; c < n; ++c) {
-        const double t = t0 + r.exponential(P.omega_per_hour);
-        const CellId cell = sample_offspring_cell(cells, ps, hist[j].cell, r);
-        if (t < t1) q.push_back({t, cell, mix(key, c + 1), full_mask, true});
+  } else {
+    // Background: one stream per (replicate, parameter).
+    const std::uint64_t bg_key = mix(kTagBackground, mix(static_cast<std::uint64_t>(rep), p));
+    Rng bg(seed, bg_key);
+    // True incidents: the recorded rate the model was fitted to, over the share recorded.
+    const double mean_bg = headroom * ps.expected_background / reporting;
+    const std::uint64_t n_bg = ps.expected_background > 0 ? bg.poisson(mean_bg) : 0;
+    q.reserve(static_cast<std::size_t>(n_bg * 1.2) + 16);
+    for (std::uint64_t k = 0; k < n_bg; ++k) {
+      const CellId c = ps.cells.sample(bg);
+      const std::uint32_t h = ps.hours.sample(bg);
+      double frac;
+      const std::uint8_t dm = cal[h].dark_slots;
+      if (P.darkness_applies && P.dark_factor != 1.0 && dm != 0 && dm != (1u << kSlotsPerHour) - 1) {
+        // Place the event in a 10-minute slot weighted by δ for dark slots.
+        double w[kSlotsPerHour], tot = 0.0;
+        for (int sl = 0; sl < kSlotsPerHour; ++sl) tot += (w[sl] = ((dm >> sl) & 1u) ? P.dark_factor : 1.0);
+        double u = bg.uniform() * tot;
+        int sl = 0;
+        while (sl < kSlotsPerHour - 1 && u >= w[sl]) u -= w[sl++];
+        frac = (sl + bg.uniform()) / kSlotsPerHour;
+      } else {
+        frac = bg.uniform();
+      }
+      const double t = std::clamp(static_cast<double>(h) + frac, t0, std::nextafter(t1, t0));
+      q.push_back({t, c, mix(bg_key, k), full_mask, false});
+    }
+    // Offspring still due from history events (memoryless delays restart at t0).
+    if (P.theta > 0) {
+      const auto hist = events_between(history, t0 - P.max_lag_hours, t0);
+      const std::size_t base = static_cast<std::size_t>(hist.data() - history.data());
+      for (std::size_t j = 0; j < hist.size(); ++j) {
+        const std::uint64_t key = mix(kTagHistory, mix(mix(static_cast<std::uint64_t>(rep), p), base + j));
+        Rng r(seed, key);
+        const std::uint64_t n = r.poisson(theta_dom * std::exp(-P.omega_per_hour * (t0 - hist[j].t)));
+        for (std::uint64_t c = 0; c < n; ++c) {
+          const double t = t0 + r.exponential(P.omega_per_hour);
+          const CellId cell = sample_offspring_cell(cells, ps, hist[j].cell, r);
+          if (t < t1) q.push_back({t, cell, mix(key, c + 1), full_mask, true});
+        }
       }
     }
   }
+  std::vector<std::uint8_t> rec_flags;
+  std::vector<std::uint32_t> rec_first;
+  std::vector<std::uint16_t> rec_children;
+  const std::size_t roots = q.size();
   // Breadth-first over the branching structure.
   for (std::size_t i = 0; i < q.size(); ++i) {
     const GenEvent e = q[i];
-    Rng r(seed, e.key);
-    const double u = r.uniform() * (e.displaced ? 1.0 : headroom), v = r.uniform();
+    const CachedEvent* c = e.cached >= 0 ? &replay->events[static_cast<std::size_t>(e.cached)] : nullptr;
+    std::optional<Rng> r;
     std::uint64_t alive = 0, recorded = 0;
-    for (std::uint64_t m = e.mask; m; m &= m - 1) {
-      const int s = __builtin_ctzll(m);
-      const Outcome o = eval(s, e.cell, e.t);
-      if (u < o.rr) {
-        alive |= 1ull << s;
-        if (v < o.report) recorded |= 1ull << s;
-      } else if (!e.displaced && o.core_iv >= 0 && o.core_factor > 0.0 && u < o.rr / o.core_factor) {
-        if (const auto to = prevented(s, e, o)) {
-          GenEvent d = e;
-          d.cell = *to;
-          d.key = mix(e.key, kTagDisplaced);
-          d.mask = 1ull << s;
-          d.displaced = true;
-          q.push_back(d);
+    if (c && !(*reached)[e.cell]) {
+      // Nothing of this run acts here: every scenario sees what the baseline saw.
+      if (c->flags & kAlive) alive = e.mask;
+      if (c->flags & kRecorded) recorded = alive;
+    } else {
+      r.emplace(seed, e.key);
+      const double u = r->uniform() * (e.displaced ? 1.0 : headroom), v = r->uniform();
+      for (std::uint64_t m = e.mask; m; m &= m - 1) {
+        const int s = __builtin_ctzll(m);
+        const Outcome o = eval(s, e.cell, e.t);
+        if (u < o.rr) {
+          alive |= 1ull << s;
+          if (v < o.report) recorded |= 1ull << s;
+        } else if (!e.displaced && o.core_iv >= 0 && o.core_factor > 0.0 && u < o.rr / o.core_factor) {
+          if (const auto to = prevented(s, e, o)) {
+            GenEvent d = e;
+            d.cell = *to;
+            d.key = mix(e.key, kTagDisplaced);
+            d.mask = 1ull << s;
+            d.displaced = true;
+            d.cached = -1;
+            q.push_back(d);
+          }
         }
       }
+    }
+    if (record) {
+      rec_flags.push_back(static_cast<std::uint8_t>((alive ? kAlive : 0) | (recorded ? kRecorded : 0) |
+                                                    (e.triggered ? kTriggered : 0)));
+      rec_first.push_back(static_cast<std::uint32_t>(q.size()));
+      rec_children.push_back(0);
     }
     if (!alive) continue;
     sink(e, alive, recorded);
     if (theta_dom <= 0) continue;
-    const std::uint64_t n = r.poisson(theta_dom);
-    for (std::uint64_t c = 0; c < n; ++c) {
-      const double t = e.t + r.exponential(P.omega_per_hour);
-      const CellId cell = sample_offspring_cell(cells, ps, e.cell, r);
-      if (t < t1) q.push_back({t, cell, mix(e.key, c + 1), alive, true});
+    if (c && (c->flags & kAlive)) {
+      // The baseline expanded this event: its children, in the same order.
+      for (std::uint32_t j = c->first_child; j < c->first_child + c->children; ++j) {
+        const CachedEvent& k = replay->events[j];
+        q.push_back({k.t, k.cell, k.key, alive, true, false, static_cast<std::int32_t>(j)});
+      }
+      continue;
     }
+    if (!r) {
+      r.emplace(seed, e.key);
+      r->uniform();
+      r->uniform();
+    }
+    const std::uint64_t n = r->poisson(theta_dom);
+    for (std::uint64_t k = 0; k < n; ++k) {
+      const double t = e.t + r->exponential(P.omega_per_hour);
+      const CellId cell = sample_offspring_cell(cells, ps, e.cell, *r);
+      if (t < t1) q.push_back({t, cell, mix(e.key, k + 1), alive, true});
+    }
+    if (record) rec_children.back() = static_cast<std::uint16_t>(q.size() - rec_first.back());
+  }
+  if (record) {
+    record->roots = static_cast<std::uint32_t>(roots);
+    record->events.resize(q.size());
+    for (std::size_t i = 0; i < q.size(); ++i)
+      record->events[i] = {q[i].t, q[i].key, q[i].cell, rec_first[i], rec_children[i], rec_flags[i]};
   }
 }
 
@@ -475,11 +583,14 @@ std::vector<SimulatedEvent> Simulator::simulate_events(ParameterId p, int replic
   const auto& s = *static_cast<const Samplers*>(samplers_.get());
   if (p >= model_->parameters.size()) throw Error(ErrorCode::BadOption, "simulator", "no parameter " + std::to_string(p));
   std::vector<SimulatedEvent> out;
-  const double report = s.p[p].reporting;
+  const ParamSampler& ps = s.p[p];
+  const double report = ps.reporting_row < 0 ? ps.reporting
+                                             : draw_share(evidence_->rows()[ps.reporting_row],
+                                                          replicate_z(opt_.seed, replicate, ps.reporting_row));
   const double headroom = opt_.headroom;
   std::span<const CellEvent> hist;
   if (history_->parameter_count() > p) hist = history_->by_parameter[p];
-  generate(model_->parameters[p], s.p[p], *cells_, *cal_, hist, opt_.seed, replicate, p, headroom, 1,
+  generate(model_->parameters[p], ps, *cells_, *cal_, hist, opt_.seed, replicate, p, headroom, report, 1,
            [&](int, CellId, double) { return Outcome{1.0, report}; },
            [&](const GenEvent& e, std::uint64_t, std::uint64_t rec) {
              out.push_back({e.t, e.cell, rec != 0, e.triggered});
@@ -489,7 +600,56 @@ std::vector<SimulatedEvent> Simulator::simulate_events(ParameterId p, int replic
   return out;
 }
 
+struct BaselineCache::Impl {
+  int replicates = 0;
+  std::size_t parameters = 0;
+  std::vector<CachedTask> tasks;  // [replicate * parameters + parameter]
+  std::size_t bytes = 0;
+};
+BaselineCache::~BaselineCache() = default;
+int BaselineCache::replicates() const { return impl ? impl->replicates : 0; }
+std::size_t BaselineCache::bytes() const { return impl ? impl->bytes : 0; }
+
+std::size_t Simulator::cache_bytes_estimate() const {
+  const auto& smp = *static_cast<const Samplers*>(samplers_.get());
+  double events = 0.0;
+  for (std::size_t p = 0; p < smp.p.size(); ++p) {
+    const double theta = std::min(0.95, opt_.headroom * model_->parameters[p].theta);
+    events += opt_.headroom * smp.p[p].expected_background / smp.p[p].reporting / (1.0 - theta);
+  }
+  return static_cast<std::size_t>(events * opt_.replicates * sizeof(CachedEvent) * 1.1);
+}
+
+std::shared_ptr<const BaselineCache> Simulator::cache_baseline(std::size_t max_bytes) const {
+  const std::size_t need = cache_bytes_estimate();
+  if (need > max_bytes)
+    throw Error(ErrorCode::BadOption, "simulator",
+                fmt::format("keeping the baseline for instant what-ifs would take about {:.1f} GB (limit {:.1f} GB): "
+                            "use fewer replicates",
+                            need / 1e9, max_bytes / 1e9));
+  auto cache = std::make_shared<BaselineCache>();
+  cache->impl = std::make_unique<BaselineCache::Impl>();
+  run_impl({}, nullptr, opt_.replicates, cache.get());
+  for (const auto& t : cache->impl->tasks) cache->impl->bytes += t.events.capacity() * sizeof(CachedEvent);
+  return cache;
+}
+
 RunResult Simulator::run(const std::vector<Scenario>& scenarios) const {
+  return run_impl(scenarios, nullptr, opt_.replicates, nullptr);
+}
+
+RunResult Simulator::run(const std::vector<Scenario>& scenarios, const BaselineCache& cache, int replicates) const {
+  if (!cache.impl || cache.impl->parameters != model_->parameters.size())
+    throw Error(ErrorCode::BadOption, "simulator", "the baseline cache belongs to another model");
+  const int n = replicates < 0 ? cache.replicates() : replicates;
+  if (n < 1 || n > cache.replicates())
+    throw Error(ErrorCode::BadOption, "simulator",
+                fmt::format("the baseline cache holds {} replicates, {} asked", cache.replicates(), n));
+  return run_impl(scenarios, &cache, n, nullptr);
+}
+
+RunResult Simulator::run_impl(const std::vector<Scenario>& scenarios, const BaselineCache* replay, int replicates,
+                              BaselineCache* record) const {
   if (scenarios.size() > 63) throw Error(ErrorCode::BadOption, "simulator", "at most 63 scenarios per run");
   const auto& smp = *static_cast<const Samplers*>(samplers_.get());
   const FittedModel& model = *model_;
@@ -508,7 +668,7 @@ RunResult Simulator::run(const std::vector<Scenario>& scenarios) const {
   }
   res.area_names = areas_.names;
   res.area_names.push_back("(no area)");
-  res.replicates = opt_.replicates;
+  res.replicates = replicates;
   res.parameters = static_cast<int>(np);
   res.areas = static_cast<int>(res.area_names.size());
   res.months = cal_->month_count();
@@ -521,6 +681,21 @@ RunResult Simulator::run(const std::vector<Scenario>& scenarios) const {
   res.clamped_events.assign(S, 0);
   res.zone_counts.assign(static_cast<std::size_t>(S) * res.replicates * np * 6, 0);
   res.spill_counts.assign(static_cast<std::size_t>(res.replicates) * np * S * 2, 0);
+
+  // Cells where some scenario of this run can change anything (its cores, rings and
+  // displacement targets): elsewhere a replay takes the baseline's fates.
+  std::vector<char> reached(cells_->size(), 0);
+  for (int s = 1; s < S; ++s) {
+    for (CellId c = 0; c < cells_->size(); ++c)
+      if (comp[s].off[c + 1] > comp[s].off[c]) reached[c] = 1;
+    for (const auto& iv : comp[s].ivs)
+      for (CellId c : iv.ring) reached[c] = 1;
+  }
+  if (record) {
+    record->impl->replicates = replicates;
+    record->impl->parameters = np;
+    record->impl->tasks.assign(static_cast<std::size_t>(replicates) * np, {});
+  }
 
   struct Local {
     std::vector<std::uint32_t> cell_counts;
@@ -541,18 +716,22 @@ RunResult Simulator::run(const std::vector<Scenario>& scenarios) const {
       const ParamSampler& ps = smp.p[p];
       // This replicate's effect sizes and spill-over shares: one draw per
       // (replicate, evidence row), the same in every scenario.
-      auto draw = [&](int row) {
-        Rng r(opt_.seed, mix(kTagEffect, mix(static_cast<std::uint64_t>(rep), static_cast<std::uint64_t>(row))));
-        return r.normal();
-      };
+      auto draw = [&](int row) { return replicate_z(opt_.seed, rep, row); };
+      // This replicate's share recorded (drawn from the evidence, unless given).
+      const double reporting =
+          ps.reporting_row < 0 ? ps.reporting : draw_share(evidence_->rows()[ps.reporting_row], draw(ps.reporting_row));
       std::vector<Draws> draws(S);
       for (int s = 1; s < S; ++s) {
         const std::size_t n = comp[s].ivs.size();
         draws[s].rr.assign(n, 1.0);
         draws[s].diffusion.assign(n, 0.0);
         draws[s].displacement.assign(n, 0.0);
+        draws[s].uplift.assign(n, 0.0);
         for (std::size_t k = 0; k < n; ++k) {
           const CompiledIv& iv = comp[s].ivs[k];
+          // More seen and passed on while it is there: a factor 1 + uplift from the evidence.
+          draws[s].uplift[k] = iv.uplift_row < 0 ? iv.uplift_fixed
+                                                 : std::max(0.0, draw_rr(evidence_->rows()[iv.uplift_row], draw(iv.uplift_row)) - 1.0);
           const int row = iv.row[p];
           if (row < 0) continue;
           draws[s].rr[k] = draw_rr(evidence_->rows()[row], draw(row));
@@ -569,7 +748,7 @@ RunResult Simulator::run(const std::vector<Scenario>& scenarios) const {
       if (history_->parameter_count() > p) hist = history_->by_parameter[p];
       const double headroom = opt_.headroom;
       auto eval = [&](int s, CellId cell, double t) {
-        Outcome o = evaluate(comp[s], draws[s], p, cell, t, *cal_, ps.reporting);
+        Outcome o = evaluate(comp[s], draws[s], p, cell, t, *cal_, reporting);
         if (o.rr > headroom) { ++L.clamped[s]; o.rr = headroom; }
         return o;
       };
@@ -617,7 +796,10 @@ RunResult Simulator::run(const std::vector<Scenario>& scenarios) const {
           z[3 + zone] += in_s;
         }
       };
-      generate(model.parameters[p], ps, *cells_, *cal_, hist, opt_.seed, rep, p, headroom, full, eval, sink, prevented);
+      const CachedTask* from = replay ? &replay->impl->tasks[task] : nullptr;
+      CachedTask* into = record ? &record->impl->tasks[task] : nullptr;
+      generate(model.parameters[p], ps, *cells_, *cal_, hist, opt_.seed, rep, p, headroom, reporting, full, eval, sink,
+               prevented, from, &reached, into);
     }
   });
   // Integer sums: the same whatever thread did what.

@@ -7,7 +7,6 @@
 
 #include <fmt/format.h>
 
-#include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/error.hpp"
 
 namespace tryggve::situation {
@@ -105,7 +104,7 @@ namespace {
 std::string num(double v) { return std::isfinite(v) ? fmt::format("{:.6g}", v) : std::string(); }
 }  // namespace
 
-void write_backtest_csv(const std::vector<BacktestRow>& rows, const std::string& path) {
+std::string backtest_csv(const std::vector<BacktestRow>& rows) {
   std::string s = "month,method,coverage,units,measure_share,hits,total,hit_rate,pai,pai_max,pei\n";
   for (const auto& r : rows) {
     const auto& c = r.score;
@@ -113,7 +112,7 @@ void write_backtest_csv(const std::vector<BacktestRow>& rows, const std::string&
                      num(c.measure_share), num(c.hits), num(c.total), num(c.hit_rate), num(c.pai), num(c.pai_max),
                      num(c.pei));
   }
-  write_text_atomically(path, s);
+  return s;
 }
 
 std::vector<double> parse_coverages(const std::vector<std::string>& percent, const std::string& key) {

@@ -1,32 +1,19 @@
 #include "tryggve/situation/grid.hpp"
 
-#include <gdal_priv.h>
-#include <ogr_spatialref.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 
 #include <fmt/format.h>
 
-#include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/json_text.hpp"
 #include "tryggve/core/limits.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/core/rng.hpp"
 #include "tryggve/core/time.hpp"
-#include "tryggve/io/gdal_env.hpp"
-#include "tryggve/io/incidents.hpp"
-#include "tryggve/io/vector_writer.hpp"
-#include "tryggve/pipeline/map_stage.hpp"
-#include "tryggve/pipeline/outputs.hpp"
-#include "tryggve/taxonomy/classifier.hpp"
 
 namespace tryggve::situation {
-
-namespace fs = std::filesystem;
 
 namespace {
 const double kSqrt3 = std::sqrt(3.0);
@@ -211,25 +198,7 @@ std::vector<double> quartic_kde(const Grid& grid, const std::vector<Point>& even
 // ---- Options -----------------------------------------------------------------------
 
 void GridOptions::declare(OptionSet& o) {
-  o.text("incidents", incidents, "Incidents: CSV (lat/lon or x/y), GeoJSON, GeoPackage, Shapefile", true)
-      .text("crs", crs, "Run CRS: EPSG:NNNN (metric) or 'auto' (UTM zone of the data)")
-      .text("timezone", timezone, "Time zone of times without an offset (IANA name or POSIX rule)")
-      .text("time_field", time_field, "Time column (default: auto-detect)")
-      .text("category_field", category_field, "Category column (default: auto-detect)")
-      .text("lon_field", lon_field, "Longitude column (WGS84)")
-      .text("lat_field", lat_field, "Latitude column (WGS84)")
-      .text("x_field", x_field, "x column (in --source-crs)")
-      .text("y_field", y_field, "y column (in --source-crs)")
-      .text("source_crs", source_crs, "CRS of x/y columns, or of an incident layer that declares none")
-      .flag("month_first", month_first, "Ambiguous dates are month first, US style (03/05/2024 = March 5)")
-      .text("taxonomy", taxonomy, "Taxonomy file (default: the shipped 15 parameters)")
-      .list("mappings", mappings, "Category mapping tables, in priority order: auto, polisen, houston, chicago, tryggve or CSV paths")
-      .text("extent", extent,
-            "Study extent: 'auto' (data quantiles plus a margin) or min_x,min_y,max_x,max_y (lon/lat unless --extent-crs run)")
-      .choice("extent_crs", extent_crs, "Coordinates of --extent", {"wgs84", "run"})
-      .real("extent_quantile", extent_quantile, "auto extent: quantile of x and y on each side", 0.0, 0.25)
-      .real("extent_margin_m", extent_margin_m, "auto extent: margin around the quantile box (m)", 0.0, 1e6)
-      .real("cell_m", cell_m, "Cell size: square side; hexagons have the same area (m)", 1.0, 1e6)
+  o.real("cell_m", cell_m, "Cell size: square side; hexagons have the same area (m)", 1.0, 1e6)
       .choice("shape", shape, "Cell shape", {"square", "hex"})
       .choice("weights", weights, "Gi* neighbours: queen or rook contiguity, or a distance band", {"queen", "rook", "distance"})
       .real("distance_m", distance_m, "Gi* distance band between cell centres (m; --weights distance)", 1.0, 1e6)
@@ -389,82 +358,8 @@ GridResult analyse_grid(std::vector<Incident> incidents, const Grid& grid, const
   return r;
 }
 
-GridResult run_grid(const GridOptions& o) {
-  if (o.incidents.empty()) throw Error(ErrorCode::Usage, "grid", "--incidents is required");
-  const CellShape shape = o.shape == "hex" ? CellShape::Hexagon : CellShape::Square;
-  io::CrsContext crs = io::CrsContext::from_spec(o.crs);
-  if (crs.is_local()) {
-    // Fine: cells are in the data's own units.
-  }
-  const Taxonomy taxonomy = o.taxonomy.empty() ? Taxonomy::load_default() : Taxonomy::load(o.taxonomy);
-  const TimeZone zone = TimeZone::from_name(o.timezone);
-  io::IncidentFieldMapping m;
-  m.time = o.time_field;
-  m.category = o.category_field;
-  m.lon = o.lon_field;
-  m.lat = o.lat_field;
-  m.x = o.x_field;
-  m.y = o.y_field;
-  m.source_crs = o.source_crs;
-  m.day_first = !o.month_first;
-  RejectLog rejects;
-  auto t0 = Clock::now();
-  std::vector<Incident> incidents = io::read_incidents(o.incidents, crs, m, zone, rejects);
-  const std::size_t rows_read = incidents.size() + rejects.size();
-  const Classifier classifier(taxonomy, o.mappings);
-  incidents = classifier.classify_all(std::move(incidents), rejects, o.incidents);
-  log::info("grid: read {} rows from {} ({:.2f} s)", rows_read, o.incidents, seconds_since(t0));
-  if (incidents.empty()) throw Error(ErrorCode::NoData, o.incidents, "no usable incident (see the rejects)");
-
-  // The study extent.
-  Envelope ext;
-  if (o.extent == "auto") {
-    std::vector<double> xs, ys;
-    for (const auto& i : incidents) xs.push_back(i.pos.x), ys.push_back(i.pos.y);
-    std::sort(xs.begin(), xs.end());
-    std::sort(ys.begin(), ys.end());
-    auto q = [&](const std::vector<double>& v, double p) {
-      return v[std::min(v.size() - 1, static_cast<std::size_t>(std::floor(p * (v.size() - 1) + 0.5)))];
-    };
-    ext = {q(xs, o.extent_quantile) - o.extent_margin_m, q(ys, o.extent_quantile) - o.extent_margin_m,
-           q(xs, 1 - o.extent_quantile) + o.extent_margin_m, q(ys, 1 - o.extent_quantile) + o.extent_margin_m};
-  } else {
-    double v[4];
-    char tail = 0;
-    if (std::sscanf(o.extent.c_str(), "%lf,%lf,%lf,%lf%c", &v[0], &v[1], &v[2], &v[3], &tail) != 4 || !(v[0] < v[2]) ||
-        !(v[1] < v[3]))
-      throw Error(ErrorCode::BadOption, "grid.extent",
-                  fmt::format("'{}' must be auto or min_x,min_y,max_x,max_y with min < max", o.extent));
-    if (o.extent_crs == "wgs84" && !crs.is_local()) {
-      auto wgs = io::parse_srs("EPSG:4326", "grid.extent");
-      auto tr = crs.transform_from(wgs.get(), "grid.extent");
-      // The box's outline, densified: a lon/lat box is curved in a projected CRS.
-      for (int k = 0; k <= 16; ++k) {
-        const double f = k / 16.0;
-        for (Point p : {Point{v[0] + f * (v[2] - v[0]), v[1]}, Point{v[0] + f * (v[2] - v[0]), v[3]},
-                        Point{v[0], v[1] + f * (v[3] - v[1])}, Point{v[2], v[1] + f * (v[3] - v[1])}}) {
-          if (!tr->apply(p)) throw Error(ErrorCode::BadOption, "grid.extent", "cannot transform the extent into the run CRS");
-          ext.expand(p);
-        }
-      }
-    } else {
-      ext = {v[0], v[1], v[2], v[3]};
-    }
-  }
-  const Grid grid(shape, ext, o.cell_m);
-  GridResult r = analyse_grid(std::move(incidents), grid, o, &taxonomy, o.incidents);
-  r.crs = crs;
-  r.rows_read = rows_read;
-  // The reader's and classifier's rejects come first (file, row order).
-  for (const auto& x : r.rejects.items()) rejects.add(x);
-  rejects.sort();
-  r.rejects = std::move(rejects);
-  return r;
-}
-
 nlohmann::json GridResult::summary() const {
   nlohmann::json j;
-  j["crs"] = crs.describe();
   j["rows_read"] = rows_read;
   j["placed"] = incidents.size();
   j["without_time"] = without_time;
@@ -495,107 +390,6 @@ nlohmann::json GridResult::summary() const {
                   {"mean_pai", jn(s.mean_pai)}, {"mean_pei", jn(s.mean_pei)}});
   j["backtest"] = {{"measure", "area"}, {"methods", bs}};
   return j;
-}
-
-// ---- Output ------------------------------------------------------------------------
-
-
-namespace {
-
-void write_tiff(const GridResult& r, const fs::path& path) {
-  io::ensure_gdal();
-  const auto& g = r.grid;
-  AtomicOutput out(path);
-  GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GTiff");
-  if (!drv) throw Error(ErrorCode::OutputFailed, path.string(), "GDAL has no GTiff driver");
-  char** copts = nullptr;
-  copts = CSLSetNameValue(copts, "COMPRESS", "DEFLATE");
-  copts = CSLSetNameValue(copts, "TILED", "YES");
-  struct Band {
-    const char* name;
-    const std::vector<double>* v;
-  };
-  std::vector<double> z(g.size(), 0.0);
-  for (std::size_t c = 0; c < r.gistar.stats.size(); ++c) z[c] = r.gistar.stats[c].z;
-  const Band bands[] = {{"count_all", &r.count_all}, {"kde_all_per_km2", &r.kde_all},
-                        {"count_latest", &r.count_latest}, {"gistar_z", &z}};
-  {
-    GDALDataset* ds = drv->Create(out.temp_path().c_str(), static_cast<int>(g.nx()), static_cast<int>(g.ny()), 4,
-                                  GDT_Float32, copts);
-    CSLDestroy(copts);
-    if (!ds) throw Error(ErrorCode::OutputFailed, path.string(), "GDAL could not create the GeoTIFF");
-    const double top = g.origin().y + g.ny() * g.cell_m();
-    double gt[6] = {g.origin().x, g.cell_m(), 0.0, top, 0.0, -g.cell_m()};
-    ds->SetGeoTransform(gt);
-    if (!r.crs.is_local() && r.crs.srs()) {
-      const std::string wkt = r.crs.wkt();
-      ds->SetProjection(wkt.c_str());
-    }
-    std::vector<float> row(g.nx());
-    bool ok = true;
-    for (int b = 0; b < 4; ++b) {
-      GDALRasterBand* band = ds->GetRasterBand(b + 1);
-      band->SetDescription(bands[b].name);
-      for (std::size_t y = 0; y < g.ny() && ok; ++y) {
-        const std::size_t grow = g.ny() - 1 - y;  // raster rows run north to south
-        for (std::size_t x = 0; x < g.nx(); ++x) row[x] = static_cast<float>((*bands[b].v)[g.id(x, grow)]);
-        ok = band->RasterIO(GF_Write, 0, static_cast<int>(y), static_cast<int>(g.nx()), 1, row.data(),
-                            static_cast<int>(g.nx()), 1, GDT_Float32, 0, 0) == CE_None;
-      }
-    }
-    GDALClose(ds);
-    if (!ok) throw Error(ErrorCode::OutputFailed, path.string(), "writing a GeoTIFF band failed");
-  }
-  out.commit();
-}
-
-}  // namespace
-
-void write_grid(const GridResult& r, const fs::path& out_dir) {
-  std::error_code ec;
-  fs::create_directories(out_dir, ec);
-  if (ec) throw Error(ErrorCode::OutputFailed, out_dir.string(), "cannot create the folder: " + ec.message());
-  using io::FieldType;
-  const auto& g = r.grid;
-  {
-    io::VectorWriter w(out_dir / kGridGpkg, r.crs);
-    auto& cells = w.add_layer(kCellsLayer, io::GeometryKind::Polygon,
-                              {{"cell_id", FieldType::Int64},        {"col", FieldType::Int64},
-                               {"row", FieldType::Int64},            {"x", FieldType::Real},
-                               {"y", FieldType::Real},               {"count_all", FieldType::Real},
-                               {"count_latest", FieldType::Real},    {"kde_all_per_km2", FieldType::Real},
-                               {"gistar_z", FieldType::Real},        {"gistar_p_norm", FieldType::Real},
-                               {"gistar_p_sim", FieldType::Real},    {"gistar_p_fdr", FieldType::Real},
-                               {"gistar_class", FieldType::String},  {"hot_cold", FieldType::Int64}});
-    auto opt = [](double v) { return std::isfinite(v) ? io::FieldValue(v) : io::FieldValue(); };
-    // Empty cells far from everything carry no information: only cells with an
-    // incident, some density or a significant Gi* are written (the GeoTIFF has all).
-    for (std::size_t c = 0; c < g.size(); ++c) {
-      const bool sig = c < r.gistar.stats.size() && r.gistar.stats[c].hot_cold != 0;
-      if (r.count_all[c] == 0 && r.kde_all[c] == 0 && !sig) continue;
-      const Point ctr = g.centre(c);
-      io::FieldValue z, pn, ps, pf, cls, hc;
-      if (c < r.gistar.stats.size()) {
-        const auto& s = r.gistar.stats[c];
-        z = opt(s.z), pn = opt(s.p_norm), ps = opt(s.p_sim), pf = opt(s.p_fdr);
-        cls = hotspot::class_label(s, false);
-        hc = s.hot_cold;
-      }
-      cells.add({c, c % g.nx(), c / g.nx(), ctr.x, ctr.y, r.count_all[c], r.count_latest[c], r.kde_all[c], z, pn, ps,
-                 pf, cls, hc},
-                MultiPolygon{g.polygon(c)});
-    }
-    auto& cm = w.add_layer(kCellMonthsTable, io::GeometryKind::None,
-                           {{"cell_id", FieldType::Int64}, {"month", FieldType::String}, {"count", FieldType::Real}});
-    for (std::size_t m = 0; m < r.months.size(); ++m)
-      for (std::size_t c = 0; c < g.size(); ++c)
-        if (r.count_by_month[m][c] > 0) cm.add({c, month_label(r.months[m]), r.count_by_month[m][c]});
-    w.commit();
-  }
-  if (g.shape() == CellShape::Square) write_tiff(r, out_dir / kGridTiff);
-  write_backtest_csv(r.backtest, (out_dir / outputs::kBacktestCsv).string());
-  pipeline::write_rejects_csv(r.rejects, out_dir / outputs::kRejectsCsv);
-  write_text_atomically(out_dir / kGridSummaryJson, json_text(r.summary(), 2) + "\n");
 }
 
 }  // namespace tryggve::situation

@@ -7,12 +7,10 @@
 
 #include <fmt/format.h>
 
-#include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/csv.hpp"
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/limits.hpp"
 #include "tryggve/core/time.hpp"
-#include "tryggve/io/vector_writer.hpp"
 #include "tryggve/snap/place_tagger.hpp"
 
 namespace tryggve::situation {
@@ -132,7 +130,7 @@ void check_scale(const LevelScale& s) {
 
 }  // namespace
 
-SituationPicture compute_situation(const pipeline::MapResult& map, const SituationOptions& opt) {
+SituationPicture compute_situation(const snap::MapData& map, const SituationOptions& opt) {
   check_scale(opt.levels);
   SituationPicture s;
   s.options = opt;
@@ -323,7 +321,7 @@ struct Row {
 
 }  // namespace
 
-void write_situation_csv(const SituationPicture& s, const std::filesystem::path& path) {
+std::string situation_csv(const SituationPicture& s) {
   std::string o =
       "month,unit_kind,unit_id,unit_name,parameter,parameter_sv,parameter_en,count,score,street_km,rate_per_km,"
       "population,rate_per_1000,prev_month_count,change_prev,change_prev_pct,year_ago_count,change_year,"
@@ -344,7 +342,7 @@ void write_situation_csv(const SituationPicture& s, const std::filesystem::path&
                          level_label_sv(c.level), level_label_en(c.level), to_string(c.trend), label_sv(c.trend),
                          label_en(c.trend), mk ? num(c.mk.tau) : std::string(), mk ? num(c.mk.p) : std::string());
       }
-  write_text_atomically(path, o);
+  return o;
 }
 
 nlohmann::json situation_json(const SituationPicture& s) {
@@ -411,58 +409,6 @@ nlohmann::json situation_json(const SituationPicture& s) {
   }
   j["units"] = units;
   return j;
-}
-
-void add_situation_layers(io::VectorWriter& out, const SituationPicture& s, const pipeline::MapResult& map) {
-  using io::FieldType;
-  const std::size_t all = s.all_index();
-  const std::size_t last = s.months.size() - 1;
-  std::vector<io::FieldDef> f{{"area_id", FieldType::Int64},      {"code", FieldType::String},
-                              {"name", FieldType::String},        {"month", FieldType::String},
-                              {"street_km", FieldType::Real},     {"population", FieldType::Real},
-                              {"count", FieldType::Real},         {"score", FieldType::Real},
-                              {"rate_per_km", FieldType::Real},   {"rate_per_1000", FieldType::Real},
-                              {"change_prev", FieldType::Real},   {"change_prev_pct", FieldType::Real},
-                              {"change_year", FieldType::Real},   {"change_year_pct", FieldType::Real},
-                              {"level", FieldType::Int64},        {"level_sv", FieldType::String},
-                              {"level_en", FieldType::String},    {"trend", FieldType::String},
-                              {"trend_sv", FieldType::String},    {"trend_en", FieldType::String}};
-  for (std::size_t p = 0; p < all; ++p) f.push_back({"count_" + s.parameters[p].code, FieldType::Real});
-  for (std::size_t p = 0; p < all; ++p) f.push_back({"level_" + s.parameters[p].code, FieldType::Int64});
-  auto opt = [](double v) { return std::isfinite(v) ? io::FieldValue(v) : io::FieldValue(); };
-  auto& areas = out.add_layer(kSituationAreasLayer, io::GeometryKind::Polygon, f);
-  for (std::size_t u = 0; u < s.units.size(); ++u) {
-    const auto& un = s.units[u];
-    if (un.kind != "area") continue;
-    const auto& c = s.at(last, u, all);
-    std::vector<io::FieldValue> v{static_cast<std::int64_t>(un.area_index), un.id, un.name,
-                                  month_label(s.months[last]), un.street_km,
-                                  un.population >= 0 ? io::FieldValue(un.population) : io::FieldValue(), c.count,
-                                  c.score, opt(c.rate_per_km), opt(c.rate_per_1000), opt(c.change_prev),
-                                  opt(c.change_prev_pct), opt(c.change_year), opt(c.change_year_pct), c.level,
-                                  level_label_sv(c.level), level_label_en(c.level), to_string(c.trend),
-                                  label_sv(c.trend), label_en(c.trend)};
-    for (std::size_t p = 0; p < all; ++p) v.push_back(s.at(last, u, p).count);
-    for (std::size_t p = 0; p < all; ++p) v.push_back(s.at(last, u, p).level);
-    areas.add(v, map.areas[un.area_index].geometry);
-  }
-  auto& table = out.add_layer(kSituationTable, io::GeometryKind::None,
-                              {{"month", FieldType::String},       {"unit_kind", FieldType::String},
-                               {"unit_id", FieldType::String},     {"unit_name", FieldType::String},
-                               {"parameter", FieldType::String},   {"count", FieldType::Real},
-                               {"score", FieldType::Real},         {"rate_per_km", FieldType::Real},
-                               {"rate_per_1000", FieldType::Real}, {"change_prev", FieldType::Real},
-                               {"change_prev_pct", FieldType::Real}, {"change_year", FieldType::Real},
-                               {"change_year_pct", FieldType::Real}, {"level", FieldType::Int64},
-                               {"trend", FieldType::String}});
-  for (std::size_t m = 0; m < s.months.size(); ++m)
-    for (std::size_t u = 0; u < s.units.size(); ++u)
-      for (std::size_t p = 0; p < s.parameters.size(); ++p) {
-        const auto& c = s.at(m, u, p);
-        table.add({month_label(s.months[m]), s.units[u].kind, s.units[u].id, s.units[u].name, s.parameters[p].code,
-                   c.count, c.score, opt(c.rate_per_km), opt(c.rate_per_1000), opt(c.change_prev),
-                   opt(c.change_prev_pct), opt(c.change_year), opt(c.change_year_pct), c.level, to_string(c.trend)});
-      }
 }
 
 }  // namespace tryggve::situation

@@ -1,156 +1,20 @@
 #include "tryggve/snap/place_tagger.hpp"
 
-#include <geos_c.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <string>
 #include <tuple>
 
 #include <fmt/format.h>
 #include <oneapi/tbb/blocked_range.h>
-#include <oneapi/tbb/enumerable_thread_specific.h>
 #include <oneapi/tbb/parallel_for.h>
 
 #include "tryggve/core/error.hpp"
+#include "tryggve/network/polygon_index.hpp"
 
 namespace tryggve::snap {
 
 namespace {
-
-// One thread's GEOS world: its context, its own copies of the polygons, their
-// STRtrees and (lazily) their prepared geometries. Nothing here is shared.
-class GeosThread {
- public:
-  GeosThread() : ctx_(GEOS_init_r()) {
-    GEOSContext_setErrorMessageHandler_r(ctx_, &GeosThread::on_error, this);
-  }
-  ~GeosThread() {
-    for (auto* set : {&parks_, &areas_}) {
-      for (auto* p : set->prepared)
-        if (p) GEOSPreparedGeom_destroy_r(ctx_, p);
-      if (set->tree) GEOSSTRtree_destroy_r(ctx_, set->tree);
-      for (auto* g : set->geoms)
-        if (g) GEOSGeom_destroy_r(ctx_, g);
-    }
-    GEOS_finish_r(ctx_);
-  }
-  GeosThread(const GeosThread&) = delete;
-  GeosThread& operator=(const GeosThread&) = delete;
-
-  struct PolySet {
-    const char* what = "";
-    std::vector<GEOSGeometry*> geoms;  // null for a feature with no usable ring
-    std::vector<const GEOSPreparedGeometry*> prepared;
-    GEOSSTRtree* tree = nullptr;
-  };
-
-  void build(PolySet& set, const char* what, const std::vector<PolygonFeature>& features) {
-    set.what = what;
-    set.geoms.assign(features.size(), nullptr);
-    set.prepared.assign(features.size(), nullptr);
-    set.tree = GEOSSTRtree_create_r(ctx_, 10);
-    for (std::size_t i = 0; i < features.size(); ++i) {
-      set.geoms[i] = to_geos(features[i], what, i);
-      if (set.geoms[i])
-        GEOSSTRtree_insert_r(ctx_, set.tree, set.geoms[i], reinterpret_cast<void*>(static_cast<std::uintptr_t>(i)));
-    }
-  }
-
-  PolySet parks_, areas_;
-  GEOSContextHandle_t ctx() const { return ctx_; }
-  std::vector<std::uint32_t> scratch;
-
-  // Indices of the set's polygons whose envelope meets `query`'s, ascending.
-  const std::vector<std::uint32_t>& candidates(PolySet& set, const GEOSGeometry* query) {
-    scratch.clear();
-    if (set.geoms.empty()) return scratch;
-    GEOSSTRtree_query_r(
-        ctx_, set.tree, query,
-        [](void* item, void* user) {
-          static_cast<std::vector<std::uint32_t>*>(user)->push_back(
-              static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(item)));
-        },
-        &scratch);
-    std::sort(scratch.begin(), scratch.end());
-    return scratch;
-  }
-
-  const GEOSPreparedGeometry* prepared(PolySet& set, std::uint32_t i) {
-    if (!set.prepared[i]) {
-      set.prepared[i] = GEOSPrepare_r(ctx_, set.geoms[i]);
-      if (!set.prepared[i]) fail(set, i, "cannot prepare the polygon");
-    }
-    return set.prepared[i];
-  }
-
-  bool covers(PolySet& set, std::uint32_t i, const GEOSGeometry* pt) {
-    const char r = GEOSPreparedIntersects_r(ctx_, prepared(set, i), pt);
-    if (r == 2) fail(set, i, "point-in-polygon test failed");
-    return r == 1;
-  }
-
-  double distance(PolySet& set, std::uint32_t i, const GEOSGeometry* pt) {
-    double d = 0.0;
-    if (!GEOSPreparedDistance_r(ctx_, prepared(set, i), pt, &d)) fail(set, i, "distance failed");
-    return d;
-  }
-
-  [[noreturn]] void fail(const PolySet& set, std::size_t i, const char* what) {
-    throw Error(ErrorCode::WrongGeometryType, fmt::format("{} feature #{}", set.what, i),
-                fmt::format("GEOS: {}: {}", what, last_error_.empty() ? "unknown error" : last_error_));
-  }
-
- private:
-  static void on_error(const char* message, void* self) { static_cast<GeosThread*>(self)->last_error_ = message; }
-
-  GEOSGeometry* ring(const Ring& r) {
-    if (r.size() < 3) return nullptr;
-    std::vector<double> xy;
-    xy.reserve(2 * (r.size() + 1));
-    for (const auto& p : r) { xy.push_back(p.x); xy.push_back(p.y); }
-    if (!(r.front() == r.back())) { xy.push_back(r.front().x); xy.push_back(r.front().y); }
-    const auto n = static_cast<unsigned>(xy.size() / 2);
-    if (n < 4) return nullptr;  // a closed ring of 3 points has no area
-    GEOSCoordSequence* seq = GEOSCoordSeq_copyFromBuffer_r(ctx_, xy.data(), n, 0, 0);
-    if (!seq) return nullptr;
-    return GEOSGeom_createLinearRing_r(ctx_, seq);  // takes the sequence
-  }
-
-  GEOSGeometry* to_geos(const PolygonFeature& f, const char* what, std::size_t index) {
-    std::vector<GEOSGeometry*> polys;
-    for (const auto& poly : f.geometry) {
-      GEOSGeometry* shell = ring(poly.outer);
-      if (!shell) continue;
-      std::vector<GEOSGeometry*> holes;
-      for (const auto& h : poly.holes)
-        if (auto* g = ring(h)) holes.push_back(g);
-      GEOSGeometry* pg = GEOSGeom_createPolygon_r(ctx_, shell, holes.data(), static_cast<unsigned>(holes.size()));
-      if (!pg) {
-        for (auto* g : polys) GEOSGeom_destroy_r(ctx_, g);
-        throw Error(ErrorCode::WrongGeometryType,
-                    fmt::format("{} feature #{} (source id {})", what, index, f.source_id),
-                    fmt::format("GEOS cannot build the polygon: {}", last_error_));
-      }
-      polys.push_back(pg);
-    }
-    if (polys.empty()) return nullptr;
-    return GEOSGeom_createCollection_r(ctx_, GEOS_MULTIPOLYGON, polys.data(), static_cast<unsigned>(polys.size()));
-  }
-
-  GEOSContextHandle_t ctx_;
-  std::string last_error_;
-};
-
-// A GEOS geometry owned for the length of a query.
-struct GeomGuard {
-  GEOSContextHandle_t ctx;
-  GEOSGeometry* g;
-  ~GeomGuard() {
-    if (g) GEOSGeom_destroy_r(ctx, g);
-  }
-};
 
 struct StopCell {
   std::int64_t cx, cy;
@@ -163,25 +27,12 @@ struct StopCell {
 }  // namespace
 
 struct PlaceTagger::Impl {
-  std::vector<PolygonFeature> parks, areas;
+  network::PolygonIndex parks, areas;
   std::vector<PointFeature> stops;
   PlaceTagOptions options;
   // Stops bucketed by grid cell, sorted by (cell, index).
   double stop_cell = 1.0, stop_ox = 0.0, stop_oy = 0.0;
   std::vector<StopCell> stop_cells;
-  mutable tbb::enumerable_thread_specific<std::unique_ptr<GeosThread>> geos;
-
-  std::unique_ptr<GeosThread> make_thread() const {
-    auto t = std::make_unique<GeosThread>();
-    t->build(t->parks_, "park", parks);
-    t->build(t->areas_, "area", areas);
-    return t;
-  }
-  GeosThread& local() const {
-    auto& t = geos.local();
-    if (!t) t = make_thread();
-    return *t;
-  }
 
   void nearest_stop(Point p, PlaceTag& tag) const {
     if (stop_cells.empty()) return;
@@ -213,9 +64,9 @@ PlaceTagger::PlaceTagger(std::vector<PolygonFeature> parks, std::vector<PointFea
   if (!(options.stop_radius_m >= 0.0) || !std::isfinite(options.stop_radius_m))
     throw Error(ErrorCode::BadOption, "stop_radius_m", fmt::format("must be >= 0, got {}", options.stop_radius_m));
   auto& m = *impl_;
-  m.parks = std::move(parks);
+  m.parks = network::PolygonIndex(std::move(parks), "park");
   m.stops = std::move(stops);
-  m.areas = std::move(areas);
+  m.areas = network::PolygonIndex(std::move(areas), "area");
   m.options = options;
 
   Envelope ext;
@@ -234,17 +85,15 @@ PlaceTagger::PlaceTagger(std::vector<PolygonFeature> parks, std::vector<PointFea
     }
     std::sort(m.stop_cells.begin(), m.stop_cells.end());
   }
-  // Build this thread's GEOS set now, so a polygon GEOS refuses is reported here.
-  m.local();
 }
 
 PlaceTagger::~PlaceTagger() = default;
 PlaceTagger::PlaceTagger(PlaceTagger&&) noexcept = default;
 PlaceTagger& PlaceTagger::operator=(PlaceTagger&&) noexcept = default;
 
-const std::vector<PolygonFeature>& PlaceTagger::parks() const { return impl_->parks; }
+const std::vector<PolygonFeature>& PlaceTagger::parks() const { return impl_->parks.polygons(); }
 const std::vector<PointFeature>& PlaceTagger::stops() const { return impl_->stops; }
-const std::vector<PolygonFeature>& PlaceTagger::areas() const { return impl_->areas; }
+const std::vector<PolygonFeature>& PlaceTagger::areas() const { return impl_->areas.polygons(); }
 const PlaceTagOptions& PlaceTagger::options() const { return impl_->options; }
 
 PlaceTag PlaceTagger::tag(Point p) const {
@@ -252,39 +101,12 @@ PlaceTag PlaceTagger::tag(Point p) const {
   if (!std::isfinite(p.x) || !std::isfinite(p.y)) return tag;
   const auto& m = *impl_;
   m.nearest_stop(p, tag);
-  if (m.parks.empty() && m.areas.empty()) return tag;
-
-  GeosThread& g = m.local();
-  GEOSContextHandle_t ctx = g.ctx();
-  GeomGuard pt{ctx, GEOSGeom_createPointFromXY_r(ctx, p.x, p.y)};
-  if (!pt.g) throw Error(ErrorCode::Internal, "PlaceTagger", "GEOS could not create a point");
-
   if (!m.parks.empty()) {
-    const double d = m.options.park_distance_m;
-    GeomGuard box{ctx, GEOSGeom_createRectangle_r(ctx, p.x - d, p.y - d, p.x + d, p.y + d)};
-    if (!box.g) throw Error(ErrorCode::Internal, "PlaceTagger", "GEOS could not create a rectangle");
-    for (std::uint32_t i : g.candidates(g.parks_, box.g)) {
-      double di = 0.0;
-      if (!g.covers(g.parks_, i, pt.g)) {
-        if (d <= 0.0) continue;
-        di = g.distance(g.parks_, i, pt.g);
-        if (!(di <= d)) continue;
-      }
-      // Candidates come in ascending index order: only a strictly nearer park replaces.
-      if (di < tag.park_distance) {
-        tag.park = i;
-        tag.park_distance = di;
-      }
-      if (di == 0.0) break;  // nothing beats 0 at a lower index
-    }
+    const auto park = m.parks.nearest_within(p, m.options.park_distance_m);
+    tag.park = park.index;
+    tag.park_distance = park.distance;
   }
-  if (!m.areas.empty()) {
-    for (std::uint32_t i : g.candidates(g.areas_, pt.g))
-      if (g.covers(g.areas_, i, pt.g)) {
-        tag.area = i;
-        break;
-      }
-  }
+  if (!m.areas.empty()) tag.area = m.areas.first_covering(p);
   return tag;
 }
 

@@ -2,7 +2,7 @@
 // map, the street colours, the details and the export show.
 import { t, num, paramName } from '../i18n.js';
 import { currentMonth } from '../store.js';
-import { PARAM_COLOURS } from '../layers.js';
+import { PARAM_COLOURS } from '../styles.js';
 
 export function mountFilters({ store, $ }) {
   const slider = $('month');

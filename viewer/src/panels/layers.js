@@ -1,7 +1,7 @@
 // The layer list (one box per layer the run folder has), the street colour
 // and the optional base map.
 import { lang, num } from '../i18n.js';
-import { layerColour } from '../layers.js';
+import { layerColour } from '../styles.js';
 
 // Only tile URLs with {z}/{x}/{y}: anything else would be a request MapLibre
 // cannot use, and nothing leaves the machine unless the user asks for it.

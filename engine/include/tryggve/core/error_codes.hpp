@@ -25,6 +25,7 @@
   X(BadTime,             311, 4, "time stamp could not be parsed")                              \
   X(EmptyNetwork,        312, 4, "street network is empty after building")                      \
   X(NoData,              313, 4, "nothing left to analyse after filtering")                     \
+  X(BadWorkspace,        314, 4, "workspace is not usable (not a Tryggve workspace, schema too new)") \
   X(BadTaxonomy,         500, 5, "taxonomy file is invalid")                                    \
   X(BadScenario,         501, 5, "scenario file is invalid")                                    \
   X(BadOption,           502, 5, "option value out of range or inconsistent")                   \

@@ -39,4 +39,13 @@ struct PointFeature {
   double radius_m = -1;  // lamps: lit radius where known
 };
 
+// An address (OSM addr:street + addr:housenumber on a node, or on a building
+// polygon taken at its centroid): the gazetteer for placing reports offline.
+struct AddressFeature {
+  std::int64_t source_id = 0;  // OSM node, way or relation id
+  std::string street, housenumber, postcode, city;
+  Point pos;
+  bool from_building = false;
+};
+
 }  // namespace tryggve

@@ -21,8 +21,13 @@ enum class RejectReason : std::uint8_t {
   Duplicate,        // same report seen before (kept once)
   BadGeometry,      // wrong geometry type, empty geometry
   OutsideWindow,    // outside the requested time window
+  BadValue,         // a field that cannot be taken as it is (too long, not a number, "1,234" in a comma file)
+  UnknownAddress,   // no coordinates, and the address or stop is unknown or ambiguous
+  UnknownReference, // names an id, line or stop that does not exist (or was itself rejected)
+  OutOfOrder,       // a sequence repeated, or times or distances going backwards along it
+  NotInService,     // no vehicle of the named line under way at the time
 };
-inline constexpr int kRejectReasonCount = 8;
+inline constexpr int kRejectReasonCount = 13;
 
 const char* to_string(RejectReason r);
 

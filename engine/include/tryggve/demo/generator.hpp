@@ -24,6 +24,15 @@
 //    small groups of segments: a multiplier by month;
 //  - patrol_p: during the historical patrols (months 18-20, Thu-Sat 18-24) outdoor
 //    parameters near the square and the main stop are multiplied by patrol_relative_risk;
+//  - adults_p: while adults are out in the evenings around the youth centre and the
+//    square (from month 24, Fri-Sat 19-23), outdoor parameters there are multiplied by
+//    adults_relative_risk (true incidents), the reacting parameters first rise by
+//    adults_early_rise, decaying over adults_early_decay_weeks (more trouble at first,
+//    then less), and a further adults_reporting_uplift more of them are reported (the
+//    incidents flagged extra_report are recorded only because someone was there);
+//  - the planted interventions act on the whole intensity at their place and time, as
+//    the simulation's thinning does: an offspring landing there is kept with the same
+//    relative risk (the early rise and the reporting uplift act on the background only);
 //  - self-excitation (ETAS): every event has Poisson(n_p) direct offspring of the same
 //    parameter after an exponential delay (mean trigger_mean_days) at a point reached
 //    by a random walk along the network of exponential length (mean trigger_mean_m).
@@ -41,7 +50,7 @@
 namespace tryggve::demo {
 
 // Bump when the district, the model or the files change, so `matches` regenerates.
-inline constexpr int kGeneratorVersion = 2;
+inline constexpr int kGeneratorVersion = 4;  // 4: public transport (gtfs/, transit_reports.csv)
 
 struct DemoOptions {
   std::uint64_t seed = 20190601;
@@ -112,6 +121,23 @@ struct Model {
   std::array<bool, 7> patrol_weekdays{false, false, false, true, true, true, false};
   int patrol_first_hour = 18, patrol_last_hour = 23;  // local hours 18:00-23:59
   double patrol_relative_risk = 0.77;  // Ratcliffe et al. 2011 foot patrol: -23%
+  // Adults outdoors (vuxenvandring), planted with an early rise: see the header.
+  std::vector<std::uint32_t> adults_segments;
+  double adults_radius_m = 120;
+  int adults_first_month = 24;
+  std::array<bool, 7> adults_weekdays{false, false, false, false, true, true, false};
+  int adults_first_hour = 19, adults_last_hour = 22;  // local hours 19:00-22:59
+  double adults_relative_risk = 0.85;
+  double adults_early_rise = 0.6;           // +60% at the start for the reacting parameters
+  double adults_early_decay_weeks = 4.0;
+  std::vector<std::string> adults_reacting{"youth_gatherings", "public_disorder"};
+  std::vector<std::uint16_t> adults_reacting_index;
+  double adults_reporting_uplift = 0.10;    // as the simulation's default assumption
+  // The dominating multiplier of an adults-present hour for parameter p (thinned per
+  // event to the real, time-dependent one).
+  double adults_ceiling(std::size_t p) const;
+  // The real multiplier at `weeks` since the adults started (recorded incidents).
+  double adults_multiplier(std::size_t p, double weeks) const;
 };
 
 struct DemoIncident {
@@ -128,6 +154,9 @@ struct DemoIncident {
   bool outdoor = true;
   std::uint8_t actor = 0;    // index into kActors
   std::string text;
+  // Recorded only because adults were there (the reporting uplift): not a true incident
+  // the counterfactual would lack, a report it would lack.
+  bool extra_report = false;
 };
 
 struct DemoData {
@@ -151,6 +180,8 @@ struct DemoSummary {
   double segment_share_for_half = 0;   // smallest share of segments holding 50% of incidents
   double dark_share_outdoor_sensitive = 0;  // after-dark share of outdoor darkness-sensitive incidents
   double dark_share_of_hours = 0;           // share of all hours that are dark
+  // Public transport (demo/transit.hpp): trips in the feed, Västtrafik's reports.
+  std::size_t transit_trips = 0, transit_on_board = 0, transit_at_stop = 0;
 };
 
 // The model for these options (district, parameters, calibrated rates, planted
@@ -165,7 +196,8 @@ DemoSummary summarise(const DemoData& data);
 
 // Simulates and writes the demo folder: streets.osm, parks.gpkg, stops.gpkg,
 // lamps.gpkg, areas.gpkg, places.gpkg, incidents.csv, incidents_raw.csv,
-// truth.json, truth_segments.csv, README.md. Everything is written into a
+// truth.json, truth_segments.csv, README.md, and the public transport of
+// demo/transit.hpp: gtfs/*.txt, transit_reports.csv, transit_truth.csv. Everything is written into a
 // temporary sibling folder first and renamed onto out_dir when complete (an
 // existing out_dir is replaced: it belongs to the generator).
 // Throws Error(OutputFailed) if the folder cannot be written, Error(BadOption) on bad options.

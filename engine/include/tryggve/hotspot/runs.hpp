@@ -10,10 +10,10 @@
 //
 // The hotspot module does not depend on the map stage: the caller hands the network
 // and the incidents' places, times and parameters over in HotspotIncidents
-// (hotspot/from_map.hpp builds one from a pipeline::MapResult).
+// (pipeline/hotspots_stage.hpp builds one from the map stage's result and writes
+// the tables).
 #include <cstdint>
 #include <deque>
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -97,8 +97,8 @@ struct UnitTable {
   std::size_t rows() const;
   TableColumn& add(std::string name, TableColumn::Type type);
   const TableColumn& column(const std::string& name) const;  // throws Error(BadValue) if absent
-  // CSV with a header row; reals in shortest round-trip form, NaN empty. Atomic.
-  void write_csv(const std::filesystem::path& path) const;
+  // CSV with a header row; reals in shortest round-trip form, NaN empty.
+  std::string csv() const;
 };
 
 // ---- Gi* / Gi / local Moran ---------------------------------------------------

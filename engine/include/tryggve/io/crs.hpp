@@ -61,6 +61,15 @@ class CrsContext {
                                             const std::string& assume_source = {},
                                             const Point* source_centre = nullptr);
 
+  // True when the run has a real CRS (not local, resolved): positions can be
+  // turned into longitude/latitude.
+  bool has_geographic_reference() const { return !local_ && srs_ != nullptr; }
+  // Transforms between the run CRS and WGS84 longitude/latitude (traditional GIS
+  // order: x = longitude). Each Transform serves one thread. Throws Error(BadCrs)
+  // naming `where` for a local or unresolved CRS, or when PROJ has no transformation.
+  std::unique_ptr<Transform> to_wgs84(const std::string& where) const;
+  std::unique_ptr<Transform> from_wgs84(const std::string& where) const;
+
  private:
   bool local_ = false;
   std::unique_ptr<OGRSpatialReference> srs_;

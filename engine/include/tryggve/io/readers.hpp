@@ -108,9 +108,12 @@ struct OsmData {
   StreetsResult streets;
   std::vector<PolygonFeature> parks;
   std::vector<PointFeature> stops, lamps, places;
+  std::vector<AddressFeature> addresses;  // only when asked for (OsmReadOptions::addresses)
 };
 struct OsmReadOptions {
   bool streets = true, parks = true, stops = true, lamps = true, places = true;
+  // Nodes and buildings with addr:street and addr:housenumber (the workspace's gazetteer).
+  bool addresses = false;
   std::vector<std::string> park_tags;  // as PolygonReadOptions::osm_tags
   RejectLog* rejects = nullptr;
 };

@@ -43,7 +43,8 @@ class Lixelization;
 
 namespace tryggve::io {
 
-enum class FieldType : std::uint8_t { Int64, Real, String, DateTime };
+// Date takes its value as text YYYY-MM-DD.
+enum class FieldType : std::uint8_t { Int64, Real, String, DateTime, Date };
 enum class GeometryKind : std::uint8_t { None, Point, Line, Polygon };
 
 struct FieldDef {
@@ -112,8 +113,14 @@ class VectorWriter {
     bool in_transaction_ = false;
   };
 
+  struct Options {
+    // GeoPackages record when they were written: a fixed time (2000-01-01) makes
+    // the same content give the same bytes (the generated demo district).
+    bool fixed_timestamp = false;
+  };
   // Throws Error(OutputFailed) for an unknown extension or an unwritable folder.
-  VectorWriter(std::filesystem::path path, const CrsContext& crs);
+  VectorWriter(std::filesystem::path path, const CrsContext& crs, Options options);
+  VectorWriter(std::filesystem::path path, const CrsContext& crs) : VectorWriter(std::move(path), crs, Options{}) {}
   ~VectorWriter();  // without commit(): removes every temporary
   VectorWriter(const VectorWriter&) = delete;
   VectorWriter& operator=(const VectorWriter&) = delete;
@@ -138,6 +145,7 @@ class VectorWriter {
   std::vector<std::unique_ptr<Part>> parts_;     // one per file
   std::vector<std::unique_ptr<Layer>> layers_;
   bool committed_ = false;
+  bool fixed_timestamp_ = false;
 };
 
 // ---- Convenience writers ----------------------------------------------------

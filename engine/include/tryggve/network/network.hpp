@@ -1,14 +1,12 @@
 #pragma once
 // The street network: a topological, undirected graph whose edges carry their
-// geometry and length. Boost.Graph holds the topology (components, Dijkstra for
-// the planners' routes); a CSR adjacency alongside gives the density and Gi*
-// kernels a cache-friendly walk without Boost's iterator overhead.
+// geometry and length. A CSR adjacency gives the density and Gi* kernels and the
+// planners a cache-friendly walk; Boost.Graph counts the connected components
+// while the network is built and stays private to this module.
 #include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
-
-#include <boost/graph/adjacency_list.hpp>
 
 #include "tryggve/core/features.hpp"
 #include "tryggve/core/geometry.hpp"
@@ -38,15 +36,11 @@ struct Incidence {
   bool at_from;    // true if this vertex is the edge's `from` end
 };
 
-using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS,
-                                    boost::no_property,
-                                    boost::property<boost::edge_index_t, EdgeId>>;
-
 class Network {
  public:
   Network() = default;
   // Takes vertices and edges (edge.from/to index into vertices) and builds the
-  // Boost graph and the CSR adjacency. Components are computed here.
+  // CSR adjacency. Components are computed here.
   Network(std::vector<Point> vertices, std::vector<Edge> edges, std::string crs_wkt = {});
 
   std::size_t vertex_count() const { return vertices_.size(); }
@@ -60,7 +54,6 @@ class Network {
     return {adj_.data() + adj_offset_[v], adj_.data() + adj_offset_[v + 1]};
   }
   std::size_t degree(VertexId v) const { return adj_offset_[v + 1] - adj_offset_[v]; }
-  const Graph& graph() const { return graph_; }
 
   double total_length() const { return total_length_; }
   Envelope extent() const { return extent_; }
@@ -82,7 +75,6 @@ class Network {
   std::vector<Edge> edges_;
   std::vector<std::uint32_t> adj_offset_;
   std::vector<Incidence> adj_;
-  Graph graph_;
   std::vector<std::size_t> component_edges_;
   double total_length_ = 0.0;
   Envelope extent_;

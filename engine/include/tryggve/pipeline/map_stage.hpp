@@ -9,22 +9,18 @@
 //
 // Every incident that cannot be placed ends in `rejects` with its reason.
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "tryggve/core/features.hpp"
-#include "tryggve/core/incident.hpp"
 #include "tryggve/core/options.hpp"
 #include "tryggve/core/reject.hpp"
 #include "tryggve/io/crs.hpp"
 #include "tryggve/network/builder.hpp"
-#include "tryggve/network/lixels.hpp"
-#include "tryggve/network/network.hpp"
-#include "tryggve/snap/edge_index.hpp"
-#include "tryggve/snap/place_tagger.hpp"
-#include "tryggve/taxonomy/taxonomy.hpp"
+#include "tryggve/pipeline/run_folder.hpp"
+#include "tryggve/snap/map_data.hpp"
 
 namespace tryggve::pipeline {
 
@@ -60,32 +56,26 @@ struct MapOptions {
   void declare(OptionSet& o);
 };
 
-struct MapResult {
+// The mapped district (snap::MapData: what the analyses read) and where it came
+// from: the run's CRS, how the network was built, what was read and rejected, and
+// how times were read (the stages that parse dates given by the user read them
+// the same way).
+struct MapResult : snap::MapData {
   io::CrsContext crs;
-  Taxonomy taxonomy;
-  network::Network net;
   network::BuildReport net_report;
-  network::Lixelization lixels;
   bool streets_from_osm = false;
-
   std::size_t incidents_read = 0;  // rows/features in the incident file
-  // Placed incidents; parallel vectors.
-  std::vector<Incident> incidents;
-  std::vector<snap::SnapResult> snaps;
-  std::vector<network::LixelId> lixel_of;
-  std::vector<snap::PlaceTag> tags;
-
-  std::vector<PolygonFeature> parks, areas;
-  std::vector<PointFeature> stops, lamps, places;
   RejectLog rejects;
-  // The incident file's path as given (the rejects' `file`).
-  std::string incidents_file;
+  std::string timezone = "Europe/Stockholm";
+  bool month_first = false;
 
-  // Counts per parameter (placed incidents).
-  std::vector<std::size_t> counts_by_parameter() const;
   // The lines printed at the end of a run.
   std::string summary() const;
   nlohmann::json summary_json() const;
+  // The centre of the network's extent as WGS84 longitude (x) and latitude (y):
+  // where the sun is for darkness. nullopt for a run without a CRS or without
+  // streets. Throws Error(BadCrs) if it cannot be transformed.
+  std::optional<Point> centre_lon_lat() const;
 };
 
 // Runs the stage. Whole-run problems throw tryggve::Error; per-row problems go to rejects.
@@ -98,8 +88,8 @@ void write_map(const MapResult& result, const std::filesystem::path& out);
 // Every rejected row as CSV (file, source_row, reason, detail, x, y, raw), atomically.
 void write_rejects_csv(const RejectLog& rejects, const std::filesystem::path& out);
 
-// The map stage's part of a run folder (pipeline/outputs.hpp): map.gpkg,
-// map_summary.json and rejects.csv in `dir` (created if missing).
-void write_map_outputs(const MapResult& result, const std::filesystem::path& dir);
+// The map stage's part of a run folder: map.gpkg, map_summary.json and rejects.csv
+// (the folder is created if missing).
+void write_map_outputs(const MapResult& result, const RunFolder& folder);
 
 }  // namespace tryggve::pipeline

@@ -1,5 +1,5 @@
 #pragma once
-// The report of a run folder (pipeline/outputs.hpp): one self-contained HTML file
+// The report of a run folder (pipeline/run_folder.hpp): one self-contained HTML file
 // (inline SVG maps and charts, inline CSS, no scripts, no network access) in
 // Swedish or English, and a PDF of it where Debian's chromium is installed.
 //

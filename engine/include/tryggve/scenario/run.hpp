@@ -1,68 +1,47 @@
 #pragma once
-// Running a scenario file as a library call (the CLI, tests and the server share it).
+// Running a scenario file: the file's stages in order, each a pipeline stage
+// (pipeline/*_stage.hpp), with what only a scenario file has: its interventions'
+// `where` and `when` resolved against the map and the forecast.
 //
-//   Session s(file);                 // map stage + cells + model fit, once
+//   Session s(file);                 // map stage + fit stage, once
 //   auto scen = s.resolve(file);     // where/when -> cells and months (validation)
-//   auto res  = s.simulate(scen, file);   // Monte Carlo, baseline + scenarios (CRN)
-//   s.write(res, file, dir);         // scenarios/NAME/{result.json,areas.csv,cells.csv}
+//   auto res  = s.simulate(scen, file);   // the simulate stage: baseline + scenarios (CRN)
+//   s.write_scenarios(res, scen, file, dir);   // scenarios/NAME/{result.json,areas.csv,cells.csv}
 //
 // The viewer edits one intervention and re-runs: it keeps the Session (the
 // network, cells, fitted model and history stay), re-resolves and re-simulates;
 // common random numbers make every number the edit does not reach identical.
 #include <filesystem>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "tryggve/pipeline/control.hpp"
+#include "tryggve/pipeline/fit_stage.hpp"
 #include "tryggve/pipeline/map_stage.hpp"
+#include "tryggve/pipeline/plan_stage.hpp"
+#include "tryggve/pipeline/simulate_stage.hpp"
 #include "tryggve/scenario/scenario.hpp"
-#include "tryggve/simulation/calendar.hpp"
-#include "tryggve/simulation/cells.hpp"
-#include "tryggve/simulation/evidence.hpp"
-#include "tryggve/simulation/intervention.hpp"
-#include "tryggve/simulation/model.hpp"
-#include "tryggve/simulation/results.hpp"
 
 namespace tryggve::scenario {
 
-struct RunControl {
-  // Called at each step ("map", "fit", "simulate", "write") with the share of the
-  // whole run done (0..1). May be called from the calling thread only.
-  std::function<void(const std::string& step, double fraction)> progress;
-  // Polled between steps and inside the Monte Carlo; true stops the run with
-  // Error(Interrupted). Ctrl-C (Progress::request_cancel) also stops it.
-  std::function<bool()> cancelled;
-};
-
-// One resolved intervention with what it covers (for result.json and the viewer).
-struct ResolvedIntervention {
-  std::string name, type;
-  std::vector<simulation::CellId> cells;
-  std::vector<network::EdgeId> edges;
-  int start_month = 0, end_month = 0;  // forecast months [start, end)
-  double cost_sek = 0.0;
-  std::string evidence_key;
-};
-
-struct ResolvedScenario {
-  std::string name, description;
-  simulation::Scenario scenario;  // interventions split per month range
-  std::vector<ResolvedIntervention> interventions;
-};
+using pipeline::ResolvedIntervention;
+using pipeline::ResolvedScenario;
+using pipeline::RunControl;
 
 class Session {
  public:
-  // Runs the map stage and, when `fit` is true and the file simulates, builds the
-  // cells and fits the model. Throws tryggve::Error from any stage.
+  // Runs the map stage and, when `fit` is true and the file simulates, the fit
+  // stage. Throws tryggve::Error from any stage.
   explicit Session(const ScenarioFile& file, const RunControl& control = {}, bool fit = true);
   ~Session();
   Session(Session&&) noexcept;
   Session& operator=(Session&&) noexcept;
 
   const pipeline::MapResult& map() const;
+  const pipeline::FitResult& fit() const;
   const simulation::CellNetwork& cells() const;
   const simulation::FittedModel& model() const;           // throws if not fitted
   const simulation::HourCalendar& forecast() const;
@@ -77,7 +56,7 @@ class Session {
   // "interventions[2].where.park: no park named 'Kvarnparken' (parks: ...)".
   std::vector<ResolvedScenario> resolve(const ScenarioFile& file) const;
 
-  // Baseline + scenarios, N replicates of the forecast months (file.simulate).
+  // The simulate stage: baseline + scenarios, N replicates of the forecast months (file.simulate).
   simulation::RunResult simulate(const std::vector<ResolvedScenario>& scenarios, const ScenarioFile& file,
                                  const RunControl& control = {}) const;
 
@@ -99,11 +78,18 @@ struct RunSummary {
   std::vector<std::string> scenarios;
   simulation::RunResult result;
   std::string forecast_start;
+  pipeline::Plans plans;  // when the file has stages.plan
 };
 
-// `tryggve run`: map outputs (map.gpkg, map_summary.json, rejects.csv), fit, Monte
-// Carlo, per-scenario outputs and resolved.yaml at `out`. Pass a Session to reuse
-// its map and fit (it must be reusable_for(file)).
+// The plan stage's options as the file gives them, its evidence "" meaning the
+// simulate stage's table (one evidence table per run).
+pipeline::PlanStageOptions plan_options(const ScenarioFile& file);
+
+// `tryggve run`: the map stage's outputs (map.gpkg, map_summary.json, rejects.csv),
+// the hotspots stage when the file asks for it, the fit and simulate stages (model,
+// per-scenario outputs, the scenario comparison), the plan stage when the file asks
+// for it (plan/, on the same map) and resolved.yaml at `out`. Pass a Session to
+// reuse its map and fit (it must be reusable_for(file)).
 RunSummary run(const ScenarioFile& file, const std::filesystem::path& out, const RunControl& control = {},
                Session* session = nullptr);
 

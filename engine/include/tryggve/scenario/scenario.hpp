@@ -11,12 +11,17 @@
 //     incidents: ../maps/demo/incidents.csv
 //   stages:
 //     map: {}          # always run; its options are `inputs`
-//     hotspots: {}     # optional: situation::HotspotStageOptions::declare
-//     simulate:        # SimulateOptions::declare
+//     hotspots: {}     # optional: pipeline::HotspotStageOptions::declare
+//     simulate:        # pipeline::SimulateOptions::declare
 //       forecast_months: 12
 //       replicates: 1000
 //       near_repeat: knox   # a Knox test per parameter gates and starts the near
 //                           # repeats (simulation/near_repeat.hpp); em: EM alone
+//     plan:            # optional: pipeline::PlanStageOptions::declare (the shared
+//       cell_cutoff_m: 400  # forecast; evidence: "" = stages.simulate's), and
+//       patrol: {officer_hours_per_week: 30}   # each plan's own options
+//       lighting: {}   # (planning::PatrolOptions, LightingOptions, RouteOptions),
+//       routes: false  # or false to leave it out; `plan: {}` makes all three
 //   interventions:     # one scenario named `name` ...
 //     - type: lighting
 //       ...
@@ -61,8 +66,10 @@
 #include <vector>
 
 #include "tryggve/core/options.hpp"
+#include "tryggve/pipeline/fit_stage.hpp"
+#include "tryggve/pipeline/hotspots_stage.hpp"
 #include "tryggve/pipeline/map_stage.hpp"
-#include "tryggve/situation/hotspot_stage.hpp"
+#include "tryggve/pipeline/plan_stage.hpp"
 
 namespace YAML {
 class Node;
@@ -72,28 +79,9 @@ namespace tryggve::scenario {
 
 inline constexpr int kScenarioVersion = 1;
 
-// The simulate stage (fit + Monte Carlo).
-struct SimulateOptions {
-  int fit_months = 24;
-  std::string forecast_start;  // YYYY-MM; "" = the month after the last incident
-  int forecast_months = 12;
-  int replicates = 1000;
-  double headroom = 1.5;
-  double reporting_rate = 0.7;
-  std::vector<std::string> reporting_rates;  // code=rate overrides
-  double cell_cutoff_m = 400.0;
-  double max_lag_days = 60.0;
-  std::string near_repeat = "knox";  // knox: the Knox test gates and starts the self-excitation | em
-  double knox_alpha = 0.05;
-  int knox_permutations = 99;
-  int max_iterations = 300;
-  double tolerance = 1e-6;
-  std::string evidence;  // "" = engine/data/evidence.csv
-  std::string latitude_deg = "auto", longitude_deg = "auto";
-  int top_k = 20;
-
-  void declare(OptionSet& o);
-};
+// The simulate stage's options (the fit's and the Monte Carlo's): one home, in
+// the pipeline; scenario files name them stages.simulate.
+using pipeline::SimulateOptions;
 
 // One key path and the place it was written: for messages.
 struct Where {
@@ -165,10 +153,14 @@ struct ScenarioFile {
   pipeline::MapOptions inputs;
   SimulateOptions simulate;
   bool simulate_enabled = true;
-  // stages.hotspots (situation/hotspot_stage.hpp): run when the key is present
+  // stages.hotspots (pipeline/hotspots_stage.hpp): run when the key is present
   // (`hotspots: {}` for the defaults); its seed 0 means the file's seed.
-  situation::HotspotStageOptions hotspots;
+  pipeline::HotspotStageOptions hotspots;
   bool hotspots_enabled = false;
+  // stages.plan (pipeline/plan_stage.hpp): run when the key is present; its
+  // evidence "" means stages.simulate's table.
+  pipeline::PlanStageOptions plan;
+  bool plan_enabled = false;
   std::vector<ScenarioSpec> scenarios;
   // key -> where written, for the option sets ("inputs.streets", "stages.simulate.replicates").
   std::map<std::string, Where> keys_at;

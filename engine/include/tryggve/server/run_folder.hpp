@@ -1,5 +1,5 @@
 #pragma once
-// Read access to a run folder (pipeline/outputs.hpp) for the viewer: which
+// Read access to a run folder (pipeline/run_folder.hpp) for the viewer: which
 // layers exist, each as GeoJSON in WGS84, the situation picture, scenario
 // results and plan lists, and an export of the current view as a GeoPackage.
 //
@@ -7,7 +7,7 @@
 // atomically (write to a temporary, rename), so a layer that appears while the
 // server runs is offered from the next request on, and a reader never sees a
 // half-written file. GeoJSON is cached per (file, modification time, filter).
-// Thread-safe: every call opens its own GDAL dataset.
+// Thread-safe: every call opens its own dataset (through io/layers.hpp).
 #include <array>
 #include <cstdint>
 #include <filesystem>

@@ -8,8 +8,10 @@
 //   GET  /api/scenarios               scenario names; /api/scenarios/NAME its result and tables
 //   GET  /api/plan, /api/plan/NAME    watch list, lighting ranking ... as JSON
 //   GET  /api/export?layers=a,b&...   the filtered layers as a GeoPackage download
-//   POST /api/jobs                    {"kind":"scenario","scenario":NAME} or
-//                                     {"kind":"intervention","intervention":{...}} -> 202 {"id"}
+//   POST /api/jobs                    {"kind":"scenario","scenario":NAME},
+//                                     {"kind":"intervention","intervention":{...}} or
+//                                     {"kind":"plan","plans":["patrol","lighting","routes"]}
+//                                     (the plan stage, written into plan/) -> 202 {"id"}
 //                                     (409 if the folder has no resolved.yaml to re-run)
 //   GET  /api/jobs, /api/jobs/ID      status with progress; the result when done
 //   DELETE /api/jobs/ID               cancel
@@ -50,7 +52,8 @@ struct ServerOptions {
 
 // Validates a job request and returns it normalised (defaults filled in).
 // Throws Error(BadOption, "<json path>", reason). `edge_count` bounds edge ids
-// (0 = not checked). The intervention shape:
+// (0 = not checked). A plan job names its plans (default all three, returned in
+// the order patrol, lighting, routes). The intervention shape:
 //   {"type":"lighting|patrol|adults", "edges":[ids] and/or
 //    "area":{GeoJSON Polygon in WGS84}, "hours":[from,to] (0..24, local time),
 //    "weekdays":[1..7] (Monday = 1), "size": lamps | officers | adults (1..1000),

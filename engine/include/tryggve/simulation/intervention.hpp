@@ -54,6 +54,10 @@ struct Reaction {
   std::vector<ParameterId> parameters;  // empty: no reaction
   double peak_rise = 0.0;               // e.g. 0.2 = +20% in the first days
   double decay_weeks = 4.0;
+  // Forecast month the reaction starts from (-1: the intervention's own start). An
+  // intervention split into month spans keeps one origin: more trouble at first
+  // means at the very first start, not again at every span.
+  int start_month = -1;
 };
 
 struct Intervention {
@@ -72,6 +76,8 @@ struct Intervention {
   int adults = 0;
   // Lighting: lamps (for the record and cost).
   int lamps = 0;
+  // More of what happens is seen and reported while it is there: recorded share x
+  // (1 + uplift). NaN: drawn per replicate from the evidence row reporting_presence.
   double reporting_uplift = 0.0;
   Reaction reaction;
   Spillover spillover;
@@ -79,9 +85,9 @@ struct Intervention {
   double cost_sek = 0.0;
 };
 
-// Factories with the type's default evidence key and reporting uplift (an
-// assumption: presence of police or adults makes incidents more likely to be
-// seen and reported; lighting is given none).
+// Factories with the type's default evidence key and reporting uplift (patrols and
+// adults: NaN, i.e. drawn from the evidence table's reporting_presence row, an
+// assumption with an interval; lighting: none).
 Intervention make_lighting(std::string name, std::vector<CellId> cells, int lamps, double cost_sek);
 Intervention make_patrol(std::string name, std::vector<CellId> cells, WeeklyWindow window,
                          double visits_per_week, double visit_minutes, double cost_sek);

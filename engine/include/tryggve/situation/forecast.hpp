@@ -58,8 +58,8 @@ struct BacktestSummary {
 std::vector<BacktestSummary> summarise_backtest(const std::vector<BacktestRow>& rows);
 
 // backtest.csv: month,method,coverage,units,measure_share,hits,total,hit_rate,pai,pai_max,pei
-// (written atomically; NaN as empty).
-void write_backtest_csv(const std::vector<BacktestRow>& rows, const std::string& path);
+// (NaN as empty).
+std::string backtest_csv(const std::vector<BacktestRow>& rows);
 
 // Parses coverages given in percent ("1", "5", "10") into shares; Error(BadOption)
 // naming `key` for values not in (0, 100].

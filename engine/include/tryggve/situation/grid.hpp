@@ -5,15 +5,9 @@
 // contiguity or a distance band between centres), and the same rolling-origin
 // backtest as the network mode with PAI over area (forecast.hpp).
 //
-// Study extent. Rows outside it are rejects (reason outside_map, with how far
-// outside), never dropped: explicit `extent` (min_lon,min_lat,max_lon,max_lat in
-// WGS84, or min_x,min_y,max_x,max_y in the run CRS with extent_crs = run), or
-// "auto": the box between the extent_quantile and 1 - extent_quantile quantiles
-// (default 0.5%) of the incidents' x and y, widened by extent_margin_m (default
-// 10 km) on every side. Geocoding failures land far away (Houston has rows placed
-// in other Texas cities and ~100 rows on one spot 190 km north, 0.15% of the data,
-// which is why the quantile is not smaller) and fall outside; a city's fringe
-// stays in.
+// The study extent and the incidents come from the caller (pipeline/grid_stage.hpp
+// reads them and chooses the extent); incidents outside the grid are rejects
+// (reason outside_map, with how far outside), never dropped.
 //
 // Cells. Square cells of side cell_m from the extent's south-west corner.
 // Hexagons are pointy-top with the same area as a cell_m square (side
@@ -22,7 +16,6 @@
 // compares across shapes at equal cell size. Cell ids run row by row
 // from the south-west.
 #include <cstdint>
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -34,17 +27,10 @@
 #include "tryggve/core/reject.hpp"
 #include "tryggve/hotspot/local_stats.hpp"
 #include "tryggve/hotspot/weights.hpp"
-#include "tryggve/io/crs.hpp"
 #include "tryggve/situation/forecast.hpp"
 #include "tryggve/taxonomy/taxonomy.hpp"
 
 namespace tryggve::situation {
-
-inline constexpr const char* kGridGpkg = "grid.gpkg";        // layers cells, cell_months
-inline constexpr const char* kGridTiff = "grid.tif";         // square cells only
-inline constexpr const char* kGridSummaryJson = "grid_summary.json";
-inline constexpr const char* kCellsLayer = "cells";
-inline constexpr const char* kCellMonthsTable = "cell_months";
 
 enum class CellShape { Square, Hexagon };
 
@@ -88,19 +74,6 @@ std::vector<double> quartic_kde(const Grid& grid, const std::vector<Point>& even
                                 double bandwidth_m);
 
 struct GridOptions {
-  // Input.
-  std::string incidents;
-  std::string crs = "auto";
-  std::string timezone = "Europe/Stockholm";
-  std::string time_field, category_field, lon_field, lat_field, x_field, y_field, source_crs;
-  bool month_first = false;
-  std::string taxonomy;
-  std::vector<std::string> mappings{"auto"};
-  // Extent.
-  std::string extent = "auto";
-  std::string extent_crs = "wgs84";  // wgs84 | run
-  double extent_quantile = 0.005;
-  double extent_margin_m = 10000.0;
   // Cells and statistics.
   double cell_m = 250.0;
   std::string shape = "square";      // square | hex
@@ -110,7 +83,7 @@ struct GridOptions {
   bool severity_weights = false;     // KDE weights by taxonomy severity
   int permutations = 999;
   // analytical | permutation: what classifies a cell hot/cold (both p are written;
-  // see HotspotStageOptions::gistar_significance). With tens of thousands of cells
+  // see pipeline::HotspotStageOptions::gistar_significance). With tens of thousands of cells
   // the permutation p cannot go below 1 / (permutations + 1), which BH over every
   // cell rarely lets through: analytical is the default.
   std::string gistar_significance = "analytical";
@@ -126,7 +99,6 @@ struct GridOptions {
 };
 
 struct GridResult {
-  io::CrsContext crs;
   Grid grid;
   Envelope extent;
   std::size_t rows_read = 0;
@@ -139,20 +111,13 @@ struct GridResult {
   std::vector<std::vector<double>> count_by_month;       // [month][cell]
   hotspot::LocalResult gistar;
   std::vector<BacktestRow> backtest;
-  nlohmann::json summary() const;
+  nlohmann::json summary() const;  // what grid_summary.json says (without the CRS, which the stage adds)
 };
 
-// Reads, classifies and filters the incidents (rejects for every row left out),
-// then analyses them. Throws Error(NoData) if nothing is left inside the extent.
-GridResult run_grid(const GridOptions& options);
-// The analysis alone, on incidents already in the run CRS (for tests and other callers);
-// incidents outside `grid` go to result.rejects as outside_map with `file` as their file.
+// The analysis of incidents already in the run CRS (the grid stage reads and
+// classifies them); incidents outside `grid` go to result.rejects as outside_map
+// with `file` as their file. Throws Error(NoData) if none is inside.
 GridResult analyse_grid(std::vector<Incident> incidents, const Grid& grid, const GridOptions& options,
                         const Taxonomy* taxonomy = nullptr, const std::string& file = "incidents");
-
-// Writes grid.gpkg (cells with counts, KDE, Gi*; cell_months), grid.tif (square
-// cells: bands count_all, kde_all, count_latest, gistar_z), backtest.csv,
-// rejects.csv and grid_summary.json into out_dir, atomically.
-void write_grid(const GridResult& result, const std::filesystem::path& out_dir);
 
 }  // namespace tryggve::situation

@@ -16,14 +16,13 @@
 //   area           incidents the map stage tagged with the area; street length =
 //                  lixels whose midpoint lies in the area (so within half a lixel)
 //   place_type     park / stop from the map stage's tags; for every kind of
-//                  MapResult::places (school, square, youth_centre, ...) the incidents
+//                  MapData::places (school, square, youth_centre, ...) the incidents
 //                  within place_radius_m of a place of that kind; street length =
 //                  lixels whose midpoint is as near (park_distance_m, stop_radius_m,
 //                  place_radius_m).
 // Incidents without a time stamp cannot be put in a month: they are counted in
 // `without_time` and in no monthly figure.
 #include <cstdint>
-#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,17 +31,9 @@
 
 #include "tryggve/core/options.hpp"
 #include "tryggve/hotspot/mann_kendall.hpp"
-#include "tryggve/pipeline/map_stage.hpp"
-
-namespace tryggve::io {
-class VectorWriter;
-}
+#include "tryggve/snap/map_data.hpp"
 
 namespace tryggve::situation {
-
-// Layers and tables this module adds to hotspots.gpkg (beside outputs.hpp's).
-inline constexpr const char* kSituationAreasLayer = "situation_areas";  // polygons, latest month
-inline constexpr const char* kSituationTable = "situation";             // the long table (no geometry)
 
 // The 1-5 level. The level metric is the severity score per km of street (the
 // score itself for a unit without streets), so one parameter's level weighs harm.
@@ -76,8 +67,8 @@ struct SituationOptions {
   std::size_t trend_months = 12;  // Mann-Kendall window (months, this one included)
   double trend_alpha = 0.05;
   double place_radius_m = 100.0;  // places (schools, squares ...): incidents this near
-  // Street length near parks and stops: set these to the map stage's values
-  // (MapOptions::park_distance_m, stop_radius_m), which tagged the incidents.
+  // Street length near parks and stops: set these to the distances the
+  // incidents were tagged with (MapData::tag_options).
   double park_distance_m = 10.0;
   double stop_radius_m = 50.0;
 };
@@ -88,7 +79,7 @@ struct SituationUnit {
   std::string name, name_en;
   double street_km = 0;
   double population = -1;  // residents, -1 unknown
-  std::uint32_t area_index = 0xFFFFFFFFu;  // into MapResult::areas (kind area)
+  std::uint32_t area_index = 0xFFFFFFFFu;  // into MapData::areas (kind area)
 };
 
 struct SituationCell {
@@ -118,16 +109,13 @@ struct SituationPicture {
 
 // Builds the picture from the mapped incidents. Throws Error(BadOption) for bad
 // level thresholds; Error(NoData) when no incident has a time.
-SituationPicture compute_situation(const pipeline::MapResult& map, const SituationOptions& options);
+SituationPicture compute_situation(const snap::MapData& map, const SituationOptions& options);
 
-// situation.csv: one row per month x unit x parameter (atomically).
-void write_situation_csv(const SituationPicture& s, const std::filesystem::path& path);
+// situation.csv: one row per month x unit x parameter.
+std::string situation_csv(const SituationPicture& s);
 // situation.json for the viewer: months, parameters (sv/en), level and trend
 // labels, the level rule, and per unit its per-month numbers.
 nlohmann::json situation_json(const SituationPicture& s);
-// Adds kSituationAreasLayer (area polygons with the latest month's picture: all
-// parameters' counts, score, level, trend) and kSituationTable to `out`.
-void add_situation_layers(io::VectorWriter& out, const SituationPicture& s, const pipeline::MapResult& map);
 
 // Level options from option texts: rule "own_history" | "fixed", thresholds as
 // numbers. Throws Error(BadOption) naming `where`.

@@ -45,13 +45,8 @@ struct PlaceTag {
 // their boundary (neighbouring areas may overlap slightly at borders); none if
 // no area contains it.
 //
-// GEOS does the polygon work: its reentrant C API with one context per thread,
-// an STRtree over the polygons' envelopes and prepared geometries for the
-// point-in-polygon and distance tests. GEOS's prepared geometries build their
-// internal indexes lazily on first use (mutable state), and its STRtree builds
-// itself on the first query, so sharing them between threads would race: each
-// thread builds its own set from the immutable input on first use (cheap next
-// to the tagging of many points, and the inputs are small: parks, areas).
+// The polygon work is network::PolygonIndex's (GEOS, kept private to the network
+// module); its per-thread GEOS sets are built on first use in each thread.
 // Stops use a plain uniform grid with cells of stop_radius_m (exact: the 3x3
 // cells around a point hold every stop within the radius).
 class PlaceTagger {

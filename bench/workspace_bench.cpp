@@ -1,0 +1,234 @@
+// A month's intake (issue 11): 5,000 reports from 8 actors, each in its own
+// file format, into a fresh workspace on the real Helsinki OSM extract, on a
+// GeoPackage and on PostgreSQL (when TRYGGVE_BENCH_PG or TRYGGVE_TEST_PG names
+// a server where the benchmark may CREATE DATABASE).
+//
+//   workspace_bench [--benchmark_repetitions=3]
+//
+// The actors' files come from a seeded generator: positions on the network's
+// edges (x/y in EPSG:3067), addresses and stop names from the workspace itself,
+// and one report in ten of the police's repeated by another actor 20 m and
+// 10 minutes away (cross-actor duplicates to link).
+#include <benchmark/benchmark.h>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "tryggve/core/log.hpp"
+#include "tryggve/workspace/intake.hpp"
+#include "tryggve/workspace/workspace.hpp"
+
+using namespace tryggve;
+using namespace tryggve::workspace;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kPerActor = 625;  // 8 x 625 = 5,000
+
+std::string helsinki() { return std::string(TRYGGVE_BENCH_SHARED_DATA) + "/osm/helsinki_centre.osm.pbf"; }
+
+pipeline::MapOptions district() {
+  pipeline::MapOptions o;
+  o.streets = helsinki();
+  o.crs = "EPSG:3067";
+  return o;
+}
+
+struct ActorFile {
+  std::string actor, path;
+  std::string source_crs;
+};
+
+// Writes the 8 actors' files into `dir` from the workspace's own district.
+std::vector<ActorFile> write_files(Workspace& ws, const fs::path& dir) {
+  const auto net = ws.load_network();
+  const auto addresses = ws.load_addresses();
+  const auto stops = ws.load_points("stops");
+  std::mt19937_64 rng(20261101);
+  auto uni = [&](double a, double b) { return std::uniform_real_distribution<double>(a, b)(rng); };
+  auto pick = [&](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng); };
+  auto on_network = [&] {
+    const auto& g = net.edge(static_cast<network::EdgeId>(pick(net.edge_count()))).geometry;
+    const std::size_t k = pick(g.size() - 1);
+    const double t = uni(0, 1);
+    return Point{g[k].x + t * (g[k + 1].x - g[k].x) + uni(-8, 8), g[k].y + t * (g[k + 1].y - g[k].y) + uni(-8, 8)};
+  };
+  const std::vector<std::string> labels = {"Klotter",        "Slagsmål",        "Drogförsäljning", "Bilbrand",
+                                           "Ordningsstörning", "Samling av ungdomar", "Hot",        "Trasig belysning",
+                                           "Mopedåkning",    "Krossad ruta"};
+  const std::vector<std::string> police = {"Misshandel", "Skadegörelse", "Narkotikabrott", "Rån", "Bråk", "Stöld"};
+  auto when = [&] {
+    const int day = 1 + static_cast<int>(pick(30)), hour = static_cast<int>(pick(24)), minute = static_cast<int>(pick(60));
+    return std::tuple<int, int, int>{day, hour, minute};
+  };
+  struct Event {
+    Point p;
+    int day, hour, minute;
+  };
+  std::vector<Event> police_events;
+  std::vector<ActorFile> files;
+  auto open = [&](const std::string& name) {
+    files.push_back({"", (dir / name).string(), ""});
+    return std::ofstream(dir / name);
+  };
+  {  // polisen: comma, English headers, x/y
+    auto f = open("polisen.csv");
+    files.back().actor = "polisen", files.back().source_crs = "EPSG:3067";
+    f << "id,datetime,type,x,y,summary\n";
+    for (int i = 0; i < kPerActor; ++i) {
+      const Point p = on_network();
+      const auto [d, h, m] = when();
+      police_events.push_back({p, d, h, m});
+      f << fmt::format("{},2026-11-{:02} {:02}:{:02},{},{:.2f},{:.2f},händelse {} vid gatan\n", 9000 + i, d, h, m,
+                       police[pick(police.size())], p.x, p.y, i);
+    }
+  }
+  // One police event in ten is reported again by one of three actors, 20 m and 10 minutes later.
+  auto echo = [&](int i, Point& p, int& d, int& h, int& m) {
+    if (i % 10 != 0 || i / 10 >= static_cast<int>(police_events.size())) return false;
+    const auto& e = police_events[static_cast<std::size_t>(i / 10 * 7 % police_events.size())];
+    p = {e.p.x + 12, e.p.y + 16};
+    d = e.day, h = e.hour, m = e.minute + 10;
+    if (m >= 60) m -= 60, h = (h + 1) % 24;
+    return true;
+  };
+  {  // the school: semicolon, decimal comma, date and clock in two columns
+    auto f = open("skola.csv");
+    files.back().actor = "Backaskolan", files.back().source_crs = "EPSG:3067";
+    f << "Datum;Klockslag;Händelsetyp;X;Y;Kommentar\n";
+    for (int i = 0; i < kPerActor; ++i) {
+      Point p = on_network();
+      auto [d, h, m] = when();
+      echo(i, p, d, h, m);
+      auto dc = [](double v) {
+        std::string s = fmt::format("{:.2f}", v);
+        s[s.find('.')] = ',';
+        return s;
+      };
+      f << fmt::format("2026-11-{:02};{:02}:{:02};{};{};{};elever rapporterar {}\n", d, h, m, labels[pick(labels.size())],
+                       dc(p.x), dc(p.y), i);
+    }
+  }
+  auto xy_file = [&](const std::string& name, const std::string& actor, const char* header, const char* fmtline, bool echoes) {
+    auto f = open(name);
+    files.back().actor = actor, files.back().source_crs = "EPSG:3067";
+    f << header;
+    for (int i = 0; i < kPerActor; ++i) {
+      Point p = on_network();
+      auto [d, h, m] = when();
+      if (echoes) echo(i, p, d, h, m);
+      f << fmt::format(fmt::runtime(fmtline), d, h, m, labels[pick(labels.size())], p.x, p.y, i);
+    }
+  };
+  xy_file("stadsdelen.tsv", "stadsdelen", "Tidpunkt\tKategori\tX\tY\tBeskrivning\n",
+          "2026-11-{:02} {:02}:{:02}\t{}\t{:.2f}\t{:.2f}\tfältassistenter {}\n", true);
+  xy_file("parker.csv", "parkförvaltningen", "time,category,x,y,text\n",
+          "2026-11-{:02} {:02}:{:02},{},{:.2f},{:.2f},parkarbetare {}\n", false);
+  xy_file("fastighet.csv", "fastighetsägare", "Tidpunkt;Typ;X;Y;Fritext\n",
+          "2026-11-{:02} {:02}:{:02};{};{:.2f};{:.2f};fastighetsskötare {}\n", true);
+  auto address_file = [&](const std::string& name, const std::string& actor, const char* header, char sep) {
+    auto f = open(name);
+    files.back().actor = actor;
+    f << header;
+    for (int i = 0; i < kPerActor; ++i) {
+      const auto& a = addresses[pick(addresses.size())];
+      const auto [d, h, m] = when();
+      f << fmt::format("2026-11-{:02} {:02}:{:02}{}{}{}{} {}{}anmälan {}\n", d, h, m, sep, labels[pick(labels.size())], sep,
+                       a.street, a.housenumber, sep, i);
+    }
+  };
+  address_file("bostad.csv", "bostadsbolaget", "Tidpunkt;Kategori;Adress;Beskrivning\n", ';');
+  address_file("felanmalan.csv", "felanmälan", "Datum och tid,Ärendetyp,Gatuadress,Meddelande\n", ',');
+  {  // Västtrafik: stop names
+    auto f = open("vasttrafik.tsv");
+    files.back().actor = "Västtrafik";
+    f << "Tid\tHändelse\tHållplats\tFritext\n";
+    std::vector<std::string> named;
+    for (const auto& s : stops)
+      if (!s.name.empty()) named.push_back(s.name);
+    for (int i = 0; i < kPerActor; ++i) {
+      const auto [d, h, m] = when();
+      f << fmt::format("2026-11-{:02} {:02}:{:02}\t{}\t{}\tförare rapporterar {}\n", d, h, m, labels[pick(labels.size())],
+                       named[pick(named.size())], i);
+    }
+  }
+  return files;
+}
+
+std::string pg_server() {
+  for (const char* v : {"TRYGGVE_BENCH_PG", "TRYGGVE_TEST_PG"})
+    if (const char* s = std::getenv(v); s && *s) return s;
+  return {};
+}
+
+std::string with_dbname(const std::string& conn, const std::string& db) {
+  std::string s = conn;
+  const auto p = s.find("dbname=");
+  if (p == std::string::npos) return s + " dbname=" + db;
+  const auto e = s.find(' ', p);
+  return s.replace(p, (e == std::string::npos ? s.size() : e) - p, "dbname=" + db);
+}
+
+void BM_MonthIntake(benchmark::State& state) {
+  const bool pg = state.range(0) == 1;
+  if (pg && pg_server().empty()) {
+    state.SkipWithError("no PostgreSQL: set TRYGGVE_BENCH_PG");
+    return;
+  }
+  static const bool quiet = (log::init(log::Verbosity::Quiet), true);  // once per process
+  (void)quiet;
+  const fs::path dir = fs::temp_directory_path() / fmt::format("tryggve_ws_bench_{}", ::getpid());
+  fs::create_directories(dir);
+  int run = 0;
+  std::size_t reports = 0, rejects = 0, linked = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::string target;
+    const std::string db = fmt::format("tryggve_bench_{}_{}", ::getpid(), run++);
+    if (pg) {
+      io::Database::open(pg_server())->execute("CREATE DATABASE " + db);
+      target = with_dbname(pg_server(), db);
+    } else {
+      target = (dir / (db + ".gpkg")).string();
+    }
+    std::vector<ActorFile> files;
+    {
+      auto ws = Workspace::init(target, district());
+      files = write_files(ws, dir);
+    }
+    state.ResumeTiming();
+    auto ws = Workspace::open(target);
+    reports = rejects = linked = 0;
+    for (const auto& f : files) {
+      IntakeOptions o;
+      o.actor = f.actor;
+      o.source_crs = f.source_crs;
+      const auto r = intake(ws, {f.path}, o);
+      reports += r.files[0].reports, rejects += r.files[0].rejected, linked += r.files[0].linked;
+    }
+    state.PauseTiming();
+    if (pg) {
+      auto admin = io::Database::open(pg_server());
+      admin->execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+    }
+    state.ResumeTiming();
+  }
+  fs::remove_all(dir);
+  state.counters["reports"] = static_cast<double>(reports);
+  state.counters["rejects"] = static_cast<double>(rejects);
+  state.counters["cross_actor_links"] = static_cast<double>(linked);
+  state.counters["rows_per_s"] =
+      benchmark::Counter(static_cast<double>(reports + rejects), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_MonthIntake)->ArgName("postgres")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+
+}  // namespace
+
+BENCHMARK_MAIN();

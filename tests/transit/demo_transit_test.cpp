@@ -1,0 +1,218 @@
+// The done-when figures of public transport on the demo district: its generated
+// GTFS feed read back through io, its lines built, and every report Västtrafik
+// filed placed from the timetable and checked against the generator's truth.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "test_data.hpp"
+#include "tryggve/demo/district.hpp"
+#include "tryggve/demo/generator.hpp"
+#include "tryggve/demo/transit.hpp"
+#include "tryggve/io/gtfs.hpp"
+#include "tryggve/transit/placement.hpp"
+#include "tryggve/transit/system.hpp"
+
+namespace tryggve::transit {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct DemoFeed {
+  demo::DemoOptions options;
+  demo::District district;
+  demo::Model model;
+  demo::DemoTransit truth;
+  fs::path dir;
+  gtfs::Feed feed;
+  io::GtfsReport read_report;
+  RejectLog rejects;
+  System sys;
+  BuildReport build_report;
+};
+
+class DemoTransitTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    d_ = new DemoFeed;
+    d_->district = demo::build_district("2025-06-01");
+    d_->model = demo::build_model(d_->options, d_->district);
+    d_->truth = demo::simulate_transit(d_->options, d_->district, d_->model);
+    d_->dir = test::temp_dir("demo_transit");
+    demo::write_transit(d_->dir, d_->truth, d_->model);
+    io::CrsContext crs = io::CrsContext::from_spec("EPSG:3006");
+    io::GtfsReadOptions o;
+    o.rejects = &d_->rejects;
+    d_->feed = io::read_gtfs((d_->dir / "gtfs").string(), crs, o, &d_->read_report);
+    d_->sys = build(d_->feed, {}, &d_->build_report);
+  }
+  static void TearDownTestSuite() {
+    fs::remove_all(d_->dir);
+    delete d_;
+  }
+  static DemoFeed* d_;
+};
+DemoFeed* DemoTransitTest::d_ = nullptr;
+
+TEST_F(DemoTransitTest, TheFeedReadsCleanAndTheLinesFollowTheStreets) {
+  const auto& d = *d_;
+  EXPECT_EQ(d.rejects.size(), 0u) << d.rejects.summary();
+  std::printf("[ figures  ] %s\n[ figures  ] %s\n", d.read_report.summary().c_str(), d.build_report.summary().c_str());
+  EXPECT_EQ(d.sys.lines().size(), 6u);  // three routes, both directions
+  EXPECT_EQ(d.build_report.stops_far_from_shape, 0u) << d.build_report.worst_stop;
+  EXPECT_EQ(d.build_report.unmonotone_cuts, 0u);
+  // Bus 45's shape carries shape_dist_traveled, the others are cut at the stops' projections.
+  EXPECT_EQ(d.build_report.segments_by_source[static_cast<std::size_t>(SegmentSource::ShapeDistance)], 10u);
+  EXPECT_EQ(d.build_report.segments_by_source[static_cast<std::size_t>(SegmentSource::Shape)], 8u + 10u);
+  // Each line is as long as the generator's shape (a few metres go where platforms project).
+  for (const auto& line : d.sys.lines()) {
+    const auto& route = d.feed.routes[line.route];
+    for (const auto& p : d.truth.patterns) {
+      if (d.truth.routes[p.route].id != route.id || p.direction != line.direction) continue;
+      EXPECT_NEAR(line.length(), p.chainage.back(), 5.0) << route.short_name;
+    }
+  }
+  // Trams and bus 45 share Kvarnbovägen: their segments share edges.
+  std::size_t shared = 0;
+  for (network::EdgeId e = 0; e < d.sys.network().edge_count(); ++e)
+    shared += d.sys.network().edge(e).highway == "tram;bus";
+  EXPECT_EQ(shared, 3u);
+  // Night trips past 24:00 and holidays moved by calendar_dates.
+  gtfs::ServiceSeconds latest = 0;
+  for (const auto& st : d.feed.stop_times) latest = std::max(latest, st.departure);
+  EXPECT_GE(latest, 26 * 3600);
+  std::size_t removed = 0;
+  for (const auto& s : d.feed.services) removed += s.removed.size();
+  EXPECT_GT(removed, 10u);
+}
+
+TEST_F(DemoTransitTest, OnBoardReportsLandOnTheirLineWithTheTruthInsideTheStretch) {
+  const auto& d = *d_;
+  const Placer placer(d.sys);
+  std::map<std::string, std::size_t> placed_per_route;
+  std::size_t on_board = 0, inside = 0, uncertain = 0, widened = 0, other_line = 0;
+  double stretch = 0;
+  std::map<std::string, std::pair<std::size_t, std::size_t>> by_kind;  // what the report said -> (n, inside)
+  std::vector<double> point_error;  // most likely point to the true position
+  for (const auto& r : d.truth.reports) {
+    if (!r.on_board) continue;
+    ++on_board;
+    OnBoardReport rep;
+    rep.line = r.mode_sv + " " + r.line;
+    rep.time = {r.reported_utc, r.utc_offset_s};
+    rep.direction = r.direction;
+    rep.trip_id = r.trip_id;
+    rep.vehicle = r.vehicle;
+    rep.from_stop = r.from_stop;
+    rep.to_stop = r.to_stop;
+    const auto res = placer.on_board(rep);
+    if (!res.placed) {
+      ADD_FAILURE() << "report " << r.id << " (" << r.text << "): " << res.detail;
+      continue;
+    }
+    const Placement& p = res.placement;
+    ++placed_per_route[d.feed.routes[p.route].id];
+    uncertain += p.uncertain();
+    widened += p.widened_s > 0;
+    stretch += p.stretch_m;
+    const std::string true_trip = d.truth.trips[r.trip].id;
+    point_error.push_back(distance(p.pos, r.pos));
+    bool in = false;
+    for (const auto& pc : p.pieces) {
+      const Segment& s = d.sys.segments()[pc.segment];
+      other_line += d.sys.lines()[s.line].route != p.route;
+      const transit::Run& run = d.sys.runs()[pc.run];
+      if (d.feed.trips[run.trip].id != true_trip || pc.service_day != r.service_day) continue;
+      // Within 5 m of the piece (cuts at platform projections differ from the
+      // generator's road nodes by centimetres to a metre or two).
+      const Polyline g = substring(s.geometry, pc.from_m - 5.0, pc.to_m + 5.0);
+      for (std::size_t k = 1; k < g.size() && !in; ++k) in = distance(closest_on_segment(r.pos, g[k - 1], g[k]), r.pos) <= 5.0;
+      if (g.size() == 1) in = in || distance(g.front(), r.pos) <= 5.0;
+    }
+    inside += in;
+    const std::string kind = !r.direction.empty() ? "direction" : !r.from_stop.empty() ? "stop pair"
+                             : !r.trip_id.empty() ? "trip" : !r.vehicle.empty() ? "vehicle" : "line and time only";
+    by_kind[kind].first++;
+    by_kind[kind].second += in;
+  }
+  ASSERT_GT(on_board, 500u);  // 30 months of three lines
+  const double rate = static_cast<double>(inside) / static_cast<double>(on_board);
+  std::printf("[ figures  ] %zu on-board reports: truth inside the placement stretch %.1f%%, %zu uncertain "
+              "(several vehicles or segments), %zu with a widened window; mean stretch %.0f m\n",
+              on_board, 100 * rate, uncertain, widened, stretch / static_cast<double>(on_board));
+  std::sort(point_error.begin(), point_error.end());
+  std::printf("[ figures  ] most likely point to the truth: median %.0f m, 80%% within %.0f m\n",
+              point_error[point_error.size() / 2], point_error[point_error.size() * 8 / 10]);
+  for (const auto& [k, v] : by_kind)
+    std::printf("[ figures  ]   %-20s %4zu reports, truth inside %.1f%%\n", k.c_str(), v.first,
+                100.0 * static_cast<double>(v.second) / static_cast<double>(v.first));
+  EXPECT_GE(rate, 0.95);
+  EXPECT_EQ(other_line, 0u);
+  // Per line: the placements count what the generator made.
+  EXPECT_EQ(placed_per_route, d.truth.on_board_per_route);
+  // Without a direction at a busy hour the placement keeps several vehicles.
+  EXPECT_GT(uncertain, on_board / 10);
+}
+
+TEST_F(DemoTransitTest, AtStopReportsLandOnTheirStop) {
+  const auto& d = *d_;
+  const Placer placer(d.sys);
+  std::map<std::string, std::size_t> per_area;
+  std::size_t n = 0, platforms = 0;
+  for (const auto& r : d.truth.reports) {
+    if (r.on_board) continue;
+    ++n;
+    const auto res = placer.at_stop({r.stop, ""});
+    ASSERT_TRUE(res.placed) << r.stop << ": " << res.detail;
+    const std::string area = d.feed.stops[d.sys.stations()[res.placement.station].stop].id;
+    EXPECT_EQ(area, d.truth.stops[r.station].id) << r.stop;
+    ++per_area[area];
+    if (r.platform != r.station) {
+      ASSERT_NE(res.placement.stop, kNone) << r.stop;
+      EXPECT_EQ(d.feed.stops[res.placement.stop].id, d.truth.stops[r.platform].id);
+      ++platforms;
+    }
+  }
+  ASSERT_GT(n, 100u);
+  EXPECT_GT(platforms, 0u);
+  EXPECT_EQ(per_area, d.truth.at_stop_per_station);
+}
+
+TEST_F(DemoTransitTest, TheReportsFileSaysWhatThePlacementWasGiven) {
+  // transit_reports.csv holds each report as Västtrafik would send it; the
+  // on-board text carries the line, the minute and what else was said.
+  std::ifstream f(d_->dir / "transit_reports.csv");
+  std::string header;
+  std::getline(f, header);
+  EXPECT_EQ(header, "id,tidpunkt,plats,linje,trafikslag,riktning,tur,fordon,från_hållplats,till_hållplats,hållplats,kategori,text");
+  std::size_t rows = 0;
+  for (std::string l; std::getline(f, l);) ++rows;
+  EXPECT_EQ(rows, d_->truth.reports.size());
+  const auto& r = *std::find_if(d_->truth.reports.begin(), d_->truth.reports.end(),
+                                [](const demo::TransitReport& x) { return x.on_board && !x.direction.empty(); });
+  EXPECT_EQ(r.text.rfind(r.mode_sv + " " + r.line + " mot " + r.direction + ", ", 0), 0u) << r.text;
+}
+
+TEST(DemoTransit, SameSeedSameReports) {
+  demo::DemoOptions o;
+  o.months = 2;
+  const auto district = demo::build_district("2025-06-01");
+  const auto model = demo::build_model(o, district);
+  const auto a = demo::simulate_transit(o, district, model), b = demo::simulate_transit(o, district, model);
+  ASSERT_EQ(a.reports.size(), b.reports.size());
+  for (std::size_t i = 0; i < a.reports.size(); ++i) EXPECT_EQ(a.reports[i].text, b.reports[i].text);
+  o.seed += 1;
+  const auto c = demo::simulate_transit(o, district, model);
+  EXPECT_EQ(c.trips.size(), a.trips.size());  // the timetable does not depend on the seed
+  bool differ = c.reports.size() != a.reports.size();
+  for (std::size_t i = 0; i < std::min(a.reports.size(), c.reports.size()) && !differ; ++i)
+    differ = a.reports[i].text != c.reports[i].text;
+  EXPECT_TRUE(differ);
+}
+
+}  // namespace
+}  // namespace tryggve::transit
