@@ -8,6 +8,7 @@
 #include "command.hpp"
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/limits.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/core/parallel.hpp"
 #include "tryggve/core/progress.hpp"
@@ -36,6 +37,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 1024));
   app.add_flag("-q,--quiet", g.quiet, "Only warnings and errors; no progress bars");
   app.add_flag("-v,--verbose", g.verbose, "Debug output");
+  std::string max_memory;
+  app.add_option("--max-memory", max_memory,
+                 "Most memory an analysis may plan to use, e.g. 16G (default: TRYGGVE_MAX_MEMORY, else 80% of this "
+                 "computer's); a larger grid or cube stops with an error naming the option to change");
 
   std::function<int()> run;
   for (auto& cmd : cli::registry()) {
@@ -58,6 +63,7 @@ int main(int argc, char** argv) {
   install_cleanup_handlers();
   auto thread_limit = limit_threads(g.threads);
   try {
+    if (!max_memory.empty()) set_memory_limit(parse_byte_size(max_memory, "--max-memory"));
     return run ? run() : 0;
   } catch (const Error& e) {
     log::error("{}", e.what());

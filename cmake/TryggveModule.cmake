@@ -54,9 +54,16 @@ function(tryggve_module)
   set_property(GLOBAL APPEND PROPERTY TRYGGVE_MODULES ${M_NAME})
 endfunction()
 
-# tryggve_test(module [LABELS ...] [DEPENDS ...]): tests/<module>/*.cpp -> test_<module>
+# tryggve_test(module [LABELS ...] [DEPENDS ...] [THREADS gtest-filter]):
+# tests/<module>/*.cpp -> test_<module>. THREADS names the tests that run the
+# module's parallel code at more than one thread; they get the label `threads`
+# too. The ThreadSanitizer build (TRYGGVE_TSAN) builds only the modules that
+# have such tests and registers only those tests (tools/setup.sh tsan).
 function(tryggve_test MODULE)
-  cmake_parse_arguments(T "" "" "LABELS;DEPENDS" ${ARGN})
+  cmake_parse_arguments(T "" "THREADS" "LABELS;DEPENDS" ${ARGN})
+  if(TRYGGVE_TSAN AND NOT T_THREADS)
+    return()
+  endif()
   file(GLOB _src CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${MODULE}/*.cpp)
   if(NOT _src)
     return()
@@ -67,8 +74,19 @@ function(tryggve_test MODULE)
   if(NOT T_LABELS)
     set(T_LABELS unit)
   endif()
-  gtest_discover_tests(test_${MODULE}
+  set(_env "TRYGGVE_SHARED_DATA=${TRYGGVE_SHARED_DATA_DIR};TRYGGVE_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+  if(T_THREADS)
+    gtest_discover_tests(test_${MODULE} TEST_FILTER "${T_THREADS}"
+      WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}
+      PROPERTIES LABELS "${T_LABELS};threads" ENVIRONMENT "${_env}"
+      DISCOVERY_TIMEOUT 60)
+    if(TRYGGVE_TSAN)
+      return()
+    endif()
+    set(_rest "-${T_THREADS}")
+  endif()
+  gtest_discover_tests(test_${MODULE} TEST_FILTER "${_rest}"
     WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}
-    PROPERTIES LABELS "${T_LABELS}" ENVIRONMENT "TRYGGVE_SHARED_DATA=${TRYGGVE_SHARED_DATA_DIR};TRYGGVE_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
+    PROPERTIES LABELS "${T_LABELS}" ENVIRONMENT "${_env}"
     DISCOVERY_TIMEOUT 60)
 endfunction()

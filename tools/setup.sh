@@ -4,7 +4,9 @@
 #
 #   tools/setup.sh demo       set up, build, and run the demo on the embedded district
 #   tools/setup.sh test       set up, build, and run the whole test suite (CTest, then the browser tests)
-#   tools/setup.sh sanitize   build the tests with ASan+UBSan and run them
+#   tools/setup.sh sanitize   build the tests with ASan+UBSan (clang, with the fuzz harnesses) and run them
+#   tools/setup.sh fuzz [S]   every libFuzzer harness for S seconds (default 30) on its corpus
+#   tools/setup.sh tsan       build the parallel modules' thread tests with ThreadSanitizer and run them
 #   tools/setup.sh bench      set up the peers (R spatstat/spdep, osmnx) and build the benchmarks
 #   tools/setup.sh viewer     install chromium and the viewer's npm packages, build the bundle (viewer/dist)
 #   tools/setup.sh e2e        only the viewer's end-to-end tests in headless chromium
@@ -21,8 +23,10 @@ PKGS=(build-essential cmake ninja-build pkg-config
       libboost-graph-dev libboost-program-options-dev libtbb-dev
       libgtest-dev libgmock-dev libbenchmark-dev
       nlohmann-json3-dev libcli11-dev libssl-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcpp-httplib-dev
-      tzdata postgresql-15 postgresql-15-postgis-3
+      zlib1g-dev tzdata postgresql-15 postgresql-15-postgis-3
       libopenmpi-dev openmpi-bin)  # tryggve sweep across machines (TRYGGVE_MPI; the mpi-labelled test)
+# The sanitizer, fuzzing and ThreadSanitizer builds: libFuzzer is clang's.
+CLANG_PKGS=(clang-14 libclang-rt-14-dev)
 # Peers for the benchmarks and for regenerating golden files (not needed to build or test).
 PEER_PKGS=(r-base-core r-cran-spatstat.linnet r-cran-spatstat.data r-cran-spdep python3-osmnx python3-networkx hyperfine wrk)
 
@@ -52,12 +56,12 @@ configure_build() {
 }
 
 run_tests() {
-  local dir="$1"
+  local dir="$1"; shift  # further arguments go to ctest
   # In CI the shared real data and the test PostgreSQL must be there: a missing
   # one fails instead of skipping.
   if [[ "${CI:-}" == "true" ]]; then export TRYGGVE_REQUIRE_SHARED_DATA=1 TRYGGVE_REQUIRE_PG=1; fi
   if [[ -z "${TRYGGVE_TEST_PG:-}" ]]; then start_test_postgres; fi
-  (cd "$dir" && ctest --output-on-failure -j "$JOBS" --timeout 900)
+  (cd "$dir" && ctest --output-on-failure -j "$JOBS" --timeout 900 "$@")
 }
 
 # --- viewer (issue 6): the web page's bundle and its end-to-end tests ---------
@@ -79,6 +83,54 @@ run_e2e() {
 }
 # --- end viewer ----------------------------------------------------------------
 
+# --- sanitizers and fuzzing (issue 12) -----------------------------------------------
+# One clang build serves the ASan+UBSan tests and the libFuzzer harnesses
+# (TRYGGVE_FUZZ: every library carries libFuzzer's coverage instrumentation).
+# -O1: the sanitizers stay exact and the EM fits and Monte Carlo tests run several times faster than at -O0.
+# -g1: line tables are all a sanitizer report needs, at half the compile time of -g.
+# No CLI: CTest does not run it (the browser tests use the normal build's).
+sanitize_build() {
+  install_pkgs "${PKGS[@]}" "${CLANG_PKGS[@]}"
+  if [[ ! -f "$ROOT/build-sanitize/build.ninja" ]]; then
+    CC=clang-14 CXX=clang++-14 cmake -S "$ROOT" -B "$ROOT/build-sanitize" -G Ninja -DTRYGGVE_FUZZ=ON -DTRYGGVE_BUILD_CLI=OFF \
+      -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" >/dev/null
+  fi
+  log "building in $ROOT/build-sanitize"
+  cmake --build "$ROOT/build-sanitize" -j "$JOBS" "$@"
+}
+sanitizer_env() {
+  export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
+  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+  # LeakSanitizer reports GDAL's and TBB's process-lifetime singletons; suppress only those.
+  export LSAN_OPTIONS="suppressions=$ROOT/tools/lsan.supp:print_suppressions=0"
+}
+FUZZERS=(incidents timestamps scenario taxonomy evidence server)
+run_fuzzers() {
+  local seconds="$1" b="$ROOT/build-sanitize" failed=()
+  for name in "${FUZZERS[@]}"; do
+    local work="$b/fuzz-corpus/$name" art="$b/fuzz-artifacts/$name" seeds=("$ROOT/tests/fuzz/corpus/$name")
+    mkdir -p "$work" "$art"
+    [[ -d "$ROOT/tests/fuzz/regressions/$name" ]] && seeds+=("$ROOT/tests/fuzz/regressions/$name")
+    if [[ "$name" == incidents ]]; then
+      # Real rows as extra seeds, when the shared data are there (never committed: the format byte first).
+      for f in polisen_sweden_events_2022-2026 houston_crime_2010_jan-jun; do
+        local src="$ROOT/../shared/data/incidents/$f.csv.gz"
+        [[ -f "$src" && ! -f "$work/$f" ]] && { printf '\x10'; zcat "$src" | head -40; } > "$work/$f" || true
+      done
+    fi
+    log "fuzzing $name for $seconds s"
+    if ! "$b/tests/fuzz/fuzz_$name" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 -print_final_stats=1 \
+        -artifact_prefix="$art/" "$work" "${seeds[@]}" >"$b/fuzz-$name.log" 2>&1; then
+      failed+=("$name")
+      tail -40 "$b/fuzz-$name.log" >&2
+      log "fuzz_$name: a finding, saved in $art/ (log $b/fuzz-$name.log); reproduce with $b/tests/fuzz/fuzz_$name FILE, then add the file to tests/fuzz/regressions/$name/ with the fix"
+    fi
+    grep -E "^stat::(number_of_executed_units|peak_rss_mb)|^#[0-9]+.*DONE" "$b/fuzz-$name.log" | tr '\n' ' ' >&2 || true
+    echo >&2
+  done
+  if ((${#failed[@]})); then log "fuzzing found problems in: ${failed[*]}"; return 1; fi
+}
+# --- end sanitizers and fuzzing ------------------------------------------------------
 # --- PostgreSQL for the workspace tests (issue 11) ------------------------------
 # A throw-away server: its own folder, a Unix socket only (no TCP), trust auth,
 # stopped and removed when this script exits. As root the server refuses to run,
@@ -137,16 +189,27 @@ case "$cmd" in
     run_e2e
     ;;
   sanitize)
-    install_pkgs "${PKGS[@]}"
-    # -O1: the sanitizers stay exact and the EM fits and Monte Carlo tests run several times faster than at -O0.
-    # -g1: line tables are all a sanitizer report needs, at half the compile time of -g.
-    # No CLI: CTest does not run it (the browser tests use the normal build's).
-    configure_build "$ROOT/build-sanitize" -DTRYGGVE_SANITIZE=ON -DTRYGGVE_BUILD_CLI=OFF -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1"
-    export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
-    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-    # LeakSanitizer reports GDAL's and TBB's process-lifetime singletons; suppress only those.
-    export LSAN_OPTIONS="suppressions=$ROOT/tools/lsan.supp:print_suppressions=0"
-    run_tests "$ROOT/build-sanitize"
+    sanitize_build
+    sanitizer_env
+    # The slow tests (the month on the demo district, minutes each) ran in the normal
+    # build already; under ASan they would take most of the CI budget.
+    run_tests "$ROOT/build-sanitize" -LE slow
+    ;;
+  fuzz)
+    # Each harness for S seconds (default 30, as CI runs them) on the committed seeds, growing a
+    # working corpus in build-sanitize/fuzz-corpus/; a finding stops with its input saved.
+    sanitize_build --target fuzzers
+    sanitizer_env
+    run_fuzzers "${2:-30}"
+    ;;
+  tsan)
+    install_pkgs "${PKGS[@]}" "${CLANG_PKGS[@]}"
+    # Only the modules' parallel tests (label `threads`) and the libraries they need, at -O1.
+    CC=clang-14 CXX=clang++-14 configure_build "$ROOT/build-tsan" -DTRYGGVE_TSAN=ON -DTRYGGVE_BUILD_CLI=OFF \
+      -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1"
+    export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$ROOT/tools/tsan.supp"
+    if [[ "${CI:-}" == "true" ]]; then export TRYGGVE_REQUIRE_SHARED_DATA=1; fi
+    (cd "$ROOT/build-tsan" && ctest --output-on-failure -j "$JOBS" --timeout 900 -L threads)
     ;;
   bench)
     install_pkgs "${PKGS[@]}" "${PEER_PKGS[@]}"
@@ -159,5 +222,5 @@ case "$cmd" in
     configure_build "$BUILD"
     run_e2e
     ;;
-  *) echo "usage: tools/setup.sh demo|test|sanitize|bench|viewer|e2e|deps|build" >&2; exit 2 ;;
+  *) echo "usage: tools/setup.sh demo|test|sanitize|fuzz [SECONDS]|tsan|bench|viewer|e2e|deps|build" >&2; exit 2 ;;
 esac

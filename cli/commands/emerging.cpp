@@ -6,6 +6,7 @@
 #include "command.hpp"
 #include "map_analysis.hpp"
 #include "tryggve/core/atomic_file.hpp"
+#include "tryggve/core/json_text.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/pipeline/hotspots_stage.hpp"
 
@@ -26,7 +27,7 @@ Registrar reg{{"emerging", [](CLI::App& app, const GlobalOptions&) -> std::funct
     const auto run = hotspot::run_emerging(in, *a->options);
     pipeline::write_unit_table(hotspot::emerging_table(m.net, run), *out, m.crs);
     const nlohmann::json j = a->summary(run.summary_json(), m);
-    if (!summary->empty()) write_text_atomically(*summary, j.dump(2) + "\n");
+    if (!summary->empty()) write_text_atomically(*summary, json_text(j, 2) + "\n");
     if (log::verbosity() != log::Verbosity::Quiet) {
       const std::string classes = class_counts(j["classes"]);
       fmt::print(stderr, "{}emerging hot spots over {} months on {} units:{}\nwrote {}\n", m.summary(),

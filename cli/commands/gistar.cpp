@@ -7,6 +7,7 @@
 #include "command.hpp"
 #include "map_analysis.hpp"
 #include "tryggve/core/atomic_file.hpp"
+#include "tryggve/core/json_text.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/pipeline/hotspots_stage.hpp"
 
@@ -27,7 +28,7 @@ Registrar reg{{"gistar", [](CLI::App& app, const GlobalOptions&) -> std::functio
     const auto run = hotspot::run_gistar(in, *a->options);
     pipeline::write_unit_table(hotspot::gistar_table(m.net, run), *out, m.crs);
     const nlohmann::json j = a->summary(run.summary_json(), m);
-    if (!summary->empty()) write_text_atomically(*summary, j.dump(2) + "\n");
+    if (!summary->empty()) write_text_atomically(*summary, json_text(j, 2) + "\n");
     if (log::verbosity() != log::Verbosity::Quiet) {
       const std::string classes = class_counts(j["classes"]);
       fmt::print(stderr, "{}{} on {} units ({}s), {} incidents:{}\nwrote {}\n", m.summary(), j["statistic"].get<std::string>(),

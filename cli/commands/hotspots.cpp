@@ -7,6 +7,7 @@
 #include "command.hpp"
 #include "options_cli.hpp"
 #include "tryggve/core/atomic_file.hpp"
+#include "tryggve/core/json_text.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/pipeline/hotspots_stage.hpp"
 #include "tryggve/pipeline/map_stage.hpp"
@@ -38,7 +39,7 @@ Registrar reg{{"hotspots", [](CLI::App& app, const GlobalOptions&) -> std::funct
     const auto result = pipeline::run_map(*map_opts);
     pipeline::write_map_outputs(result, dir);
     const auto summary = pipeline::run_hotspot_stage(result, *stage, dir);
-    write_text_atomically(dir.file(outputs::kHotspotsSummaryJson), summary.dump(2) + "\n");
+    write_text_atomically(dir.file(outputs::kHotspotsSummaryJson), json_text(summary, 2) + "\n");
     if (log::verbosity() != log::Verbosity::Quiet) {
       fmt::print(stderr, "{}", result.summary());
       fmt::print(stderr, "months {} .. {}; Gi* hot segments {}, cold {}\n", summary["months"]["first"].get<std::string>(),

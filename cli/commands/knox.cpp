@@ -7,6 +7,7 @@
 #include "command.hpp"
 #include "map_analysis.hpp"
 #include "tryggve/core/atomic_file.hpp"
+#include "tryggve/core/json_text.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/pipeline/hotspots_stage.hpp"
 
@@ -28,7 +29,7 @@ Registrar reg{{"knox", [](CLI::App& app, const GlobalOptions&) -> std::function<
     const nlohmann::json j = a->summary(run.summary_json(), m);
     std::filesystem::path jp = json->empty() ? std::filesystem::path(*out).replace_extension(".json")
                                              : std::filesystem::path(*json);
-    write_text_atomically(jp, j.dump(2) + "\n");
+    write_text_atomically(jp, json_text(j, 2) + "\n");
     if (log::verbosity() != log::Verbosity::Quiet)
       fmt::print(stderr, "{}Knox: {} events, {} close pairs, first cell observed/expected {:.3f} (p {:.4f})\nwrote {} and {}\n",
                  m.summary(), run.result.events, run.result.close_pairs, run.result.first_cell_ratio(),

@@ -5,6 +5,7 @@
 #include "command.hpp"
 #include "options_cli.hpp"
 #include "tryggve/core/atomic_file.hpp"
+#include "tryggve/core/json_text.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/pipeline/map_stage.hpp"
 
@@ -26,7 +27,7 @@ Registrar reg{{"map", [](CLI::App& app, const GlobalOptions&) -> std::function<i
     bound->apply();
     const auto result = pipeline::run_map(*opts);
     pipeline::write_map(result, *out);
-    if (!summary->empty()) write_text_atomically(*summary, result.summary_json().dump(2) + "\n");
+    if (!summary->empty()) write_text_atomically(*summary, json_text(result.summary_json(), 2) + "\n");
     if (log::verbosity() != log::Verbosity::Quiet) fmt::print(stderr, "{}wrote {}\n", result.summary(), *out);
     return 0;
   };

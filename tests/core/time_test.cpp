@@ -246,3 +246,20 @@ TEST(Parse, RoundTripThroughIso8601) {
 
 }  // namespace
 }  // namespace tryggve
+
+// Found by the time stamp fuzzer's round-trip check (tests/fuzz/regressions/
+// timestamps/lmt_offset_roundtrip): before standard time a zone's offset has
+// seconds, to_iso8601 writes them, and parse_timestamp must read them back.
+namespace tryggve {
+TEST(Time, LocalMeanTimeOffsetsReadBack) {
+  const TimeZone z = TimeZone::from_name("Europe/Stockholm");
+  const auto t = parse_timestamp("1850-06-01 12:00", z, true);
+  ASSERT_TRUE(t);
+  const std::string iso = to_iso8601(*t);
+  EXPECT_EQ(iso.substr(19), "+01:12:12") << iso;
+  const auto back = parse_timestamp(iso, z, true);
+  ASSERT_TRUE(back) << iso;
+  EXPECT_EQ(back->utc_seconds, t->utc_seconds);
+  EXPECT_FALSE(parse_timestamp("2024-03-05T14:30:00+01:00:60", z, true));
+}
+}  // namespace tryggve

@@ -5,6 +5,7 @@
 
 #include "density_test_support.hpp"
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/limits.hpp"
 #include "tryggve/core/parallel.hpp"
 #include "tryggve/density/density.hpp"
 #include "tryggve/density/heat.hpp"
@@ -214,4 +215,42 @@ TEST(HeatChebyshev, CoefficientsSumToTheExponential) {
 }
 
 }  // namespace
+}  // namespace tryggve::density
+
+namespace tryggve::density {
+
+// Bounds before allocation: a bandwidth of 0.0001 m on a city's streets used to
+// end in "internal error: std::bad_alloc" (and the grid counted its nodes in 32
+// bits). Now the heat grid is counted first and refused with the options to change.
+TEST(DensityBounds, ATinyBandwidthIsAnErrorThatNamesTheOptions) {
+  const auto net = test::lattice(20, 25.0);
+  const network::Lixelization lix(net, 5.0);
+  const std::vector<NetworkPosition> ev{{3, 1.0}, {40, 2.0}};
+  auto o = opts(Method::Heat, Kernel::Gaussian, 0.0001);
+  try {
+    estimate(net, lix, ev, {}, o);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::TooLarge) << e.what();
+    const std::string w = e.what();
+    EXPECT_NE(w.find("the heat kernel grid would need"), std::string::npos) << w;
+    EXPECT_NE(w.find("--heat-dx-m"), std::string::npos) << w;
+    EXPECT_NE(w.find("--bandwidth-m"), std::string::npos) << w;
+  }
+  // With the memory ceiling out of the way the 32-bit node ids still bound it.
+  set_memory_limit(~0ull);
+  try {
+    estimate(net, lix, ev, {}, o);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::TooLarge) << e.what();
+    EXPECT_NE(std::string(e.what()).find("more than the 4294967294"), std::string::npos) << e.what();
+  }
+  set_memory_limit(0);
+  // An explicit grid spacing that fits is used as given.
+  o.bandwidth_m = 60.0;
+  o.heat_dx_m = 1.0;
+  EXPECT_EQ(estimate(net, lix, ev, {}, o).heat_dx_used, 1.0);
+}
+
 }  // namespace tryggve::density

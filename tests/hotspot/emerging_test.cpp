@@ -5,6 +5,8 @@
 #include <cmath>
 
 #include "grid.hpp"
+#include "tryggve/core/error.hpp"
+#include "tryggve/core/limits.hpp"
 #include "tryggve/core/rng.hpp"
 #include "tryggve/hotspot/emerging.hpp"
 
@@ -190,4 +192,25 @@ TEST(Emerging, BinsCountEventsPerUnitAndMonth) {
   double sum = 0;
   for (double v : c.values) sum += v;
   EXPECT_EQ(sum, 4.0);  // the unsnapped event is skipped
+}
+
+// One row dated year 0024 among 2025's used to make a 24,000-month cube; the
+// readers now reject such years, and a cube that still would not fit is an
+// Error naming its months, before anything is allocated.
+TEST(Emerging, ACubeOverTooManyMonthsIsRefusedBeforeAllocation) {
+  const auto net = test::grid_network(30, 30, 100);
+  const auto units = SpatialUnits::segments(net);
+  std::vector<network::NetworkPosition> pos{{0, 10}, {3, 50}};
+  std::vector<int> bins{(24 - 1970) * 12, (2025 - 1970) * 12};
+  set_memory_limit(8 << 20);
+  try {
+    bin_counts(units, pos, bins);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::TooLarge);
+    EXPECT_NE(std::string(e.what()).find("0024-01 to 2025-01"), std::string::npos) << e.what();
+  }
+  bins[0] = (2023 - 1970) * 12;
+  EXPECT_EQ(bin_counts(units, pos, bins).n_steps, 25u);
+  set_memory_limit(0);
 }

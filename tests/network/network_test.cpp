@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "tryggve/core/error.hpp"
 #include "tryggve/network/lixels.hpp"
 #include "tryggve/network/network.hpp"
 
@@ -52,4 +53,18 @@ TEST(Lixels, EqualPiecesNearTarget) {
   EXPECT_EQ(lx.lixel_at(0, 39.9), lx.first_lixel(0) + 1);
   EXPECT_EQ(lx.lixel_at(0, 100.0), lx.first_lixel(0) + 4);
   EXPECT_DOUBLE_EQ(lx[lx.first_lixel(0)].mid.x, 10.0);
+}
+
+TEST(Lixels, ATinyLengthIsAnErrorNotAnOverflow) {
+  Edge edge;
+  edge.from = 0, edge.to = 1, edge.geometry = {{0, 0}, {1000, 0}}, edge.length = 1000;
+  const Network net({{0, 0}, {1000, 0}}, {edge});
+  try {
+    Lixelization lix(net, 1e-7);  // 1e10 lixels: once an int overflow in the count
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::TooLarge);
+    EXPECT_NE(std::string(e.what()).find("--lixel-length-m"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(Lixelization(net, 0.5).size(), 2000u);
 }

@@ -350,6 +350,12 @@ TimeZone TimeZone::from_name(const std::string& name) {
   }
 }
 
+std::optional<std::string> implausible_time(const Timestamp& t) {
+  const int y = to_local(t).year;
+  if (y >= kFirstPlausibleYear && y <= kLastPlausibleYear) return std::nullopt;
+  return fmt::format("is in year {}, outside {}-{} (a mistyped year?)", y, kFirstPlausibleYear, kLastPlausibleYear);
+}
+
 // ---------------------------------------------------------------------------
 // Parsing.
 
@@ -479,12 +485,19 @@ std::optional<Timestamp> parse_timestamp(std::string_view text, const TimeZone& 
       explicit_offset = 0;
     } else if (sc.peek() == '+' || sc.peek() == '-') {
       const int sign = sc.s[sc.i++] == '-' ? -1 : 1;
-      int oh = 0, om = 0;
+      int oh = 0, om = 0, os = 0;
       if (sc.digits(2, oh) != 2) return bad("has a UTC offset without two-digit hours (+HH:MM)");
       if (sc.peek() == ':') ++sc.i;
       if (Scan::digit(sc.peek()) && sc.digits(2, om) != 2) return bad("has a UTC offset with bad minutes");
-      if (oh > 18 || om > 59) return bad(fmt::format("has UTC offset {:02d}:{:02d} out of range", oh, om));
-      explicit_offset = sign * (oh * 3600 + om * 60);
+      // Seconds in an offset: local mean time before standard time (Stockholm
+      // +01:12:12 until 1879), as to_iso8601 writes it; it must read back.
+      if (sc.peek() == ':' && sc.i + 1 < sc.s.size() && Scan::digit(sc.s[sc.i + 1])) {
+        ++sc.i;
+        if (sc.digits(2, os) != 2) return bad("has a UTC offset with bad seconds");
+      }
+      if (oh > 18 || om > 59 || os > 59)
+        return bad(fmt::format("has UTC offset {:02d}:{:02d}{} out of range", oh, om, os ? fmt::format(":{:02d}", os) : ""));
+      explicit_offset = sign * (oh * 3600 + om * 60 + os);
     }
     sc.spaces();
     if (!sc.end()) return bad(fmt::format("has unexpected '{}' after the time", sc.s.substr(sc.i)));

@@ -3,9 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <string>
+
+#include <fmt/format.h>
 
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
+
+#include "tryggve/core/limits.hpp"
 
 namespace tryggve::density {
 
@@ -22,6 +27,20 @@ constexpr std::size_t kGrain = 2048;
 
 HeatGrid::HeatGrid(const network::Network& net, double dx) : net_(&net), dx_(dx) {
   const std::size_t nv = net.vertex_count(), ne = net.edge_count();
+  // Nodes counted in floating point before anything is allocated: node ids are
+  // 32-bit, and a tiny dx on a city's network is terabytes (once "std::bad_alloc").
+  {
+    double nodes = static_cast<double>(nv);
+    for (EdgeId e = 0; e < ne; ++e) nodes += std::max(0.0, std::ceil(net.edge(e).length / dx - 1e-9) - 1.0);
+    // Per node: mass, diagonal, row start, two links (column, coefficient, and the
+    // 16-byte link list while building), and the five fields of diffuse() plus the density itself.
+    constexpr double kBytesPerNode = 8 + 8 + 4 + 2 * (4 + 8 + 16) + 6 * 8;
+    const std::string detail = fmt::format("{:.3g} nodes: dx {:.3g} m on {:.1f} km of street", nodes, dx,
+                                           net.total_length() / 1000.0);
+    constexpr const char* remedy = "raise --heat-dx-m (the grid spacing; 0 = bandwidth / 25) or --bandwidth-m";
+    check_memory(nodes * kBytesPerNode, "density (heat kernel)", "the heat kernel grid", detail, remedy);
+    checked_count(nodes, UINT32_MAX - 1, "density (heat kernel)", "the heat kernel grid (" + detail + ")", remedy);
+  }
   // Collapse (near) zero-length edges: their conductance would be unbounded.
   std::vector<std::uint32_t> parent(nv);
   std::iota(parent.begin(), parent.end(), 0u);
@@ -121,6 +140,9 @@ std::vector<double> chebyshev_exp_coefficients(double c, double tol) {
   // normalised with I_0 + 2 sum_k I_k = e^c. Beyond k ~ sqrt(74 c) + 40 the terms
   // are below 1e-16 (I_k(c) e^-c ~ exp(-k^2 / 2c) / sqrt(2 pi c)).
   if (c <= 0.0) return {1.0};
+  // c = t * lambda_max / 2 grows with (bandwidth / dx)^2: bounded before the cast and the allocation.
+  check_memory(8.0 * (10.0 * std::sqrt(c) + 82.0), "density (heat kernel)", "the heat kernel's time expansion",
+               fmt::format("{:.3g} terms", 9.0 * std::sqrt(c) + 40.0), "raise --heat-dx-m or lower --bandwidth-m");
   const auto kmax = static_cast<std::size_t>(std::ceil(9.0 * std::sqrt(c) + 40.0));
   const std::size_t start = kmax + 40 + static_cast<std::size_t>(std::sqrt(c));
   std::vector<double> I(start + 2, 0.0);

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/limits.hpp"
 
 namespace tryggve::hotspot {
 
@@ -99,6 +100,9 @@ SpaceTimeCube bin_counts(const SpatialUnits& units, const std::vector<network::N
   }
   c.first_bin = first_bin;
   c.n_steps = n_steps;
+  // The counts, and each location's z and p per step in emerging_hotspots().
+  check_month_cube(static_cast<double>(c.n_units), first_bin, first_bin + static_cast<int>(n_steps) - 1, 3 * 8,
+                   "emerging hot spots", "the space-time cube");
   c.values.assign(c.n_units * n_steps, 0.0);
   for (std::size_t k = 0; k < bins.size(); ++k) {
     if (positions[k].edge == network::kNoEdge) continue;

@@ -10,6 +10,7 @@
 
 #include "tryggve/core/csv.hpp"
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/limits.hpp"
 
 namespace tryggve::hotspot {
 
@@ -391,6 +392,7 @@ EmergingRun run_emerging(const HotspotIncidents& in, const EmergingRunOptions& o
   r.cube.n_units = r.units.size();
   r.cube.first_bin = lo;
   r.cube.n_steps = static_cast<std::size_t>(hi - lo + 1);
+  check_month_cube(static_cast<double>(r.cube.n_units), lo, hi, 3 * 8, in.source, "the emerging hot spots' space-time cube");
   r.cube.values.assign(r.cube.n_units * r.cube.n_steps, 0.0);
   for (std::size_t k = 0; k < r.selected.index.size(); ++k) {
     const std::size_t i = r.selected.index[k];

@@ -12,6 +12,7 @@
 #include "ogr_util.hpp"
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/log.hpp"
+#include "tryggve/core/text.hpp"
 #include "tryggve/io/gdal_env.hpp"
 #include "tryggve/io/readers.hpp"
 #include "tryggve/core/strings.hpp"
@@ -82,7 +83,7 @@ std::optional<std::int64_t> parse_int_id(const std::string& s) {
 // case with Swedish letters folded (normalize_label), and spaces, hyphens,
 // dots and slashes read as '_' ("Rapporterad av" = "rapporterad_av").
 std::string header_key(std::string_view name) {
-  std::string s = to_utf8(name);
+  std::string s = sanitize_utf8(name);
   if (s.rfind("\xEF\xBB\xBF", 0) == 0) s.erase(0, 3);
   s = normalize_label(s);
   std::string k;
@@ -122,32 +123,6 @@ struct Columns {
   }
 };
 
-// The first line of a delimited text file decides its separator: the most
-// frequent of ';', tab and ',' outside quotes (ties in that order, because a
-// semicolon or tab file may well hold commas in its text).
-char sniff_separator(const std::string& gdal_path, std::string* encoding) {
-  std::string p = gdal_path;
-  if (p.rfind("CSV:", 0) == 0) p.erase(0, 4);
-  VSILFILE* f = VSIFOpenL(p.c_str(), "rb");
-  if (!f) return ',';
-  std::string buf(65536, '\0');
-  const std::size_t n = VSIFReadL(buf.data(), 1, buf.size(), f);
-  VSIFCloseL(f);
-  buf.resize(n);
-  if (buf.rfind("\xEF\xBB\xBF", 0) == 0) *encoding = "UTF-8 with BOM";
-  const std::size_t eol = buf.find_first_of("\r\n");
-  const std::string line = buf.substr(0, eol);
-  std::size_t semi = 0, tab = 0, comma = 0;
-  bool quoted = false;
-  for (char c : line) {
-    if (c == '"') quoted = !quoted;
-    else if (!quoted) semi += c == ';', tab += c == '\t', comma += c == ',';
-  }
-  if (semi >= tab && semi >= comma && semi > 0) return ';';
-  if (tab >= comma && tab > 0) return '\t';
-  return ',';
-}
-
 // A coordinate written as text. `decimal_comma`: "57,7" is 57.7 (where the
 // comma cannot be a separator); otherwise a comma makes the text ambiguous and
 // it is not read as a number (`problem` says why).
@@ -168,6 +143,35 @@ std::optional<double> parse_coordinate(const std::string& text, bool decimal_com
   return parse_number(text);
 }
 
+// See IncidentFieldMapping::expected_extent. `xy` are the rows' two numbers as
+// written (x/longitude first), `placed` where the rows that transformed lie.
+void check_swapped_columns(const Envelope& extent, const std::vector<Point>& placed, const std::vector<Point>& xy,
+                           Transform& tr, bool lonlat, const std::string& x_name, const std::string& y_name,
+                           const std::string& where) {
+  if (extent.empty()) return;
+  const double margin = std::max(1000.0, 0.25 * std::max(extent.width(), extent.height()));
+  Envelope area = extent;
+  area.min_x -= margin, area.min_y -= margin, area.max_x += margin, area.max_y += margin;
+  std::size_t inside = 0;
+  for (const auto& p : placed) inside += area.contains(p);
+  if (inside * 10 > xy.size()) return;
+  std::vector<Point> swapped;
+  for (const auto& p : xy)
+    if (!lonlat || (std::abs(p.x) <= 90 && std::abs(p.y) <= 180)) swapped.push_back({p.y, p.x});
+  std::vector<unsigned char> ok;
+  tr.apply(swapped, &ok);
+  std::size_t inside_swapped = 0;
+  for (std::size_t k = 0; k < swapped.size(); ++k) inside_swapped += ok[k] && area.contains(swapped[k]);
+  if (inside_swapped * 2 < xy.size() || inside_swapped <= inside) return;
+  throw Error(ErrorCode::BadCoordinate, where,
+              fmt::format("the columns '{}' ({}) and '{}' ({}) look swapped: {} of the {} rows with coordinates lie "
+                          "within the study area, {} would with the two exchanged. Exchange the columns' names in "
+                          "the file, or name them the other way round ({} {}, {} {})",
+                          x_name, lonlat ? "longitude" : "x", y_name, lonlat ? "latitude" : "y", inside, xy.size(),
+                          inside_swapped, lonlat ? "--lon-field" : "--x-field", y_name,
+                          lonlat ? "--lat-field" : "--y-field", x_name));
+}
+
 }  // namespace
 
 IncidentTable read_incident_table(const std::string& path, CrsContext& crs, const IncidentFieldMapping& m,
@@ -186,6 +190,9 @@ IncidentTable read_incident_table(const std::string& path, CrsContext& crs, cons
                               spreadsheet ? "a spreadsheet" : "an incident file", limit >> 20,
                               spreadsheet ? ", or save it as CSV" : ""));
   }
+  // The file's encoding and separator are decided where every reader opens a
+  // file (open_vector, core/text.hpp's rule): the separator then decides
+  // whether "57,7" is a number.
   std::vector<std::string> oo;
   if (spreadsheet) oo.push_back("HEADERS=FORCE");  // a sheet of text cells only would otherwise lose its header row
   // GDAL 3.6's XLSX and ODS drivers take that only as a configuration option
@@ -195,23 +202,12 @@ IncidentTable read_incident_table(const std::string& path, CrsContext& crs, cons
     xlsx_headers.emplace("OGR_XLSX_HEADERS", "FORCE", false);
     ods_headers.emplace("OGR_ODS_HEADERS", "FORCE", false);
   }
-  Dataset d;
-  {
-    // Probe the CSV separator first: it decides whether "57,7" is a number.
-    Dataset probe = open_vector(path);
-    if (probe.is_csv) {
-      out.encoding = "UTF-8";
-      out.separator = sniff_separator(probe.gdal_path, &out.encoding);
-      oo.push_back(std::string("SEPARATOR=") + (out.separator == ';' ? "SEMICOLON" : out.separator == '\t' ? "TAB" : "COMMA"));
-      oo.push_back(fmt::format("MAX_LINE_SIZE={}", kMaxCsvLineBytes));
-      oo.push_back("HEADERS=YES");  // an incident file always has one (AUTO takes an all-text header for data)
-      d = open_vector(path, oo);
-    } else if (spreadsheet) {
-      d = open_vector(path, oo);
-    } else {
-      d = std::move(probe);
-    }
+  if (is_csv_path(path)) {
+    oo.push_back(fmt::format("MAX_LINE_SIZE={}", kMaxCsvLineBytes));
+    oo.push_back("HEADERS=YES");  // an incident file always has one (AUTO takes an all-text header for data)
   }
+  Dataset d = open_vector(path, oo);
+  if (d.is_csv) out.encoding = d.encoding, out.separator = d.separator;
   out.decimal_comma = spreadsheet || (d.is_csv && out.separator != ',');
   OGRLayer* layer = pick_layer(d, m.layer, kPoints | kNoGeometry, "incidents");
   const std::string lname = layer->GetName();
@@ -223,11 +219,8 @@ IncidentTable read_incident_table(const std::string& path, CrsContext& crs, cons
                 fmt::format("{} columns; more than {} is not an incident table", defn->GetFieldCount(), kMaxIncidentColumns));
   Columns cols;
   cols.where = lwhere;
-  bool recoded = false;
   for (int k = 0; k < defn->GetFieldCount(); ++k) {
-    const char* raw = defn->GetFieldDefn(k)->GetNameRef();
-    recoded = recoded || !valid_utf8(raw);
-    std::string name = to_utf8(raw);
+    std::string name = sanitize_utf8(defn->GetFieldDefn(k)->GetNameRef());
     if (name.rfind("\xEF\xBB\xBF", 0) == 0) name.erase(0, 3);
     cols.names.push_back(name);
     cols.keys.push_back(header_key(name));
@@ -307,6 +300,7 @@ IncidentTable read_incident_table(const std::string& path, CrsContext& crs, cons
   role("stop", f_stop);
   if (!has_geom) role(lonlat ? "lon" : "x", f_x), role(lonlat ? "lat" : "y", f_y);
 
+  std::vector<Point> column_xy;  // every row's two numbers as written, for the swapped-columns check
   std::int64_t n = 0;
   bool geographic_source = lonlat;
   if (has_geom && layer->GetSpatialRef()) geographic_source = layer->GetSpatialRef()->IsGeographic();
@@ -317,21 +311,15 @@ IncidentTable read_incident_table(const std::string& path, CrsContext& crs, cons
     r.source_row = row;
     r.reason = reason;
     r.detail = std::move(detail);
-    r.raw = to_utf8(raw);
+    r.raw = std::move(raw);  // raw_text: already UTF-8
     rejects.add(std::move(r));
   };
-  auto text_of = [&](OGRFeature& f, int idx) {
-    std::string t = field_text(f, idx);
-    if (!valid_utf8(t)) {
-      recoded = true;
-      t = to_utf8(t);
-    }
-    return t;
-  };
 
-  GdalMessages msgs;  // a line over MAX_LINE_SIZE ends GDAL's reading with an error: never a silent stop
+  // A line over MAX_LINE_SIZE ends GDAL's reading with an error: never a silent stop (throw_if_read_failed).
+  std::optional<GdalMessages> read_messages(std::in_place);
   layer->ResetReading();
-  std::size_t multipoint_rows = 0, bad_weight_rows = 0;
+  std::size_t multipoint_rows = 0, bad_weight_rows = 0, out_of_range_rows = 0;
+  std::optional<Point> first_out_of_range;
   std::vector<IncidentRow>& rows = out.rows;
   for (OGRFeatureUniquePtr f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
     ++n;
@@ -342,7 +330,7 @@ IncidentTable read_incident_table(const std::string& path, CrsContext& crs, cons
     bool too_long = false;
     row.fields.reserve(cols.names.size());
     for (int k = 0; k < static_cast<int>(cols.names.size()); ++k) {
-      std::string t = text_of(*f, k);
+      std::string t = field_text(*f, k);
       if (t.size() > kMaxFieldChars) {
         too_long = true;
         t = t.substr(0, 200) + "...";
@@ -354,9 +342,9 @@ IncidentTable read_incident_table(const std::string& path, CrsContext& crs, cons
       continue;
     }
     if (f_id >= 0)
-      if (auto v = parse_int_id(text_of(*f, f_id))) inc.id = *v;
-    row.address = text_of(*f, f_address);
-    row.stop = text_of(*f, f_stop);
+      if (auto v = parse_int_id(field_text(*f, f_id))) inc.id = *v;
+    row.address = field_text(*f, f_address);
+    row.stop = field_text(*f, f_stop);
     const bool placeable = !row.address.empty() || !row.stop.empty();
 
     // Coordinate.
@@ -378,7 +366,7 @@ IncidentTable read_incident_table(const std::string& path, CrsContext& crs, cons
     } else if (f_x < 0) {
       coord_problem = "no coordinate columns", no_coordinate = true;
     } else {
-      const std::string tx = text_of(*f, f_x), ty = text_of(*f, f_y);
+      const std::string tx = field_text(*f, f_x), ty = field_text(*f, f_y);
       const char* xn = lonlat ? "longitude" : "x";
       const char* yn = lonlat ? "latitude" : "y";
       std::string amb_x, amb_y;
@@ -390,6 +378,7 @@ IncidentTable read_incident_table(const std::string& path, CrsContext& crs, cons
       else if (!x) coord_problem = fmt::format("{} '{}' is not a number", xn, tx);
       else if (!y) coord_problem = fmt::format("{} '{}' is not a number", yn, ty);
       else inc.pos = {*x, *y};
+      if (coord_problem.empty() && std::isfinite(inc.pos.x) && std::isfinite(inc.pos.y)) column_xy.push_back(inc.pos);
     }
     if (coord_problem.empty() && (!std::isfinite(inc.pos.x) || !std::isfinite(inc.pos.y)))
       coord_problem = fmt::format("coordinate ({}, {}) is not finite", inc.pos.x, inc.pos.y);
@@ -397,6 +386,8 @@ IncidentTable read_incident_table(const std::string& path, CrsContext& crs, cons
       const bool swapped = std::abs(inc.pos.y) <= 180 && std::abs(inc.pos.x) <= 90;
       coord_problem = fmt::format("longitude/latitude ({}, {}) out of range{}", inc.pos.x, inc.pos.y,
                                   swapped ? ": latitude and longitude swapped?" : "");
+      if (!first_out_of_range) first_out_of_range = inc.pos;
+      ++out_of_range_rows;
     }
     // A row with an address or stop but no coordinates at all is placed later.
     if (no_coordinate && placeable) coord_problem.clear();
@@ -405,11 +396,14 @@ IncidentTable read_incident_table(const std::string& path, CrsContext& crs, cons
     // Time.
     std::string time_problem;
     if (f_time >= 0) {
-      std::string t = to_utf8(time_text(*f, f_time));
-      if (f_date >= 0 && (join_always || is_time_only(t))) t = to_utf8(time_text(*f, f_date)) + " " + t;
+      std::string t = sanitize_utf8(time_text(*f, f_time));
+      if (f_date >= 0 && (join_always || is_time_only(t))) t = sanitize_utf8(time_text(*f, f_date)) + " " + t;
       std::string why;
       if (t.empty() || t == " ") time_problem = "time missing";
-      else if (auto ts = parse_timestamp(t, zone, m.day_first, &why)) inc.time = *ts, inc.has_time = true;
+      else if (auto ts = parse_timestamp(t, zone, m.day_first, &why)) {
+        if (auto odd = implausible_time(*ts)) time_problem = fmt::format("time '{}' {}", t, *odd);
+        else inc.time = *ts, inc.has_time = true;
+      }
       else time_problem = fmt::format("time '{}' not understood{}", t, why.empty() ? "" : ": " + why);
     }
 
@@ -421,25 +415,33 @@ IncidentTable read_incident_table(const std::string& path, CrsContext& crs, cons
       reject(RejectReason::BadTime, n, time_problem, raw_text(*f));
       continue;
     }
-    inc.category = text_of(*f, f_cat);
-    inc.actor = text_of(*f, f_actor);
+    inc.category = field_text(*f, f_cat);
+    inc.actor = field_text(*f, f_actor);
     if (inc.actor.empty()) inc.actor = m.default_actor;
-    inc.setting = parse_setting(text_of(*f, f_setting));
-    inc.text = text_of(*f, f_text);
+    inc.setting = parse_setting(field_text(*f, f_setting));
+    inc.text = field_text(*f, f_text);
     if (f_weight >= 0) {
-      const std::string wt = text_of(*f, f_weight);
-      if (auto w = parse_number(wt); w && std::isfinite(*w) && *w >= 0) inc.weight = *w;
+      const std::string wt = field_text(*f, f_weight);
+      std::string amb;  // "1,234" in a comma-separated file: not a weight (the decimal-comma rule of the coordinates)
+      if (auto w = parse_coordinate(wt, out.decimal_comma, &amb); w && amb.empty() && std::isfinite(*w) && *w >= 0)
+        inc.weight = *w;
       else if (!wt.empty()) ++bad_weight_rows;
     }
     rows.push_back(std::move(row));
   }
-  if (!msgs.errors().empty())
-    throw Error(ErrorCode::BadValue, fmt::format("{}:row {}", path, n + 1),
-                fmt::format("reading stopped: {} (a line longer than {} bytes, or a broken file)", msgs.errors().back(),
-                            kMaxCsvLineBytes));
+  throw_if_read_failed(*read_messages, lwhere, n);
+  read_messages.reset();
   if (n == 0) throw Error(ErrorCode::EmptyLayer, lwhere, "the layer has no rows");
   out.rows_read = static_cast<std::size_t>(n);
-  if (recoded && !out.encoding.empty()) out.encoding = "Windows-1252";
+  // Every row out of range as degrees is one mistake, not n rejects: the
+  // coordinates are metres or feet of a CRS the file does not declare.
+  const bool none_placed = std::none_of(rows.begin(), rows.end(), [](const IncidentRow& r) { return r.has_pos; });
+  if (out_of_range_rows > 0 && none_placed && out_of_range_rows * 2 >= static_cast<std::size_t>(n))
+    throw Error(ErrorCode::BadCrs, lwhere,
+                fmt::format("no row's coordinates are degrees of longitude and latitude ({} of {} out of range, e.g. "
+                            "({}, {})): they are in a CRS the {} does not state; give it (--source-crs EPSG:NNNN){}",
+                            out_of_range_rows, n, first_out_of_range->x, first_out_of_range->y,
+                            has_geom ? "layer" : "file", has_geom ? "" : ", or name x/y columns"));
   // Kept rows whose value was not taken as given are said, not silently changed.
   if (multipoint_rows)
     log::warn("{}: {} features are multipoints: each is one incident at its first point", lwhere, multipoint_rows);
@@ -471,6 +473,12 @@ IncidentTable read_incident_table(const std::string& path, CrsContext& crs, cons
       continue;
     }
     r.inc.pos = sample[k];
+  }
+  if (m.expected_extent && !column_xy.empty()) {
+    std::vector<Point> placed;
+    for (std::size_t k = 0; k < sample.size(); ++k)
+      if (ok[k]) placed.push_back(sample[k]);
+    check_swapped_columns(*m.expected_extent, placed, column_xy, *tr, lonlat, cols.names[f_x], cols.names[f_y], lwhere);
   }
   if (failed > 0 && failed == sample.size())
     throw Error(ErrorCode::BadCrs, lwhere,

@@ -1,3 +1,4 @@
+#include "tryggve/core/json_text.hpp"
 #include "tryggve/io/layers.hpp"
 
 #include <algorithm>
@@ -188,7 +189,7 @@ std::string layer_geojson(const fs::path& file, const std::string& layer_name, c
 
   std::string body;
   body.reserve(1 << 20);
-  body += R"({"type":"FeatureCollection","name":)" + nlohmann::json(name).dump();
+  body += R"({"type":"FeatureCollection","name":)" + json_text(nlohmann::json(name));
   body += R"(,"crs_note":)" + nlohmann::json(has_crs ? "EPSG:4326 (lon, lat)" : "local coordinates (no CRS)").dump();
   body += R"(,"features":[)";
   OGRFeatureDefn* defn = layer->GetLayerDefn();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unistd.h>
 
+#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/text.hpp"
 #include "tryggve/io/gdal_env.hpp"
 #include "tryggve/io/readers.hpp"
 
@@ -38,32 +40,143 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(b, e - b + 1));
 }
 
+namespace {
+
+// The separator the header line uses most often outside quotes (ties: the
+// first of , ; TAB |). Passed to GDAL, so the readers know it as GDAL does.
+// (GDAL 3.6 cannot split on '|': such a file is an Error, not one wide column.)
+char header_separator(std::string_view text) {
+  std::size_t counts[4] = {0, 0, 0, 0};
+  constexpr char seps[4] = {',', ';', '\t', '|'};
+  bool quoted = false;
+  for (const char c : text) {
+    if (c == '"') quoted = !quoted;
+    else if (!quoted && (c == '\n' || c == '\r')) break;
+    else if (!quoted)
+      for (int k = 0; k < 4; ++k) counts[k] += c == seps[k];
+  }
+  int best = 0;
+  for (int k = 1; k < 4; ++k)
+    if (counts[k] > counts[best]) best = k;
+  return seps[best];
+}
+
+const char* separator_option(char c) {
+  switch (c) {
+    case ';': return "SEPARATOR=SEMICOLON";
+    case '\t': return "SEPARATOR=TAB";
+    default: return "SEPARATOR=COMMA";
+  }
+}
+
+// GDAL's CSV reader joins physical lines while a record holds an odd number of
+// quotes. A quote that opens in the middle of a field (a 5" screen) and runs past
+// the end of its line, or one that is never closed, would silently swallow the
+// rows after it into one field: both are an Error naming the line.
+void check_csv_quotes(std::string_view text, char sep, const std::string& path) {
+  std::size_t line = 1, open_line = 0;
+  bool quoted = false, open_mid = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      if (!quoted) {
+        const char prev = i == 0 ? '\n' : text[i - 1];
+        open_mid = !(prev == sep || prev == '\n' || prev == '\r' || (i == 3 && text.substr(0, 3) == "\xEF\xBB\xBF"));
+        open_line = line;
+      }
+      quoted = !quoted;  // "" inside a quoted field toggles twice: no change
+    } else if (c == '\n' || (c == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'))) {
+      if (quoted && open_mid)
+        throw Error(ErrorCode::BadValue, fmt::format("{}:line {}", path, open_line),
+                    "a quote in the middle of a field opens quoted text that runs past the end of the line: the rows "
+                    "after it would be read as part of this field. Write the whole field in quotes with the quote "
+                    "doubled (\"5\"\" screen\"), or remove the quote");
+      ++line;
+    }
+  }
+  if (quoted)
+    throw Error(ErrorCode::BadValue, fmt::format("{}:line {}", path, open_line),
+                "a quote opened here is never closed: every row after it would be read as part of one field");
+}
+
+// Reads a CSV source's bytes (through GDAL's virtual file systems, so a .csv.gz
+// too), decides its encoding and separator, and points the dataset at a UTF-8
+// copy in /vsimem/ when the file is not UTF-8 (or holds NUL bytes).
+void prepare_csv(Dataset& d, const std::string& vsi_path, bool txt) {
+  std::string bytes;
+  {
+    VSILFILE* f = VSIFOpenL(vsi_path.c_str(), "rb");
+    if (!f) throw Error(ErrorCode::FileUnreadable, d.path, "cannot open the file");
+    char buf[1 << 16];
+    for (std::size_t n; (n = VSIFReadL(buf, 1, sizeof buf, f)) > 0;) bytes.append(buf, n);
+    VSIFCloseL(f);
+  }
+  DecodedText dec = decode_text(bytes);
+  d.encoding = to_string(dec.encoding);
+  const bool copy = dec.encoding == TextEncoding::Windows1252 || dec.encoding == TextEncoding::Utf16Le ||
+                    dec.encoding == TextEncoding::Utf16Be || dec.nul_bytes > 0 || dec.first_invalid != std::string::npos;
+  d.separator = d.path.size() > 4 && lower(d.path).ends_with(".tsv") ? '\t' : header_separator(dec.text);
+  if (d.separator == '|')
+    throw Error(ErrorCode::UnknownFormat, d.path,
+                "the fields are separated by '|', which GDAL's CSV reader cannot split: save the file with ',', ';' or "
+                "TAB between the fields");
+  check_csv_quotes(dec.text, d.separator, d.path);
+  if (!copy) return;
+  log_decoded(dec, bytes, d.path);
+  static std::atomic<std::uint64_t> serial{0};
+  std::string name = fs::path(d.path).filename().string();
+  if (lower(name).ends_with(".gz")) name.resize(name.size() - 3);
+  const std::string mem = fmt::format("/vsimem/tryggve_decoded_{}/{}", serial++, name);
+  auto text = std::make_shared<std::string>(std::move(dec.text));
+  VSILFILE* f = VSIFileFromMemBuffer(mem.c_str(), reinterpret_cast<GByte*>(text->data()), text->size(), FALSE);
+  if (!f) throw Error(ErrorCode::Internal, d.path, "cannot make the decoded copy in memory");
+  VSIFCloseL(f);
+  // The buffer is ours (FALSE: GDAL does not free it); unlinked with the last holder.
+  d.memory_copy = std::shared_ptr<const std::string>(text.get(), [text, mem](const std::string*) { VSIUnlink(mem.c_str()); });
+  d.gdal_path = txt ? "CSV:" + mem : mem;
+}
+
+}  // namespace
+
+bool is_csv_path(const std::string& path) {
+  const std::string low = lower(path);
+  auto ends = [&](std::string_view s) { return low.size() >= s.size() && low.compare(low.size() - s.size(), s.size(), s) == 0; };
+  return ends(".csv") || ends(".csv.gz") || ends(".txt") || ends(".tsv");
+}
+
 Dataset open_vector(const std::string& path, const std::vector<std::string>& extra_oo) {
   ensure_gdal();
   Dataset d;
   d.path = path;
   std::error_code ec;
   const bool pg = path.rfind("PG:", 0) == 0;
-  if (!pg && (path.empty() || !fs::exists(path, ec)))
-    throw Error(ErrorCode::FileNotFound, path.empty() ? "(no path)" : path, "no such file or folder");
-  if (fs::is_regular_file(path, ec) && ::access(path.c_str(), R_OK) != 0)
-    throw Error(ErrorCode::FileUnreadable, path, "permission denied");
+  if (path.rfind("/vsimem/", 0) == 0) {
+    VSIStatBufL st;
+    if (VSIStatL(path.c_str(), &st) != 0) throw Error(ErrorCode::FileNotFound, path, "no such file in memory");
+  } else if (!pg) {
+    if (path.empty() || !fs::exists(path, ec))
+      throw Error(ErrorCode::FileNotFound, path.empty() ? "(no path)" : path, "no such file or folder");
+    if (fs::is_regular_file(path, ec) && ::access(path.c_str(), R_OK) != 0)
+      throw Error(ErrorCode::FileUnreadable, path, "permission denied");
+  }
 
   const std::string low = lower(path);
   auto ends = [&](std::string_view s) { return low.size() >= s.size() && low.compare(low.size() - s.size(), s.size(), s) == 0; };
-  d.gdal_path = path;
-  if (ends(".gz") && !ends(".tar.gz")) d.gdal_path = "/vsigzip/" + path;
-  else if (ends(".zip")) d.gdal_path = "/vsizip/" + path;
+  std::string vsi_path = path;
+  if (ends(".gz") && !ends(".tar.gz")) vsi_path = "/vsigzip/" + path;
+  else if (ends(".zip")) vsi_path = "/vsizip/" + path;
+  d.gdal_path = vsi_path;
   // GTFS stops.txt and other delimited .txt files: the CSV driver only claims
   // .txt when asked by prefix.
   if (ends(".txt")) d.gdal_path = "CSV:" + path;
   d.is_osm = is_osm_path(path);
-  d.is_csv = ends(".csv") || ends(".csv.gz") || ends(".txt") || ends(".tsv");
+  d.is_csv = is_csv_path(path);
 
   std::vector<const char*> oo;
   if (d.is_csv) {
+    prepare_csv(d, vsi_path, ends(".txt"));
     oo = {"AUTODETECT_TYPE=NO", "GEOM_POSSIBLE_NAMES=wkt,geometry,geom,the_geom", "KEEP_GEOM_COLUMNS=NO",
-          "EMPTY_STRING_AS_NULL=NO"};
+          "EMPTY_STRING_AS_NULL=NO", separator_option(d.separator)};
   }
   if (pg) oo.push_back("LIST_ALL_TABLES=YES");
   for (const auto& o : extra_oo) oo.push_back(o.c_str());
@@ -162,58 +275,12 @@ int find_field_suffix(OGRFeatureDefn* defn, std::initializer_list<std::string_vi
 
 std::string field_text(OGRFeature& f, int idx) {
   if (idx < 0 || !f.IsFieldSetAndNotNull(idx)) return {};
-  return trim(f.GetFieldAsString(idx));
-}
-
-bool valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  const std::size_t n = s.size();
-  while (i < n) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (len == 0 || i + len > n) return false;
-    if (len == 2 && c < 0xC2) return false;  // overlong
-    for (std::size_t k = 1; k < len; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
-    if (len == 3) {
-      const auto c1 = static_cast<unsigned char>(s[i + 1]);
-      if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0)) return false;  // overlong, surrogates
-    }
-    if (len == 4) {
-      const auto c1 = static_cast<unsigned char>(s[i + 1]);
-      if ((c == 0xF0 && c1 < 0x90) || c > 0xF4 || (c == 0xF4 && c1 >= 0x90)) return false;
-    }
-    i += len;
-  }
-  return true;
-}
-
-std::string to_utf8(std::string_view s) {
-  if (valid_utf8(s)) return std::string(s);
-  // Windows-1252 by hand (CPLRecode goes through iconv, whose CP1252 table
-  // may be missing): Latin-1 plus the 0x80-0x9F block; its five unassigned
-  // bytes become U+FFFD.
-  static const char16_t high[32] = {0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-                                    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
-                                    0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-                                    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
-  std::string out;
-  out.reserve(s.size() + s.size() / 4);
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    const unsigned u = c < 0x80 ? c : (c < 0xA0 ? high[c - 0x80] : c);
-    if (u < 0x80) {
-      out += static_cast<char>(u);
-    } else if (u < 0x800) {
-      out += static_cast<char>(0xC0 | (u >> 6));
-      out += static_cast<char>(0x80 | (u & 0x3F));
-    } else {
-      out += static_cast<char>(0xE0 | (u >> 12));
-      out += static_cast<char>(0x80 | ((u >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (u & 0x3F));
-    }
-  }
-  return out;
+  std::string s = trim(f.GetFieldAsString(idx));
+  // GDAL hands text over as the file stores it: a DBF without its code page, a
+  // hand-edited GeoPackage can hold bytes that are not UTF-8. Each becomes U+FFFD
+  // here, so no output or reply downstream can fail on it.
+  if (!is_valid_utf8(s)) s = sanitize_utf8(s);
+  return s;
 }
 
 std::optional<double> parse_number(std::string_view text) {
@@ -262,8 +329,8 @@ std::string raw_text(OGRFeature& f) {
     s += '=';
     s += f.GetFieldAsString(i);
   }
-  if (s.size() > 300) s = s.substr(0, 297) + "...";
-  return s;
+  if (s.size() > 300) s = s.substr(0, 297) + "...";  // may cut a UTF-8 sequence: sanitized below
+  return is_valid_utf8(s) ? s : sanitize_utf8(s);
 }
 
 namespace {
@@ -470,6 +537,14 @@ void reject_or_throw(RejectLog* rejects, ErrorCode code, RejectReason reason, co
   r.detail = detail;
   r.raw = raw;
   rejects->add(std::move(r));
+}
+
+void throw_if_read_failed(const GdalMessages& messages, const std::string& where, std::int64_t features_read) {
+  if (messages.errors().empty()) return;
+  throw Error(ErrorCode::BadValue, where,
+              fmt::format("the file cannot be read whole: GDAL reported \"{}\" after feature {}, and features after "
+                          "that may be missing; the file is damaged, cut short or breaks its format's rules",
+                          messages.errors().front(), features_read));
 }
 
 std::string feature_where(const std::string& path, const std::string& layer, std::int64_t feature) {

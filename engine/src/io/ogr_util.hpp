@@ -2,6 +2,7 @@
 // Internal helpers shared by the readers (not a public header).
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,23 +16,36 @@
 #include "tryggve/core/geometry.hpp"
 #include "tryggve/core/reject.hpp"
 #include "tryggve/io/crs.hpp"
+#include "tryggve/io/gdal_env.hpp"
 #include "tryggve/io/vector_writer.hpp"
 
 namespace tryggve::io::detail {
 
 struct Dataset {
+  // A decoded copy of a CSV that was not UTF-8 (/vsimem/), removed after `ds` closes.
+  std::shared_ptr<const std::string> memory_copy;
   GDALDatasetUniquePtr ds;
   std::string path;      // as the user gave it (for messages)
   std::string gdal_path; // with /vsigzip/ or CSV: when needed
   bool is_osm = false;
   bool is_csv = false;
+  char separator = 0;    // CSV: the field separator (',', ';', '\t', '|')
+  std::string encoding;  // CSV: as the file was written ("UTF-8", "UTF-8 with BOM", "Windows-1252", "UTF-16LE", ...)
 };
+
+// .csv, .csv.gz, .tsv and .txt: the sources open_vector reads as delimited text.
+bool is_csv_path(const std::string& path);
 
 // Opens a vector source. FileNotFound if missing, UnknownFormat if no driver
 // takes it. CSV sources are opened with every field as text (the readers parse
-// numbers and times themselves so a bad value is a reject with its raw text).
-// `extra_oo`: further open options (e.g. the CSV separator a reader sniffed).
-// A PostgreSQL connection string ("PG:...") is opened as it is.
+// numbers and times themselves so a bad value is a reject with its raw text),
+// decoded by core/text.hpp's rule (a Windows-1252 or UTF-16 file is read from a
+// UTF-8 copy in memory, and the log says so), and with the separator of their
+// header line (the one of , ; TAB | it holds most often outside quotes): the one
+// place a file's encoding and separator are decided, for every reader. Paths in
+// GDAL's /vsimem/ are taken as files (tests, the fuzzer).
+// `extra_oo`: further open options. A PostgreSQL connection string ("PG:...")
+// is opened as it is.
 Dataset open_vector(const std::string& path, const std::vector<std::string>& extra_oo = {});
 
 enum GeomMask : unsigned { kPoints = 1, kLines = 2, kPolygons = 4, kNoGeometry = 8 };
@@ -53,11 +67,6 @@ int find_field_suffix(OGRFeatureDefn* defn, std::initializer_list<std::string_vi
 std::string lower(std::string_view s);
 std::string trim(std::string_view s);
 std::string field_text(OGRFeature& f, int idx);  // "" if idx < 0 or unset/null
-// True if `s` is well-formed UTF-8.
-bool valid_utf8(std::string_view s);
-// UTF-8 as it is; anything else is read as Windows-1252 (what Swedish Excel
-// writes) and converted, so no invalid byte travels further.
-std::string to_utf8(std::string_view s);
 // A number written as text; accepts a decimal comma when there is no point. nullopt if not a number.
 std::optional<double> parse_number(std::string_view text);
 // "yes"/"no" style values: OSM lit=*, true/false, 1/0, ja/nej.
@@ -97,6 +106,13 @@ void reject_or_throw(RejectLog* rejects, ErrorCode code, RejectReason reason, co
                      const std::string& raw);
 
 std::string feature_where(const std::string& path, const std::string& layer, std::int64_t feature);
+
+// GDAL ends a layer's GetNextFeature() loop early on a read error (a truncated
+// file, a CSV line longer than its driver takes, a broken PBF block) and only
+// says so through its error handler: the rows after it would vanish without a
+// word. After a read loop run inside a GdalMessages scope, any error GDAL
+// reported is an Error(BadValue) naming the file and the last feature read.
+void throw_if_read_failed(const GdalMessages& messages, const std::string& where, std::int64_t features_read);
 
 // A feature read in its source coordinates, waiting for the transform (which,
 // for --crs auto, can only be made once the data's centre is known).

@@ -283,6 +283,7 @@ OsmData read_osm(const std::string& path, CrsContext& crs, const OsmReadOptions&
       }
     }
   }
+  throw_if_read_failed(msgs, path, n_lines + n_points + n_polys);
   if (n_lines + n_points + n_polys == 0)
     throw Error(ErrorCode::EmptyLayer, path,
                 fmt::format("no OSM features read{}", msgs.last().empty() ? "" : ": " + msgs.last()));

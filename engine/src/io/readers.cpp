@@ -1,4 +1,5 @@
 // Streets, polygons and points from any OGR source (OSM goes through osm.cpp).
+#include <charconv>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -70,6 +71,7 @@ StreetsResult read_streets(const std::string& path, CrsContext& crs, const Stree
   std::vector<Staged<StreetLine>> staged;
   std::int64_t row = 0;
   layer->ResetReading();
+  std::optional<GdalMessages> read_messages(std::in_place);  // see throw_if_read_failed
   for (OGRFeatureUniquePtr f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
     ++row;
     const OGRGeometry* g = f->GetGeometryRef();
@@ -105,6 +107,8 @@ StreetsResult read_streets(const std::string& path, CrsContext& crs, const Stree
       staged.push_back(std::move(s));
     }
   }
+  throw_if_read_failed(*read_messages, fmt::format("{} layer {}", path, layer->GetName()), row);
+  read_messages.reset();
   require_features(row, path, layer);
   res.lines = transform_staged(
       staged, crs, layer_srs(layer), opt.assume_crs, opt.rejects, path, layer->GetName(),
@@ -136,6 +140,7 @@ std::vector<PolygonFeature> read_polygons(const std::string& path, CrsContext& c
   std::vector<Staged<PolygonFeature>> staged;
   std::int64_t row = 0;
   layer->ResetReading();
+  std::optional<GdalMessages> read_messages(std::in_place);  // see throw_if_read_failed
   for (OGRFeatureUniquePtr f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
     ++row;
     const OGRGeometry* g = f->GetGeometryRef();
@@ -162,6 +167,8 @@ std::vector<PolygonFeature> read_polygons(const std::string& path, CrsContext& c
     if (opt.rejects) s.raw = raw_text(*f);
     staged.push_back(std::move(s));
   }
+  throw_if_read_failed(*read_messages, fmt::format("{} layer {}", path, layer->GetName()), row);
+  read_messages.reset();
   require_features(row, path, layer);
   return transform_staged(
       staged, crs, layer_srs(layer), opt.assume_crs, opt.rejects, path, layer->GetName(),
@@ -224,6 +231,7 @@ std::vector<PointFeature> read_points(const std::string& path, CrsContext& crs, 
   std::vector<Staged<PointFeature>> staged;
   std::int64_t row = 0;
   layer->ResetReading();
+  std::optional<GdalMessages> read_messages(std::in_place);  // see throw_if_read_failed
   for (OGRFeatureUniquePtr f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
     ++row;
     Staged<PointFeature> s;
@@ -232,7 +240,14 @@ std::vector<PointFeature> read_points(const std::string& path, CrsContext& crs, 
     if (f_id >= 0) {
       const std::string id = field_text(*f, f_id);
       const auto v = parse_number(id);
-      if (v && std::isfinite(*v) && *v == std::floor(*v) && std::abs(*v) < 9.2e18) s.item.source_id = std::stoll(id);
+      // Whole digits exactly (stop ids have 16 digits, beyond a double's 2^53); other spellings of a
+      // whole number ("5.", "1e3") through the double. std::stoll threw on ".5e1" (found by the bad-input corpus).
+      std::int64_t whole = 0;
+      if (const auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), whole);
+          ec == std::errc() && end == id.data() + id.size())
+        s.item.source_id = whole;
+      else if (v && std::isfinite(*v) && *v == std::floor(*v) && std::abs(*v) < 9.0e15)
+        s.item.source_id = static_cast<std::int64_t>(*v);
     } else if (f->GetFID() >= 0) {
       s.item.source_id = f->GetFID();
     }
@@ -279,6 +294,8 @@ std::vector<PointFeature> read_points(const std::string& path, CrsContext& crs, 
     }
     staged.push_back(std::move(s));
   }
+  throw_if_read_failed(*read_messages, fmt::format("{} layer {}", path, layer->GetName()), row);
+  read_messages.reset();
   require_features(row, path, layer);
   return transform_staged(
       staged, crs, has_geom ? layer_srs(layer) : nullptr, assume, opt.rejects, path, lname,

@@ -1,3 +1,4 @@
+#include "tryggve/core/json_text.hpp"
 #include "tryggve/pipeline/density_stage.hpp"
 
 #include <algorithm>
@@ -284,7 +285,7 @@ void write_density(const MapResult& m, const DensityStageResult& r, const std::f
     }
     w.commit();
   }
-  write_text_atomically(density_sidecar_path(out), r.summary_json(m).dump(2) + "\n");
+  write_text_atomically(density_sidecar_path(out), json_text(r.summary_json(m), 2) + "\n");
 }
 
 DensityStageResult run_density_command(const MapOptions& map, const DensityStageOptions& c,

@@ -1,3 +1,4 @@
+#include "tryggve/core/json_text.hpp"
 #include "tryggve/pipeline/fit_stage.hpp"
 
 #include <algorithm>
@@ -17,7 +18,8 @@ namespace tryggve::pipeline {
 using namespace simulation;
 
 void SimulateOptions::declare(OptionSet& o) {
-  o.integer("fit_months", fit_months, "Months of history the model is fitted on (ending where the forecast starts)", 1, 600)
+  // At most 30 years: the hour calendar the fit runs on holds no more (simulation/calendar.hpp).
+  o.integer("fit_months", fit_months, "Months of history the model is fitted on (ending where the forecast starts)", 1, 360)
       .text("forecast_start", forecast_start, "First forecast month YYYY-MM (default: the month after the last incident)")
       .integer("forecast_months", forecast_months, "Months simulated (K)", 1, 120)
       .integer("replicates", replicates, "Monte Carlo replicates (N)", 1, 1000000)
@@ -194,7 +196,7 @@ void write_fit(const RunFolder& folder, const FitResult& fit) {
   if (!fit.fitted) throw Error(ErrorCode::Internal, "fit stage", "write_fit() needs a fitted model");
   folder.create();
   write_text_atomically(folder.file(outputs::kModelCsv), model_csv(fit.model));
-  write_text_atomically(folder.file(outputs::kModelJson), model_json(fit.model).dump(1) + "\n");
+  write_text_atomically(folder.file(outputs::kModelJson), json_text(model_json(fit.model), 1) + "\n");
   write_model_backtest(folder, fit.model_backtest, outputs::kFitBacktestCsv, outputs::kFitBacktestJson);
 }
 

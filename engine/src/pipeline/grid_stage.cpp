@@ -1,3 +1,4 @@
+#include "tryggve/core/json_text.hpp"
 #include "tryggve/pipeline/grid_stage.hpp"
 
 #include <algorithm>
@@ -191,7 +192,7 @@ void write_grid(const GridStageResult& r, const RunFolder& folder) {
   write_backtest_csv(r.backtest, folder.file(outputs::kBacktestCsv));
   write_model_backtest(folder, r.model_backtest, outputs::kModelBacktestCsv, outputs::kModelBacktestJson);
   write_rejects_csv(r.rejects, folder.file(outputs::kRejectsCsv));
-  write_text_atomically(folder.file(outputs::kGridSummaryJson), r.summary().dump(2) + "\n");
+  write_text_atomically(folder.file(outputs::kGridSummaryJson), json_text(r.summary(), 2) + "\n");
 }
 
 }  // namespace tryggve::pipeline

@@ -8,6 +8,7 @@
 
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/json_text.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/core/rng.hpp"
 #include "tryggve/core/time.hpp"
@@ -407,7 +408,7 @@ void write_hotspots(const RunFolder& folder, const MapResult& map, HotspotsResul
   w.commit();
 
   write_situation_csv(sit, folder.file(outputs::kSituationCsv));
-  write_text_atomically(folder.file(outputs::kSituationJson), situation_json(sit).dump() + "\n");
+  write_text_atomically(folder.file(outputs::kSituationJson), json_text(situation_json(sit)) + "\n");
   if (res.backtest_run) write_backtest_csv(bt, folder.file(outputs::kBacktestCsv));
   write_model_backtest(folder, res.model_backtest, outputs::kModelBacktestCsv, outputs::kModelBacktestJson);
   log::info("hotspots: wrote {} ({:.2f} s)", folder.dir().string(), seconds_since(t0));

@@ -7,6 +7,7 @@
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/csv.hpp"
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/json_text.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/core/time.hpp"
 #include "tryggve/io/incidents.hpp"
@@ -218,6 +219,7 @@ MapResult run_map(const MapOptions& opt) {
   m.source_crs = opt.source_crs;
   m.day_first = !opt.month_first;
   m.default_actor = opt.default_actor;
+  m.expected_extent = r.net.extent();  // swapped lat/lon columns are one named mistake, not every row rejected
   t0 = Clock::now();
   std::vector<Incident> incidents = io::read_incidents(opt.incidents, r.crs, m, zone, r.rejects);
   r.incidents_read = incidents.size() + r.rejects.size();
@@ -325,7 +327,7 @@ void write_rejects_csv(const RejectLog& rejects, const fs::path& out) {
 void write_map_outputs(const MapResult& result, const RunFolder& folder) {
   folder.create();
   write_map(result, folder.file(outputs::kMapGpkg));
-  write_text_atomically(folder.file(outputs::kMapSummaryJson), result.summary_json().dump(2) + "\n");
+  write_text_atomically(folder.file(outputs::kMapSummaryJson), json_text(result.summary_json(), 2) + "\n");
   write_rejects_csv(result.rejects, folder.file(outputs::kRejectsCsv));
 }
 

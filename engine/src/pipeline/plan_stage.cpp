@@ -6,6 +6,7 @@
 
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/json_text.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/io/vector_writer.hpp"
 #include "tryggve/simulation/evidence.hpp"
@@ -70,7 +71,7 @@ PlanResult run_plan(const MapResult& m, const PlanStageOptions& o) {
 
 namespace {
 
-void write_json(const std::filesystem::path& p, const nlohmann::json& j) { write_text_atomically(p, j.dump(2) + "\n"); }
+void write_json(const std::filesystem::path& p, const nlohmann::json& j) { write_text_atomically(p, json_text(j, 2) + "\n"); }
 
 void patrol_outputs(const MapResult& map, const planning::PlanningContext& ctx, const planning::PatrolPlan& plan,
                     const planning::PatrolOptions& o, const RunFolder& dir) {

@@ -1,3 +1,4 @@
+#include "tryggve/core/json_text.hpp"
 #include "tryggve/pipeline/simulate_stage.hpp"
 
 #include <algorithm>
@@ -293,7 +294,7 @@ void write_scenarios(const RunFolder& folder, const FitResult& I, const RunResul
     const int s = static_cast<int>(k) + 1;
     const fs::path d = folder.scenario_dir(scenarios[k].name);
     RunFolder(d).create();
-    write_text_atomically(d / outputs::kScenarioResultJson, scenario_result_json(I, res, s, scenarios[k], run).dump(1) + "\n");
+    write_text_atomically(d / outputs::kScenarioResultJson, json_text(scenario_result_json(I, res, s, scenarios[k], run), 1) + "\n");
     std::string areas = "area,parameter,month,measure,baseline_mean,baseline_low,baseline_high,scenario_mean,scenario_low,"
                         "scenario_high,difference_mean,difference_low,difference_high\n";
     auto row = [&](const std::string& a, const std::string& p, const std::string& m, const char* meas,

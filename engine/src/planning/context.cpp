@@ -220,6 +220,13 @@ PlanningContext::PlanningContext(const network::Network& net, const network::Lix
     last = std::max(last, m);
   }
   first_month_ = first;
+  // The model is fitted on the whole history, hour by hour (simulation/calendar.hpp
+  // takes at most 30 years): a longer span is nearly always one mistyped year.
+  if (last - first >= 30 * 12)
+    throw Error(ErrorCode::TooLarge, "planning",
+                fmt::format("the incidents span {} months ({} to {}), more than the 30 years the forecast model is "
+                            "fitted on: look for a mistyped year among the earliest and latest time stamps",
+                            last - first + 1, month_label(first), month_label(last)));
   forecast_month_ = options_.forecast_month.empty() ? last + 1 : parse_month(options_.forecast_month, "forecast_month");
   if (forecast_month_ <= first_month_)
     throw Error(ErrorCode::NoData, "forecast_month",

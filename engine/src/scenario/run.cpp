@@ -8,6 +8,7 @@
 
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/json_text.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/pipeline/hotspots_stage.hpp"
 #include "tryggve/pipeline/run_folder.hpp"

@@ -13,9 +13,12 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "tryggve/core/duplicate_keys.hpp"
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/rng.hpp"
+#include "tryggve/core/text.hpp"
 #include "tryggve/core/version.hpp"
+#include "where.hpp"
 
 namespace fs = std::filesystem;
 
@@ -33,6 +36,7 @@ struct Ctx {
 };
 
 std::string loc(const Ctx& c, const YAML::Node& n) {
+  if (!n.IsDefined()) return c.file;  // a key that is not there: an invalid node, whose Mark() throws
   const YAML::Mark m = n.Mark();
   if (m.is_null() || m.line < 0) return "--set";
   return c.file + ":" + std::to_string(m.line + 1);
@@ -49,6 +53,7 @@ std::string join(const std::vector<std::string>& v, const char* sep = ", ") {
 }
 
 std::string kind_name(const YAML::Node& n) {
+  if (!n.IsDefined()) return "nothing";
   switch (n.Type()) {
     case YAML::NodeType::Map: return "a mapping";
     case YAML::NodeType::Sequence: return "a list";
@@ -60,7 +65,9 @@ std::string kind_name(const YAML::Node& n) {
 
 void check_keys(const Ctx& c, const YAML::Node& map, const std::string& path, const std::vector<std::string>& allowed) {
   for (auto it = map.begin(); it != map.end(); ++it) {
-    const std::string k = it->first.as<std::string>();
+    // `? [a, b] : c` makes a list a key: it can be no option's name.
+    if (!it->first.IsScalar()) fail(c, it->first, path, "a key must be a name, not " + kind_name(it->first));
+    const std::string k = it->first.Scalar();
     if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
     const std::string hint = closest_key(k, allowed);
     fail(c, it->first, path.empty() ? k : path + "." + k,
@@ -133,7 +140,8 @@ void apply_options(const Ctx& c, const YAML::Node& map, const std::string& path,
   std::vector<std::string> keys = nested;
   for (const auto& o : set.options()) keys.push_back(o.key);
   for (auto it = map.begin(); it != map.end(); ++it) {
-    const std::string k = it->first.as<std::string>();
+    if (!it->first.IsScalar()) fail(c, it->first, path, "a key must be a name, not " + kind_name(it->first));
+    const std::string k = it->first.Scalar();
     const YAML::Node v = it->second;
     if (std::find(nested.begin(), nested.end(), k) != nested.end()) continue;
     if (!set.find(k)) {
@@ -335,6 +343,10 @@ WhereSpec parse_where_item(const Ctx& c, const YAML::Node& n, const std::string&
   names("stop", w.stops);
   names("place", w.places);
   names("polygon", w.polygons);
+  // The polygons' text needs no map to be checked: a mistake is found by `tryggve validate`.
+  for (std::size_t i = 0; i < w.polygons.size(); ++i)
+    detail::parse_wkt_polygon(w.polygons[i], w.at["polygon"].file_line,
+                              w.polygons.size() == 1 ? path + ".polygon" : fmt::format("{}.polygon[{}]", path, i));
   if (const auto r = n["route"]) {
     any = true;
     w.at["route"] = {loc(c, r), path + ".route"};
@@ -400,7 +412,8 @@ InterventionSpec parse_intervention(const Ctx& c, const YAML::Node& n, const std
   if (iv.type == "adults_outdoors") keys.push_back("adults");
   keys.insert(keys.end(), extra_keys.begin(), extra_keys.end());
   for (auto it = n.begin(); it != n.end(); ++it) {
-    const std::string k = it->first.as<std::string>();
+    if (!it->first.IsScalar()) fail(c, it->first, path, "a key must be a name, not " + kind_name(it->first));
+    const std::string k = it->first.Scalar();
     iv.keys_at[k] = {loc(c, it->second), path + "." + k};
     if (std::find(keys.begin(), keys.end(), k) != keys.end()) continue;
     for (const char* other : {"lamps", "visits_per_week", "visit_minutes", "residual_minutes", "adults"})
@@ -610,7 +623,9 @@ InterventionSpec parse_intervention(const YAML::Node& n, const std::string& file
   return parse_intervention(Ctx{file}, n, path, index, extra_keys);
 }
 
-ScenarioFile parse(const std::string& text, const fs::path& file, const std::vector<std::string>& overrides) {
+namespace {
+
+ScenarioFile parse_document(const std::string& text, const fs::path& file, const std::vector<std::string>& overrides) {
   Ctx c{file.string()};
   ScenarioFile f;
   f.file = file;
@@ -622,6 +637,18 @@ ScenarioFile parse(const std::string& text, const fs::path& file, const std::vec
     throw Error(ErrorCode::BadScenario, c.file + ":" + std::to_string(e.mark.line + 1), "YAML syntax: " + e.msg);
   }
   if (!root.IsMap()) throw Error(ErrorCode::BadScenario, c.file, "expected a mapping with version, name, inputs, stages, interventions");
+  {
+    std::string path;
+    YAML::Node a, b;
+    switch (check_yaml_keys(root, path, a, b)) {
+      case YamlKeys::Duplicate:
+        fail(c, b, path, fmt::format("is given twice (first at line {}): say it once", a.Mark().line + 1));
+      case YamlKeys::TooLarge:
+        throw Error(ErrorCode::BadScenario, c.file,
+                    "the document holds more than a million values once its aliases (*name) are expanded");
+      case YamlKeys::Ok: break;
+    }
+  }
   for (const auto& o : overrides) apply_override(root, o);
   f.document = std::make_shared<YAML::Node>(root);
   check_keys(c, root, "",
@@ -754,6 +781,24 @@ ScenarioFile parse(const std::string& text, const fs::path& file, const std::vec
   return f;
 }
 
+}  // namespace
+
+ScenarioFile parse(const std::string& text, const fs::path& file, const std::vector<std::string>& overrides) {
+  // UTF-8 in, UTF-8 out: a byte that is not (from --set on a terminal in another
+  // encoding, or text not read through load()) would come back changed from
+  // resolved.yaml, so the file could not reproduce its own run (found by the fuzzer).
+  std::vector<std::string> sets;
+  for (const auto& o : overrides) sets.push_back(is_valid_utf8(o) ? o : sanitize_utf8(o));
+  try {
+    return parse_document(is_valid_utf8(text) ? text : sanitize_utf8(text), file, sets);
+  } catch (const YAML::Exception& e) {
+    // Every shape the checks above expect is tested before it is used; this is
+    // the net under them, so that no document can end in "internal error".
+    const std::string where = e.mark.is_null() ? file.string() : fmt::format("{}:{}", file.string(), e.mark.line + 1);
+    throw Error(ErrorCode::BadScenario, where, "not a scenario this version understands (YAML: " + e.msg + ")");
+  }
+}
+
 ScenarioFile load(const fs::path& file, const std::vector<std::string>& overrides) {
   std::ifstream in(file, std::ios::binary);
   if (!in) {
@@ -762,7 +807,7 @@ ScenarioFile load(const fs::path& file, const std::vector<std::string>& override
   }
   std::stringstream ss;
   ss << in.rdbuf();
-  return parse(ss.str(), file, overrides);
+  return parse(decode_text_logged(ss.str(), file.string()), file, overrides);
 }
 
 std::vector<InputFileInfo> input_files(const ScenarioFile& f) {

@@ -20,6 +20,7 @@
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/core/paths.hpp"
+#include "http_server.hpp"
 #include "tryggve/pipeline/run_folder.hpp"
 #include "tryggve/privacy/public_data.hpp"
 
@@ -29,6 +30,10 @@ using nlohmann::json;
 namespace tryggve::server {
 namespace {
 
+// The reply to `req` goes out whole, whatever its Range header asked for. The
+// Request is httplib's own non-const object, handed to handlers as const.
+void answer_whole(const httplib::Request& req) { const_cast<httplib::Request&>(req).ranges.clear(); }
+
 // HTTP status for an engine error met while answering a request: the user's
 // parameters are 400, a missing thing 404, a broken file on our side 500.
 int http_status(ErrorCode c) {
@@ -36,6 +41,7 @@ int http_status(ErrorCode c) {
     case ErrorCode::BadOption:
     case ErrorCode::BadValue:
     case ErrorCode::BadScenario:
+    case ErrorCode::TooLarge:
     case ErrorCode::Usage: return 400;
     case ErrorCode::LayerNotFound:
     case ErrorCode::FileNotFound: return 404;
@@ -390,7 +396,7 @@ Server::Server(ServerOptions options, JobRunner runner) : opt_(std::move(options
     jobs_ = std::make_unique<JobQueue>(std::move(runner));
     jobs_->limits(static_cast<std::size_t>(opt_.max_jobs), static_cast<std::size_t>(opt_.max_jobs_per_client));
   }
-  http_ = std::make_unique<httplib::Server>();
+  http_ = std::make_unique<HttpServer>();
   http_->set_payload_max_length(static_cast<std::size_t>(opt_.max_body_bytes));
   const int threads = opt_.threads;
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
@@ -430,6 +436,9 @@ void Server::stop() {
   if (http_) http_->stop();
   if (thread_.joinable()) thread_.join();
 }
+
+// As many requests as one connection may carry (httplib's keep-alive count).
+std::string Server::answer(std::string_view raw) { return http_->answer(raw, CPPHTTPLIB_KEEPALIVE_MAX_COUNT); }
 
 void Server::routes() {
   auto& s = *http_;
@@ -488,6 +497,11 @@ void Server::routes() {
         return httplib::Server::HandlerResponse::Handled;
       }
     }
+    // A Range header is for the viewer's files: httplib would cut any routed
+    // reply to the requested bytes, an API answer or an error too, and send the
+    // pieces of a JSON document as the whole (found by the request fuzzer). The
+    // static handler keeps them for the files it serves.
+    if (req.method != "GET" || req.path.rfind("/api", 0) == 0) answer_whole(req);
     if (loopback) {
       std::string host = req.get_header_value("Host");
       if (const auto colon = host.rfind(':'); colon != std::string::npos && host.find(']') == std::string::npos)
@@ -495,6 +509,7 @@ void Server::routes() {
       else if (host.rfind("[::1]", 0) == 0)
         host = "::1";
       if (!host.empty() && host != "127.0.0.1" && host != "localhost" && host != "::1") {
+        answer_whole(req);
         send_error(res, 403, "Forbidden", "this server answers only requests addressed to 127.0.0.1 or localhost", "Host");
         return httplib::Server::HandlerResponse::Handled;
       }
@@ -503,6 +518,7 @@ void Server::routes() {
       const std::string origin = req.get_header_value("Origin");
       const std::string self = "http://" + req.get_header_value("Host");
       if (origin != self) {
+        answer_whole(req);
         send_error(res, 403, "Forbidden", "cross-origin requests may not change anything", "Origin");
         return httplib::Server::HandlerResponse::Handled;
       }
@@ -703,7 +719,7 @@ void Server::routes() {
     json body;
     try {
       body = json::parse(req.body);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, and out_of_range for a number like 1e999999
       return send_error(res, 400, "BadValue", std::string("body is not JSON: ") + e.what(), "body");  // names a byte, not a file
     }
     std::int64_t edges = 0;
@@ -766,19 +782,20 @@ void Server::routes() {
     // httplib has percent-decoded the path: check the decoded form.
     const std::string& path = req.path;
     if (path.empty() || path[0] != '/' || path.find('\0') != std::string::npos || path.find('\\') != std::string::npos)
-      return send_error(res, 400, "BadRequest", "bad path", "path");
+      return answer_whole(req), send_error(res, 400, "BadRequest", "bad path", "path");
     fs::path rel = fs::path(path.substr(1)).lexically_normal();
     if (!rel.empty() && (*rel.begin() == ".." || rel.is_absolute()))
-      return send_error(res, 403, "Forbidden", "outside the viewer's folder", "path");
+      return answer_whole(req), send_error(res, 403, "Forbidden", "outside the viewer's folder", "path");
     fs::path file = root / rel;
     std::error_code ec;
     if (rel.empty() || fs::is_directory(file, ec)) file /= "index.html";
     // Resolving symlinks too: a link inside the bundle must not lead outside it.
     const fs::path real = fs::weakly_canonical(file, ec);
-    if (ec || !inside(root, real)) return send_error(res, 403, "Forbidden", "outside the viewer's folder", "path");
+    if (ec || !inside(root, real))
+      return answer_whole(req), send_error(res, 403, "Forbidden", "outside the viewer's folder", "path");
     std::string body;
     if (!fs::is_regular_file(real, ec) || !read_file(real, body))
-      return send_error(res, 404, "NotFound", "no such file in the viewer", path);
+      return answer_whole(req), send_error(res, 404, "NotFound", "no such file in the viewer", path);
     res.set_content(std::move(body), content_type(real));
     // Vite puts a content hash in asset names: they can be cached; index.html must not be.
     res.set_header("Cache-Control", real.filename() == "index.html" ? "no-cache" : "max-age=86400");

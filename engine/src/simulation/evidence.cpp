@@ -7,6 +7,7 @@
 
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/paths.hpp"
+#include "tryggve/core/text.hpp"
 
 namespace tryggve::simulation {
 
@@ -46,12 +47,16 @@ std::vector<std::string> split_csv(std::string_view line, const std::string& whe
   return out;
 }
 
+constexpr double kMaxRelativeRisk = 10.0;
+
 double parse_rr(const std::string& s, const std::string& where, const char* column) {
   double v = 0.0;
   const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc{} || p != s.data() + s.size() || !std::isfinite(v) || v <= 0.0)
+  // Above 10 (a tenfold rise) no intervention's effect is plausible, and draws
+  // from an interval up to 1e300 overflow to infinity in the simulation.
+  if (ec != std::errc{} || p != s.data() + s.size() || !std::isfinite(v) || v <= 0.0 || v > kMaxRelativeRisk)
     throw Error(ErrorCode::BadValue, where,
-                std::string(column) + " must be a number > 0 (a relative risk), got '" + s + "'");
+                std::string(column) + " must be a relative risk, a number > 0 and at most 10, got '" + s + "'");
   return v;
 }
 
@@ -131,7 +136,7 @@ EvidenceTable EvidenceTable::load(const std::filesystem::path& file) {
   if (!in) throw Error(ErrorCode::FileNotFound, file.string(), "cannot open the evidence table");
   std::ostringstream ss;
   ss << in.rdbuf();
-  return parse(ss.str(), file.string());
+  return parse(decode_text_logged(ss.str(), file.string()), file.string());
 }
 
 EvidenceTable EvidenceTable::load_default() { return load(data_dir() / "evidence.csv"); }

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/json_text.hpp"
+#include "tryggve/core/limits.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/core/rng.hpp"
 #include "tryggve/core/time.hpp"
@@ -278,6 +280,8 @@ GridResult analyse_grid(std::vector<Incident> incidents, const Grid& grid, const
   }
   const bool timed = first <= last;
   const int a0 = timed ? (o.months > 0 ? std::max(first, last - o.months + 1) : first) : 0;
+  // A count per cell and month, and a row of the cell_months table (~100 bytes) for each.
+  if (timed) check_month_cube(static_cast<double>(grid.size()), a0, last, 8 + 100, file, "the grid's months");
   if (timed)
     for (int m = a0; m <= last; ++m) r.months.push_back(m);
   auto in_range = [&](std::size_t k, int from, int to) { return month_of[k] >= from && month_of[k] <= to; };

@@ -9,6 +9,7 @@
 
 #include "tryggve/core/csv.hpp"
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/limits.hpp"
 #include "tryggve/core/time.hpp"
 #include "tryggve/snap/place_tagger.hpp"
 
@@ -224,7 +225,10 @@ SituationPicture compute_situation(const snap::MapData& map, const SituationOpti
     for (std::size_t u = 1; u < U; ++u) s.units[u].street_km = len[u] / 1000.0;
   }
 
-  // Counts and scores per (unit, parameter, month over the whole data range).
+  // Counts and scores per (unit, parameter, month over the whole data range);
+  // each cell also becomes a row of situation.csv and situation.json (~200 bytes).
+  check_month_cube(static_cast<double>(U * NP), first, last, 16 + 200, "situation picture",
+                   "the monthly situation picture");
   std::vector<double> count(U * NP * M, 0.0), score(U * NP * M, 0.0);
   auto idx = [&](std::size_t u, std::size_t p, std::size_t m) { return (u * NP + p) * M + m; };
   std::vector<std::size_t> members;

@@ -10,6 +10,7 @@
 
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/paths.hpp"
+#include "tryggve/core/text.hpp"
 
 namespace tryggve {
 
@@ -22,11 +23,12 @@ std::vector<MappingRow> Classifier::read_table(const std::filesystem::path& path
     throw Error(ErrorCode::FileNotFound, path.string(), "mapping table not found");
   std::ifstream f(path, std::ios::binary);
   if (!f) throw Error(ErrorCode::FileUnreadable, path.string(), "mapping table cannot be read");
-  std::string s((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  if (s.rfind("\xEF\xBB\xBF", 0) == 0) s.erase(0, 3);  // UTF-8 byte-order mark (Excel)
+  const std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  return parse_table(decode_text_logged(bytes, path.string()), path.string());
+}
 
+std::vector<MappingRow> Classifier::parse_table(std::string_view s, const std::string& file) {
   // RFC 4180 records; lines starting with '#' (outside quotes) are comments.
-  const std::string file = path.string();
   std::vector<std::pair<int, std::vector<std::string>>> records;
   std::size_t i = 0;
   int line = 1;

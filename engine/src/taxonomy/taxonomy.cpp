@@ -1,14 +1,18 @@
 #include "tryggve/taxonomy/taxonomy.hpp"
 
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <unordered_map>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "tryggve/core/duplicate_keys.hpp"
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/paths.hpp"
+#include "tryggve/core/text.hpp"
 
 namespace tryggve {
 
@@ -36,7 +40,8 @@ struct Reader {
 
   void only_keys(const YAML::Node& map, const std::string& key, std::initializer_list<const char*> allowed) const {
     for (const auto& kv : map) {
-      const auto k = kv.first.as<std::string>();
+      if (!kv.first.IsScalar()) fail(kv.first, key, "has a key that is not a name");
+      const auto k = kv.first.Scalar();
       bool ok = false;
       for (const char* a : allowed) ok = ok || k == a;
       if (!ok) {
@@ -84,17 +89,42 @@ Taxonomy Taxonomy::load(const std::filesystem::path& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
     throw Error(ErrorCode::FileNotFound, path.string(), "taxonomy file not found");
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in && !in.eof()) throw Error(ErrorCode::FileUnreadable, path.string(), "taxonomy file cannot be read");
+  return parse(decode_text_logged(bytes, path.string()), path);
+}
+
+Taxonomy Taxonomy::parse(std::string_view text, const std::filesystem::path& path) {
+  try {
+    return parse_document(text, path);
+  } catch (const YAML::Exception& e) {
+    // The net under the checks in parse_document: no document ends in "internal error".
+    throw Error(ErrorCode::BadTaxonomy, e.mark.is_null() ? path.string() : fmt::format("{}:{}", path.string(), e.mark.line + 1),
+                "not a taxonomy this version understands (YAML: " + e.msg + ")");
+  }
+}
+
+Taxonomy Taxonomy::parse_document(std::string_view text, const std::filesystem::path& path) {
   Reader r{path.string()};
   YAML::Node root;
   try {
-    root = YAML::LoadFile(path.string());
+    root = YAML::Load(std::string(text));
   } catch (const YAML::ParserException& e) {
     throw Error(ErrorCode::BadTaxonomy, fmt::format("{}:{}", path.string(), e.mark.line + 1),
                 "YAML syntax error: " + e.msg);
-  } catch (const YAML::BadFile&) {
-    throw Error(ErrorCode::FileUnreadable, path.string(), "taxonomy file cannot be read");
   }
   if (!root.IsMap()) r.fail(root, "", "must be a map with keys version, est_categories, parameters");
+  {
+    std::string path;
+    YAML::Node a, b;
+    switch (check_yaml_keys(root, path, a, b)) {
+      case YamlKeys::Duplicate: r.fail(b, path, fmt::format("is given twice (first at line {})", a.Mark().line + 1));
+      case YamlKeys::TooLarge:
+        r.fail(root, "", "holds more than a million values once its aliases (*name) are expanded");
+      case YamlKeys::Ok: break;
+    }
+  }
   r.only_keys(root, "(top level)", {"version", "est_categories", "parameters"});
 
   Taxonomy t;

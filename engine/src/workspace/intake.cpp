@@ -604,6 +604,8 @@ IntakeResult intake(Workspace& ws, const std::vector<std::string>& files, const 
 
   // The district, as stored.
   const network::Network net = ws.load_network();
+  // Swapped lat/lon columns are one named mistake, as in the map stage (io/incidents.hpp).
+  m.expected_extent = net.extent();
   const snap::EdgeIndex index(net);
   auto stops = ws.load_points("stops");
   snap::PlaceTagOptions to;

@@ -1,3 +1,4 @@
+#include "tryggve/core/json_text.hpp"
 #include "tryggve/workspace/workspace.hpp"
 
 #include <algorithm>
@@ -337,7 +338,7 @@ std::string Workspace::actor_profile(const std::string& actor) {
 
 void Workspace::save_profile(const Profile& p) {
   const std::string now = now_iso(zone_);
-  const std::string json = p.to_json().dump();
+  const std::string json = json_text(p.to_json());
   const auto rows = db_->read("profiles", {"created"}, "name = " + io::Database::quote(p.name));
   if (rows.empty())
     db_->insert("profiles", {"name", "actor", "profile_json", "created", "updated"}, {p.name, p.actor, json, now, now});

@@ -29,6 +29,7 @@
   X(BadTaxonomy,         500, 5, "taxonomy file is invalid")                                    \
   X(BadScenario,         501, 5, "scenario file is invalid")                                    \
   X(BadOption,           502, 5, "option value out of range or inconsistent")                   \
+  X(TooLarge,            503, 5, "the options ask for more memory than the limit (core/limits.hpp)") \
   X(OutputFailed,        600, 6, "output could not be written")                                 \
   X(Interrupted,         700, 130, "interrupted")
 

@@ -78,6 +78,16 @@ class TimeZone {
   std::int64_t transition_utc(int year, const Rule& r, std::int32_t offset_before) const;
 };
 
+// Incident times outside these years are taken for typing mistakes (0024 for
+// 2024, 2204 for 2024), not for incidents: the readers reject such rows. Every
+// month range sized from data is then at most 201 years of months, and no
+// single row can make an analysis allocate for 24,000 months.
+inline constexpr int kFirstPlausibleYear = 1900;
+inline constexpr int kLastPlausibleYear = 2100;
+// Why a parsed time is not a plausible incident time ("is in year 24, outside
+// 1900-2100"), or nullopt when it is.
+std::optional<std::string> implausible_time(const Timestamp& t);
+
 // Parses a time stamp. Accepted:
 //  - ISO 8601: 2024-03-05T14:30[:00[.fff]][Z|+01:00|+0100], also with a space for 'T'
 //  - "2024-03-05 14:30:00 +01:00" (Swedish police notices)
@@ -85,7 +95,8 @@ class TimeZone {
 //  - day-first local forms: 05.03.2024 14:30, 05/03/2024 14:30 when `day_first`;
 //    month-first 3/5/2010 [6:00[:00] [AM|PM]] when !day_first (US data, e.g. Houston)
 //  - Unix epoch seconds when the text is all digits and has 9-11 characters.
-//  - an explicit offset (Z, UTC, +01:00, +0100, +01) fixes the instant; the stored
+//  - an explicit offset (Z, UTC, +01:00, +0100, +01, and +01:12:12 as to_iso8601
+//    writes local mean time) fixes the instant; the stored
 //    utc_offset_s is then the zone's offset at that instant, so local hours agree
 //    between sources that write UTC and sources that write local time.
 //  - fractional seconds are accepted and truncated to the whole second.

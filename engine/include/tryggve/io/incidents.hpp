@@ -12,11 +12,13 @@
 // does that later. Whole-file problems throw tryggve::Error as the other readers
 // do (see readers.hpp): missing file, unknown format, missing layer, empty
 // layer, wrong geometry type, missing CRS, a mapped column that is not there.
+#include <optional>
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "tryggve/core/geometry.hpp"
 #include "tryggve/core/incident.hpp"
 #include "tryggve/core/reject.hpp"
 #include "tryggve/core/time.hpp"
@@ -57,6 +59,12 @@ struct IncidentFieldMapping {
   bool day_first = true;
   // Actor for rows without one (e.g. "police" for the police's own file).
   std::string default_actor;
+  // The study area in the run CRS (the map stage gives the streets' extent). With
+  // coordinate columns, when at most a tenth of the rows fall within it (grown by a
+  // quarter, at least 1 km) but at least half would with the two columns
+  // exchanged, the reader stops with Error(BadCoordinate) naming both columns:
+  // swapped latitude and longitude (or x and y) are one mistake, not n rejects.
+  std::optional<Envelope> expected_extent;
 };
 
 // One row as read, before it is placed. `inc.pos` (in the run's CRS) is valid
@@ -93,8 +101,9 @@ inline constexpr int kMaxCsvLineBytes = 1 << 20;                     // one CSV 
 
 // Reads every row. Per-row problems go to `rejects` as read_incidents says;
 // rows without coordinates but with an address or stop name are returned with
-// has_pos = false. Text that is not UTF-8 is read as Windows-1252 (Swedish
-// Excel's CSV) and converted. A number with a decimal comma is read only where
+// has_pos = false. A CSV's encoding and separator are decided per file as
+// every reader decides them (io's open_vector, core/text.hpp's rule: UTF-8 with
+// or without BOM, UTF-16, otherwise Windows-1252 as Swedish Excel writes). A number with a decimal comma is read only where
 // the comma cannot be a separator or a thousands mark: semicolon- and
 // tab-separated files and spreadsheets; in a comma-separated file "1,234" is a
 // reject, never 1.234.

@@ -180,6 +180,7 @@ struct ScenarioFile {
 // Throws Error(FileNotFound), Error(BadScenario) or Error(BadOption).
 ScenarioFile load(const std::filesystem::path& file, const std::vector<std::string>& overrides = {});
 // The same from text (tests); `file` names it in messages and anchors relative paths.
+// Text and overrides are UTF-8; a byte that is not becomes U+FFFD.
 ScenarioFile parse(const std::string& text, const std::filesystem::path& file,
                    const std::vector<std::string>& overrides = {});
 

@@ -31,6 +31,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -40,11 +41,9 @@
 #include "tryggve/server/run_folder.hpp"
 #include "tryggve/server/workspace_view.hpp"
 
-namespace httplib {
-class Server;
-}
-
 namespace tryggve::server {
+
+class HttpServer;  // httplib::Server with in-process answers (src/server/http_server.hpp)
 
 struct ServerOptions {
   std::string data = "out/demo";   // the run folder
@@ -107,6 +106,13 @@ class Server {
   int start();
   void stop();
 
+  // Answers the raw HTTP/1.1 request(s) in `raw` (the bytes a client would
+  // send, pipelined requests included) in this process, through the same
+  // parsing, routes and error replies as a socket connection, and returns the
+  // raw reply bytes. Needs no bind(). The request fuzzer (tests/fuzz/) calls it
+  // for every input.
+  std::string answer(std::string_view raw);
+
   RunFolder& run_folder() { return *folder_; }
   // The access token every request must carry; "" on loopback without --token.
   const std::string& token() const { return opt_.token; }
@@ -121,7 +127,7 @@ class Server {
   std::unique_ptr<RunFolder> folder_;
   std::unique_ptr<WorkspaceView> workspace_;
   std::unique_ptr<JobQueue> jobs_;
-  std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<HttpServer> http_;
   std::thread thread_;
   int port_ = 0;
 };

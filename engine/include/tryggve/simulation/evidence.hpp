@@ -12,7 +12,7 @@
 //               > `*`); among equals, the first in the file.
 // applies_when: `dark` (only when dark at the place and hour), `always`, or
 //               `present` (while the intervention is present: patrol/adult hours).
-// rr_low <= rr_central <= rr_high, all > 0; [rr_low, rr_high] is read as a 90%
+// rr_low <= rr_central <= rr_high, all > 0 and at most 10; [rr_low, rr_high] is read as a 90%
 // interval. Fields may be quoted ("...", with "" for a quote).
 #include <filesystem>
 #include <string>
@@ -38,6 +38,8 @@ class EvidenceTable {
  public:
   EvidenceTable() = default;
   // Throws Error(FileNotFound / BadValue) naming "file:line" and what was expected.
+  // The file may be UTF-8 (with or without a byte-order mark), UTF-16 with a
+  // mark, or Windows-1252 (core/text.hpp); parse() takes UTF-8.
   static EvidenceTable load(const std::filesystem::path& file);
   static EvidenceTable parse(std::string_view text, const std::string& where = "evidence.csv");
   // engine/data/evidence.csv (core/paths.hpp data_dir()).

@@ -72,8 +72,11 @@ class Classifier {
 
   // Reads one mapping table (no taxonomy checks). Throws Error(BadTaxonomy) with
   // "<file>:<line>" on a bad header, a row with the wrong number of fields, an
-  // unterminated quote, or an empty source_category.
+  // unterminated quote, or an empty source_category. The file may be UTF-8
+  // (with or without a byte-order mark), UTF-16 with a mark, or Windows-1252.
   static std::vector<MappingRow> read_table(const std::filesystem::path& path);
+  // The same from text already in UTF-8; `file` names it in messages.
+  static std::vector<MappingRow> parse_table(std::string_view text, const std::string& file);
 
  private:
   struct Entry {

@@ -45,7 +45,11 @@ class Taxonomy {
   // duplicate codes, bad code syntax, missing names, weight not a number > 0,
   // setting not outdoor|indoor|mixed, est_category not declared, no parameters.
   // Throws Error(FileNotFound) if the file does not exist.
+  // The file may be UTF-8 (with or without a byte-order mark), UTF-16 with a
+  // mark, or Windows-1252 (core/text.hpp).
   static Taxonomy load(const std::filesystem::path& path);
+  // The same from text already in UTF-8; `source` names it in messages.
+  static Taxonomy parse(std::string_view text, const std::filesystem::path& source);
   // engine/data/taxonomy.yaml (via tryggve::data_dir()).
   static Taxonomy load_default();
 
@@ -59,6 +63,7 @@ class Taxonomy {
   std::optional<ParameterId> find(std::string_view code) const;
 
  private:
+  static Taxonomy parse_document(std::string_view text, const std::filesystem::path& source);
   int version_ = 0;
   std::filesystem::path source_;
   std::vector<Parameter> parameters_;
