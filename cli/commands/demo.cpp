@@ -26,7 +26,9 @@
 #include "tryggve/pipeline/run_folder.hpp"
 #include "tryggve/report/report.hpp"
 #include "tryggve/scenario/run.hpp"
+#include "tryggve/workspace/deploy.hpp"
 #include "tryggve/workspace/intake.hpp"
+#include "tryggve/workspace/month.hpp"
 #include "tryggve/workspace/workspace.hpp"
 
 namespace tryggve::cli {
@@ -68,20 +70,20 @@ pipeline::MapOptions district_inputs(const fs::path& d) {
   return mo;
 }
 
-// The latest month's picture, proposal, follow-up and report: `tryggve month`
-// (workspace/month, issue 11 part 2) goes here once it is on main; until then the
-// demo stops after the intake and says so.
-void write_latest_month(workspace::Workspace&, const std::string& month, bool talk) {
-  if (talk)
-    fmt::print(stderr, "month {}: the situation picture, proposal and follow-up need 'tryggve month' (not built yet)\n",
-               month);
+// The latest month as the steering group sees it: the situation picture, what
+// changed, next month's proposal, the follow-up of every deployment and the report
+// (workspace/month.hpp), in month-YYYY-MM beside the workspace.
+void write_latest_month(workspace::Workspace& ws, const std::string& month, bool talk) {
+  workspace::MonthOptions o;
+  o.month = month;
+  const auto r = workspace::run_month(ws, o);
+  if (talk) fmt::print(stderr, "{}\n", r.summary());
 }
 
-// The historical interventions of deployments.yaml as deployments: `tryggve deploy`
-// (workspace/deploy, issue 11 part 2) goes here once it is on main.
-void record_deployments(workspace::Workspace&, const fs::path& file, bool talk) {
-  if (talk)
-    fmt::print(stderr, "deployments: {} is ready for 'tryggve deploy' (not built yet)\n", file.string());
+// The historical interventions of deployments.yaml as deployments (`tryggve deploy`).
+void record_deployments(workspace::Workspace& ws, const fs::path& file, bool talk) {
+  const auto r = workspace::deploy(ws, file.string());
+  if (talk) fmt::print(stderr, "{}\n", r.summary());
 }
 
 // Builds the workspace beside its final path and renames it into place when every

@@ -199,7 +199,7 @@ void ServerOptions::declare(OptionSet& o) {
       .integer("max_body_bytes", max_body_bytes, "Largest request body accepted (bytes)", 1024, 64 << 20)
       .integer("http_threads", threads, "HTTP worker threads (the simulation jobs use --threads)", 1, 64)
       .integer("whatif_cache_mb", whatif_cache_mb,
-               "Memory for the baselines kept for instant what-ifs (MB, least recently used dropped first)", 16, 1 << 20);
+               "Memory for the baselines kept for instant what-ifs (MB, least recently used dropped first)", 16, 1 << 20)
       .choice("audience", audience, "internal (analysts: incident points) or public (no points, counts below --min-count suppressed)",
               {"internal", "public"})
       .integer("min_count", min_count, "Public audience: counts below this are shown as <k", 2, 1000)
@@ -600,7 +600,7 @@ void Server::routes() {
       return send_error(res, 403, "Forbidden", "the workspace is shown to the internal audience only", "workspace");
     send_error(res, 404, "NotFound", "no workspace: start the server with --workspace W", "workspace");
   };
-  s.Get("/api/workspace", [wp, no_workspace](const httplib::Request&, httplib::Response& res) {
+  s.Get("/api/workspace", [wp, no_workspace, is_public](const httplib::Request&, httplib::Response& res) {
     if (!wp || is_public) return no_workspace(res);
     send_json(res, wp->summary());
   });
@@ -610,22 +610,22 @@ void Server::routes() {
     send_error(res, 400, "BadOption", "month= is required, as YYYY-MM", "month");
     return false;
   };
-  s.Get("/api/workspace/picture", [wp, no_workspace, month_param](const httplib::Request& req, httplib::Response& res) {
+  s.Get("/api/workspace/picture", [wp, no_workspace, month_param, is_public](const httplib::Request& req, httplib::Response& res) {
     if (!wp || is_public) return no_workspace(res);
     std::string m;
     if (month_param(req, res, m)) send_json(res, wp->picture(m));
   });
-  s.Get("/api/workspace/proposals", [wp, no_workspace, month_param](const httplib::Request& req, httplib::Response& res) {
+  s.Get("/api/workspace/proposals", [wp, no_workspace, month_param, is_public](const httplib::Request& req, httplib::Response& res) {
     if (!wp || is_public) return no_workspace(res);
     std::string m;
     if (!month_param(req, res, m)) return;
     res.set_content(wp->proposals(m), "application/geo+json");
   });
-  s.Get("/api/workspace/deployments", [wp, no_workspace](const httplib::Request&, httplib::Response& res) {
+  s.Get("/api/workspace/deployments", [wp, no_workspace, is_public](const httplib::Request&, httplib::Response& res) {
     if (!wp || is_public) return no_workspace(res);
     res.set_content(wp->deployments(), "application/geo+json");
   });
-  s.Get("/api/workspace/followups", [wp, no_workspace](const httplib::Request& req, httplib::Response& res) {
+  s.Get("/api/workspace/followups", [wp, no_workspace, is_public](const httplib::Request& req, httplib::Response& res) {
     if (!wp || is_public) return no_workspace(res);
     const std::string d = req.get_param_value("deployment");
     static const std::regex digits(R"(^[0-9]{1,12}$)");
