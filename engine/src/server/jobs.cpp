@@ -77,10 +77,12 @@ std::string JobQueue::submit(nlohmann::json request, const std::string& client, 
       }
     }
   }
-  // A superseded running job has been told to stop: it no longer counts.
+  // A running job that has been told to stop (superseded by a newer edit, or
+  // cancelled by its client) no longer counts: it ends at its next checkpoint,
+  // and counting it would refuse the very job that replaced it.
   std::size_t active = 0, mine = 0;
   for (const auto& [id, j] : jobs_) {
-    const bool a = j->state == "queued" || (j->state == "running" && !(j->ctx.cancel_ && !supersedes.empty() && j->supersedes == supersedes));
+    const bool a = j->state == "queued" || (j->state == "running" && !j->ctx.cancel_requested());
     active += a;
     mine += a && j->client == client;
   }
