@@ -192,7 +192,7 @@ json write_actor_files(const fs::path& dir, const DemoData& data, const DemoTran
   std::vector<MonthFiles> months(static_cast<std::size_t>(o.months));
   for (auto& m : months) {
     m.police = "Händelsenummer;Tidpunkt;Händelsetyp;Latitud;Longitud;Beskrivning\n";
-    m.housing = "Datum;Tid;Adress;Typ av händelse;Beskrivning\n";
+    m.housing = to_cp1252("Datum;Tid;Adress;Typ av händelse;Beskrivning\n");  // the whole file, header too, as the export writes it
     m.transit = "Tidpunkt,Linje,Hållplats-id,Hållplats,Händelse,Beskrivning\n";
     m.citizens = "\xEF\xBB\xBF\xC3\x84rendenummer,Skapad,\xC3\x84rendetyp,Beskrivning,Latitud,Longitud\n";
   }

@@ -50,7 +50,7 @@
 namespace tryggve::demo {
 
 // Bump when the district, the model or the files change, so `matches` regenerates.
-inline constexpr int kGeneratorVersion = 5;  // 5: street addresses, actors/ files, deployments.yaml
+inline constexpr int kGeneratorVersion = 6;  // 5: street addresses, actors/ files, deployments.yaml; 6: the housing export all Windows-1252
 
 struct DemoOptions {
   std::uint64_t seed = 20190601;
