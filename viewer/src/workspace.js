@@ -99,7 +99,8 @@ export function formatChange(pct, fmt = String) {
 }
 
 // The picture of a month by parameter for one unit (the district as a whole by
-// default): highest level first, then most incidents, then the code.
+// default): all parameters together first, then the highest level, the most
+// incidents, the code.
 export function pictureByParameter(picture, unitType = 'district') {
   const rows = (picture?.rows || []).filter((r) => r.unit_type === unitType && r.parameter);
   return rows.map((r) => ({
@@ -109,7 +110,8 @@ export function pictureByParameter(picture, unitType = 'district') {
     level: Number.isFinite(r.level) ? r.level : null,
     change: Number.isFinite(r.change_prev_pct) ? r.change_prev_pct : null,
     trend: r.trend || 'too_short',
-  })).sort((a, b) => (b.level ?? -1) - (a.level ?? -1) || b.incidents - a.incidents || (a.parameter < b.parameter ? -1 : 1));
+  })).sort((a, b) => (b.parameter === 'all') - (a.parameter === 'all') || (b.level ?? -1) - (a.level ?? -1)
+    || b.incidents - a.incidents || (a.parameter < b.parameter ? -1 : 1));
 }
 
 // edge_ids as the workspace stores them ('12;40;41', '[12,40]' or '12,40') -> numbers.
@@ -125,10 +127,13 @@ export function proposalGroups(geojson) {
   for (const f of geojson?.features || []) {
     const p = f.properties || {};
     const kind = p.kind || '';
+    // Lighting prevents harm for years: the engine says so in the detail.
+    let detail = {};
+    try { detail = JSON.parse(p.detail_json || '{}') || {}; } catch { /* a detail that is not JSON: no extras */ }
     if (!groups.has(kind)) groups.set(kind, []);
     groups.get(kind).push({
       id: f.id, rank: Number.isFinite(p.rank) ? p.rank : Infinity, place: p.place_name || '', kind,
-      prevented: p.prevented, lo: p.prevented_lo, hi: p.prevented_hi, cost: p.cost_sek,
+      prevented: p.prevented, lo: p.prevented_lo, hi: p.prevented_hi, perYear: detail.per_year === true, cost: p.cost_sek,
       dose: p.dose, doseUnit: p.dose_unit || '', status: p.status || '', edges: edgeIdsOf(p.edge_ids), feature: f,
     });
   }
@@ -142,18 +147,30 @@ export function deploymentList(geojson) {
     const p = f.properties || {};
     return {
       id: f.id, name: p.name || `#${f.id}`, type: p.type || '', cost: p.cost_sek,
-      start: p.actual_start || p.planned_start || '', end: p.actual_end || p.planned_end || '', feature: f,
+      // Dates only: the workspace may keep the start as a local time.
+      start: String(p.actual_start || p.planned_start || '').slice(0, 10), end: String(p.actual_end || p.planned_end || '').slice(0, 10), feature: f,
     };
   }).sort((a, b) => (a.start > b.start ? -1 : a.start < b.start ? 1 : a.id - b.id));
+}
+
+// What a reader may say of a relative risk and its 90% interval: the rule of
+// the engine's month report ("how sure are we", workspace/month.cpp verdict();
+// the follow-up rows the server sends carry the numbers, not the words).
+export function verdictOf(rr, lo, hi) {
+  if (![rr, lo, hi].every(Number.isFinite)) return 'unknown';
+  if (hi < 1) return hi < 0.9 ? 'fewer_clear' : 'fewer_slight';
+  if (lo > 1) return lo > 1.1 ? 'more_clear' : 'more_slight';
+  return hi / lo > 2 ? 'unclear_wide' : 'no_change';
 }
 
 // What the follow-up of one deployment says as of `month` (its latest
 // assessment up to that month; the latest of all without one):
 //   {state: 'none'}                   not followed up yet (started later, or no month run since)
 //   {state: 'too_early', month}       the engine had too little history for a counterfactual
-//   {state: 'estimate', month, rr, lo, hi, observed, expected, early, later}
+//   {state: 'estimate', month, rr, lo, hi, observed, expected, verdict, early, later}
 // rr is observed / expected (the relative risk) with its interval; early and
-// later are the same for the first weeks and the rest, when the engine split them.
+// later are the same for the first weeks and the rest, when the engine split them;
+// verdict is verdictOf's word for rr ('unclear_wide': too early to say).
 export function followupVerdict(rows, month = null) {
   const ok = (rows || []).filter((r) => /^\d{4}-\d{2}$/.test(r?.month || '') && (!month || r.month <= month));
   if (!ok.length) return { state: 'none' };
@@ -163,5 +180,5 @@ export function followupVerdict(rows, month = null) {
     ? { rr: r.relative_risk, lo: r.rr_lo, hi: r.rr_hi, observed: r.observed, expected: r.expected } : null);
   const all = est(of('all'));
   if (!all) return { state: of('none') ? 'too_early' : 'none', month: last };
-  return { state: 'estimate', month: last, ...all, early: est(of('early')), later: est(of('later')) };
+  return { state: 'estimate', month: last, ...all, verdict: verdictOf(all.rr, all.lo, all.hi), early: est(of('early')), later: est(of('later')) };
 }

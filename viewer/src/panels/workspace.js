@@ -16,6 +16,8 @@ const el = (tag, props = {}, ...children) => {
   return e;
 };
 
+const TREND_MARK = { increasing: '↗', decreasing: '↘', no_trend: '→', too_short: '·' };
+
 export function mountWorkspace({ store, map, api, $ }) {
   const section = $('sec-workspace');
   const picker = $('ws-month');
@@ -54,7 +56,7 @@ export function mountWorkspace({ store, map, api, $ }) {
     const names = params();
     const tbl = el('table', { id: 'ws-picture-table' });
     tbl.createTHead().append(el('tr', {},
-      el('th', { textContent: t('parameter') }), el('th', { className: 'n', textContent: t('incidents') }),
+      el('th', { textContent: t('parameter') }), el('th', { className: 'n', textContent: t('ws_count') }),
       el('th', { textContent: t('ws_level') }), el('th', { className: 'n', textContent: t('ws_change') }),
       el('th', { textContent: t('ws_trend') })));
     const body = tbl.createTBody();
@@ -64,11 +66,12 @@ export function mountWorkspace({ store, map, api, $ }) {
       tr.dataset.parameter = r.parameter;
       tr.dataset.level = String(r.level ?? '');
       tr.append(
-        el('td', { textContent: p ? paramName(p) : r.parameter }),
+        el('td', { textContent: r.parameter === 'all' ? t('ws_all_parameters') : p ? paramName(p) : r.parameter }),
         el('td', { className: 'n', textContent: num(r.incidents, 0) }),
         el('td', { className: `level l${r.level ?? 0}`, textContent: t('ws_levels')[r.level ?? 0] ?? String(r.level) }),
         el('td', { className: 'n', textContent: formatChange(r.change, (x) => num(x, 0)) ?? '–' }),
-        el('td', { textContent: t(`ws_trend_${r.trend}`) }));
+        // The trend as an arrow (the panel is narrow), in words on hover.
+        el('td', { className: 'trend', textContent: TREND_MARK[r.trend] ?? '·', title: t(`ws_trend_${r.trend}`) }));
     }
     pictureBox.append(tbl);
   }
@@ -83,7 +86,7 @@ export function mountWorkspace({ store, map, api, $ }) {
       const ol = el('ol', { className: 'list' });
       ol.dataset.kind = g.kind;
       for (const it of g.items) {
-        const prevented = Number.isFinite(it.prevented) ? ` — ${t('ws_prevented')} ${formatInterval(it.prevented, it.lo, it.hi, (x) => num(x, 1))}` : '';
+        const prevented = Number.isFinite(it.prevented) ? ` — ${t(it.perYear ? 'ws_prevented_year' : 'ws_prevented_month')} ${formatInterval(it.prevented, it.lo, it.hi, (x) => num(x, 1))}` : '';
         const li = el('li', { textContent: `${it.place || t('ws_unnamed')}${prevented}` });
         li.dataset.id = String(it.id);
         li.addEventListener('click', () => focus(it));
@@ -99,7 +102,7 @@ export function mountWorkspace({ store, map, api, $ }) {
     const est = (e) => formatInterval(e.rr, e.lo, e.hi, fmt2);
     let s = `${t('ws_rr')} ${est(v)} (${monthLabel(v.month, lang())}; ${t('ws_observed')} ${num(v.observed, 0)}, ${t('ws_expected')} ${num(v.expected, 1)})`;
     if (v.early && v.later) s += `; ${t('ws_early')} ${est(v.early)}, ${t('ws_later')} ${est(v.later)}`;
-    return s;
+    return `${s}. ${t(`ws_verdict_${v.verdict}`)}`;
   }
 
   async function renderDeployments(month) {
@@ -113,7 +116,10 @@ export function mountWorkspace({ store, map, api, $ }) {
       const dates = `${d.start}${d.end ? ` – ${d.end}` : ` – ${t('ws_ongoing')}`}`;
       const li = el('li', {}, el('span', { textContent: `${d.name} (${dates})` }), follow);
       li.dataset.id = String(d.id);
-      li.addEventListener('click', () => focus(d));
+      // The workspace keeps a deployment's place as its intervention's words
+      // (where: a place, a park, a radius), not always as a geometry.
+      if (d.feature.geometry) li.addEventListener('click', () => focus(d));
+      else li.className = 'plain';
       ul.append(li);
       return { d, follow, li };
     });
@@ -124,6 +130,7 @@ export function mountWorkspace({ store, map, api, $ }) {
       if (picker.value !== month) return;   // another month was picked meanwhile
       const v = rows ? followupVerdict(rows, month) : { state: 'error' };
       li.dataset.followup = v.state;
+      if (v.verdict) li.dataset.verdict = v.verdict;
       follow.textContent = v.state === 'error' ? t('error') : followupText(v);
     }));
   }

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import {
   monthTimeline, defaultMonth, followupSeries, monthLabel, nextMonth, formatInterval, formatChange,
-  pictureByParameter, edgeIdsOf, proposalGroups, deploymentList, followupVerdict,
+  pictureByParameter, edgeIdsOf, proposalGroups, deploymentList, followupVerdict, verdictOf,
 } from '../../src/workspace.js';
 
 describe('monthTimeline', () => {
@@ -84,12 +84,13 @@ describe('pictureByParameter', () => {
     { unit_type: 'district', parameter: 'B', incidents: 4, level: 2, change_prev_pct: -20, trend: 'no_trend' },
     { unit_type: 'district', parameter: 'C', incidents: 9, level: 4, change_prev_pct: null, trend: 'increasing' },
     { unit_type: 'district', parameter: 'A', incidents: 12, level: 2, change_prev_pct: 50, trend: null },
+    { unit_type: 'district', parameter: 'all', incidents: 25, level: 1 },
   ];
-  it('keeps the district rows, highest level first, then most incidents', () => {
+  it('keeps the district rows, all parameters first, then highest level, then most incidents', () => {
     const p = pictureByParameter({ rows });
-    expect(p.map((r) => r.parameter)).toEqual(['C', 'A', 'B']);
-    expect(p[0]).toEqual({ parameter: 'C', unit: '', incidents: 9, level: 4, change: null, trend: 'increasing' });
-    expect(p[1].trend).toBe('too_short');
+    expect(p.map((r) => r.parameter)).toEqual(['all', 'C', 'A', 'B']);
+    expect(p[1]).toEqual({ parameter: 'C', unit: '', incidents: 9, level: 4, change: null, trend: 'increasing' });
+    expect(p[2].trend).toBe('too_short');
     expect(pictureByParameter({ rows }, 'area').map((r) => r.parameter)).toEqual(['A']);
     expect(pictureByParameter(null)).toEqual([]);
   });
@@ -105,23 +106,25 @@ describe('proposals and deployments', () => {
   it('groups the proposals by kind in rank order', () => {
     const g = proposalGroups({ features: [
       feature(1, { kind: 'patrol', rank: 2, place_name: 'Torget', edge_ids: '5,6', prevented: 1.5, prevented_lo: 0.5, prevented_hi: 2.5 }),
-      feature(2, { kind: 'lighting', rank: 1, place_name: 'Parken' }),
+      feature(2, { kind: 'lighting', rank: 1, place_name: 'Parken', detail_json: '{"per_year":true}' }),
       feature(3, { kind: 'patrol', rank: 1, place_name: 'Skolan' }),
     ] });
     expect(g.map((x) => x.kind)).toEqual(['lighting', 'patrol']);
     expect(g[1].items.map((i) => i.place)).toEqual(['Skolan', 'Torget']);
-    expect(g[1].items[1]).toMatchObject({ id: 1, edges: [5, 6], prevented: 1.5, lo: 0.5, hi: 2.5 });
+    expect(g[1].items[1]).toMatchObject({ id: 1, edges: [5, 6], prevented: 1.5, lo: 0.5, hi: 2.5, perYear: false });
+    expect(g[0].items[0].perYear).toBe(true);
     expect(proposalGroups(null)).toEqual([]);
   });
   it('lists the deployments latest first, planned dates when none actual', () => {
     const d = deploymentList({ features: [
-      feature(1, { name: 'lampor', actual_start: '2024-06-01' }),
+      feature(1, { name: 'lampor', actual_start: '2024-06-01T00:00:00+02:00' }),
       feature(2, { name: 'patrull', actual_start: '2025-01-01', actual_end: '2025-03-31' }),
       feature(3, { planned_start: '2024-09-01' }),
     ] });
     expect(d.map((x) => x.id)).toEqual([2, 3, 1]);
     expect(d[0]).toMatchObject({ name: 'patrull', start: '2025-01-01', end: '2025-03-31' });
     expect(d[1].name).toBe('#3');
+    expect(d[2].start).toBe('2024-06-01');
   });
 });
 
@@ -133,14 +136,26 @@ describe('followupVerdict', () => {
     { month: '2024-12', phase: 'none', observed: null, expected: null, relative_risk: null },
   ];
   it('takes the latest assessment up to the month, with its interval and phases', () => {
-    expect(followupVerdict(rows)).toMatchObject({ state: 'estimate', month: '2025-02', rr: 0.7, lo: 0.5, hi: 0.95, early: null, later: null });
+    expect(followupVerdict(rows)).toMatchObject({ state: 'estimate', month: '2025-02', rr: 0.7, lo: 0.5, hi: 0.95, verdict: 'fewer_slight', early: null, later: null });
     const jan = followupVerdict(rows, '2025-01');
-    expect(jan).toMatchObject({ state: 'estimate', month: '2025-01', rr: 0.9, observed: 8, expected: 10 });
+    expect(jan).toMatchObject({ state: 'estimate', month: '2025-01', rr: 0.9, observed: 8, expected: 10, verdict: 'unclear_wide' });
     expect(jan.early).toEqual({ rr: 1.2, lo: 0.7, hi: 2, observed: 8, expected: 10 });
   });
   it('says too early when the engine had no counterfactual, and none without rows', () => {
     expect(followupVerdict(rows, '2024-12')).toEqual({ state: 'too_early', month: '2024-12' });
     expect(followupVerdict(rows, '2024-11')).toEqual({ state: 'none' });
     expect(followupVerdict([])).toEqual({ state: 'none' });
+  });
+});
+
+describe('verdictOf', () => {
+  it('words an interval on a relative risk as the month report does', () => {
+    expect(verdictOf(0.6, 0.4, 0.85)).toBe('fewer_clear');
+    expect(verdictOf(0.9, 0.8, 0.95)).toBe('fewer_slight');
+    expect(verdictOf(1.5, 1.2, 1.9)).toBe('more_clear');
+    expect(verdictOf(1.1, 1.05, 1.2)).toBe('more_slight');
+    expect(verdictOf(1, 0.8, 1.25)).toBe('no_change');
+    expect(verdictOf(6.75, 0.23, 65)).toBe('unclear_wide');
+    expect(verdictOf(null, 0.5, 2)).toBe('unknown');
   });
 });
