@@ -26,6 +26,7 @@ import { mountSituation } from './panels/situation.js';
 import { mountScenarios } from './panels/scenarios.js';
 import { mountPlans } from './panels/plans.js';
 import { mountEditor } from './panels/editor.js';
+import { mountWorkspace } from './panels/workspace.js';
 import { mountExport } from './export.js';
 
 // New stages (hotspots, plan, scenarios) written while the page is open show up
@@ -71,6 +72,7 @@ mountSituation(ctx);
 mountScenarios(ctx);
 mountPlans(ctx);
 mountEditor(ctx);
+mountWorkspace(ctx);
 mountExport(ctx);
 
 store.subscribe(['status'], (s) => {

@@ -69,6 +69,7 @@ export function initialState() {
     plans: [],                  // [{name, rows}]
     job: null,                  // {state, progress, message, error} while a job runs
     lastJob: null,              // the last finished job
+    workspaceFocus: null,       // {id, features}: the proposal or deployment shown on the map
     status: { text: '', error: false },
     started: false,             // the first layers are on the map
   };

@@ -133,6 +133,8 @@ export const OVERLAYS = [
     paint: { 'line-width': 5, 'line-color': ['interpolate', ['linear'], ['get', 'diff'], -1, '#1a9850', 0, '#f7f7f7', 1, '#d73027'] } },
   { id: 'job-change-line', type: 'line', source: 'job-change', layout: { 'line-cap': 'round' },
     paint: { 'line-width': 7, 'line-opacity': 0.9, 'line-color': ['interpolate', ['linear'], ['get', 'change'], -1, '#1a9850', -0.05, '#a6d96a', 0, '#ffffbf', 0.05, '#fdae61', 1, '#d73027'] } },
+  { id: 'workspace-focus-fill', type: 'fill', source: 'workspace-focus', filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': '#ff7f00', 'fill-opacity': 0.2 } },
+  { id: 'workspace-focus-line', type: 'line', source: 'workspace-focus', layout: { 'line-cap': 'round' }, paint: { 'line-color': '#ff7f00', 'line-width': 6, 'line-opacity': 0.9 } },
   { id: 'selection-line', type: 'line', source: 'selection', paint: { 'line-color': '#00b7ff', 'line-width': 6, 'line-opacity': 0.8 } },
   { id: 'draw-fill', type: 'fill', source: 'draw', filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': '#00b7ff', 'fill-opacity': 0.15 } },
   { id: 'draw-line', type: 'line', source: 'draw', paint: { 'line-color': '#00b7ff', 'line-width': 2 } },

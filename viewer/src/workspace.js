@@ -60,3 +60,125 @@ export function followupSeries(rows) {
   const expected = points.reduce((s, p) => s + p.expected, 0);
   return { points, skipped, observed, expected, ratio: expected > 0 ? observed / expected : null };
 }
+
+// ---- the workspace panel's words and lists (panels/workspace.js) ----------
+
+const MONTH_NAMES = {
+  sv: ['januari', 'februari', 'mars', 'april', 'maj', 'juni', 'juli', 'augusti', 'september', 'oktober', 'november', 'december'],
+  en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
+};
+
+// 'YYYY-MM' -> 'maj 2024' / 'May 2024'; anything else comes back as it is.
+export function monthLabel(month, lang = 'sv') {
+  const m = /^(\d{4})-(\d{2})$/.exec(month || '');
+  const names = MONTH_NAMES[lang === 'en' ? 'en' : 'sv'];
+  if (!m || +m[2] < 1 || +m[2] > 12) return month ?? '';
+  return `${names[+m[2] - 1]} ${m[1]}`;
+}
+
+// The month after 'YYYY-MM' (a month's proposals are for the next one).
+export function nextMonth(month) {
+  let [y, m] = month.split('-').map(Number);
+  if (++m > 12) { m = 1; ++y; }
+  return `${y}-${String(m).padStart(2, '0')}`;
+}
+
+// A number with its interval: '0,82 (0,61–1,10)'. `fmt` formats one number
+// (the page's, with its decimal comma); a missing bound gives the number alone.
+export function formatInterval(value, lo, hi, fmt = String) {
+  if (!Number.isFinite(value)) return '–';
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return fmt(value);
+  return `${fmt(value)} (${fmt(lo)}–${fmt(hi)})`;
+}
+
+// A change in per cent with its sign ('+12 %', '−5 %'); null when unknown.
+export function formatChange(pct, fmt = String) {
+  if (!Number.isFinite(pct)) return null;
+  const r = Math.round(pct);
+  return `${r > 0 ? '+' : r < 0 ? '−' : '±'}${fmt(Math.abs(r))} %`;
+}
+
+// The picture of a month by parameter for one unit (the district as a whole by
+// default): all parameters together first, then the highest level, the most
+// incidents, the code.
+export function pictureByParameter(picture, unitType = 'district') {
+  const rows = (picture?.rows || []).filter((r) => r.unit_type === unitType && r.parameter);
+  return rows.map((r) => ({
+    parameter: r.parameter,
+    unit: r.unit_name ?? '',
+    incidents: Number.isFinite(r.incidents) ? r.incidents : 0,
+    level: Number.isFinite(r.level) ? r.level : null,
+    change: Number.isFinite(r.change_prev_pct) ? r.change_prev_pct : null,
+    trend: r.trend || 'too_short',
+  })).sort((a, b) => (b.parameter === 'all') - (a.parameter === 'all') || (b.level ?? -1) - (a.level ?? -1)
+    || b.incidents - a.incidents || (a.parameter < b.parameter ? -1 : 1));
+}
+
+// edge_ids as the workspace stores them ('12;40;41', '[12,40]' or '12,40') -> numbers.
+export function edgeIdsOf(text) {
+  if (Array.isArray(text)) return text.filter(Number.isFinite);
+  return String(text ?? '').split(/[^0-9]+/).filter(Boolean).map(Number);
+}
+
+// The proposals (GeoJSON of /api/workspace/proposals) grouped by kind in the
+// engine's rank order; each item keeps its feature for the map.
+export function proposalGroups(geojson) {
+  const groups = new Map();
+  for (const f of geojson?.features || []) {
+    const p = f.properties || {};
+    const kind = p.kind || '';
+    // Lighting prevents harm for years: the engine says so in the detail.
+    let detail = {};
+    try { detail = JSON.parse(p.detail_json || '{}') || {}; } catch { /* a detail that is not JSON: no extras */ }
+    if (!groups.has(kind)) groups.set(kind, []);
+    groups.get(kind).push({
+      id: f.id, rank: Number.isFinite(p.rank) ? p.rank : Infinity, place: p.place_name || '', kind,
+      prevented: p.prevented, lo: p.prevented_lo, hi: p.prevented_hi, perYear: detail.per_year === true, cost: p.cost_sek,
+      dose: p.dose, doseUnit: p.dose_unit || '', status: p.status || '', edges: edgeIdsOf(p.edge_ids), feature: f,
+    });
+  }
+  return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([kind, items]) => ({ kind, items: items.sort((a, b) => a.rank - b.rank || (a.place < b.place ? -1 : 1)) }));
+}
+
+// The deployments (GeoJSON of /api/workspace/deployments), latest start first.
+export function deploymentList(geojson) {
+  return (geojson?.features || []).map((f) => {
+    const p = f.properties || {};
+    return {
+      id: f.id, name: p.name || `#${f.id}`, type: p.type || '', cost: p.cost_sek,
+      // Dates only: the workspace may keep the start as a local time.
+      start: String(p.actual_start || p.planned_start || '').slice(0, 10), end: String(p.actual_end || p.planned_end || '').slice(0, 10), feature: f,
+    };
+  }).sort((a, b) => (a.start > b.start ? -1 : a.start < b.start ? 1 : a.id - b.id));
+}
+
+// What a reader may say of a relative risk and its 90% interval: the rule of
+// the engine's month report ("how sure are we", workspace/month.cpp verdict();
+// the follow-up rows the server sends carry the numbers, not the words).
+export function verdictOf(rr, lo, hi) {
+  if (![rr, lo, hi].every(Number.isFinite)) return 'unknown';
+  if (hi < 1) return hi < 0.9 ? 'fewer_clear' : 'fewer_slight';
+  if (lo > 1) return lo > 1.1 ? 'more_clear' : 'more_slight';
+  return hi / lo > 2 ? 'unclear_wide' : 'no_change';
+}
+
+// What the follow-up of one deployment says as of `month` (its latest
+// assessment up to that month; the latest of all without one):
+//   {state: 'none'}                   not followed up yet (started later, or no month run since)
+//   {state: 'too_early', month}       the engine had too little history for a counterfactual
+//   {state: 'estimate', month, rr, lo, hi, observed, expected, verdict, early, later}
+// rr is observed / expected (the relative risk) with its interval; early and
+// later are the same for the first weeks and the rest, when the engine split them;
+// verdict is verdictOf's word for rr ('unclear_wide': too early to say).
+export function followupVerdict(rows, month = null) {
+  const ok = (rows || []).filter((r) => /^\d{4}-\d{2}$/.test(r?.month || '') && (!month || r.month <= month));
+  if (!ok.length) return { state: 'none' };
+  const last = ok.reduce((m, r) => (r.month > m ? r.month : m), '');
+  const of = (phase) => ok.find((r) => r.month === last && r.phase === phase);
+  const est = (r) => (r && Number.isFinite(r.relative_risk)
+    ? { rr: r.relative_risk, lo: r.rr_lo, hi: r.rr_hi, observed: r.observed, expected: r.expected } : null);
+  const all = est(of('all'));
+  if (!all) return { state: of('none') ? 'too_early' : 'none', month: last };
+  return { state: 'estimate', month: last, ...all, verdict: verdictOf(all.rr, all.lo, all.hi), early: est(of('early')), later: est(of('later')) };
+}

@@ -3,11 +3,13 @@
 // slider, filters a parameter, clicks a street and a Gi* hot spot, shows the
 // density and emerging classes, compares two scenarios, follows the plan lists
 // to the map, runs interventions on selected streets and on a drawn area, and
-// exports the view; each step checks what the map and the panels show.
-// Screenshots go to viewer/test-results/.
+// exports the view; each step checks what the map and the panels show. A
+// second server with a workspace (`serve --workspace`) shows the monthly
+// cycle's panel. Screenshots go to viewer/test-results/.
 //
 //   TRYGGVE_BIN       the tryggve executable (default ../build/cli/tryggve)
 //   TRYGGVE_E2E_DATA  a run folder (default: made here with `tryggve demo-map`, `run`, `hotspots`, `plan`)
+//   TRYGGVE_E2E_WORKSPACE  a workspace GeoPackage (default: made here with `tryggve demo --cycle-only`)
 //   CHROMIUM          the browser (default /usr/bin/chromium)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,7 +28,7 @@ const shots = path.join(viewer, 'test-results');
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-let server, browser, page, base, scratch;
+let server, wsServer, browser, page, base, scratch, runFolder;
 const pageErrors = [];
 
 // A run folder the viewer can re-run: `tryggve run` on a small scenario over a
@@ -91,9 +93,20 @@ scenarios:
   return run;
 }
 
-function startServer(data) {
+// The monthly cycle on the same small district: its months taken in actor by
+// actor, the deployments recorded and the latest month assessed (`tryggve demo
+// --cycle-only` reuses the district makeRunFolder generated).
+function makeWorkspace() {
+  if (process.env.TRYGGVE_E2E_WORKSPACE) return process.env.TRYGGVE_E2E_WORKSPACE;
+  scratch ??= mkdtempSync(path.join(tmpdir(), 'tryggve-e2e-'));
+  const ws = path.join(scratch, 'workspace.gpkg');
+  execFileSync(bin, ['-q', 'demo', '--district', path.join(scratch, 'demo'), '--months', '8', '--cycle-only', '--workspace', ws], { stdio: 'inherit' });
+  return ws;
+}
+
+function startServer(data, extra = []) {
   return new Promise((resolve, reject) => {
-    const p = spawn(bin, ['serve', '--data', data, '--port', '0', '--static-dir', path.join(viewer, 'dist')],
+    const p = spawn(bin, ['serve', '--data', data, '--port', '0', '--static-dir', path.join(viewer, 'dist'), ...extra],
       { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`tryggve serve did not start: ${out}`)), 20000);
@@ -165,29 +178,35 @@ before(async () => {
   assert.ok(existsSync(bin), `no tryggve executable at ${bin} (set TRYGGVE_BIN)`);
   assert.ok(existsSync(path.join(viewer, 'dist', 'index.html')), 'viewer not built: npm run build');
   mkdirSync(shots, { recursive: true });
-  const data = makeRunFolder();
-  const s = await startServer(data);
+  runFolder = makeRunFolder();
+  const s = await startServer(runFolder);
   server = s.proc;
   base = s.url;
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: FLAGS });
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  // A missing situation.json is an expected 404 (the stage has not run); any
-  // other failed request or console error fails the test.
-  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(m.text()); });
-  page.on('response', (r) => { if (r.status() >= 400 && !/\/api\/situation$/.test(r.url())) pageErrors.push(`${r.status()} ${r.url()}`); });
-  // Nothing may leave the machine: every request must go to the local server.
-  await page.route('**/*', (route) => {
+  await watch(page, base);
+});
+
+// A missing situation.json is an expected 404 (the stage has not run), and so is
+// /api/workspace on a server without one; any other failed request or console
+// error fails the test. Nothing may leave the machine: every request must go to
+// the local server.
+async function watch(p, origin) {
+  p.on('pageerror', (e) => pageErrors.push(String(e)));
+  p.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(m.text()); });
+  p.on('response', (r) => { if (r.status() >= 400 && !/\/api\/(situation|workspace)$/.test(r.url())) pageErrors.push(`${r.status()} ${r.url()}`); });
+  await p.route('**/*', (route) => {
     const u = route.request().url();
-    if (u.startsWith(base) || u.startsWith('data:') || u.startsWith('blob:')) return route.continue();
+    if (u.startsWith(origin) || u.startsWith('data:') || u.startsWith('blob:')) return route.continue();
     pageErrors.push(`external request: ${u}`);
     return route.abort();
   });
-});
+}
 
 after(async () => {
   await browser?.close();
   server?.kill('SIGTERM');
+  wsServer?.kill('SIGTERM');
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -201,6 +220,7 @@ test('the page loads the engine\'s layers without external requests', async () =
   const params = await page.$$eval('#param-list input', (els) => els.length);
   assert.ok(params >= 10, `parameters listed: ${params}`);
   await shot('01-loaded');
+  assert.equal(await page.locator('#sec-workspace').isHidden(), true, 'no workspace, no workspace panel');
   assert.deepEqual(pageErrors, []);
 });
 
@@ -584,5 +604,96 @@ test('export the view: CSV and PNG downloads', async () => {
   assert.match(readFileSync(csvPath, 'utf8').split('\n')[0], /^incident_id,month,parameter/);
   assert.equal(readFileSync(path.join(shots, 'map.png')).subarray(1, 4).toString(), 'PNG');
   assert.equal(readFileSync(path.join(shots, 'view.gpkg')).subarray(0, 15).toString(), 'SQLite format 3');
+  assert.deepEqual(pageErrors, []);
+});
+
+test('a workspace: its months, the picture, next month\'s proposals and the follow-up of a deployment', async () => {
+  const s = await startServer(runFolder, ['--workspace', makeWorkspace()]);
+  wsServer = s.proc;
+  const p = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await watch(p, s.url);
+  await p.goto(s.url);
+  await p.waitForFunction(() => window.__tryggve.ready, null, { timeout: 60000 });
+  await p.waitForFunction(() => document.getElementById('sec-workspace').dataset.shown, null, { timeout: 30000 });
+  const api = await p.evaluate(async () => {
+    const get = async (u) => (await fetch(u)).json();
+    const summary = await get('/api/workspace');
+    const latest = summary.months.filter((m) => m.assessments > 0).at(-1).month;
+    const [y, m] = latest.split('-').map(Number);
+    const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+    return { summary, latest, next, picture: await get(`/api/workspace/picture?month=${latest}`),
+      proposals: await get(`/api/workspace/proposals?month=${next}`), deployments: await get('/api/workspace/deployments') };
+  });
+
+  // The months: every month of the workspace, the latest assessed one open.
+  const months = await p.$$eval('#ws-month option', (os) => os.map((o) => o.value));
+  assert.deepEqual(months, api.summary.months.map((m) => m.month));
+  assert.equal(await p.inputValue('#ws-month'), api.latest);
+
+  // The picture: one row per parameter of the district, with its level and trend in words.
+  const district = api.picture.rows.filter((r) => r.unit_type === 'district');
+  assert.ok(district.length >= 10, `parameters in the district's picture: ${district.length}`);
+  const rows = await p.$$eval('#ws-picture-table tbody tr', (trs) => trs.map((tr) => ({
+    parameter: tr.dataset.parameter, level: Number(tr.dataset.level), cells: [...tr.cells].map((c) => c.textContent) })));
+  assert.deepEqual(rows.map((r) => r.parameter).sort(), district.map((r) => r.parameter).sort());
+  const levels = ['okänd', 'mycket låg', 'låg', 'medel', 'hög', 'mycket hög'];
+  for (const r of rows) {
+    const a = district.find((x) => x.parameter === r.parameter);
+    assert.equal(r.level, a.level);
+    assert.equal(r.cells[2], levels[a.level]);
+    assert.equal(Number(r.cells[1].replace(/\s/g, '')), a.incidents);
+  }
+  assert.equal(rows[0].parameter, 'all', 'all parameters together first');
+  for (let i = 2; i < rows.length; i++) assert.ok(rows[i - 1].level >= rows[i].level, 'then the highest level first');
+
+  // Next month's proposals, each one leading to its place on the map.
+  assert.ok(api.proposals.features.length >= 1, 'the month made proposals');
+  assert.equal(await p.locator('#ws-proposals li').count(), api.proposals.features.length);
+  const first = p.locator('#ws-proposals li').first();
+  const id = Number(await first.getAttribute('data-id'));
+  const f = api.proposals.features.find((x) => x.id === id);
+  assert.ok(f.geometry, 'a proposal carries its streets\' geometry');
+  await first.click();
+  await p.waitForFunction((x) => window.__tryggve.state.workspaceFocus?.id.endsWith(`:${x}`), id);
+  const shown = await p.evaluate(() => {
+    const m = window.__tryggve.map, c = window.__tryggve.state.workspaceFocus.features;
+    const pts = c.flatMap((g) => g.geometry.coordinates.flat(3)).reduce((a, x, i, all) => (i % 2 ? a : [...a, [x, all[i + 1]]]), []);
+    return { n: c.length, inView: pts.every((q) => m.getBounds().contains(q)) };
+  });
+  assert.equal(shown.n, 1);
+  assert.ok(shown.inView, 'the proposal is in view');
+  await p.screenshot({ path: path.join(shots, '12-workspace-proposal.png') });
+
+  // The deployments and what their follow-up says: an estimate with its
+  // interval, or that it is too early to say.
+  assert.ok(api.deployments.features.length >= 1, 'the demo records deployments');
+  await p.waitForFunction(() => [...document.querySelectorAll('#ws-deployment-list li')].every((li) => li.dataset.followup));
+  const deps = await p.$$eval('#ws-deployment-list li', (ls) => ls.map((l) => ({
+    id: Number(l.dataset.id), state: l.dataset.followup, verdict: l.dataset.verdict, text: l.querySelector('.followup').textContent })));
+  assert.equal(deps.length, api.deployments.features.length);
+  const followed = deps.filter((d) => d.state === 'estimate' || d.state === 'too_early');
+  assert.ok(followed.length >= 1, `a deployment followed up: ${JSON.stringify(deps)}`);
+  for (const d of followed) {
+    const { rows: fr } = await p.evaluate(async (x) => (await fetch(`/api/workspace/followups?deployment=${x}`)).json(), d.id);
+    const all = fr.find((r) => r.phase === 'all');
+    if (d.state === 'too_early') { assert.match(d.text, /För tidigt att säga/); continue; }
+    const sv = (x) => x.toLocaleString('sv-SE', { maximumFractionDigits: 2 });
+    assert.ok(d.text.includes(`${sv(all.relative_risk)} (${sv(all.rr_lo)}–${sv(all.rr_hi)})`), `${d.text} has the estimate and interval of ${JSON.stringify(all)}`);
+    // The month report's rule: an interval more than twice as high as low says nothing yet.
+    if (all.rr_hi / all.rr_lo > 2 && all.rr_lo <= 1 && all.rr_hi >= 1) {
+      assert.equal(d.verdict, 'unclear_wide');
+      assert.match(d.text, /För tidigt att säga/);
+    }
+  }
+  await p.screenshot({ path: path.join(shots, '13-workspace.png'), fullPage: true });
+
+  // A month without a picture says so; the panel follows the language.
+  await p.selectOption('#ws-month', months[0]);
+  await p.waitForFunction((m) => document.getElementById('sec-workspace').dataset.shown === m, months[0]);
+  assert.equal(await p.locator('#ws-picture-table').count(), api.summary.months[0].assessments > 0 ? 1 : 0);
+  await p.click('#lang');
+  await p.waitForFunction(() => /Proposals for/.test(document.getElementById('ws-proposals').textContent));
+  await p.click('#lang');
+  await p.close();
   assert.deepEqual(pageErrors, []);
 });

@@ -1,5 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { monthTimeline, defaultMonth, followupSeries } from '../../src/workspace.js';
+import {
+  monthTimeline, defaultMonth, followupSeries, monthLabel, nextMonth, formatInterval, formatChange,
+  pictureByParameter, edgeIdsOf, proposalGroups, deploymentList, followupVerdict, verdictOf,
+} from '../../src/workspace.js';
 
 describe('monthTimeline', () => {
   it('fills every month from the first to the last, across a year end, in order', () => {
@@ -45,5 +48,114 @@ describe('followupSeries', () => {
   });
   it('has no ratio without an expectation', () => {
     expect(followupSeries([]).ratio).toBe(null);
+  });
+});
+
+describe('month words', () => {
+  it('names a month in Swedish and English and steps over a year end', () => {
+    expect(monthLabel('2024-05')).toBe('maj 2024');
+    expect(monthLabel('2024-12', 'en')).toBe('December 2024');
+    expect(monthLabel('2024-13')).toBe('2024-13');
+    expect(monthLabel(null)).toBe('');
+    expect(nextMonth('2024-12')).toBe('2025-01');
+    expect(nextMonth('2024-09')).toBe('2024-10');
+  });
+});
+
+describe('formatInterval and formatChange', () => {
+  const sv = (x) => x.toLocaleString('sv-SE', { maximumFractionDigits: 2 });
+  it('puts the interval after the number, in the formatter\'s style', () => {
+    expect(formatInterval(0.8234, 0.61, 1.1, sv)).toBe('0,82 (0,61–1,1)');
+    expect(formatInterval(3, null, 5)).toBe('3');
+    expect(formatInterval(null, 1, 2)).toBe('–');
+    expect(formatInterval(NaN, 1, 2)).toBe('–');
+  });
+  it('signs a change in per cent and says nothing for an unknown one', () => {
+    expect(formatChange(12.4)).toBe('+12 %');
+    expect(formatChange(-5.6)).toBe('−6 %');
+    expect(formatChange(0.2)).toBe('±0 %');
+    expect(formatChange(null)).toBe(null);
+  });
+});
+
+describe('pictureByParameter', () => {
+  const rows = [
+    { unit_type: 'area', parameter: 'A', incidents: 99, level: 5, trend: 'increasing' },
+    { unit_type: 'district', parameter: 'B', incidents: 4, level: 2, change_prev_pct: -20, trend: 'no_trend' },
+    { unit_type: 'district', parameter: 'C', incidents: 9, level: 4, change_prev_pct: null, trend: 'increasing' },
+    { unit_type: 'district', parameter: 'A', incidents: 12, level: 2, change_prev_pct: 50, trend: null },
+    { unit_type: 'district', parameter: 'all', incidents: 25, level: 1 },
+  ];
+  it('keeps the district rows, all parameters first, then highest level, then most incidents', () => {
+    const p = pictureByParameter({ rows });
+    expect(p.map((r) => r.parameter)).toEqual(['all', 'C', 'A', 'B']);
+    expect(p[1]).toEqual({ parameter: 'C', unit: '', incidents: 9, level: 4, change: null, trend: 'increasing' });
+    expect(p[2].trend).toBe('too_short');
+    expect(pictureByParameter({ rows }, 'area').map((r) => r.parameter)).toEqual(['A']);
+    expect(pictureByParameter(null)).toEqual([]);
+  });
+});
+
+describe('proposals and deployments', () => {
+  const feature = (id, properties, geometry = null) => ({ type: 'Feature', id, properties, geometry });
+  it('reads edge ids in any of the stored spellings', () => {
+    expect(edgeIdsOf('12;40;41')).toEqual([12, 40, 41]);
+    expect(edgeIdsOf('[3,4]')).toEqual([3, 4]);
+    expect(edgeIdsOf(null)).toEqual([]);
+  });
+  it('groups the proposals by kind in rank order', () => {
+    const g = proposalGroups({ features: [
+      feature(1, { kind: 'patrol', rank: 2, place_name: 'Torget', edge_ids: '5,6', prevented: 1.5, prevented_lo: 0.5, prevented_hi: 2.5 }),
+      feature(2, { kind: 'lighting', rank: 1, place_name: 'Parken', detail_json: '{"per_year":true}' }),
+      feature(3, { kind: 'patrol', rank: 1, place_name: 'Skolan' }),
+    ] });
+    expect(g.map((x) => x.kind)).toEqual(['lighting', 'patrol']);
+    expect(g[1].items.map((i) => i.place)).toEqual(['Skolan', 'Torget']);
+    expect(g[1].items[1]).toMatchObject({ id: 1, edges: [5, 6], prevented: 1.5, lo: 0.5, hi: 2.5, perYear: false });
+    expect(g[0].items[0].perYear).toBe(true);
+    expect(proposalGroups(null)).toEqual([]);
+  });
+  it('lists the deployments latest first, planned dates when none actual', () => {
+    const d = deploymentList({ features: [
+      feature(1, { name: 'lampor', actual_start: '2024-06-01T00:00:00+02:00' }),
+      feature(2, { name: 'patrull', actual_start: '2025-01-01', actual_end: '2025-03-31' }),
+      feature(3, { planned_start: '2024-09-01' }),
+    ] });
+    expect(d.map((x) => x.id)).toEqual([2, 3, 1]);
+    expect(d[0]).toMatchObject({ name: 'patrull', start: '2025-01-01', end: '2025-03-31' });
+    expect(d[1].name).toBe('#3');
+    expect(d[2].start).toBe('2024-06-01');
+  });
+});
+
+describe('followupVerdict', () => {
+  const est = (month, phase, rr, lo, hi) => ({ month, phase, observed: 8, expected: 10, relative_risk: rr, rr_lo: lo, rr_hi: hi });
+  const rows = [
+    est('2025-01', 'all', 0.9, 0.6, 1.3), est('2025-01', 'early', 1.2, 0.7, 2), est('2025-01', 'later', 0.8, 0.5, 1.2),
+    est('2025-02', 'all', 0.7, 0.5, 0.95),
+    { month: '2024-12', phase: 'none', observed: null, expected: null, relative_risk: null },
+  ];
+  it('takes the latest assessment up to the month, with its interval and phases', () => {
+    expect(followupVerdict(rows)).toMatchObject({ state: 'estimate', month: '2025-02', rr: 0.7, lo: 0.5, hi: 0.95, verdict: 'fewer_slight', early: null, later: null });
+    const jan = followupVerdict(rows, '2025-01');
+    expect(jan).toMatchObject({ state: 'estimate', month: '2025-01', rr: 0.9, observed: 8, expected: 10, verdict: 'unclear_wide' });
+    expect(jan.early).toEqual({ rr: 1.2, lo: 0.7, hi: 2, observed: 8, expected: 10 });
+  });
+  it('says too early when the engine had no counterfactual, and none without rows', () => {
+    expect(followupVerdict(rows, '2024-12')).toEqual({ state: 'too_early', month: '2024-12' });
+    expect(followupVerdict(rows, '2024-11')).toEqual({ state: 'none' });
+    expect(followupVerdict([])).toEqual({ state: 'none' });
+  });
+});
+
+describe('verdictOf', () => {
+  it('words an interval on a relative risk as the month report does', () => {
+    expect(verdictOf(0.6, 0.4, 0.85)).toBe('fewer_clear');
+    expect(verdictOf(0.9, 0.8, 0.95)).toBe('fewer_slight');
+    expect(verdictOf(1.5, 1.2, 1.9)).toBe('more_clear');
+    expect(verdictOf(1.1, 1.05, 1.2)).toBe('more_slight');
+    expect(verdictOf(1, 0.8, 1.25)).toBe('no_change');
+    expect(verdictOf(6.75, 0.23, 65)).toBe('unclear_wide');
+    expect(verdictOf(null, 0.5, 2)).toBe('unknown');
   });
 });
