@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -171,4 +172,16 @@ TEST(Followup, RefusesWhatItCannotFollowUp) {
   Intervention unknown = make_patrol("unknown key", w.cells_of({1, 2}), WeeklyWindow{}, 1, 15, 0);
   unknown.evidence_key = "no_such_row";
   EXPECT_THROW(w.run(unknown, 20, 22), Error);
+}
+
+// The words every reader of a follow-up sees (month report, follow-up table, viewer).
+TEST(FollowupVerdict, WordsAnIntervalOnARelativeRisk) {
+  using simulation::verdict_key;
+  EXPECT_EQ(verdict_key(0.6, 0.4, 0.85), "fewer_clear");
+  EXPECT_EQ(verdict_key(0.9, 0.8, 0.95), "fewer_slight");
+  EXPECT_EQ(verdict_key(1.5, 1.2, 1.9), "more_clear");
+  EXPECT_EQ(verdict_key(1.1, 1.05, 1.2), "more_slight");
+  EXPECT_EQ(verdict_key(1.0, 0.8, 1.25), "no_change");
+  EXPECT_EQ(verdict_key(6.75, 0.23, 65), "unclear_wide");  // too early to say
+  EXPECT_EQ(verdict_key(std::nan(""), 0.5, 2), "unknown");
 }

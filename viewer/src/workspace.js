@@ -153,16 +153,6 @@ export function deploymentList(geojson) {
   }).sort((a, b) => (a.start > b.start ? -1 : a.start < b.start ? 1 : a.id - b.id));
 }
 
-// What a reader may say of a relative risk and its 90% interval: the rule of
-// the engine's month report ("how sure are we", workspace/month.cpp verdict();
-// the follow-up rows the server sends carry the numbers, not the words).
-export function verdictOf(rr, lo, hi) {
-  if (![rr, lo, hi].every(Number.isFinite)) return 'unknown';
-  if (hi < 1) return hi < 0.9 ? 'fewer_clear' : 'fewer_slight';
-  if (lo > 1) return lo > 1.1 ? 'more_clear' : 'more_slight';
-  return hi / lo > 2 ? 'unclear_wide' : 'no_change';
-}
-
 // What the follow-up of one deployment says as of `month` (its latest
 // assessment up to that month; the latest of all without one):
 //   {state: 'none'}                   not followed up yet (started later, or no month run since)
@@ -170,7 +160,8 @@ export function verdictOf(rr, lo, hi) {
 //   {state: 'estimate', month, rr, lo, hi, observed, expected, verdict, early, later}
 // rr is observed / expected (the relative risk) with its interval; early and
 // later are the same for the first weeks and the rest, when the engine split them;
-// verdict is verdictOf's word for rr ('unclear_wide': too early to say).
+// verdict is the server's word for the estimate (simulation::verdict_key:
+// 'unclear_wide' is too early to say; 'unknown' when a row carries none).
 export function followupVerdict(rows, month = null) {
   const ok = (rows || []).filter((r) => /^\d{4}-\d{2}$/.test(r?.month || '') && (!month || r.month <= month));
   if (!ok.length) return { state: 'none' };
@@ -180,5 +171,5 @@ export function followupVerdict(rows, month = null) {
     ? { rr: r.relative_risk, lo: r.rr_lo, hi: r.rr_hi, observed: r.observed, expected: r.expected } : null);
   const all = est(of('all'));
   if (!all) return { state: of('none') ? 'too_early' : 'none', month: last };
-  return { state: 'estimate', month: last, ...all, verdict: verdictOf(all.rr, all.lo, all.hi), early: est(of('early')), later: est(of('later')) };
+  return { state: 'estimate', month: last, ...all, verdict: of('all').verdict || 'unknown', early: est(of('early')), later: est(of('later')) };
 }

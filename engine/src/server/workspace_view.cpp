@@ -1,11 +1,13 @@
 #include "tryggve/server/workspace_view.hpp"
 
+#include <cmath>
 #include <regex>
 
 #include <fmt/format.h>
 
 #include "tryggve/core/error.hpp"
 #include "tryggve/io/layers.hpp"
+#include "tryggve/simulation/followup.hpp"
 
 namespace tryggve::server {
 
@@ -119,7 +121,11 @@ json WorkspaceView::followups(std::int64_t deployment) const {
     for (const auto& c : cols) sel += (sel.empty() ? "" : ", ") + c;
     const auto rows = io::query_rows(
         file_, fmt::format("SELECT {} FROM followups WHERE deployment_id = {} ORDER BY month, phase", sel, deployment));
-    return json{{"deployment", deployment}, {"rows", rows_json(rows, cols, num)}};
+    json out = rows_json(rows, cols, num);
+    // The month report's words for each estimate, so no client repeats the rule.
+    const auto number = [](const json& v) { return v.is_number() ? v.get<double>() : std::nan(""); };
+    for (auto& r : out) r["verdict"] = simulation::verdict_key(number(r["relative_risk"]), number(r["rr_lo"]), number(r["rr_hi"]));
+    return json{{"deployment", deployment}, {"rows", out}};
   });
 }
 

@@ -337,4 +337,11 @@ FollowupResult follow_up(const EventTable& events, const CellNetwork& cells, con
   return r;
 }
 
+std::string verdict_key(double rr, double low, double high) {
+  if (!(std::isfinite(rr) && std::isfinite(low) && std::isfinite(high))) return "unknown";
+  if (high < 1.0) return high < 0.9 ? "fewer_clear" : "fewer_slight";
+  if (low > 1.0) return low > 1.1 ? "more_clear" : "more_slight";
+  return high / low > 2.0 ? "unclear_wide" : "no_change";
+}
+
 }  // namespace tryggve::simulation

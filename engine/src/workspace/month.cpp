@@ -208,11 +208,8 @@ int month_index_of(const std::string& label) { return (std::stoi(label.substr(0,
 
 // Plain words for an interval on a relative risk: what a reader may say.
 json verdict(double rr, double lo, double hi) {
-  if (!(std::isfinite(rr) && std::isfinite(lo) && std::isfinite(hi))) return {{"key", "unknown"}};
-  std::string key;
-  if (hi < 1.0) key = hi < 0.9 ? "fewer_clear" : "fewer_slight";
-  else if (lo > 1.0) key = lo > 1.1 ? "more_clear" : "more_slight";
-  else key = (hi / lo) > 2.0 ? "unclear_wide" : "no_change";
+  const std::string key = simulation::verdict_key(rr, lo, hi);
+  if (key == "unknown") return {{"key", key}};
   return {{"key", key}, {"rr", rr}, {"low", lo}, {"high", hi}};
 }
 

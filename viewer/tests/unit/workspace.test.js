@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import {
   monthTimeline, defaultMonth, followupSeries, monthLabel, nextMonth, formatInterval, formatChange,
-  pictureByParameter, edgeIdsOf, proposalGroups, deploymentList, followupVerdict, verdictOf,
+  pictureByParameter, edgeIdsOf, proposalGroups, deploymentList, followupVerdict,
 } from '../../src/workspace.js';
 
 describe('monthTimeline', () => {
@@ -129,10 +129,11 @@ describe('proposals and deployments', () => {
 });
 
 describe('followupVerdict', () => {
-  const est = (month, phase, rr, lo, hi) => ({ month, phase, observed: 8, expected: 10, relative_risk: rr, rr_lo: lo, rr_hi: hi });
+  // verdict: the server's word (simulation::verdict_key, tested with the engine).
+  const est = (month, phase, rr, lo, hi, verdict) => ({ month, phase, observed: 8, expected: 10, relative_risk: rr, rr_lo: lo, rr_hi: hi, verdict });
   const rows = [
-    est('2025-01', 'all', 0.9, 0.6, 1.3), est('2025-01', 'early', 1.2, 0.7, 2), est('2025-01', 'later', 0.8, 0.5, 1.2),
-    est('2025-02', 'all', 0.7, 0.5, 0.95),
+    est('2025-01', 'all', 0.9, 0.6, 1.3, 'unclear_wide'), est('2025-01', 'early', 1.2, 0.7, 2), est('2025-01', 'later', 0.8, 0.5, 1.2),
+    est('2025-02', 'all', 0.7, 0.5, 0.95, 'fewer_slight'),
     { month: '2024-12', phase: 'none', observed: null, expected: null, relative_risk: null },
   ];
   it('takes the latest assessment up to the month, with its interval and phases', () => {
@@ -148,14 +149,3 @@ describe('followupVerdict', () => {
   });
 });
 
-describe('verdictOf', () => {
-  it('words an interval on a relative risk as the month report does', () => {
-    expect(verdictOf(0.6, 0.4, 0.85)).toBe('fewer_clear');
-    expect(verdictOf(0.9, 0.8, 0.95)).toBe('fewer_slight');
-    expect(verdictOf(1.5, 1.2, 1.9)).toBe('more_clear');
-    expect(verdictOf(1.1, 1.05, 1.2)).toBe('more_slight');
-    expect(verdictOf(1, 0.8, 1.25)).toBe('no_change');
-    expect(verdictOf(6.75, 0.23, 65)).toBe('unclear_wide');
-    expect(verdictOf(null, 0.5, 2)).toBe('unknown');
-  });
-});

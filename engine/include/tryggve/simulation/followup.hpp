@@ -109,4 +109,11 @@ FollowupResult follow_up(const EventTable& events, const CellNetwork& cells, con
                          const std::vector<ParameterTraits>& traits, const EvidenceTable& evidence,
                          const Deployment& deployment, const FollowupOptions& options = {});
 
+// What a reader may say of a relative risk and its 90% interval, as one word the
+// month report, the follow-up table and the viewer all use: "fewer_clear" (the
+// interval ends below 0.9), "fewer_slight", "more_clear" (starts above 1.1),
+// "more_slight", "no_change" (holds 1 and is narrow), "unclear_wide" (holds 1,
+// high/low > 2: too early to say), "unknown" (not estimated).
+std::string verdict_key(double rr, double low, double high);
+
 }  // namespace tryggve::simulation
