@@ -16,7 +16,7 @@ BUILD="${TRYGGVE_BUILD_DIR:-$ROOT/build}"
 JOBS="${TRYGGVE_JOBS:-$(nproc)}"
 
 # Build and runtime dependencies (see ../shared/STACK.md for versions).
-PKGS=(build-essential cmake ninja-build pkg-config
+PKGS=(build-essential cmake ninja-build pkg-config python3
       libgdal-dev gdal-bin libgeos-dev libproj-dev
       libboost-graph-dev libboost-program-options-dev libtbb-dev
       libgtest-dev libgmock-dev libbenchmark-dev
