@@ -52,6 +52,33 @@ function(tryggve_module)
   set_target_properties(tryggve_${M_NAME} PROPERTIES POSITION_INDEPENDENT_CODE ON)
   tryggve_precompile(tryggve_${M_NAME} ENGINE)
   set_property(GLOBAL APPEND PROPERTY TRYGGVE_MODULES ${M_NAME})
+  tryggve_check_headers(${M_NAME} "${_hdr}")
+endfunction()
+
+# check-headers: every public header compiles alone, with only its own module's
+# public usage requirements (one generated .cpp per header), so a header that leans on
+# what its includer happened to include first fails here instead of in someone's new
+# file. Not part of `all` (about a hundred extra translation units); CI builds it
+# (tools/setup.sh test).
+if(NOT TARGET check-headers)
+  add_custom_target(check-headers)
+endif()
+function(tryggve_check_headers MODULE HEADERS)
+  if(NOT HEADERS)
+    return()
+  endif()
+  set(_cpp)
+  foreach(_h IN LISTS HEADERS)
+    get_filename_component(_stem ${_h} NAME_WE)
+    set(_out ${CMAKE_BINARY_DIR}/check_headers/${MODULE}/${_stem}.cpp)
+    file(CONFIGURE OUTPUT ${_out} CONTENT "#include \"tryggve/${MODULE}/${_stem}.hpp\"\n")
+    list(APPEND _cpp ${_out})
+  endforeach()
+  add_library(check_headers_${MODULE} OBJECT EXCLUDE_FROM_ALL ${_cpp})
+  target_link_libraries(check_headers_${MODULE} PRIVATE tryggve::${MODULE})
+  # Only whether it compiles matters: no optimisation, no debug information.
+  target_compile_options(check_headers_${MODULE} PRIVATE -O0 -g0)
+  add_dependencies(check-headers check_headers_${MODULE})
 endfunction()
 
 # tryggve_test(module [LABELS ...] [DEPENDS ...]): tests/<module>/*.cpp -> test_<module>

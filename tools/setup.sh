@@ -132,6 +132,8 @@ case "$cmd" in
     install_pkgs "${PKGS[@]}"
     build_viewer
     configure_build "$BUILD"
+    log "check-headers: every public header compiles alone"
+    cmake --build "$BUILD" -j "$JOBS" --target check-headers
     run_tests "$BUILD"
     run_e2e
     ;;
