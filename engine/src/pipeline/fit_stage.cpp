@@ -8,7 +8,7 @@
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/log.hpp"
-#include "tryggve/pipeline/model_outputs.hpp"
+#include "model_outputs.hpp"
 #include "tryggve/snap/place_tagger.hpp"
 
 namespace tryggve::pipeline {
