@@ -25,19 +25,6 @@ namespace detail {
 
 namespace fs = std::filesystem;
 
-std::string lower(std::string_view s) {
-  std::string r(s);
-  std::transform(r.begin(), r.end(), r.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return r;
-}
-
-std::string trim(std::string_view s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  const auto e = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(b, e - b + 1));
-}
-
 Dataset open_vector(const std::string& path, const std::vector<std::string>& extra_oo) {
   ensure_gdal();
   Dataset d;

@@ -14,6 +14,7 @@
 #include "tryggve/core/features.hpp"
 #include "tryggve/core/geometry.hpp"
 #include "tryggve/core/reject.hpp"
+#include "tryggve/core/strings.hpp"
 #include "tryggve/io/crs.hpp"
 #include "tryggve/io/vector_writer.hpp"
 
@@ -50,8 +51,6 @@ int find_field(OGRFeatureDefn* defn, const std::string& explicit_name,
 // First field whose lower-case name ends with one of the suffixes, or -1.
 int find_field_suffix(OGRFeatureDefn* defn, std::initializer_list<std::string_view> suffixes);
 
-std::string lower(std::string_view s);
-std::string trim(std::string_view s);
 std::string field_text(OGRFeature& f, int idx);  // "" if idx < 0 or unset/null
 // True if `s` is well-formed UTF-8.
 bool valid_utf8(std::string_view s);

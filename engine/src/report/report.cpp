@@ -15,6 +15,7 @@
 
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/strings.hpp"
 #include "tryggve/core/geometry.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/core/version.hpp"
@@ -136,19 +137,7 @@ const std::map<std::string, Text>& texts() {
   return t;
 }
 
-std::string esc(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
-    }
-  }
-  return o;
-}
+std::string esc(const std::string& s) { return xml_escape(s); }
 
 std::optional<json> read_json(const fs::path& p) {
   if (!fs::exists(p)) return std::nullopt;
