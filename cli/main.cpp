@@ -36,6 +36,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 1024));
   app.add_flag("-q,--quiet", g.quiet, "Only warnings and errors; no progress bars");
   app.add_flag("-v,--verbose", g.verbose, "Debug output");
+  // Global options anywhere, as users type them (`tryggve run FILE --threads 1`): an
+  // option a (sub)command does not know falls through to its parent. Set before the
+  // subcommands are made, which inherit it.
+  app.fallthrough();
 
   std::function<int()> run;
   for (auto& cmd : cli::registry()) {
