@@ -163,17 +163,17 @@ LayerFilter parse_layer_filter(const std::multimap<std::string, std::string>& qu
   return f;
 }
 
-RunFolder::RunFolder(fs::path dir) : dir_(std::move(dir)) {
+RunFolderReader::RunFolderReader(fs::path dir) : dir_(std::move(dir)) {
   std::error_code ec;
   if (!fs::is_directory(dir_, ec)) throw Error(ErrorCode::FileNotFound, dir_.string(), "run folder does not exist");
 }
 
-bool RunFolder::valid_name(const std::string& name) {
+bool RunFolderReader::valid_name(const std::string& name) {
   static const std::regex re(R"(^[A-Za-z0-9_\-][A-Za-z0-9_.\-]{0,99}$)");
   return std::regex_match(name, re) && name.find("..") == std::string::npos;
 }
 
-std::vector<LayerInfo> RunFolder::layers() const {
+std::vector<LayerInfo> RunFolderReader::layers() const {
   // Each file opened once: the layers it holds, then assembled in kKnown's order.
   std::map<std::string, std::vector<io::LayerSummary>> by_file;
   for (const auto& k : kKnown) {
@@ -201,13 +201,13 @@ std::vector<LayerInfo> RunFolder::layers() const {
   return out;
 }
 
-std::optional<LayerInfo> RunFolder::find_layer(const std::string& name) const {
+std::optional<LayerInfo> RunFolderReader::find_layer(const std::string& name) const {
   for (auto& l : layers())
     if (l.name == name) return l;
   return std::nullopt;
 }
 
-std::string RunFolder::geojson(const std::string& name, const LayerFilter& filter) const {
+std::string RunFolderReader::geojson(const std::string& name, const LayerFilter& filter) const {
   const auto info = find_layer(name);
   if (!info) throw Error(ErrorCode::LayerNotFound, dir_.string(), fmt::format("no layer '{}' in this run folder", name));
   std::error_code ec;
@@ -227,7 +227,7 @@ std::string RunFolder::geojson(const std::string& name, const LayerFilter& filte
   return body;
 }
 
-void RunFolder::export_gpkg(const std::vector<std::string>& names, const LayerFilter& filter, const fs::path& out) const {
+void RunFolderReader::export_gpkg(const std::vector<std::string>& names, const LayerFilter& filter, const fs::path& out) const {
   if (names.empty()) throw Error(ErrorCode::BadOption, "query parameter layers", "no layers given");
   std::vector<LayerInfo> infos;
   for (const auto& n : names) {
@@ -247,7 +247,7 @@ void RunFolder::export_gpkg(const std::vector<std::string>& names, const LayerFi
   io::export_layers(copies, out);
 }
 
-nlohmann::json RunFolder::incident_catalogue() const {
+nlohmann::json RunFolderReader::incident_catalogue() const {
   nlohmann::json out = {{"parameters", nlohmann::json::array()}, {"months", nlohmann::json::array()}};
   const auto info = find_layer(outputs::kIncidentsLayer);
   if (!info) return out;
@@ -261,7 +261,7 @@ nlohmann::json RunFolder::incident_catalogue() const {
   return out;
 }
 
-std::optional<nlohmann::json> RunFolder::situation() const {
+std::optional<nlohmann::json> RunFolderReader::situation() const {
   const fs::path p = dir_ / outputs::kSituationJson;
   std::error_code ec;
   if (!fs::is_regular_file(p, ec)) return std::nullopt;
@@ -272,7 +272,7 @@ std::optional<nlohmann::json> RunFolder::situation() const {
   }
 }
 
-std::vector<std::string> RunFolder::scenario_names() const {
+std::vector<std::string> RunFolderReader::scenario_names() const {
   std::vector<std::string> out;
   std::error_code ec;
   const fs::path root = dir_ / outputs::kScenariosDir;
@@ -285,7 +285,7 @@ std::vector<std::string> RunFolder::scenario_names() const {
   return out;
 }
 
-std::optional<nlohmann::json> RunFolder::scenario(const std::string& name) const {
+std::optional<nlohmann::json> RunFolderReader::scenario(const std::string& name) const {
   if (!valid_name(name)) return std::nullopt;
   const fs::path folder = dir_ / outputs::kScenariosDir / name;
   std::error_code ec;
@@ -304,7 +304,7 @@ std::optional<nlohmann::json> RunFolder::scenario(const std::string& name) const
   return out;
 }
 
-std::vector<std::string> RunFolder::plan_names() const {
+std::vector<std::string> RunFolderReader::plan_names() const {
   std::vector<std::string> out;
   std::error_code ec;
   const fs::path root = dir_ / outputs::kPlanDir;
@@ -319,7 +319,7 @@ std::vector<std::string> RunFolder::plan_names() const {
   return out;
 }
 
-std::optional<nlohmann::json> RunFolder::plan(const std::string& name) const {
+std::optional<nlohmann::json> RunFolderReader::plan(const std::string& name) const {
   if (!valid_name(name)) return std::nullopt;
   const fs::path root = dir_ / outputs::kPlanDir;
   std::error_code ec;

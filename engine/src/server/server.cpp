@@ -214,7 +214,7 @@ json validate_job_request(const json& req, std::int64_t edge_count) {
   }
   const std::string kind = req["kind"];
   if (kind == "scenario") {
-    if (!req.contains("scenario") || !req["scenario"].is_string() || !RunFolder::valid_name(req["scenario"]))
+    if (!req.contains("scenario") || !req["scenario"].is_string() || !RunFolderReader::valid_name(req["scenario"]))
       throw Error(ErrorCode::BadOption, "request.scenario", "must be a scenario name (letters, digits, _ - .)");
     if (req.contains("intervention")) throw Error(ErrorCode::BadOption, "request.intervention", "not allowed with kind scenario");
     out["scenario"] = req["scenario"];
@@ -310,7 +310,7 @@ Server::Server(ServerOptions options, JobRunner runner) : opt_(std::move(options
   if (opt_.port < 0 || opt_.port > 65535) throw Error(ErrorCode::BadOption, "--port", "must be in 0 .. 65535");
   if (opt_.max_body_bytes < 1024) throw Error(ErrorCode::BadOption, "--max-body-bytes", "must be >= 1024");
   if (opt_.threads < 1 || opt_.threads > 64) throw Error(ErrorCode::BadOption, "--http-threads", "must be in 1 .. 64");
-  folder_ = std::make_unique<RunFolder>(opt_.data);
+  folder_ = std::make_unique<RunFolderReader>(opt_.data);
   std::error_code ec;
   static_root_ = opt_.static_dir.empty() ? default_static_dir() : fs::path(opt_.static_dir);
   if (static_root_.empty())
@@ -366,7 +366,7 @@ void Server::routes() {
   auto& s = *http_;
   // Handlers outlive this function: they hold the folder by pointer, never a
   // reference to a local.
-  RunFolder* const fp = folder_.get();
+  RunFolderReader* const fp = folder_.get();
 
   // Engine errors become JSON errors with a status; anything else is a 500 that
   // still names the request, and is logged.
@@ -437,7 +437,7 @@ void Server::routes() {
   });
   s.Get(R"(/api/layers/([^/]+))", [fp, known_parameters](const httplib::Request& req, httplib::Response& res) {
     const std::string name = req.matches[1];
-    if (!RunFolder::valid_name(name)) return send_error(res, 400, "BadOption", "not a layer name", "layer");
+    if (!RunFolderReader::valid_name(name)) return send_error(res, 400, "BadOption", "not a layer name", "layer");
     if (!fp->find_layer(name)) return send_error(res, 404, "LayerNotFound", "no layer '" + name + "' in this run folder (yet)", "layer");
     const bool filtered = req.has_param("parameter");
     const LayerFilter f = parse_layer_filter(query_of(req), filtered ? known_parameters() : std::vector<std::string>{});
@@ -457,7 +457,7 @@ void Server::routes() {
   });
   s.Get(R"(/api/scenarios/([^/]+))", [fp](const httplib::Request& req, httplib::Response& res) {
     const std::string name = req.matches[1];
-    if (!RunFolder::valid_name(name)) return send_error(res, 400, "BadOption", "not a scenario name", "scenario");
+    if (!RunFolderReader::valid_name(name)) return send_error(res, 400, "BadOption", "not a scenario name", "scenario");
     auto j = fp->scenario(name);
     if (!j) return send_error(res, 404, "NotFound", "no scenario '" + name + "'", "scenario");
     send_json(res, *j);
@@ -467,7 +467,7 @@ void Server::routes() {
   });
   s.Get(R"(/api/plan/([^/]+))", [fp](const httplib::Request& req, httplib::Response& res) {
     const std::string name = req.matches[1];
-    if (!RunFolder::valid_name(name)) return send_error(res, 400, "BadOption", "not a plan name", "plan");
+    if (!RunFolderReader::valid_name(name)) return send_error(res, 400, "BadOption", "not a plan name", "plan");
     auto j = fp->plan(name);
     if (!j) return send_error(res, 404, "NotFound", "no plan list '" + name + "'", "plan");
     send_json(res, *j);
@@ -478,7 +478,7 @@ void Server::routes() {
     const auto names = split_list(req.get_param_value("layers"));
     q.erase("layers");
     for (const auto& n : names)
-      if (!RunFolder::valid_name(n)) return send_error(res, 400, "BadOption", "not a layer name: " + n, "query parameter layers");
+      if (!RunFolderReader::valid_name(n)) return send_error(res, 400, "BadOption", "not a layer name: " + n, "query parameter layers");
     const LayerFilter f = parse_layer_filter(q, req.has_param("parameter") ? known_parameters() : std::vector<std::string>{});
     // A private folder per request (mkdtemp: mode 0700, a name nobody can guess or
     // plant a link at), removed whatever happens.

@@ -54,10 +54,12 @@ struct LayerFilter {
 LayerFilter parse_layer_filter(const std::multimap<std::string, std::string>& query,
                                const std::vector<std::string>& known_parameters);
 
-class RunFolder {
+// The server's read side of a run folder (layers as GeoJSON, filtered, cached);
+// pipeline::RunFolder is the stages' write side.
+class RunFolderReader {
  public:
   // Throws Error(FileNotFound) if `dir` is not a folder.
-  explicit RunFolder(std::filesystem::path dir);
+  explicit RunFolderReader(std::filesystem::path dir);
 
   const std::filesystem::path& dir() const { return dir_; }
 

@@ -84,14 +84,14 @@ class Server {
   int start();
   void stop();
 
-  RunFolder& run_folder() { return *folder_; }
+  RunFolderReader& run_folder() { return *folder_; }
   const std::filesystem::path& static_root() const { return static_root_; }
 
  private:
   void routes();
   ServerOptions opt_;
   std::filesystem::path static_root_;
-  std::unique_ptr<RunFolder> folder_;
+  std::unique_ptr<RunFolderReader> folder_;
   std::unique_ptr<JobQueue> jobs_;
   std::unique_ptr<httplib::Server> http_;
   std::thread thread_;
