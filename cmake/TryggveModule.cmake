@@ -81,9 +81,12 @@ function(tryggve_check_headers MODULE HEADERS)
   add_dependencies(check-headers check_headers_${MODULE})
 endfunction()
 
-# tryggve_test(module [LABELS ...] [DEPENDS ...]): tests/<module>/*.cpp -> test_<module>
+# tryggve_test(module [LABELS ...] [DEPENDS ...] [SLOW test ...]): tests/<module>/*.cpp
+# -> test_<module>. Every test is labelled `fast` or `slow` besides LABELS (default
+# `unit`): the ones named after SLOW (GoogleTest names, Suite.Name, measured over a
+# second each) are `slow`, the rest `fast`, so `ctest -L fast` runs in seconds.
 function(tryggve_test MODULE)
-  cmake_parse_arguments(T "" "" "LABELS;DEPENDS" ${ARGN})
+  cmake_parse_arguments(T "" "" "LABELS;DEPENDS;SLOW" ${ARGN})
   file(GLOB _src CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${MODULE}/*.cpp)
   if(NOT _src)
     return()
@@ -94,8 +97,20 @@ function(tryggve_test MODULE)
   if(NOT T_LABELS)
     set(T_LABELS unit)
   endif()
+  set(_env "TRYGGVE_SHARED_DATA=${TRYGGVE_SHARED_DATA_DIR};TRYGGVE_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
   gtest_discover_tests(test_${MODULE}
     WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}
-    PROPERTIES LABELS "${T_LABELS}" ENVIRONMENT "TRYGGVE_SHARED_DATA=${TRYGGVE_SHARED_DATA_DIR};TRYGGVE_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
+    PROPERTIES LABELS "${T_LABELS};fast" ENVIRONMENT "${_env}"
     DISCOVERY_TIMEOUT 60)
+  # The slow ones are relabelled after discovery: CTest includes this file after the
+  # one gtest_discover_tests wrote (both are TEST_INCLUDE_FILES, in order).
+  if(T_SLOW)
+    set(_relabel "${CMAKE_CURRENT_BINARY_DIR}/test_${MODULE}_slow.cmake")
+    set(_body "")
+    foreach(_t IN LISTS T_SLOW)
+      string(APPEND _body "set_tests_properties([==[${_t}]==] PROPERTIES LABELS \"${T_LABELS};slow\")\n")
+    endforeach()
+    file(WRITE ${_relabel} "${_body}")
+    set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${_relabel})
+  endif()
 endfunction()

@@ -56,7 +56,9 @@ run_tests() {
   # one fails instead of skipping.
   if [[ "${CI:-}" == "true" ]]; then export TRYGGVE_REQUIRE_SHARED_DATA=1 TRYGGVE_REQUIRE_PG=1; fi
   if [[ -z "${TRYGGVE_TEST_PG:-}" ]]; then start_test_postgres; fi
-  (cd "$dir" && ctest --output-on-failure -j "$JOBS" --timeout 900)
+  # The fast tests first (seconds: a broken build shows at once), then the rest.
+  (cd "$dir" && ctest --output-on-failure -j "$JOBS" --timeout 900 -L fast &&
+    ctest --output-on-failure -j "$JOBS" --timeout 900 -LE fast)
 }
 
 # --- viewer (issue 6): the web page's bundle and its end-to-end tests ---------
