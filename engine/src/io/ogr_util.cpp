@@ -16,7 +16,7 @@
 namespace tryggve::io {
 
 bool is_osm_path(const std::string& path) {
-  const std::string p = detail::lower(path);
+  const std::string p = ascii_lower(path);
   auto ends = [&](std::string_view s) { return p.size() >= s.size() && p.compare(p.size() - s.size(), s.size(), s) == 0; };
   return ends(".osm") || ends(".pbf") || ends(".osm.bz2");
 }
@@ -36,7 +36,7 @@ Dataset open_vector(const std::string& path, const std::vector<std::string>& ext
   if (fs::is_regular_file(path, ec) && ::access(path.c_str(), R_OK) != 0)
     throw Error(ErrorCode::FileUnreadable, path, "permission denied");
 
-  const std::string low = lower(path);
+  const std::string low = ascii_lower(path);
   auto ends = [&](std::string_view s) { return low.size() >= s.size() && low.compare(low.size() - s.size(), s.size(), s) == 0; };
   d.gdal_path = path;
   if (ends(".gz") && !ends(".tar.gz")) d.gdal_path = "/vsigzip/" + path;
@@ -131,14 +131,14 @@ int find_field(OGRFeatureDefn* defn, const std::string& explicit_name, std::init
   }
   for (auto c : cands)
     for (int k = 0; k < defn->GetFieldCount(); ++k)
-      if (lower(defn->GetFieldDefn(k)->GetNameRef()) == c) return k;
+      if (ascii_lower(defn->GetFieldDefn(k)->GetNameRef()) == c) return k;
   return -1;
 }
 
 int find_field_suffix(OGRFeatureDefn* defn, std::initializer_list<std::string_view> suffixes) {
   for (auto s : suffixes)
     for (int k = 0; k < defn->GetFieldCount(); ++k) {
-      const std::string n = lower(defn->GetFieldDefn(k)->GetNameRef());
+      const std::string n = ascii_lower(defn->GetFieldDefn(k)->GetNameRef());
       if (n.size() > s.size() && n.compare(n.size() - s.size(), s.size(), s) == 0) return k;
     }
   return -1;
@@ -212,7 +212,7 @@ std::optional<double> parse_number(std::string_view text) {
   if (ec != std::errc() || p != e) {
     // from_chars rejects "nan"/"inf" spelled in other cases on some libraries;
     // they are numbers, just not finite ones, and are caught by the caller.
-    const std::string l = lower(s);
+    const std::string l = ascii_lower(s);
     if (l == "nan" || l == "-nan") return std::nan("");
     if (l == "inf" || l == "infinity") return INFINITY;
     if (l == "-inf" || l == "-infinity") return -INFINITY;
@@ -222,7 +222,7 @@ std::optional<double> parse_number(std::string_view text) {
 }
 
 Lit parse_lit(std::string_view v) {
-  const std::string s = lower(trim(v));
+  const std::string s = ascii_lower(trim(v));
   if (s.empty()) return Lit::Unknown;
   // OSM lit=* values that mean lit at night (24/7, automatic, sunset-sunrise, interval, limited).
   for (const char* y : {"yes", "true", "1", "ja", "y", "24/7", "automatic", "sunset-sunrise", "interval", "limited"})
@@ -233,7 +233,7 @@ Lit parse_lit(std::string_view v) {
 }
 
 bool truthy_tag(std::string_view v) {
-  const std::string s = lower(trim(v));
+  const std::string s = ascii_lower(trim(v));
   return !(s.empty() || s == "no" || s == "false" || s == "0");
 }
 
