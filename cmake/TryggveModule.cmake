@@ -97,20 +97,20 @@ function(tryggve_test MODULE)
   if(NOT T_LABELS)
     set(T_LABELS unit)
   endif()
-  set(_env "TRYGGVE_SHARED_DATA=${TRYGGVE_SHARED_DATA_DIR};TRYGGVE_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
   gtest_discover_tests(test_${MODULE}
     WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}
-    PROPERTIES LABELS "${T_LABELS};fast" ENVIRONMENT "${_env}"
+    PROPERTIES ENVIRONMENT "TRYGGVE_SHARED_DATA=${TRYGGVE_SHARED_DATA_DIR};TRYGGVE_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
     DISCOVERY_TIMEOUT 60)
-  # The slow ones are relabelled after discovery: CTest includes this file after the
-  # one gtest_discover_tests wrote (both are TEST_INCLUDE_FILES, in order).
-  if(T_SLOW)
-    set(_relabel "${CMAKE_CURRENT_BINARY_DIR}/test_${MODULE}_slow.cmake")
-    set(_body "")
-    foreach(_t IN LISTS T_SLOW)
-      string(APPEND _body "set_tests_properties([==[${_t}]==] PROPERTIES LABELS \"${T_LABELS};slow\")\n")
-    endforeach()
-    file(WRITE ${_relabel} "${_body}")
-    set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${_relabel})
-  endif()
+  # Labels are set here, not through gtest_discover_tests' PROPERTIES: CMake 3.25 writes
+  # a list value there as separate words, so "unit;postgres" became LABELS unit and a
+  # stray property. CTest includes this file after the one gtest_discover_tests wrote
+  # (both TEST_INCLUDE_FILES, in order), whose test_<module>_TESTS lists the tests.
+  # (CTest adds LABELS to what a test has, so each test is given fast or slow once.)
+  string(REPLACE ";" "]==] [==[" _slow "${T_SLOW}")
+  string(CONCAT _body "set(_slow [==[${_slow}]==])\nforeach(_t IN LISTS test_${MODULE}_TESTS)\n  list(FIND _slow \"\${_t}\" _i)\n"
+      "  if(_i GREATER -1)\n    set_tests_properties(\"\${_t}\" PROPERTIES LABELS \"${T_LABELS};slow\")\n  else()\n"
+      "    set_tests_properties(\"\${_t}\" PROPERTIES LABELS \"${T_LABELS};fast\")\n  endif()\nendforeach()\n")
+  set(_labels "${CMAKE_CURRENT_BINARY_DIR}/test_${MODULE}_labels.cmake")
+  file(WRITE ${_labels} "${_body}")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${_labels})
 endfunction()
