@@ -41,6 +41,10 @@ int main(int argc, char** argv) {
   app.add_option("--max-memory", max_memory,
                  "Most memory an analysis may plan to use, e.g. 16G (default: TRYGGVE_MAX_MEMORY, else 80% of this "
                  "computer's); a larger grid or cube stops with an error naming the option to change");
+  // Global options anywhere, as users type them (`tryggve run FILE --threads 1`): an
+  // option a (sub)command does not know falls through to its parent. Set before the
+  // subcommands are made, which inherit it.
+  app.fallthrough();
 
   std::function<int()> run;
   for (auto& cmd : cli::registry()) {

@@ -52,15 +52,42 @@ function(tryggve_module)
   set_target_properties(tryggve_${M_NAME} PROPERTIES POSITION_INDEPENDENT_CODE ON)
   tryggve_precompile(tryggve_${M_NAME} ENGINE)
   set_property(GLOBAL APPEND PROPERTY TRYGGVE_MODULES ${M_NAME})
+  tryggve_check_headers(${M_NAME} "${_hdr}")
 endfunction()
 
-# tryggve_test(module [LABELS ...] [DEPENDS ...] [THREADS gtest-filter]):
-# tests/<module>/*.cpp -> test_<module>. THREADS names the tests that run the
-# module's parallel code at more than one thread; they get the label `threads`
-# too. The ThreadSanitizer build (TRYGGVE_TSAN) builds only the modules that
-# have such tests and registers only those tests (tools/setup.sh tsan).
+# check-headers: every public header compiles alone, with only its own module's
+# public usage requirements (one generated .cpp per header), so a header that leans on
+# what its includer happened to include first fails here instead of in someone's new
+# file. Not part of `all` (about a hundred extra translation units); CI builds it
+# (tools/setup.sh test).
+if(NOT TARGET check-headers)
+  add_custom_target(check-headers)
+endif()
+function(tryggve_check_headers MODULE HEADERS)
+  if(NOT HEADERS)
+    return()
+  endif()
+  set(_cpp)
+  foreach(_h IN LISTS HEADERS)
+    get_filename_component(_stem ${_h} NAME_WE)
+    set(_out ${CMAKE_BINARY_DIR}/check_headers/${MODULE}/${_stem}.cpp)
+    file(CONFIGURE OUTPUT ${_out} CONTENT "#include \"tryggve/${MODULE}/${_stem}.hpp\"\n")
+    list(APPEND _cpp ${_out})
+  endforeach()
+  add_library(check_headers_${MODULE} OBJECT EXCLUDE_FROM_ALL ${_cpp})
+  target_link_libraries(check_headers_${MODULE} PRIVATE tryggve::${MODULE})
+  # Only whether it compiles matters: no optimisation, no debug information.
+  target_compile_options(check_headers_${MODULE} PRIVATE -O0 -g0)
+  add_dependencies(check-headers check_headers_${MODULE})
+endfunction()
+
+# tryggve_test(module [LABELS ...] [DEPENDS ...] [THREADS gtest-filter] [SLOW test ...]):
+# tests/<module>/*.cpp -> test_<module>, its tests labelled by tryggve_discover_tests
+# (LABELS, default `unit`; `threads` for the THREADS ones; `fast` or `slow`). The
+# ThreadSanitizer build (TRYGGVE_TSAN) builds only the modules that have THREADS tests
+# and registers only those tests (tools/setup.sh tsan).
 function(tryggve_test MODULE)
-  cmake_parse_arguments(T "" "THREADS" "LABELS;DEPENDS" ${ARGN})
+  cmake_parse_arguments(T "" "THREADS" "LABELS;DEPENDS;SLOW" ${ARGN})
   if(TRYGGVE_TSAN AND NOT T_THREADS)
     return()
   endif()
@@ -74,19 +101,67 @@ function(tryggve_test MODULE)
   if(NOT T_LABELS)
     set(T_LABELS unit)
   endif()
-  set(_env "TRYGGVE_SHARED_DATA=${TRYGGVE_SHARED_DATA_DIR};TRYGGVE_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+  set(_threads)
   if(T_THREADS)
-    gtest_discover_tests(test_${MODULE} TEST_FILTER "${T_THREADS}"
-      WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}
-      PROPERTIES LABELS "${T_LABELS};threads" ENVIRONMENT "${_env}"
-      DISCOVERY_TIMEOUT 60)
-    if(TRYGGVE_TSAN)
-      return()
-    endif()
-    set(_rest "-${T_THREADS}")
+    set(_threads THREADS "${T_THREADS}")
   endif()
-  gtest_discover_tests(test_${MODULE} TEST_FILTER "${_rest}"
-    WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}
-    PROPERTIES LABELS "${T_LABELS}" ENVIRONMENT "${_env}"
-    DISCOVERY_TIMEOUT 60)
+  tryggve_discover_tests(test_${MODULE} LABELS ${T_LABELS} ${_threads} SLOW ${T_SLOW}
+    ENVIRONMENT "TRYGGVE_SHARED_DATA=${TRYGGVE_SHARED_DATA_DIR}" "TRYGGVE_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+endfunction()
+
+# tryggve_discover_tests(target LABELS ... [THREADS gtest-filter] [SLOW test ... | ALL_SLOW]
+#                        [ENVIRONMENT VAR=value ...]): the GoogleTest binary's tests as
+# CTests, each labelled LABELS, `threads` if THREADS matches it (the tests that run
+# parallel code at more than one thread), and `slow` if named after SLOW (GoogleTest
+# names, Suite.Name, measured at a second or more each; ALL_SLOW: every one), else
+# `fast`, so `ctest -L fast` runs in seconds. In the TRYGGVE_TSAN build only the THREADS
+# tests are registered.
+#
+# Labels and environment are set by a CTest include file after discovery, not through
+# gtest_discover_tests' PROPERTIES: CMake 3.25 writes a list value there as separate
+# words, so "unit;postgres" became LABELS unit and a stray property (the postgres and
+# threads labels and the environment never reached the tests). CTest includes this file
+# after the ones gtest_discover_tests wrote (all TEST_INCLUDE_FILES, in order), whose
+# TEST_LIST variables name the tests; CTest adds LABELS to what a test has, so each test
+# is labelled once, here.
+function(tryggve_discover_tests TARGET)
+  cmake_parse_arguments(T "ALL_SLOW" "THREADS" "LABELS;SLOW;ENVIRONMENT" ${ARGN})
+  set(_lists)
+  if(T_THREADS)
+    gtest_discover_tests(${TARGET} TEST_FILTER "${T_THREADS}" TEST_LIST ${TARGET}_THREADS_TESTS
+      WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR} DISCOVERY_TIMEOUT 60)
+    list(APPEND _lists ${TARGET}_THREADS_TESTS)
+  endif()
+  if(NOT (TRYGGVE_TSAN AND T_THREADS))
+    set(_rest)
+    if(T_THREADS)
+      set(_rest "-${T_THREADS}")
+    endif()
+    gtest_discover_tests(${TARGET} TEST_FILTER "${_rest}" TEST_LIST ${TARGET}_TESTS
+      WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR} DISCOVERY_TIMEOUT 60)
+    list(APPEND _lists ${TARGET}_TESTS)
+  endif()
+  string(REPLACE ";" "]==] [==[" _slow "${T_SLOW}")
+  string(REPLACE ";" "]==] [==[" _env "${T_ENVIRONMENT}")
+  set(_all_slow 0)
+  if(T_ALL_SLOW)
+    set(_all_slow 1)
+  endif()
+  # A value-parameterised test's CTest name carries "  # GetParam() = ..." after its
+  # GoogleTest name; SLOW names the GoogleTest name.
+  string(CONCAT _body
+    "set(_slow [==[${_slow}]==])\n"
+    "set(_env [==[${_env}]==])\n"
+    "foreach(_t IN LISTS ${_lists})\n"
+    "  string(REGEX REPLACE \"  #.*$\" \"\" _name \"\${_t}\")\n"
+    "  set(_labels [==[${T_LABELS}]==])\n"
+    "  list(FIND ${TARGET}_THREADS_TESTS \"\${_t}\" _i)\n"
+    "  if(_i GREATER -1)\n    list(APPEND _labels threads)\n  endif()\n"
+    "  list(FIND _slow \"\${_name}\" _i)\n"
+    "  if(_i GREATER -1 OR ${_all_slow})\n    list(APPEND _labels slow)\n  else()\n    list(APPEND _labels fast)\n  endif()\n"
+    "  set_tests_properties(\"\${_t}\" PROPERTIES LABELS \"\${_labels}\" ENVIRONMENT \"\${_env}\")\n"
+    "endforeach()\n")
+  set(_labels "${CMAKE_CURRENT_BINARY_DIR}/${TARGET}_labels.cmake")
+  file(WRITE ${_labels} "${_body}")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${_labels})
 endfunction()

@@ -18,7 +18,7 @@ BUILD="${TRYGGVE_BUILD_DIR:-$ROOT/build}"
 JOBS="${TRYGGVE_JOBS:-$(nproc)}"
 
 # Build and runtime dependencies (see ../shared/STACK.md for versions).
-PKGS=(build-essential cmake ninja-build pkg-config
+PKGS=(build-essential cmake ninja-build pkg-config python3
       libgdal-dev gdal-bin libgeos-dev libproj-dev
       libboost-graph-dev libboost-program-options-dev libtbb-dev
       libgtest-dev libgmock-dev libbenchmark-dev
@@ -56,12 +56,17 @@ configure_build() {
 }
 
 run_tests() {
-  local dir="$1"; shift  # further arguments go to ctest
+  local dir="$1" leave_out="${2:-}"  # leave_out: a CTest label not to run
   # In CI the shared real data and the test PostgreSQL must be there: a missing
   # one fails instead of skipping.
   if [[ "${CI:-}" == "true" ]]; then export TRYGGVE_REQUIRE_SHARED_DATA=1 TRYGGVE_REQUIRE_PG=1; fi
   if [[ -z "${TRYGGVE_TEST_PG:-}" ]]; then start_test_postgres; fi
-  (cd "$dir" && ctest --output-on-failure -j "$JOBS" --timeout 900 "$@")
+  # The fast tests first (seconds: a broken build shows at once), then the rest;
+  # a label given after the folder is left out of both.
+  local fast=(-L '^fast$') rest=(-LE '^fast$')
+  if [[ -n "$leave_out" ]]; then fast+=(-LE "^${leave_out}\$"); rest=(-LE "^(fast|${leave_out})\$"); fi
+  (cd "$dir" && ctest --output-on-failure -j "$JOBS" --timeout 900 "${fast[@]}" &&
+    ctest --output-on-failure -j "$JOBS" --timeout 900 "${rest[@]}")
 }
 
 # --- viewer (issue 6): the web page's bundle and its end-to-end tests ---------
@@ -185,15 +190,17 @@ case "$cmd" in
     install_pkgs "${PKGS[@]}"
     build_viewer
     configure_build "$BUILD"
+    log "check-headers: every public header compiles alone"
+    cmake --build "$BUILD" -j "$JOBS" --target check-headers
     run_tests "$BUILD"
     run_e2e
     ;;
   sanitize)
     sanitize_build
     sanitizer_env
-    # The slow tests (the month on the demo district, minutes each) ran in the normal
-    # build already; under ASan they would take most of the CI budget.
-    run_tests "$ROOT/build-sanitize" -LE slow
+    # The long tests (label `long`: the month on the demo district, minutes each) ran in
+    # the normal build already; under ASan they would take most of the CI budget.
+    run_tests "$ROOT/build-sanitize" long
     ;;
   fuzz)
     # Each harness for S seconds (default 30, as CI runs them) on the committed seeds, growing a

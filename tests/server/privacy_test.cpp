@@ -273,7 +273,7 @@ TEST(ServerToken, AGivenTokenIsUsedAndATooShortOneRefused) {
 
 TEST(ServerBounds, TheGeoJsonCacheIsBoundedByBytes) {
   const PrivacyRun run("server_cache");
-  RunFolder small(run.data, 3000);
+  RunFolderReader small(run.data, 3000);
   LayerFilter f;
   const std::string a = small.geojson("edges", f);
   ASSERT_LT(a.size(), 3000u);
@@ -285,7 +285,7 @@ TEST(ServerBounds, TheGeoJsonCacheIsBoundedByBytes) {
   f.fields = {"name"};
   small.geojson("edges", f);
   EXPECT_LE(small.cache_size(), 3000u);
-  RunFolder none(run.data, 0);
+  RunFolderReader none(run.data, 0);
   none.geojson("edges", LayerFilter{});
   EXPECT_EQ(none.cache_size(), 0u);
 }

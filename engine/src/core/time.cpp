@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/month.hpp"
 
 namespace tryggve {
 
@@ -80,13 +81,16 @@ std::string to_iso8601(const Timestamp& t) {
 
 int month_index(const Timestamp& t) {
   const LocalTime lt = to_local(t);
-  return (lt.year - 1970) * 12 + (lt.month - 1);
+  return month_index(lt.year, lt.month);
+}
+
+YearMonth year_month(int idx) {
+  return {static_cast<int>(1970 + floor_div(idx, 12)), static_cast<int>(floor_mod(idx, 12) + 1)};
 }
 
 std::string month_label(int idx) {
-  const std::int64_t y = 1970 + floor_div(idx, 12);
-  const std::int64_t m = floor_mod(idx, 12) + 1;
-  return fmt::format("{:04d}-{:02d}", y, m);
+  const YearMonth ym = year_month(idx);
+  return fmt::format("{:04d}-{:02d}", ym.year, ym.month);
 }
 
 // ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/polygon.hpp"
 #include "tryggve/io/crs.hpp"
 
 namespace tryggve::demo {
@@ -148,16 +149,6 @@ Point closest_on(const Polyline& line, Point p, double* dist = nullptr) {
   }
   if (dist) *dist = bd;
   return best;
-}
-
-bool inside(const Ring& ring, Point p) {  // even-odd rule
-  bool in = false;
-  for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
-    if (((ring[i].y > p.y) != (ring[j].y > p.y)) &&
-        (p.x < (ring[j].x - ring[i].x) * (p.y - ring[i].y) / (ring[j].y - ring[i].y) + ring[i].x))
-      in = !in;
-  }
-  return in;
 }
 
 struct Line {
@@ -690,7 +681,7 @@ District build_district(const std::string& lamp_line_installed) {
   // Parks for the in_park flag.
   auto in_park = [&](Point local) {
     for (const auto& p : L.parks)
-      if ((p.kind == "park" || p.kind == "wood") && inside(p.ring, local)) return true;
+      if ((p.kind == "park" || p.kind == "wood") && contains(p.ring, local)) return true;
     return false;
   };
 

@@ -16,6 +16,7 @@
 #include "internal.hpp"
 #include "tryggve/core/csv.hpp"
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/strings.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/core/rng.hpp"
 #include "tryggve/core/version.hpp"
@@ -35,20 +36,6 @@ const char* kFiles[] = {"streets.osm",   "parks.gpkg",        "stops.gpkg", "lam
                         "truth.json",    "truth_segments.csv", "README.md", "deployments.yaml",
                         "actors/index.json"};
 
-std::string xml_escape(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      case '\'': o += "&apos;"; break;
-      default: o += c;
-    }
-  }
-  return o;
-}
 
 
 void write_file(const fs::path& p, const std::string& content) {

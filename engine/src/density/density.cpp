@@ -12,7 +12,7 @@
 
 #include "tryggve/core/error.hpp"
 #include "tryggve/density/heat.hpp"
-#include "tryggve/density/path_kernel.hpp"
+#include "path_kernel.hpp"
 
 namespace tryggve::density {
 

@@ -1,4 +1,4 @@
-#include "tryggve/density/path_kernel.hpp"
+#include "path_kernel.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -11,46 +11,12 @@
 #include "tryggve/core/csv.hpp"
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/limits.hpp"
+#include "tryggve/core/month.hpp"
+#include "tryggve/core/time_window.hpp"
 
 namespace tryggve::hotspot {
 
 namespace {
-
-// "2024-03-05" -> that day; "2024-03" -> its first (or, with `end`, last) day.
-std::int64_t parse_day(const std::string& text, bool end, const char* key) {
-  int y = 0, m = 0, d = 0;
-  const char* b = text.data();
-  const char* e = b + text.size();
-  auto num = [&](int& out, std::size_t digits) {
-    if (static_cast<std::size_t>(e - b) < digits) return false;
-    auto [p, ec] = std::from_chars(b, b + digits, out);
-    if (ec != std::errc() || p != b + digits) return false;
-    b = p;
-    return true;
-  };
-  bool ok = num(y, 4) && b != e && *b++ == '-' && num(m, 2) && m >= 1 && m <= 12;
-  bool has_day = false;
-  if (ok && b != e) {
-    ok = *b++ == '-' && num(d, 2) && b == e;
-    has_day = true;
-  }
-  if (!ok)
-    throw Error(ErrorCode::BadOption, key, fmt::format("'{}' is not a date (YYYY-MM-DD) or a month (YYYY-MM)", text));
-  if (!has_day) {
-    if (!end) return days_from_civil(y, m, 1);
-    return days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1;
-  }
-  const std::int64_t day = days_from_civil(y, m, d);
-  int yy, mm, dd;
-  civil_from_days(day, yy, mm, dd);
-  if (yy != y || mm != m || dd != d) throw Error(ErrorCode::BadOption, key, fmt::format("'{}' is not a real date", text));
-  return day;
-}
-
-std::int64_t local_day(const Timestamp& t) {
-  const std::int64_t s = t.utc_seconds + t.utc_offset_s;
-  return s >= 0 ? s / 86400 : -((-s + 86399) / 86400);
-}
 
 void check_inputs(const HotspotIncidents& in, const char* what) {
   if (!in.net) throw Error(ErrorCode::BadOption, what, "no network");
@@ -143,11 +109,9 @@ Selected select_incidents(const HotspotIncidents& in, const IncidentSelection& s
   }
   if (sel.severity_weights && !in.taxonomy)
     throw Error(ErrorCode::BadOption, "severity_weights", "no taxonomy to take the severity weights from");
-  const bool window = !sel.from.empty() || !sel.to.empty();
-  if (!sel.from.empty()) s.first_day = parse_day(sel.from, false, "from");
-  if (!sel.to.empty()) s.last_day = parse_day(sel.to, true, "to");
-  if (s.first_day > s.last_day)
-    throw Error(ErrorCode::BadOption, "from", fmt::format("the window starts ({}) after it ends ({})", sel.from, sel.to));
+  const DayWindow window = parse_day_window(sel.from, sel.to, "from", "to");
+  if (!sel.from.empty()) s.first_day = window.first_day;
+  if (!sel.to.empty()) s.last_day = window.end_day - 1;
   for (std::size_t k = 0; k < in.positions.size(); ++k) {
     if (in.positions[k].edge == network::kNoEdge) { ++s.dropped_unsnapped; continue; }
     const ParameterId p = in.parameters[k];
@@ -155,10 +119,9 @@ Selected select_incidents(const HotspotIncidents& in, const IncidentSelection& s
       ++s.dropped_parameter;
       continue;
     }
-    if (window) {
+    if (!window.open()) {
       if (!in.has_time[k]) { ++s.dropped_no_time; continue; }
-      const std::int64_t d = local_day(in.times[k]);
-      if (d < s.first_day || d > s.last_day) { ++s.dropped_window; continue; }
+      if (!window.contains(in.times[k])) { ++s.dropped_window; continue; }
     }
     double w = in.weights.empty() ? 1.0 : in.weights[k];
     if (sel.severity_weights) {
@@ -381,7 +344,7 @@ EmergingRun run_emerging(const HotspotIncidents& in, const EmergingRunOptions& o
   auto month_of_day = [](std::int64_t day) {
     int y, m, d;
     civil_from_days(day, y, m, d);
-    return (y - 1970) * 12 + (m - 1);
+    return month_index(y, m);
   };
   if (r.selected.first_day != INT64_MIN) lo = month_of_day(r.selected.first_day);
   if (r.selected.last_day != INT64_MAX) hi = month_of_day(r.selected.last_day);

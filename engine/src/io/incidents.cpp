@@ -23,7 +23,7 @@ namespace tryggve::io {
 using namespace detail;
 
 Setting parse_setting(const std::string& text) {
-  const std::string s = lower(trim(text));
+  const std::string s = ascii_lower(trim(text));
   if (s.empty()) return Setting::Unknown;
   for (const char* o : {"outdoor", "outdoors", "outside", "out", "ute", "utomhus", "utomhus/offentlig plats", "o"})
     if (s == o) return Setting::Outdoor;
@@ -177,7 +177,7 @@ void check_swapped_columns(const Envelope& extent, const std::vector<Point>& pla
 IncidentTable read_incident_table(const std::string& path, CrsContext& crs, const IncidentFieldMapping& m,
                                   const TimeZone& zone, RejectLog& rejects) {
   IncidentTable out;
-  const std::string low = lower(path);
+  const std::string low = ascii_lower(path);
   auto ends = [&](std::string_view e) { return low.size() >= e.size() && low.compare(low.size() - e.size(), e.size(), e) == 0; };
   const bool spreadsheet = ends(".xlsx") || ends(".ods");
   std::error_code ec;

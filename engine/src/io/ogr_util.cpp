@@ -18,7 +18,7 @@
 namespace tryggve::io {
 
 bool is_osm_path(const std::string& path) {
-  const std::string p = detail::lower(path);
+  const std::string p = ascii_lower(path);
   auto ends = [&](std::string_view s) { return p.size() >= s.size() && p.compare(p.size() - s.size(), s.size(), s) == 0; };
   return ends(".osm") || ends(".pbf") || ends(".osm.bz2");
 }
@@ -26,19 +26,6 @@ bool is_osm_path(const std::string& path) {
 namespace detail {
 
 namespace fs = std::filesystem;
-
-std::string lower(std::string_view s) {
-  std::string r(s);
-  std::transform(r.begin(), r.end(), r.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return r;
-}
-
-std::string trim(std::string_view s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  const auto e = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(b, e - b + 1));
-}
 
 namespace {
 
@@ -115,7 +102,7 @@ void prepare_csv(Dataset& d, const std::string& vsi_path, bool txt) {
   d.encoding = to_string(dec.encoding);
   const bool copy = dec.encoding == TextEncoding::Windows1252 || dec.encoding == TextEncoding::Utf16Le ||
                     dec.encoding == TextEncoding::Utf16Be || dec.nul_bytes > 0 || dec.first_invalid != std::string::npos;
-  d.separator = d.path.size() > 4 && lower(d.path).ends_with(".tsv") ? '\t' : header_separator(dec.text);
+  d.separator = d.path.size() > 4 && ascii_lower(d.path).ends_with(".tsv") ? '\t' : header_separator(dec.text);
   if (d.separator == '|')
     throw Error(ErrorCode::UnknownFormat, d.path,
                 "the fields are separated by '|', which GDAL's CSV reader cannot split: save the file with ',', ';' or "
@@ -125,7 +112,7 @@ void prepare_csv(Dataset& d, const std::string& vsi_path, bool txt) {
   log_decoded(dec, bytes, d.path);
   static std::atomic<std::uint64_t> serial{0};
   std::string name = fs::path(d.path).filename().string();
-  if (lower(name).ends_with(".gz")) name.resize(name.size() - 3);
+  if (ascii_lower(name).ends_with(".gz")) name.resize(name.size() - 3);
   const std::string mem = fmt::format("/vsimem/tryggve_decoded_{}/{}", serial++, name);
   auto text = std::make_shared<std::string>(std::move(dec.text));
   VSILFILE* f = VSIFileFromMemBuffer(mem.c_str(), reinterpret_cast<GByte*>(text->data()), text->size(), FALSE);
@@ -139,7 +126,7 @@ void prepare_csv(Dataset& d, const std::string& vsi_path, bool txt) {
 }  // namespace
 
 bool is_csv_path(const std::string& path) {
-  const std::string low = lower(path);
+  const std::string low = ascii_lower(path);
   auto ends = [&](std::string_view s) { return low.size() >= s.size() && low.compare(low.size() - s.size(), s.size(), s) == 0; };
   return ends(".csv") || ends(".csv.gz") || ends(".txt") || ends(".tsv");
 }
@@ -160,7 +147,7 @@ Dataset open_vector(const std::string& path, const std::vector<std::string>& ext
       throw Error(ErrorCode::FileUnreadable, path, "permission denied");
   }
 
-  const std::string low = lower(path);
+  const std::string low = ascii_lower(path);
   auto ends = [&](std::string_view s) { return low.size() >= s.size() && low.compare(low.size() - s.size(), s.size(), s) == 0; };
   std::string vsi_path = path;
   if (ends(".gz") && !ends(".tar.gz")) vsi_path = "/vsigzip/" + path;
@@ -260,14 +247,14 @@ int find_field(OGRFeatureDefn* defn, const std::string& explicit_name, std::init
   }
   for (auto c : cands)
     for (int k = 0; k < defn->GetFieldCount(); ++k)
-      if (lower(defn->GetFieldDefn(k)->GetNameRef()) == c) return k;
+      if (ascii_lower(defn->GetFieldDefn(k)->GetNameRef()) == c) return k;
   return -1;
 }
 
 int find_field_suffix(OGRFeatureDefn* defn, std::initializer_list<std::string_view> suffixes) {
   for (auto s : suffixes)
     for (int k = 0; k < defn->GetFieldCount(); ++k) {
-      const std::string n = lower(defn->GetFieldDefn(k)->GetNameRef());
+      const std::string n = ascii_lower(defn->GetFieldDefn(k)->GetNameRef());
       if (n.size() > s.size() && n.compare(n.size() - s.size(), s.size(), s) == 0) return k;
     }
   return -1;
@@ -295,7 +282,7 @@ std::optional<double> parse_number(std::string_view text) {
   if (ec != std::errc() || p != e) {
     // from_chars rejects "nan"/"inf" spelled in other cases on some libraries;
     // they are numbers, just not finite ones, and are caught by the caller.
-    const std::string l = lower(s);
+    const std::string l = ascii_lower(s);
     if (l == "nan" || l == "-nan") return std::nan("");
     if (l == "inf" || l == "infinity") return INFINITY;
     if (l == "-inf" || l == "-infinity") return -INFINITY;
@@ -305,7 +292,7 @@ std::optional<double> parse_number(std::string_view text) {
 }
 
 Lit parse_lit(std::string_view v) {
-  const std::string s = lower(trim(v));
+  const std::string s = ascii_lower(trim(v));
   if (s.empty()) return Lit::Unknown;
   // OSM lit=* values that mean lit at night (24/7, automatic, sunset-sunrise, interval, limited).
   for (const char* y : {"yes", "true", "1", "ja", "y", "24/7", "automatic", "sunset-sunrise", "interval", "limited"})
@@ -316,7 +303,7 @@ Lit parse_lit(std::string_view v) {
 }
 
 bool truthy_tag(std::string_view v) {
-  const std::string s = lower(trim(v));
+  const std::string s = ascii_lower(trim(v));
   return !(s.empty() || s == "no" || s == "false" || s == "0");
 }
 

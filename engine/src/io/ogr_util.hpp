@@ -15,6 +15,7 @@
 #include "tryggve/core/features.hpp"
 #include "tryggve/core/geometry.hpp"
 #include "tryggve/core/reject.hpp"
+#include "tryggve/core/strings.hpp"
 #include "tryggve/io/crs.hpp"
 #include "tryggve/io/gdal_env.hpp"
 #include "tryggve/io/vector_writer.hpp"
@@ -64,8 +65,6 @@ int find_field(OGRFeatureDefn* defn, const std::string& explicit_name,
 // First field whose lower-case name ends with one of the suffixes, or -1.
 int find_field_suffix(OGRFeatureDefn* defn, std::initializer_list<std::string_view> suffixes);
 
-std::string lower(std::string_view s);
-std::string trim(std::string_view s);
 std::string field_text(OGRFeature& f, int idx);  // "" if idx < 0 or unset/null
 // A number written as text; accepts a decimal comma when there is no point. nullopt if not a number.
 std::optional<double> parse_number(std::string_view text);

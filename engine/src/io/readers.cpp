@@ -204,7 +204,7 @@ std::vector<PointFeature> read_points(const std::string& path, CrsContext& crs, 
   const int f_name = find_field(defn, opt.name_field, {"name", "namn", "stop_name", "title"}, lwhere);
   const int f_kind = find_field(defn, opt.kind_field, {"kind", "type", "location_type", "typ", "amenity", "category"}, lwhere);
   const int f_id = find_field(defn, {}, {"id", "stop_id", "osm_id", "objectid"}, lwhere);
-  const bool gtfs_types = f_kind >= 0 && lower(defn->GetFieldDefn(f_kind)->GetNameRef()) == "location_type";
+  const bool gtfs_types = f_kind >= 0 && ascii_lower(defn->GetFieldDefn(f_kind)->GetNameRef()) == "location_type";
   const std::string default_kind = !opt.default_kind.empty() ? opt.default_kind
                                    : opt.set == PointSet::Stops ? "stop"
                                    : opt.set == PointSet::Lamps ? "street_lamp"

@@ -60,7 +60,7 @@ struct Format {
 };
 
 Format format_for(const fs::path& p) {
-  const std::string ext = detail::lower(p.extension().string());
+  const std::string ext = ascii_lower(p.extension().string());
   if (ext == ".gpkg") return {"GPKG", true};
   if (ext == ".geojson" || ext == ".json") return {"GeoJSON", false};
   if (ext == ".fgb") return {"FlatGeobuf", false};

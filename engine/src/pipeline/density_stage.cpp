@@ -11,6 +11,7 @@
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/core/time.hpp"
+#include "tryggve/core/time_window.hpp"
 #include "tryggve/io/vector_writer.hpp"
 
 namespace tryggve::pipeline {
@@ -34,8 +35,8 @@ void DensityStageOptions::declare(OptionSet& o) {
          "Choose the bandwidth by leave-one-out likelihood cross-validation among n geometric steps "
          "lo:hi:n (CRS units)");
   o.list("parameters", parameters, "Only these parameters (taxonomy codes, comma-separated)");
-  o.text("from", from, "Only incidents at or after this time (2025-01-01 = local midnight)");
-  o.text("to", to, "Only incidents before this time (exclusive)");
+  o.text("from", from, "First day (YYYY-MM-DD) or month (YYYY-MM) of the time window, local time; default: open");
+  o.text("to", to, "Last day (YYYY-MM-DD) or month (YYYY-MM) of the time window, inclusive; default: open");
   o.flag("severity_weights", severity_weights, "Weigh each incident by its parameter's severity weight");
   o.choice("at", at, "Where to evaluate: per lixel (midpoints) or at the incidents", {"lixels", "points"});
   o.flag("leave_one_out", leave_one_out, "At the incidents, leave each incident's own contribution out");
@@ -98,17 +99,6 @@ nlohmann::json DensityStageResult::summary_json(const MapResult& m) const {
 }
 
 namespace {
-
-// A --from / --to bound, read as the incidents' own times were (the map stage's
-// time zone and day/month order).
-std::optional<Timestamp> parse_bound(const std::string& text, const std::string& flag, const std::string& timezone,
-                                     bool month_first) {
-  if (text.empty()) return std::nullopt;
-  std::string why;
-  const auto t = parse_timestamp(text, TimeZone::from_name(timezone), !month_first, &why);
-  if (!t) throw Error(ErrorCode::BadOption, flag, fmt::format("'{}' is not a date or time: {}", text, why));
-  return t;
-}
 
 std::vector<double> parse_candidates(const std::string& text) {
   const std::string where = "--select-bandwidth";
@@ -176,18 +166,15 @@ DensityStageResult run_density(const MapResult& m, const DensityStageOptions& c)
       wanted[*id] = 1;
     }
   }
-  const auto from = parse_bound(c.from, "--from", m.timezone, m.month_first);
-  const auto to = parse_bound(c.to, "--to", m.timezone, m.month_first);
-  if (from && to && !(*from < *to))
-    throw Error(ErrorCode::BadOption, "--to", fmt::format("'{}' is not after --from '{}'", c.to, c.from));
+  const DayWindow window = parse_day_window(c.from, c.to);
 
   r.placed = m.incidents.size();
   for (std::size_t k = 0; k < m.incidents.size(); ++k) {
     const auto& inc = m.incidents[k];
     if (!wanted.empty() && (inc.parameter >= wanted.size() || !wanted[inc.parameter])) { ++r.dropped_parameter; continue; }
-    if (from || to) {
+    if (!window.open()) {
       if (!inc.has_time) { ++r.dropped_no_time; continue; }
-      if ((from && inc.time < *from) || (to && !(inc.time < *to))) { ++r.dropped_time; continue; }
+      if (!window.contains(inc.time)) { ++r.dropped_time; continue; }
     }
     double w = inc.weight;
     if (c.severity_weights && inc.parameter < m.taxonomy.size()) w *= m.taxonomy[inc.parameter].weight;

@@ -8,9 +8,10 @@
 
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/month.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/forecast/etas.hpp"
-#include "tryggve/pipeline/model_outputs.hpp"
+#include "model_outputs.hpp"
 #include "tryggve/snap/place_tagger.hpp"
 
 namespace tryggve::pipeline {
@@ -49,10 +50,9 @@ void SimulateOptions::declare(OptionSet& o) {
 
 namespace {
 
-int parse_label(const std::string& s) { return (std::stoi(s.substr(0, 4)) - 1970) * 12 + std::stoi(s.substr(5, 2)) - 1; }
-
 StudyPeriod months_from(const TimeZone& z, int month_index, int count) {
-  return local_months(z, 1970 + month_index / 12, month_index % 12 + 1, count);
+  const YearMonth start = year_month(month_index);
+  return local_months(z, start.year, start.month, count);
 }
 
 // The sun's place: the options where given, else the network's centre.
@@ -90,7 +90,7 @@ FitResult run_fit(const MapResult& map, const SimulateOptions& options, std::uin
   for (const auto& inc : map.incidents)
     if (inc.has_time && inc.parameter != kNoParameter) last = std::max(last, inc.time.utc_seconds);
   if (!options.forecast_start.empty()) {
-    F.forecast_first_month = parse_label(options.forecast_start);
+    F.forecast_first_month = parse_month(options.forecast_start, "forecast_start");
   } else {
     if (last == std::numeric_limits<std::int64_t>::min())
       throw Error(ErrorCode::NoData, where.data, "no placed incident with a time: nothing to fit (give inputs.incidents)");

@@ -17,7 +17,7 @@
 #include "tryggve/io/vector_writer.hpp"
 #include "tryggve/pipeline/hotspots_stage.hpp"
 #include "tryggve/pipeline/map_stage.hpp"
-#include "tryggve/pipeline/model_outputs.hpp"
+#include "model_outputs.hpp"
 #include "tryggve/taxonomy/classifier.hpp"
 
 namespace tryggve::pipeline {

@@ -16,7 +16,7 @@
 #include "tryggve/forecast/methods.hpp"
 #include "tryggve/hotspot/units.hpp"
 #include "tryggve/io/vector_writer.hpp"
-#include "tryggve/pipeline/model_outputs.hpp"
+#include "model_outputs.hpp"
 #include "tryggve/planning/terrain.hpp"
 
 namespace tryggve::pipeline {

@@ -1,4 +1,4 @@
-#include "tryggve/pipeline/model_outputs.hpp"
+#include "model_outputs.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/month.hpp"
+#include "tryggve/core/strings.hpp"
 #include "tryggve/core/log.hpp"
 
 namespace tryggve::planning {
@@ -20,14 +22,7 @@ std::vector<ParameterTraits> parameter_traits(const Taxonomy& taxonomy) { return
 
 namespace {
 
-std::string lower_trim(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-  std::size_t i = 0;
-  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-  s = s.substr(i);
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
+std::string lower_trim(const std::string& s) { return ascii_lower(trim(s)); }
 
 int day_of(const std::string& d) {
   static const std::map<std::string, int> days = {
@@ -119,35 +114,6 @@ void ContextOptions::declare(OptionSet& o) {
   o.text("forecast_month", forecast_month, "First month to plan for, YYYY-MM (default: the month after the last incident)");
   o.integer("max_iterations", max_iterations, "EM iterations per parameter when fitting the forecast model", 1, 1000);
   o.flag("no_self_excitation", no_self_excitation, "Fit the forecast model without near repeats (Poisson)");
-}
-
-int month_index_of(int year, int month) { return (year - 1970) * 12 + (month - 1); }
-
-int parse_month(const std::string& text, const std::string& where) {
-  int y = 0, m = 0;
-  char dash = 0;
-  if (std::sscanf(text.c_str(), "%d%c%d", &y, &dash, &m) != 3 || dash != '-' || m < 1 || m > 12 || y < 1970 ||
-      y > 2200)
-    throw Error(ErrorCode::BadOption, where, fmt::format("'{}' is not a month YYYY-MM", text));
-  return month_index_of(y, m);
-}
-
-bool contains(const MultiPolygon& mp, Point p) {
-  auto in_ring = [&](const Ring& r) {
-    bool in = false;
-    for (std::size_t i = 0, j = r.size() ? r.size() - 1 : 0; i < r.size(); j = i++) {
-      const Point a = r[i], b = r[j];
-      if ((a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x) in = !in;
-    }
-    return in;
-  };
-  for (const auto& poly : mp) {
-    if (!in_ring(poly.outer)) continue;
-    bool in_hole = false;
-    for (const auto& h : poly.holes) in_hole = in_hole || in_ring(h);
-    if (!in_hole) return true;
-  }
-  return false;
 }
 
 std::vector<double> filtered_counts(const EtasParameters& P, std::span<const CellEvent> ev, const CellNetwork& cells,
@@ -242,7 +208,8 @@ const FittedModel& PlanningContext::model(int end_month) const {
   if (end_month <= first_month_)
     throw Error(ErrorCode::NoData, "planning", fmt::format("no history before {}", month_label(end_month)));
   const int count = end_month - first_month_;
-  const StudyPeriod period = local_months(zone_, 1970 + first_month_ / 12, first_month_ % 12 + 1, count);
+  const YearMonth first = year_month(first_month_);
+  const StudyPeriod period = local_months(zone_, first.year, first.month, count);
   const HourCalendar cal(period, zone_, place_);
   // Events at or after the fit window's end would make the table reject them as
   // "after the end"; they are simply not history for this fit.
@@ -266,7 +233,8 @@ std::shared_ptr<const PlanningContext::Window> PlanningContext::window(int month
   for (const auto& [k, w] : windows_)
     if (k == std::make_pair(month, count)) return w;
   auto w = std::make_shared<Window>();
-  const StudyPeriod period = local_months(zone_, 1970 + month / 12, month % 12 + 1, count);
+  const YearMonth start = year_month(month);
+  const StudyPeriod period = local_months(zone_, start.year, start.month, count);
   w->calendar = HourCalendar(period, zone_, place_);
   std::vector<ObservedEvent> history;
   for (const auto& e : events_)

@@ -11,6 +11,7 @@
 
 #include "tryggve/core/csv.hpp"
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/polygon.hpp"
 #include "tryggve/core/rng.hpp"
 
 namespace tryggve::planning {

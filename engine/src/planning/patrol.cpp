@@ -9,6 +9,7 @@
 
 #include "tryggve/core/csv.hpp"
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/polygon.hpp"
 #include "tryggve/core/rng.hpp"
 #include "tryggve/simulation/results.hpp"
 #include "tryggve/simulation/spillover.hpp"

@@ -15,6 +15,7 @@
 
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/strings.hpp"
 #include "tryggve/core/geometry.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/core/version.hpp"
@@ -149,19 +150,7 @@ const std::map<std::string, Text>& texts() {
   return t;
 }
 
-std::string esc(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
-    }
-  }
-  return o;
-}
+std::string esc(const std::string& s) { return xml_escape(s); }
 
 std::optional<json> read_json(const fs::path& p) {
   if (!fs::exists(p)) return std::nullopt;
@@ -215,32 +204,30 @@ std::string bar_chart(const std::vector<std::string>& labels, const std::vector<
   return s + "</svg>";
 }
 
-}  // namespace
-
-std::string render_html(const fs::path& dir, const std::string& lang, ReportResult* info, privacy::Audience audience,
-                        const privacy::SuppressionOptions& suppression) {
-  const bool is_public = audience == privacy::Audience::Public;
-  if (lang != "en" && lang != "sv") throw Error(ErrorCode::BadOption, "report.lang", "must be en or sv, not " + lang);
-  if (!fs::is_directory(dir)) throw Error(ErrorCode::FileNotFound, dir.string(), "run folder not found");
-  const bool sv = lang == "sv";
-  auto T = [&](const std::string& key) -> std::string {
+// One page being written: its language, audience, texts and number format, the sections so far.
+struct Page {
+  bool sv = false;
+  bool is_public = false;  // public audience: small counts suppressed (privacy/public_data.hpp)
+  privacy::SuppressionOptions suppression;
+  ReportResult& r;
+  std::string body;
+  std::string T(const std::string& key) const {
     const auto& t = texts().at(key);
     return sv ? t.sv : t.en;
-  };
-  ReportResult local;
-  ReportResult& r = info ? *info : local;
-  std::string body;
-  auto section = [&](const std::string& id, const std::string& title, const std::string& html) {
-    body += fmt::format("<section id=\"{}\"><h2>{}</h2>\n{}\n</section>\n", id, esc(title), html);
-    r.sections.push_back(id);
-  };
-  auto num = [&](double x, int digits) {
+  }
+  std::string num(double x, int digits) const {
     std::string s = fmt::format("{:.{}f}", x, digits);
     if (sv) std::replace(s.begin(), s.end(), '.', ',');
     return s;
-  };
+  }
+  void section(const std::string& id, const std::string& title, const std::string& html) {
+    body += fmt::format("<section id=\"{}\"><h2>{}</h2>\n{}\n</section>\n", id, esc(title), html);
+    r.sections.push_back(id);
+  }
+};
 
-  // The map.
+// The map (streets, watch list, lighting, routes) and the Gi* hotspots on the same frame.
+void map_and_hotspots_section(Page& P, const fs::path& dir) {
   // Every layer is drawn in the CRS of the first one read (map.gpkg's edges): a plan
   // made with another --crs is reprojected rather than drawn off the map.
   io::LineReader lines;
@@ -274,10 +261,10 @@ std::string render_html(const fs::path& dir, const std::string& lang, ReportResu
                          (p.x - env.min_x) * F.scale + 5, F.h - (p.y - env.min_y) * F.scale - 5, watch.value[i]);
     }
     svg += "</svg>";
-    section("map", T("map"), svg + "<p class=\"note\">" + esc(T("map_note")) +
+    P.section("map", P.T("map"), svg + "<p class=\"note\">" + esc(P.T("map_note")) +
                                  " © OpenStreetMap contributors where the streets come from OSM.</p>");
   } else {
-    r.missing.push_back(outputs::kMapGpkg);
+    P.r.missing.push_back(outputs::kMapGpkg);
   }
 
   // Hotspots: the Gi* segments of the hotspot stage, on the same frame as the map.
@@ -299,16 +286,18 @@ std::string render_html(const fs::path& dir, const std::string& lang, ReportResu
                          F.pts(gi.lines[i]), colour, width);
     }
     svg += "</svg>";
-    section("hotspots", T("hotspots"),
-            svg + fmt::format("<p class=\"note\">{} ({} {}, {} {})</p>", esc(T("hotspots_note")), hot,
-                              sv ? "heta" : "hot", cold, sv ? "kalla" : "cold"));
+    P.section("hotspots", P.T("hotspots"),
+            svg + fmt::format("<p class=\"note\">{} ({} {}, {} {})</p>", esc(P.T("hotspots_note")), hot,
+                              P.sv ? "heta" : "hot", cold, P.sv ? "kalla" : "cold"));
   } else {
-    r.missing.push_back(outputs::kHotspotsGpkg);
+    P.r.missing.push_back(outputs::kHotspotsGpkg);
   }
+}
 
-  // The situation picture: the latest month, all parameters, per area and place type.
+// The situation picture: the latest month, all parameters, per area and place type.
+void situation_section(Page& P, const fs::path& dir) {
   auto situation_json = read_json(dir / outputs::kSituationJson);
-  if (situation_json && is_public) situation_json = privacy::public_situation(*situation_json, suppression);
+  if (situation_json && P.is_public) situation_json = privacy::public_situation(*situation_json, P.suppression);
   if (const auto& sj = situation_json;
       sj && sj->contains("units") && sj->contains("months") && !(*sj)["months"].empty()) {
     const auto& months = (*sj)["months"];
@@ -316,46 +305,48 @@ std::string render_html(const fs::path& dir, const std::string& lang, ReportResu
     auto label_of = [&](const char* list, const json& code) -> std::string {
       for (const auto& x : (*sj).value(list, json::array()))
         if ((x.contains("level") && x["level"] == code) || (x.contains("code") && x["code"] == code))
-          return x.value(sv ? "sv" : "en", "");
+          return x.value(P.sv ? "sv" : "en", "");
       return code.is_string() ? code.get<std::string>() : code.dump();
     };
-    auto pct = [&](const json& v) { return v.is_number() ? num(v.get<double>(), 0) + " %" : std::string("–"); };
+    auto pct = [&](const json& v) { return v.is_number() ? P.num(v.get<double>(), 0) + " %" : std::string("–"); };
     std::string t = fmt::format("<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-                                T("unit"), T("count"), T("per_km"), T("change_prev"), T("change_year"), T("level"),
-                                T("trend"));
+                                P.T("unit"), P.T("count"), P.T("per_km"), P.T("change_prev"), P.T("change_year"), P.T("level"),
+                                P.T("trend"));
     for (const auto& u : (*sj)["units"]) {
       if (!u.contains("parameters") || !u["parameters"].contains("all")) continue;
       const auto& a = u["parameters"]["all"];
       auto at = [&](const char* k) { return a.contains(k) && a[k].is_array() && a[k].size() > last ? a[k][last] : json(); };
       const json count = at("count"), per_km = at("rate_per_km"), level = at("level"), trend = at("trend");
-        t += fmt::format("<tr><td>{}</td><td class=\"n count\">{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td>"
+      t += fmt::format("<tr><td>{}</td><td class=\"n count\">{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td>"
                        "<td>{}</td><td>{}</td></tr>",
-                       esc(u.value(sv ? "name" : "name_en", u.value("name", ""))),
-                       count.is_number() ? num(count.get<double>(), 0) : count.is_string() ? esc(count.get<std::string>()) : "–",
-                       per_km.is_number() ? num(per_km.get<double>(), 1) : "–", pct(at("change_prev_pct")),
+                       esc(u.value(P.sv ? "name" : "name_en", u.value("name", ""))),
+                       count.is_number() ? P.num(count.get<double>(), 0) : count.is_string() ? esc(count.get<std::string>()) : "–",
+                       per_km.is_number() ? P.num(per_km.get<double>(), 1) : "–", pct(at("change_prev_pct")),
                        pct(at("change_year_pct")), level.is_null() ? "–" : esc(label_of("levels", level)),
                        trend.is_null() ? "–" : esc(label_of("trends", trend)));
     }
-    std::string note = T("situation_note");
+    std::string note = P.T("situation_note");
     const auto m = note.find("{month}");
     if (m != std::string::npos) note.replace(m, 7, months[last].get<std::string>());
-    section("situation", T("situation"), "<p class=\"note\">" + esc(note) + "</p>" + t + "</table>");
+    P.section("situation", P.T("situation"), "<p class=\"note\">" + esc(note) + "</p>" + t + "</table>");
   } else {
-    r.missing.push_back(outputs::kSituationJson);
+    P.r.missing.push_back(outputs::kSituationJson);
   }
+}
 
-  // Incidents per parameter.
+// Incidents per parameter.
+void incidents_section(Page& P, const fs::path& dir) {
   auto map_summary = read_json(dir / outputs::kMapSummaryJson);
-  if (map_summary && is_public && map_summary->contains("parameters"))
+  if (map_summary && P.is_public && map_summary->contains("parameters"))
     privacy::suppress_list((*map_summary)["parameters"],
-                           map_summary->value("/incidents/placed"_json_pointer, std::int64_t{0}), suppression);
+                           map_summary->value("/incidents/placed"_json_pointer, std::int64_t{0}), P.suppression);
   if (const auto& ms = map_summary) {
     std::string rows;
     std::vector<std::string> labels;
     std::vector<double> values;
     if (ms->contains("parameters") && (*ms)["parameters"].is_array())
       for (const auto& p : (*ms)["parameters"]) {
-        const std::string name = p.value(sv ? "name_sv" : "name_en", p.value("code", ""));
+        const std::string name = p.value(P.sv ? "name_sv" : "name_en", p.value("code", ""));
         // A suppressed count is drawn as no bar, labelled "<k".
         const bool hidden = p.contains("count") && p["count"].is_string();
         const double n = hidden ? 0.0 : p.value("count", 0.0);
@@ -365,17 +356,19 @@ std::string render_html(const fs::path& dir, const std::string& lang, ReportResu
         values.push_back(hidden ? std::nan("") : n);
       }
     if (!rows.empty())
-      section("incidents", T("incidents"),
+      P.section("incidents", P.T("incidents"),
               bar_chart(labels, values, "#1f5fbf") +
-                  fmt::format("<table><tr><th>{}</th><th>{}</th></tr>{}</table>", T("parameter"), T("count"), rows));
+                  fmt::format("<table><tr><th>{}</th><th>{}</th></tr>{}</table>", P.T("parameter"), P.T("count"), rows));
   } else {
-    r.missing.push_back(outputs::kMapSummaryJson);
+    P.r.missing.push_back(outputs::kMapSummaryJson);
   }
+}
 
-  // Watch list.
+// The police watch list and its backtest.
+void watch_list_section(Page& P, const fs::path& dir) {
   if (const auto wl = read_json(dir / outputs::kWatchListJson)) {
     const auto& j = *wl;
-    std::string note = T("watch_note");
+    std::string note = P.T("watch_note");
     note = fmt::format(fmt::runtime(note), fmt::arg("month", j.value("month", "")), fmt::arg("windows", j.value("windows", "")),
                        fmt::arg("used", j["officer_hours_per_week"].value("used", 0.0)),
                        fmt::arg("budget", j["officer_hours_per_week"].value("budget", 0.0)),
@@ -383,42 +376,44 @@ std::string render_html(const fs::path& dir, const std::string& lang, ReportResu
                        fmt::arg("low", j["harm_prevented"].value("low", 0.0)),
                        fmt::arg("high", j["harm_prevented"].value("high", 0.0)));
     std::string t = fmt::format("<p>{}</p><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-                                esc(note), T("rank"), T("street"), T("visits"), T("hours"), T("forecast"), T("prevented"));
+                                esc(note), P.T("rank"), P.T("street"), P.T("visits"), P.T("hours"), P.T("forecast"), P.T("prevented"));
     for (const auto& p : j["places"])
       t += fmt::format("<tr><td class=n>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td>"
                        "<td class=n>{}</td></tr>",
                        p.value("rank", 0), esc(p.value("street", "").empty() ? "(" + std::to_string(p.value("edge_id", 0)) + ")" : p.value("street", "")),
-                       p.value("visits_per_week", 0), num(p.value("officer_hours_per_week", 0.0), 2),
-                       num(p.value("forecast_harm", 0.0), 2), num(p.value("harm_prevented", 0.0), 3));
+                       p.value("visits_per_week", 0), P.num(p.value("officer_hours_per_week", 0.0), 2),
+                       P.num(p.value("forecast_harm", 0.0), 2), P.num(p.value("harm_prevented", 0.0), 3));
     t += "</table>";
     if (j.contains("backtest") && !j["backtest"].empty()) {
-      t += fmt::format("<h3>{}</h3><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>", T("backtest"),
-                       T("month"), T("model_hit"), T("model_pai"), T("last_hit"), T("last_pai"));
+      t += fmt::format("<h3>{}</h3><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>", P.T("backtest"),
+                       P.T("month"), P.T("model_hit"), P.T("model_pai"), P.T("last_hit"), P.T("last_pai"));
       auto row = [&](const json& b) {
         t += fmt::format("<tr><td>{}</td><td class=n>{}%</td><td class=n>{}</td><td class=n>{}%</td><td class=n>{}</td></tr>",
-                         esc(b.value("month", "")), num(100 * b["model"].value("hit_rate", 0.0), 1),
-                         num(b["model"].value("pai", 0.0), 1), num(100 * b["last_month_top"].value("hit_rate", 0.0), 1),
-                         num(b["last_month_top"].value("pai", 0.0), 1));
+                         esc(b.value("month", "")), P.num(100 * b["model"].value("hit_rate", 0.0), 1),
+                         P.num(b["model"].value("pai", 0.0), 1), P.num(100 * b["last_month_top"].value("hit_rate", 0.0), 1),
+                         P.num(b["last_month_top"].value("pai", 0.0), 1));
       };
       for (const auto& b : j["backtest"]) row(b);
       if (j.contains("backtest_pooled")) row(j["backtest_pooled"]);
       t += "</table>";
     }
-    section("watch", T("watch"), t);
+    P.section("watch", P.T("watch"), t);
   } else {
-    r.missing.push_back(outputs::kWatchListJson);
+    P.r.missing.push_back(outputs::kWatchListJson);
   }
+}
 
-  // Lighting.
+// The lighting ranking and darkness by month.
+void lighting_section(Page& P, const fs::path& dir) {
   if (const auto lj = read_json(dir / outputs::kLightingJson)) {
     const auto& j = *lj;
     const double unlit = j.value("unlit_length_m", 0.0) / 1000, lit = j.value("lit_length_m", 0.0) / 1000;
-    std::string note = fmt::format(fmt::runtime(T("lighting_note")), fmt::arg("unlit", unlit),
+    std::string note = fmt::format(fmt::runtime(P.T("lighting_note")), fmt::arg("unlit", unlit),
                                    fmt::arg("total", unlit + lit), fmt::arg("month", j.value("first_month", "")));
     std::string t = fmt::format("<p>{}</p><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
                                 "<th>{}</th><th>{}</th></tr>",
-                                esc(note), T("rank"), T("kind"), T("name"), T("length"), T("lamps"), T("cost"),
-                                T("prev_year"), T("per100k"));
+                                esc(note), P.T("rank"), P.T("kind"), P.T("name"), P.T("length"), P.T("lamps"), P.T("cost"),
+                                P.T("prev_year"), P.T("per100k"));
     int shown = 0;
     for (const auto& p : j["projects"]) {
       if (++shown > 15) break;
@@ -426,32 +421,36 @@ std::string render_html(const fs::path& dir, const std::string& lang, ReportResu
       t += fmt::format("<tr><td class=n>{}</td><td>{}</td><td>{}</td><td class=n>{:.0f}</td><td class=n>{}</td>"
                        "<td class=n>{:.0f}</td><td class=n>{} ({}–{})</td><td class=n>{}</td></tr>",
                        p.value("rank", 0), esc(p.value("kind", "")), esc(p.value("name", "")), p.value("length_m", 0.0),
-                       p.value("lamps", 0), p.value("cost_sek", 0.0), num(pv.value("mean", 0.0), 2),
-                       num(pv.value("low", 0.0), 2), num(pv.value("high", 0.0), 2),
-                       num(p["prevented_per_100k_sek"].value("mean", 0.0), 3));
+                       p.value("lamps", 0), p.value("cost_sek", 0.0), P.num(pv.value("mean", 0.0), 2),
+                       P.num(pv.value("low", 0.0), 2), P.num(pv.value("high", 0.0), 2),
+                       P.num(p["prevented_per_100k_sek"].value("mean", 0.0), 3));
     }
     t += "</table>";
     if (j.contains("dark_hours_by_month") && j.contains("months"))
-      t += fmt::format("<h3>{}</h3>", T("dark")) +
+      t += fmt::format("<h3>{}</h3>", P.T("dark")) +
            bar_chart(j["months"].get<std::vector<std::string>>(), j["dark_hours_by_month"].get<std::vector<double>>(),
                      "#34495e");
-    section("lighting", T("lighting"), t);
+    P.section("lighting", P.T("lighting"), t);
   } else {
-    r.missing.push_back(outputs::kLightingJson);
+    P.r.missing.push_back(outputs::kLightingJson);
   }
+}
 
-  // Routes.
+// The safety-walk routes.
+void routes_section(Page& P, const fs::path& dir) {
   if (const auto rj = read_json(dir / outputs::kRoutesJson)) {
-    std::string t = fmt::format("<table><tr><th>{}</th><th>{}</th><th>{}</th></tr>", T("walker"), T("length"), T("risk_share"));
+    std::string t = fmt::format("<table><tr><th>{}</th><th>{}</th><th>{}</th></tr>", P.T("walker"), P.T("length"), P.T("risk_share"));
     for (const auto& w : (*rj)["routes"])
       t += fmt::format("<tr><td class=n>{}</td><td class=n>{:.0f}</td><td class=n>{}%</td></tr>", w.value("walker", 0),
-                       w.value("length_m", 0.0), num(100 * w.value("risk_share", 0.0), 1));
-    section("routes", T("routes"), t + "</table>");
+                       w.value("length_m", 0.0), P.num(100 * w.value("risk_share", 0.0), 1));
+    P.section("routes", P.T("routes"), t + "</table>");
   } else {
-    r.missing.push_back(outputs::kRoutesJson);
+    P.r.missing.push_back(outputs::kRoutesJson);
   }
+}
 
-  // Scenario comparison (CSV written by planning::comparison_csv).
+// The scenario comparison (CSV written by planning::comparison_csv).
+void comparison_section(Page& P, const fs::path& dir) {
   if (fs::exists(dir / outputs::kScenarioComparisonCsv)) {
     std::ifstream in(dir / outputs::kScenarioComparisonCsv);
     std::string line;
@@ -460,7 +459,8 @@ std::string render_html(const fs::path& dir, const std::string& lang, ReportResu
     // parameter), prevented incidents = baseline - scenario, true next to recorded,
     // and what one prevented incident costs. Per-area rows stay in the CSV.
     std::string t = fmt::format("<table><tr><th>{}</th><th class=n>{}</th><th class=n>{}</th><th class=n>{}</th><th class=n>{}</th></tr>",
-                                T("scenario"), T("cost"), T("prevented_true"), T("prevented_recorded"), T("cost_per_prevented"));
+                                P.T("scenario"), P.T("cost"), P.T("prevented_true"), P.T("prevented_recorded"),
+                                P.T("cost_per_prevented"));
     while (std::getline(in, line)) {
       std::vector<std::string> f;
       std::string cur;
@@ -475,27 +475,29 @@ std::string render_html(const fs::path& dir, const std::string& lang, ReportResu
       auto d = [&](std::size_t i) { return std::strtod(f[i].c_str(), nullptr); };
       const double cost = d(3), prevented = -d(6);
       t += fmt::format("<tr><td>{}</td><td class=n>{}</td><td class=n>{} ({}–{})</td><td class=n>{} ({}–{})</td><td class=n>{}</td></tr>",
-                       esc(f[0]), num(cost, 0), num(prevented, 1), num(-d(8), 1), num(-d(7), 1), num(-d(9), 1), num(-d(11), 1),
-                       num(-d(10), 1), cost > 0 && prevented > 0 ? num(cost / prevented, 0) : std::string("–"));
+                       esc(f[0]), P.num(cost, 0), P.num(prevented, 1), P.num(-d(8), 1), P.num(-d(7), 1), P.num(-d(9), 1),
+                       P.num(-d(11), 1), P.num(-d(10), 1), cost > 0 && prevented > 0 ? P.num(cost / prevented, 0) : std::string("–"));
     }
-    t += "</table><p>" + T("comparison_note") + "</p>";
-    section("comparison", T("comparison"), t);
+    t += "</table><p>" + P.T("comparison_note") + "</p>";
+    P.section("comparison", P.T("comparison"), t);
   } else {
-    r.missing.push_back(outputs::kScenarioComparisonCsv);
+    P.r.missing.push_back(outputs::kScenarioComparisonCsv);
   }
+}
 
-  // The fitted model and the Knox test that gated and started its near repeats.
+// The fitted model and the Knox test that gated and started its near repeats.
+void model_section(Page& P, const fs::path& dir) {
   auto model_json = read_json(dir / outputs::kModelJson);
-  if (model_json && is_public && model_json->contains("parameters")) {
+  if (model_json && P.is_public && model_json->contains("parameters")) {
     std::int64_t events = 0;
     for (const auto& p : (*model_json)["parameters"]) events += p.value("events", std::int64_t{0});
-    privacy::suppress_list((*model_json)["parameters"], events, suppression, "events");
+    privacy::suppress_list((*model_json)["parameters"], events, P.suppression, "events");
   }
   if (const auto& mj = model_json) {
     std::string t = fmt::format("<table><tr><th>{}</th><th>{}</th><th>{}</th><th>p</th><th>{}</th><th>{}</th><th>{}</th>"
                                 "<th>{}</th><th>{}</th></tr>",
-                                T("parameter"), T("count"), T("knox_ratio"), T("reach"), T("near_repeats"), T("triggered"),
-                                T("delay"), T("reach_m"));
+                                P.T("parameter"), P.T("count"), P.T("knox_ratio"), P.T("reach"), P.T("near_repeats"), P.T("triggered"),
+                                P.T("delay"), P.T("reach_m"));
     double near_m = 100, near_d = 7;
     for (const auto& p : (*mj)["parameters"]) {
       const std::string how = p.value("self_excitation", "");
@@ -505,15 +507,15 @@ std::string render_html(const fs::path& dir, const std::string& lang, ReportResu
         const auto& nr = k["near"];
         near_m = nr.value("within_m", near_m);
         near_d = nr.value("within_days", near_d);
-        if (nr["ratio"].is_number()) ratio = num(nr["ratio"].get<double>(), 2);
-        if (nr["p_value"].is_number()) pv = num(nr["p_value"].get<double>(), 2);
+        if (nr["ratio"].is_number()) ratio = P.num(nr["ratio"].get<double>(), 2);
+        if (nr["p_value"].is_number()) pv = P.num(nr["p_value"].get<double>(), 2);
         if (k.value("extent_m", 0.0) > 0)
-          reach = num(k.value("extent_m", 0.0), 0) + " m, " + num(k.value("extent_days", 0.0), 0) + (sv ? " d" : " d");
+          reach = P.num(k.value("extent_m", 0.0), 0) + " m, " + P.num(k.value("extent_days", 0.0), 0) + (P.sv ? " d" : " d");
       }
-      const std::string uses = how == "knox_gate" ? T("no_knox") : how == "em_despite_knox" ? T("despite") : T("yes");
+      const std::string uses = how == "knox_gate" ? P.T("no_knox") : how == "em_despite_knox" ? P.T("despite") : P.T("yes");
       const bool se = p.value("theta", 0.0) > 0;
       auto opt = [&](const char* key, int digits) {
-        return se && p[key].is_number() ? num(p[key].get<double>(), digits) : std::string("–");
+        return se && p[key].is_number() ? P.num(p[key].get<double>(), digits) : std::string("–");
       };
       t += fmt::format("<tr><td>{}</td><td class=\"n count\">{}</td><td class=n>{}</td><td class=n>{}</td><td>{}</td><td>{}</td>"
                        "<td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
@@ -521,19 +523,36 @@ std::string render_html(const fs::path& dir, const std::string& lang, ReportResu
                        p.contains("events") && p["events"].is_string() ? esc(p["events"].get<std::string>())
                                                                         : std::to_string(p.value("events", 0)),
                        ratio, pv, esc(reach), esc(uses),
-                       se ? num(100 * p.value("theta", 0.0), 0) + " %" : std::string("–"), opt("mean_delay_days", 1),
+                       se ? P.num(100 * p.value("theta", 0.0), 0) + " %" : std::string("–"), opt("mean_delay_days", 1),
                        opt("sigma_m", 0));
     }
-    std::string note = T("model_note");
-    note.replace(note.find("{m}"), 3, num(near_m, 0));
-    note.replace(note.find("{d}"), 3, num(near_d, 0));
-    section("model", T("model"), "<p class=\"note\">" + esc(note) + "</p>" + t + "</table>");
+    std::string note = P.T("model_note");
+    note.replace(note.find("{m}"), 3, P.num(near_m, 0));
+    note.replace(note.find("{d}"), 3, P.num(near_d, 0));
+    P.section("model", P.T("model"), "<p class=\"note\">" + esc(note) + "</p>" + t + "</table>");
   } else {
-    r.missing.push_back(outputs::kModelJson);
+    P.r.missing.push_back(outputs::kModelJson);
   }
+}
 
+}  // namespace
+
+std::string render_html(const fs::path& dir, const std::string& lang, ReportResult* info, privacy::Audience audience,
+                        const privacy::SuppressionOptions& suppression) {
+  if (lang != "en" && lang != "sv") throw Error(ErrorCode::BadOption, "report.lang", "must be en or sv, not " + lang);
+  if (!fs::is_directory(dir)) throw Error(ErrorCode::FileNotFound, dir.string(), "run folder not found");
+  ReportResult local;
+  Page P{lang == "sv", audience == privacy::Audience::Public, suppression, info ? *info : local, {}};
+  map_and_hotspots_section(P, dir);
+  situation_section(P, dir);
+  incidents_section(P, dir);
+  watch_list_section(P, dir);
+  lighting_section(P, dir);
+  routes_section(P, dir);
+  comparison_section(P, dir);
+  model_section(P, dir);
   std::string missing;
-  for (const auto& m : r.missing) missing += "<li><code>" + esc(m) + "</code></li>";
+  for (const auto& m : P.r.missing) missing += "<li><code>" + esc(m) + "</code></li>";
   std::string html = fmt::format(R"(<!DOCTYPE html>
 <html lang="{}"><head><meta charset="utf-8"><title>{}</title>
 <style>
@@ -551,8 +570,8 @@ section {{ page-break-inside: avoid; }}
 <section id="missing"><p class="note">{}</p><ul class="note">{}</ul></section>
 </body></html>
 )",
-                                 lang, esc(T("title")), esc(T("title")), esc(T("generated")), kVersion, esc(dir.filename().string()),
-                                 body, esc(T("missing")), missing);
+                                 lang, esc(P.T("title")), esc(P.T("title")), esc(P.T("generated")), kVersion, esc(dir.filename().string()),
+                                 P.body, esc(P.T("missing")), missing);
   return html;
 }
 

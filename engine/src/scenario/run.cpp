@@ -9,6 +9,7 @@
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/json_text.hpp"
+#include "tryggve/core/month.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/pipeline/hotspots_stage.hpp"
 #include "tryggve/pipeline/run_folder.hpp"
@@ -43,8 +44,6 @@ std::string fit_key(const ScenarioFile& f) {
                    s.knox_permutations, f.seed);
   return k;
 }
-
-int parse_label(const std::string& s) { return (std::stoi(s.substr(0, 4)) - 1970) * 12 + std::stoi(s.substr(5, 2)) - 1; }
 
 pipeline::RunInfo run_info(const ScenarioFile& f) { return {f.name, f.seed, f.simulate.top_k}; }
 
@@ -94,8 +93,8 @@ std::vector<MonthSpan> resolve_months(const WhenSpec& w, const HourCalendar& cal
   for (const auto& m : w.months) {
     int a, b;
     if (!m.from_label.empty()) {
-      a = parse_label(m.from_label) - first_month_index;
-      b = parse_label(m.to_label) - first_month_index;
+      a = parse_month(m.from_label, path) - first_month_index;
+      b = parse_month(m.to_label, path) - first_month_index;
     } else {
       a = m.from_index;
       b = m.to_index;

@@ -15,6 +15,8 @@
 
 #include "tryggve/core/duplicate_keys.hpp"
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/month.hpp"
+#include "tryggve/core/strings.hpp"
 #include "tryggve/core/rng.hpp"
 #include "tryggve/core/text.hpp"
 #include "tryggve/core/version.hpp"
@@ -111,8 +113,7 @@ std::int64_t integer(const Ctx& c, const YAML::Node& n, const std::string& path,
 }
 
 bool boolean(const Ctx& c, const YAML::Node& n, const std::string& path) {
-  std::string s = scalar(c, n, path);
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  const std::string s = ascii_lower(scalar(c, n, path));
   if (s == "true" || s == "yes" || s == "on") return true;
   if (s == "false" || s == "no" || s == "off") return false;
   fail(c, n, path, "expected true or false, got '" + s + "'");
@@ -181,7 +182,7 @@ bool looks_like_path(const std::string& s) {
 // --- when -----------------------------------------------------------------
 
 int weekday_of(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return ch < 128 ? std::tolower(ch) : ch; });
+  s = ascii_lower(s);
   static const std::vector<std::vector<std::string>> names = {
       {"mon", "monday", "mån", "måndag", "man"},  {"tue", "tuesday", "tis", "tisdag"},
       {"wed", "wednesday", "ons", "onsdag"},      {"thu", "thursday", "tor", "torsdag"},
@@ -193,24 +194,8 @@ int weekday_of(std::string s) {
   return -1;
 }
 
-bool parse_month_label(const std::string& s, int& y, int& m) {
-  if (s.size() != 7 || s[4] != '-') return false;
-  for (int i : {0, 1, 2, 3, 5, 6})
-    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
-  y = std::stoi(s.substr(0, 4));
-  m = std::stoi(s.substr(5, 2));
-  return m >= 1 && m <= 12;
-}
-
 bool all_digits(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char ch) { return std::isdigit(ch); });
-}
-
-std::string trim(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-  std::size_t i = 0;
-  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-  return s.substr(i);
 }
 
 MonthRange parse_month(const Ctx& c, const YAML::Node& n, const std::string& path) {
@@ -227,8 +212,7 @@ MonthRange parse_month(const Ctx& c, const YAML::Node& n, const std::string& pat
       b = trim(s.substr(d + 1));
     }
   }
-  int y, m;
-  if (parse_month_label(a, y, m) && parse_month_label(b, y, m)) {
+  if (parse_month_label(a) && parse_month_label(b)) {
     r.from_label = a;
     r.to_label = b;
     if (b < a) fail(c, n, path, "the range ends before it starts: '" + s + "'");
@@ -716,8 +700,7 @@ ScenarioFile parse_document(const std::string& text, const fs::path& file, const
     }
   }
   if (!f.simulate.forecast_start.empty()) {
-    int y, m;
-    if (!parse_month_label(f.simulate.forecast_start, y, m))
+    if (!parse_month_label(f.simulate.forecast_start))
       throw Error(ErrorCode::BadScenario, f.where_of("stages.simulate.forecast_start"),
                   "stages.simulate.forecast_start: expected YYYY-MM, got '" + f.simulate.forecast_start + "'");
   }

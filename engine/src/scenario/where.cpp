@@ -12,6 +12,8 @@
 
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/options.hpp"
+#include "tryggve/core/polygon.hpp"
+#include "tryggve/core/strings.hpp"
 #include "tryggve/io/wkt.hpp"
 #include "tryggve/network/distance.hpp"
 
@@ -19,25 +21,10 @@ namespace tryggve::scenario::detail {
 
 namespace {
 
-bool in_ring(const Ring& r, Point p) {
-  bool in = false;
-  for (std::size_t i = 0, j = r.size() - 1; i < r.size(); j = i++) {
-    const Point& a = r[i];
-    const Point& b = r[j];
-    if ((a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x) in = !in;
-  }
-  return in;
-}
-
 double ring_distance(const Ring& r, Point p) {
   double d = std::numeric_limits<double>::infinity();
   for (std::size_t i = 0; i + 1 < r.size(); ++i) d = std::min(d, distance(p, closest_on_segment(p, r[i], r[i + 1])));
   return d;
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return c < 128 ? std::tolower(c) : c; });
-  return s;
 }
 
 std::string list_names(const std::vector<std::string>& names) {
@@ -55,9 +42,9 @@ double polygon_distance(const MultiPolygon& mp, Point p) {
   double d = std::numeric_limits<double>::infinity();
   for (const auto& poly : mp) {
     if (poly.outer.size() < 4) continue;
-    bool inside = in_ring(poly.outer, p);
+    bool inside = contains(poly.outer, p);
     for (const auto& h : poly.holes)
-      if (h.size() >= 4 && in_ring(h, p)) inside = false;
+      if (h.size() >= 4 && contains(h, p)) inside = false;
     if (inside) return 0.0;
     d = std::min(d, ring_distance(poly.outer, p));
     for (const auto& h : poly.holes) d = std::min(d, ring_distance(h, p));
@@ -101,7 +88,7 @@ const PolygonFeature* Resolver::find_polygon(const std::vector<PolygonFeature>& 
   for (const auto& f : layer)
     if (f.name == name) return &f;
   for (const auto& f : layer)
-    if (lower(f.name) == lower(name) || (match_kind && f.kind == name)) return &f;
+    if (ascii_lower(f.name) == ascii_lower(name) || (match_kind && f.kind == name)) return &f;
   return nullptr;
 }
 
@@ -109,7 +96,7 @@ const PointFeature* Resolver::find_point(const std::vector<PointFeature>& layer,
   for (const auto& f : layer)
     if (f.name == name) return &f;
   for (const auto& f : layer)
-    if (lower(f.name) == lower(name)) return &f;
+    if (ascii_lower(f.name) == ascii_lower(name)) return &f;
   return nullptr;
 }
 

@@ -163,17 +163,17 @@ LayerFilter parse_layer_filter(const std::multimap<std::string, std::string>& qu
   return f;
 }
 
-RunFolder::RunFolder(fs::path dir, std::size_t cache_bytes) : dir_(std::move(dir)), cache_limit_(cache_bytes) {
+RunFolderReader::RunFolderReader(fs::path dir, std::size_t cache_bytes) : dir_(std::move(dir)), cache_limit_(cache_bytes) {
   std::error_code ec;
   if (!fs::is_directory(dir_, ec)) throw Error(ErrorCode::FileNotFound, dir_.string(), "run folder does not exist");
 }
 
-bool RunFolder::valid_name(const std::string& name) {
+bool RunFolderReader::valid_name(const std::string& name) {
   static const std::regex re(R"(^[A-Za-z0-9_\-][A-Za-z0-9_.\-]{0,99}$)");
   return std::regex_match(name, re) && name.find("..") == std::string::npos;
 }
 
-std::vector<LayerInfo> RunFolder::layers() const {
+std::vector<LayerInfo> RunFolderReader::layers() const {
   // Each file opened once: the layers it holds, then assembled in kKnown's order.
   std::map<std::string, std::vector<io::LayerSummary>> by_file;
   for (const auto& k : kKnown) {
@@ -220,18 +220,18 @@ std::vector<LayerInfo> RunFolder::layers() const {
   return out;
 }
 
-std::size_t RunFolder::cache_size() const {
+std::size_t RunFolderReader::cache_size() const {
   std::lock_guard lock(mu_);
   return cache_bytes_;
 }
 
-std::optional<LayerInfo> RunFolder::find_layer(const std::string& name) const {
+std::optional<LayerInfo> RunFolderReader::find_layer(const std::string& name) const {
   for (auto& l : layers())
     if (l.name == name) return l;
   return std::nullopt;
 }
 
-std::string RunFolder::geojson(const std::string& name, const LayerFilter& filter) const {
+std::string RunFolderReader::geojson(const std::string& name, const LayerFilter& filter) const {
   const auto info = find_layer(name);
   if (!info) throw Error(ErrorCode::LayerNotFound, "layer", fmt::format("no layer '{}' in this run folder", name));
   std::error_code ec;
@@ -268,7 +268,7 @@ std::string RunFolder::geojson(const std::string& name, const LayerFilter& filte
   return body;
 }
 
-void RunFolder::export_gpkg(const std::vector<std::string>& names, const LayerFilter& filter, const fs::path& out,
+void RunFolderReader::export_gpkg(const std::vector<std::string>& names, const LayerFilter& filter, const fs::path& out,
                             const std::function<bool(const std::string&)>& keep_field) const {
   if (names.empty()) throw Error(ErrorCode::BadOption, "query parameter layers", "no layers given");
   std::vector<LayerInfo> infos;
@@ -292,7 +292,7 @@ void RunFolder::export_gpkg(const std::vector<std::string>& names, const LayerFi
   io::export_layers(copies, out);
 }
 
-nlohmann::json RunFolder::incident_catalogue() const {
+nlohmann::json RunFolderReader::incident_catalogue() const {
   nlohmann::json out = {{"parameters", nlohmann::json::array()}, {"months", nlohmann::json::array()}};
   const auto info = find_layer(outputs::kIncidentsLayer);
   if (!info) return out;
@@ -306,7 +306,7 @@ nlohmann::json RunFolder::incident_catalogue() const {
   return out;
 }
 
-std::optional<nlohmann::json> RunFolder::situation() const {
+std::optional<nlohmann::json> RunFolderReader::situation() const {
   const fs::path p = dir_ / outputs::kSituationJson;
   std::error_code ec;
   if (!fs::is_regular_file(p, ec)) return std::nullopt;
@@ -317,7 +317,7 @@ std::optional<nlohmann::json> RunFolder::situation() const {
   }
 }
 
-std::vector<std::string> RunFolder::scenario_names() const {
+std::vector<std::string> RunFolderReader::scenario_names() const {
   std::vector<std::string> out;
   std::error_code ec;
   const fs::path root = dir_ / outputs::kScenariosDir;
@@ -330,7 +330,7 @@ std::vector<std::string> RunFolder::scenario_names() const {
   return out;
 }
 
-std::optional<nlohmann::json> RunFolder::scenario(const std::string& name) const {
+std::optional<nlohmann::json> RunFolderReader::scenario(const std::string& name) const {
   if (!valid_name(name)) return std::nullopt;
   const fs::path folder = dir_ / outputs::kScenariosDir / name;
   std::error_code ec;
@@ -349,7 +349,7 @@ std::optional<nlohmann::json> RunFolder::scenario(const std::string& name) const
   return out;
 }
 
-std::vector<std::string> RunFolder::plan_names() const {
+std::vector<std::string> RunFolderReader::plan_names() const {
   std::vector<std::string> out;
   std::error_code ec;
   const fs::path root = dir_ / outputs::kPlanDir;
@@ -364,7 +364,7 @@ std::vector<std::string> RunFolder::plan_names() const {
   return out;
 }
 
-std::optional<nlohmann::json> RunFolder::plan(const std::string& name) const {
+std::optional<nlohmann::json> RunFolderReader::plan(const std::string& name) const {
   if (!valid_name(name)) return std::nullopt;
   const fs::path root = dir_ / outputs::kPlanDir;
   std::error_code ec;

@@ -262,7 +262,7 @@ json validate_job_request(const json& req, std::int64_t edge_count) {
   if (req.contains("client")) {
     // Who edits: a what-if from the same client cancels its previous one.
     if (req["kind"] != "whatif") throw Error(ErrorCode::BadOption, "request.client", "only with kind whatif");
-    if (!req["client"].is_string() || !RunFolder::valid_name(req["client"]))
+    if (!req["client"].is_string() || !RunFolderReader::valid_name(req["client"]))
       throw Error(ErrorCode::BadOption, "request.client", "must be a name (letters, digits, _ - ., at most 100)");
     out["client"] = req["client"];
   }
@@ -275,7 +275,7 @@ json validate_job_request(const json& req, std::int64_t edge_count) {
   }
   const std::string kind = req["kind"];
   if (kind == "scenario") {
-    if (!req.contains("scenario") || !req["scenario"].is_string() || !RunFolder::valid_name(req["scenario"]))
+    if (!req.contains("scenario") || !req["scenario"].is_string() || !RunFolderReader::valid_name(req["scenario"]))
       throw Error(ErrorCode::BadOption, "request.scenario", "must be a scenario name (letters, digits, _ - .)");
     if (req.contains("intervention")) throw Error(ErrorCode::BadOption, "request.intervention", "not allowed with kind scenario");
     out["scenario"] = req["scenario"];
@@ -379,7 +379,7 @@ Server::Server(ServerOptions options, JobRunner runner) : opt_(std::move(options
   // Beyond loopback anyone on the network can reach the server: it never runs
   // open there. A token nobody gave is made here and printed by `tryggve serve`.
   if (!loopback() && opt_.token.empty()) opt_.token = random_token();
-  folder_ = std::make_unique<RunFolder>(opt_.data, static_cast<std::size_t>(opt_.cache_bytes));
+  folder_ = std::make_unique<RunFolderReader>(opt_.data, static_cast<std::size_t>(opt_.cache_bytes));
   if (!opt_.workspace.empty()) workspace_ = std::make_unique<WorkspaceView>(opt_.workspace);
   std::error_code ec;
   static_root_ = opt_.static_dir.empty() ? default_static_dir() : fs::path(opt_.static_dir);
@@ -444,7 +444,7 @@ void Server::routes() {
   auto& s = *http_;
   // Handlers outlive this function: they hold the folder by pointer, never a
   // reference to a local.
-  RunFolder* const fp = folder_.get();
+  RunFolderReader* const fp = folder_.get();
 
   // Engine errors become JSON errors with a status; anything else is a 500 that
   // still names the request, and is logged.
@@ -582,7 +582,7 @@ void Server::routes() {
   });
   s.Get(R"(/api/layers/([^/]+))", [fp, known_parameters, refused, public_fields](const httplib::Request& req, httplib::Response& res) {
     const std::string name = req.matches[1];
-    if (!RunFolder::valid_name(name)) return send_error(res, 400, "BadOption", "not a layer name", "layer");
+    if (!RunFolderReader::valid_name(name)) return send_error(res, 400, "BadOption", "not a layer name", "layer");
     if (refused(name, res)) return;
     const auto info = fp->find_layer(name);
     if (!info) return send_error(res, 404, "LayerNotFound", "no layer '" + name + "' in this run folder (yet)", "layer");
@@ -654,7 +654,7 @@ void Server::routes() {
   });
   s.Get(R"(/api/scenarios/([^/]+))", [fp](const httplib::Request& req, httplib::Response& res) {
     const std::string name = req.matches[1];
-    if (!RunFolder::valid_name(name)) return send_error(res, 400, "BadOption", "not a scenario name", "scenario");
+    if (!RunFolderReader::valid_name(name)) return send_error(res, 400, "BadOption", "not a scenario name", "scenario");
     auto j = fp->scenario(name);
     if (!j) return send_error(res, 404, "NotFound", "no scenario '" + name + "'", "scenario");
     send_json(res, *j);
@@ -664,7 +664,7 @@ void Server::routes() {
   });
   s.Get(R"(/api/plan/([^/]+))", [fp](const httplib::Request& req, httplib::Response& res) {
     const std::string name = req.matches[1];
-    if (!RunFolder::valid_name(name)) return send_error(res, 400, "BadOption", "not a plan name", "plan");
+    if (!RunFolderReader::valid_name(name)) return send_error(res, 400, "BadOption", "not a plan name", "plan");
     auto j = fp->plan(name);
     if (!j) return send_error(res, 404, "NotFound", "no plan list '" + name + "'", "plan");
     send_json(res, *j);
@@ -675,7 +675,7 @@ void Server::routes() {
     const auto names = split_list(req.get_param_value("layers"));
     q.erase("layers");
     for (const auto& n : names)
-      if (!RunFolder::valid_name(n)) return send_error(res, 400, "BadOption", "not a layer name: " + n, "query parameter layers");
+      if (!RunFolderReader::valid_name(n)) return send_error(res, 400, "BadOption", "not a layer name: " + n, "query parameter layers");
     for (const auto& n : names)
       if (refused(n, res)) return;
     LayerFilter f = parse_layer_filter(q, req.has_param("parameter") ? known_parameters() : std::vector<std::string>{});

@@ -8,6 +8,9 @@
 //   0 success, 1 internal error, 2 usage, 3 input file, 4 input data,
 //   5 scenario/config, 6 output, 130 interrupted.
 
+#include <cstddef>
+#include <iterator>
+
 #define TRYGGVE_ERROR_CATALOGUE(X)                                                              \
   X(Internal,            100, 1, "internal error (a bug: please report it)")                   \
   X(Usage,               200, 2, "bad command-line usage")                                      \

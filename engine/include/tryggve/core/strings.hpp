@@ -12,4 +12,12 @@ namespace tryggve {
 // as they are.
 std::string normalize_label(std::string_view label);
 
+// ASCII letters lower-cased, every other byte kept (so UTF-8 stays valid): keys,
+// codes, file extensions, names compared without case.
+std::string ascii_lower(std::string_view s);
+// Surrounding ASCII whitespace (space, tab, CR, LF, VT, FF) removed.
+std::string trim(std::string_view s);
+// Text made safe inside HTML or XML text and quoted attributes (& < > " ').
+std::string xml_escape(std::string_view s);
+
 }  // namespace tryggve

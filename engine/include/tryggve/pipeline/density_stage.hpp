@@ -56,8 +56,8 @@ struct DensityStageResult {
 // The density of the map result's placed incidents, filtered and weighted as the
 // options say. Throws Error(BadOption) naming the flag for inconsistent options
 // (unknown parameter code, bad time bound, bad candidate list) and Error(NoData)
-// when no incident is left after filtering. --from/--to are read in the map
-// result's time zone (and its day/month order), as the incidents' own times were.
+// when no incident is left after filtering. --from/--to are days or months, both
+// inclusive, as for every command (core/time_window.hpp).
 DensityStageResult run_density(const MapResult& m, const DensityStageOptions& options);
 
 // The sidecar next to an output: values.csv -> values.json.

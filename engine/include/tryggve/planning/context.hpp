@@ -135,11 +135,4 @@ class PlanningContext {
   mutable std::vector<std::pair<std::pair<int, int>, std::shared_ptr<Window>>> windows_;
 };
 
-// Local month index of (year, month 1..12), and "YYYY-MM" parsed to one.
-int month_index_of(int year, int month);
-int parse_month(const std::string& text, const std::string& where);
-
-// Ray-casting point-in-polygon (holes excluded); used to put lixels in parks and areas.
-bool contains(const MultiPolygon& mp, Point p);
-
 }  // namespace tryggve::planning

@@ -58,11 +58,13 @@ struct LayerFilter {
 LayerFilter parse_layer_filter(const std::multimap<std::string, std::string>& query,
                                const std::vector<std::string>& known_parameters);
 
-class RunFolder {
+// The server's read side of a run folder (layers as GeoJSON, filtered, cached);
+// pipeline::RunFolder is the stages' write side.
+class RunFolderReader {
  public:
   // Throws Error(FileNotFound) if `dir` is not a folder.
   // `cache_bytes` bounds the GeoJSON cache by size (0 = no cache).
-  explicit RunFolder(std::filesystem::path dir, std::size_t cache_bytes = std::size_t{256} << 20);
+  explicit RunFolderReader(std::filesystem::path dir, std::size_t cache_bytes = std::size_t{256} << 20);
   // Bytes held by the GeoJSON cache now (never above cache_bytes).
   std::size_t cache_size() const;
 

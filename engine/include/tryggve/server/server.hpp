@@ -113,7 +113,7 @@ class Server {
   // for every input.
   std::string answer(std::string_view raw);
 
-  RunFolder& run_folder() { return *folder_; }
+  RunFolderReader& run_folder() { return *folder_; }
   // The access token every request must carry; "" on loopback without --token.
   const std::string& token() const { return opt_.token; }
   // True when bound beyond loopback (the token is then required).
@@ -124,7 +124,7 @@ class Server {
   void routes();
   ServerOptions opt_;
   std::filesystem::path static_root_;
-  std::unique_ptr<RunFolder> folder_;
+  std::unique_ptr<RunFolderReader> folder_;
   std::unique_ptr<WorkspaceView> workspace_;
   std::unique_ptr<JobQueue> jobs_;
   std::unique_ptr<HttpServer> http_;
