@@ -17,6 +17,7 @@
 
 #include "test_data.hpp"
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/month.hpp"
 #include "tryggve/demo/generator.hpp"
 #include "tryggve/workspace/deploy.hpp"
 #include "tryggve/workspace/intake.hpp"
@@ -93,8 +94,8 @@ std::string deployments_yaml(const network::Network& net, const demo::DemoData& 
   outdoor = "[" + outdoor + "]";
   // Model month k (1-based) starts on the 1st of start_month + k - 1.
   auto month_start = [&](int k) {
-    const int idx = (data.options.start_year - 1970) * 12 + data.options.start_month - 1 + k - 1;
-    return fmt::format("{:04d}-{:02d}-01", 1970 + idx / 12, idx % 12 + 1);
+    const auto ym = year_month(month_index(data.options.start_year, data.options.start_month) + k - 1);
+    return fmt::format("{:04d}-{:02d}-01", ym.year, ym.month);
   };
   return fmt::format(R"(version: 1
 deployments:
@@ -172,8 +173,8 @@ TEST_P(MonthTest, FollowUpRecoversThePlantedEffectsAndReRunReplaces) {
   ASSERT_EQ(dr.deployments, 4u);
 
   // The last month of the demo.
-  const int last = (demo.data.options.start_year - 1970) * 12 + demo.data.options.start_month - 1 + demo.data.options.months - 1;
-  const std::string month = fmt::format("{:04d}-{:02d}", 1970 + last / 12, last % 12 + 1);
+  const std::string month =
+      month_label(month_index(demo.data.options.start_year, demo.data.options.start_month) + demo.data.options.months - 1);
   MonthOptions mo;
   mo.month = month;
   mo.out = (t.dir() / ("month-" + month)).string();

@@ -7,15 +7,12 @@
 #include <oneapi/tbb/parallel_for.h>
 
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/month.hpp"
 #include "tryggve/simulation/evaluation.hpp"
 
 namespace tryggve::forecast {
 
 using namespace simulation;
-
-namespace {
-std::pair<int, int> year_month(int month_index) { return {1970 + month_index / 12, month_index % 12 + 1}; }
-}  // namespace
 
 std::vector<double> cascade(const EtasParameters& P, const CellNetwork& units, std::vector<double> x,
                             double window_hours) {

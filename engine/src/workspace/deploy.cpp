@@ -12,6 +12,7 @@
 
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/log.hpp"
+#include "tryggve/core/month.hpp"
 #include "tryggve/core/options.hpp"
 #include "tryggve/core/version.hpp"
 #include "tryggve/scenario/run.hpp"
@@ -113,8 +114,7 @@ std::int64_t parse_date(const std::string& file, const YAML::Node& n, const std:
 
 std::string month_of(const std::string& file, const YAML::Node& n, const std::string& path) {
   const std::string s = text(file, n, path);
-  int y = 0, m = 0;
-  if (s.size() != 7 || s[4] != '-' || std::sscanf(s.c_str(), "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12 || y < 1970)
+  if (const auto idx = parse_month_label(s); !idx || *idx < month_index(1970, 1))
     fail(file, n, path, "expected a month YYYY-MM, got '" + s + "'");
   return s;
 }
@@ -240,9 +240,7 @@ DeployResult deploy(Workspace& ws, const std::string& path, const std::string& e
       YAML::Node from(b.substr(0, dots)), to(b.substr(dots + 2));
       (void)from;
       auto check_month = [&](const std::string& s) {
-        int y = 0, m = 0;
-        if (s.size() != 7 || s[4] != '-' || std::sscanf(s.c_str(), "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12)
-          fail(path, n["baseline"], p + ".baseline", "expected YYYY-MM..YYYY-MM, got '" + b + "'");
+        if (!parse_month_label(s)) fail(path, n["baseline"], p + ".baseline", "expected YYYY-MM..YYYY-MM, got '" + b + "'");
       };
       x.t.baseline_from = b.substr(0, dots);
       x.t.baseline_to = b.substr(dots + 2);

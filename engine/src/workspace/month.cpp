@@ -13,6 +13,7 @@
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/log.hpp"
+#include "tryggve/core/month.hpp"
 #include "tryggve/core/rng.hpp"
 #include "tryggve/core/version.hpp"
 #include "tryggve/io/database.hpp"
@@ -45,13 +46,12 @@ void MonthOptions::declare(OptionSet& o) {
 }
 
 std::pair<std::int64_t, std::int64_t> month_bounds(const std::string& label, const TimeZone& zone, const std::string& what) {
-  int y = 0, m = 0;
-  if (label.size() != 7 || label[4] != '-' || std::sscanf(label.c_str(), "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12 ||
-      y < 1970 || y > 2200)
+  const auto idx = parse_month_label(label);
+  if (!idx || *idx < month_index(1970, 1) || *idx > month_index(2200, 12))
     throw Error(ErrorCode::BadOption, what, fmt::format("expected a month YYYY-MM, got '{}'", label));
-  const auto a = zone.from_local(y, m, 1, 0, 0, 0).utc_seconds;
-  const auto b = m == 12 ? zone.from_local(y + 1, 1, 1, 0, 0, 0).utc_seconds : zone.from_local(y, m + 1, 1, 0, 0, 0).utc_seconds;
-  return {a, b};
+  const YearMonth first = year_month(*idx), next = year_month(*idx + 1);
+  return {zone.from_local(first.year, first.month, 1, 0, 0, 0).utc_seconds,
+          zone.from_local(next.year, next.month, 1, 0, 0, 0).utc_seconds};
 }
 
 pipeline::MapResult load_map(Workspace& ws, std::optional<std::int64_t> before_utc, double lixel_length_m) {
@@ -204,7 +204,7 @@ FieldValue num(double v) { return std::isfinite(v) ? FieldValue(v) : FieldValue(
 json jnum(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
 std::string month_label_of(int idx) { return month_label(idx); }
-int month_index_of(const std::string& label) { return (std::stoi(label.substr(0, 4)) - 1970) * 12 + std::stoi(label.substr(5, 2)) - 1; }
+int month_index_of(const std::string& label) { return parse_month(label, "month"); }
 
 // Plain words for an interval on a relative risk: what a reader may say.
 json verdict(double rr, double lo, double hi) {
@@ -551,7 +551,7 @@ MonthResult run_month(Workspace& ws, const MonthOptions& o) {
   if (any) {
     coarser(fmap, map, o.followup_lixel_m);
     fcells = std::make_unique<simulation::CellNetwork>(fmap.net, fmap.lixels, o.followup_cutoff_m);
-    const int y0 = 1970 + first_month / 12, m0 = first_month % 12 + 1;
+    const auto [y0, m0] = year_month(first_month);
     fcal = simulation::HourCalendar(simulation::local_months(zone, y0, m0, M - first_month + 1), zone, pipeline::study_place(map));
     for (const auto& p : map.taxonomy.parameters())
       traits.push_back({p.code, p.darkness_sensitive, p.setting == ParameterSetting::Indoor, p.weight});
