@@ -25,6 +25,7 @@
 #include <ogrsf_frmts.h>
 
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/strings.hpp"
 #include "tryggve/io/gdal_env.hpp"
 
 namespace tryggve::io::styles {
@@ -35,19 +36,7 @@ struct Rgb {
   int r, g, b;
 };
 
-std::string esc(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
-    }
-  }
-  return o;
-}
+std::string esc(const std::string& s) { return xml_escape(s); }
 
 bool has(const std::vector<FieldDef>& f, const std::string& name) {
   return std::any_of(f.begin(), f.end(), [&](const FieldDef& d) { return d.name == name; });

@@ -12,6 +12,7 @@
 
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/strings.hpp"
 #include "tryggve/core/version.hpp"
 #include "tryggve/pipeline/run_folder.hpp"
 
@@ -27,19 +28,7 @@ struct Lang {
   const char* t(const char* en, const char* sv_text) const { return sv ? sv_text : en; }
 };
 
-std::string esc(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '&': o += "&amp;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
-    }
-  }
-  return o;
-}
+std::string esc(const std::string& s) { return xml_escape(s); }
 
 double val(const json& j, const char* key, double def = NAN) {
   if (!j.contains(key) || !j[key].is_number()) return def;

@@ -11,6 +11,7 @@
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/log.hpp"
+#include "tryggve/core/strings.hpp"
 #include "tryggve/core/version.hpp"
 #include "tryggve/pipeline/simulate_stage.hpp"
 #include "tryggve/scenario/run.hpp"
@@ -234,19 +235,7 @@ std::string csv_field(const std::string& s) {
   return q + "\"";
 }
 
-std::string xml(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '&': o += "&amp;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
-    }
-  }
-  return o;
-}
+std::string xml(const std::string& s) { return xml_escape(s); }
 
 std::string label(const SweepResult& r, const Row& row) {
   std::string l;
