@@ -14,6 +14,7 @@
 
 #include "internal.hpp"
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/polygon.hpp"
 #include "tryggve/core/rng.hpp"
 #include "tryggve/demo/generator.hpp"
 
@@ -297,13 +298,7 @@ DemoData simulate(const DemoOptions& options) {
         for (const auto& pk : d.parks)
           if (seg.kind == SegmentKind::ParkPath && (pk.kind == "park" || pk.kind == "wood")) {
             // Paths in parks are named after the park they cross.
-            const auto& r = pk.ring;
-            bool in = false;
-            for (std::size_t q = 0, j = r.size() - 1; q < r.size(); j = q++)
-              if (((r[q].y > inc.pos.y) != (r[j].y > inc.pos.y)) &&
-                  (inc.pos.x < (r[j].x - r[q].x) * (inc.pos.y - r[q].y) / (r[j].y - r[q].y) + r[q].x))
-                in = !in;
-            if (in) place = pk.name;
+            if (contains(pk.ring, inc.pos)) place = pk.name;
           }
       }
       const std::string& tpl = pm.texts[rng.below(pm.texts.size())];

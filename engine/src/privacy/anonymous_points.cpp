@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/polygon.hpp"
 
 namespace tryggve::privacy {
 
@@ -24,15 +25,6 @@ struct AnonymousPoints::Index {
 };
 
 namespace {
-
-bool inside(const Ring& ring, Point p) {
-  bool in = false;
-  for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
-    const Point a = ring[i], b = ring[j];
-    if ((a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x) in = !in;
-  }
-  return in;
-}
 
 // A point that stands for a park: the area centroid of its largest part, or the
 // outer ring's vertex nearest to it when the centroid falls outside (a crescent).
@@ -54,7 +46,7 @@ std::optional<Point> representative(const MultiPolygon& mp) {
   }
   if (a2 == 0) return r.front();
   Point c{cx / (3 * a2), cy / (3 * a2)};
-  if (inside(r, c)) return c;
+  if (contains(r, c)) return c;
   Point best = r.front();
   for (const Point& v : r)
     if (distance(v, c) < distance(best, c)) best = v;
