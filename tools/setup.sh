@@ -56,17 +56,18 @@ configure_build() {
 }
 
 run_tests() {
-  local dir="$1" leave_out="${2:-}"  # leave_out: a CTest label not to run
+  local dir="$1" leave_out="${2:-}" only="${3:-}"  # leave_out: a CTest label not to run
   # In CI the shared real data and the test PostgreSQL must be there: a missing
   # one fails instead of skipping.
   if [[ "${CI:-}" == "true" ]]; then export TRYGGVE_REQUIRE_SHARED_DATA=1 TRYGGVE_REQUIRE_PG=1; fi
   if [[ -z "${TRYGGVE_TEST_PG:-}" ]]; then start_test_postgres; fi
   # The fast tests first (seconds: a broken build shows at once), then the rest;
-  # a label given after the folder is left out of both.
+  # a label given after the folder is left out of both; `fast` third: only the fast ones.
   local fast=(-L '^fast$') rest=(-LE '^fast$')
   if [[ -n "$leave_out" ]]; then fast+=(-LE "^${leave_out}\$"); rest=(-LE "^(fast|${leave_out})\$"); fi
-  (cd "$dir" && ctest --output-on-failure -j "$JOBS" --timeout 900 "${fast[@]}" &&
-    ctest --output-on-failure -j "$JOBS" --timeout 900 "${rest[@]}")
+  (cd "$dir" && ctest --output-on-failure --no-tests=error -j "$JOBS" --timeout 900 "${fast[@]}") || return 1
+  if [[ "$only" == fast ]]; then return 0; fi
+  (cd "$dir" && ctest --output-on-failure --no-tests=error -j "$JOBS" --timeout 900 "${rest[@]}")
 }
 
 # --- viewer (issue 6): the web page's bundle and its end-to-end tests ---------
@@ -112,6 +113,11 @@ sanitizer_env() {
 FUZZERS=(incidents timestamps scenario taxonomy evidence server)
 run_fuzzers() {
   local seconds="$1" b="$ROOT/build-sanitize" failed=()
+  # CI fuzzes from a fixed seed (TRYGGVE_FUZZ_SEED, default 1 there), so a commit's CI
+  # verdict does not depend on the luck of one run; exploring is for longer runs here
+  # (random seed unless TRYGGVE_FUZZ_SEED is set), whose findings become regressions.
+  local seed="${TRYGGVE_FUZZ_SEED:-}"
+  if [[ -z "$seed" && "${CI:-}" == "true" ]]; then seed=1; fi
   for name in "${FUZZERS[@]}"; do
     local work="$b/fuzz-corpus/$name" art="$b/fuzz-artifacts/$name" seeds=("$ROOT/tests/fuzz/corpus/$name")
     mkdir -p "$work" "$art"
@@ -124,7 +130,7 @@ run_fuzzers() {
       done
     fi
     log "fuzzing $name for $seconds s"
-    if ! "$b/tests/fuzz/fuzz_$name" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 -print_final_stats=1 \
+    if ! "$b/tests/fuzz/fuzz_$name" ${seed:+-seed="$seed"} -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 -print_final_stats=1 \
         -artifact_prefix="$art/" "$work" "${seeds[@]}" >"$b/fuzz-$name.log" 2>&1; then
       failed+=("$name")
       tail -40 "$b/fuzz-$name.log" >&2
@@ -198,9 +204,10 @@ case "$cmd" in
   sanitize)
     sanitize_build
     sanitizer_env
-    # The long tests (label `long`: the month on the demo district, minutes each) ran in
-    # the normal build already; under ASan they would take most of the CI budget.
-    run_tests "$ROOT/build-sanitize" long
+    # The fast tests (every module's, about 920): about 4 minutes under ASan. The slow
+    # ones run the same code at real-data scale (golden runs, Monte Carlo, the month
+    # on the demo district): 20 minutes under ASan, so they run in the normal build only.
+    run_tests "$ROOT/build-sanitize" long fast
     ;;
   fuzz)
     # Each harness for S seconds (default 30, as CI runs them) on the committed seeds, growing a
@@ -211,12 +218,23 @@ case "$cmd" in
     ;;
   tsan)
     install_pkgs "${PKGS[@]}" "${CLANG_PKGS[@]}"
-    # Only the modules' parallel tests (label `threads`) and the libraries they need, at -O1.
-    CC=clang-14 CXX=clang++-14 configure_build "$ROOT/build-tsan" -DTRYGGVE_TSAN=ON -DTRYGGVE_BUILD_CLI=OFF \
-      -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1"
+    # ThreadSanitizer sees only instrumented code. Debian's libtbb.so is not, so TSan
+    # cannot see oneTBB's own synchronisation and reports a race inside TBB's
+    # partitioner in every parallel_for (tried: the thread tests of snap, density,
+    # hotspot, demo, simulation and planning each stopped at such a report). Here run
+    # the thread tests whose threads are our own: the server's job queue and HTTP
+    # workers. The TBB modules' thread tests (the same numbers at 1 and N threads) run
+    # in the normal build; TSan on them needs oneTBB built with -fsanitize=thread.
+    if [[ ! -f "$ROOT/build-tsan/build.ninja" ]]; then
+      CC=clang-14 CXX=clang++-14 cmake -S "$ROOT" -B "$ROOT/build-tsan" -G Ninja -DTRYGGVE_TSAN=ON -DTRYGGVE_BUILD_CLI=OFF \
+        -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" >/dev/null
+    fi
+    log "building test_server in $ROOT/build-tsan"
+    cmake --build "$ROOT/build-tsan" -j "$JOBS" --target test_server
     export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$ROOT/tools/tsan.supp"
     if [[ "${CI:-}" == "true" ]]; then export TRYGGVE_REQUIRE_SHARED_DATA=1; fi
-    (cd "$ROOT/build-tsan" && ctest --output-on-failure -j "$JOBS" --timeout 900 -L threads)
+    (cd "$ROOT/build-tsan" && ctest --output-on-failure --no-tests=error -j "$JOBS" --timeout 900 -L threads \
+      -R '^(Server|ServerHostile|JobLimits)[.]')
     ;;
   bench)
     install_pkgs "${PKGS[@]}" "${PEER_PKGS[@]}"
