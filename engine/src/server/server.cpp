@@ -68,6 +68,20 @@ class ReplyCache {
     return bytes_;
   }
 
+  // The lock held while the answer for `key` is made: requests that find no
+  // answer while another makes it wait for that one instead of making it again
+  // (64 connections asking at once for a cold answer took seconds each).
+  // Without room to keep anything, nothing is gated: nobody could use the answer made.
+  std::shared_ptr<std::mutex> gate(const std::string& key) {
+    if (limit_ == 0) return nullptr;
+    std::lock_guard lock(mu_);
+    if (gates_.size() > 1024) std::erase_if(gates_, [](const auto& g) { return g.second.expired(); });
+    auto& g = gates_[key];
+    auto m = g.lock();
+    if (!m) g = m = std::make_shared<std::mutex>();
+    return m;
+  }
+
  private:
   struct Entry {
     std::string stamp;
@@ -85,6 +99,7 @@ class ReplyCache {
   std::map<std::string, Entry> entries_;
   std::list<std::string> order_;  // most recently used first
   std::size_t bytes_ = 0;
+  std::map<std::string, std::weak_ptr<std::mutex>> gates_;  // keys being made now (and a few since)
 };
 
 namespace {
@@ -199,10 +214,16 @@ void send_kept(ReplyCache& cache, const std::string& key, const std::string& sta
                httplib::Response& res, Make&& make) {
   auto body = cache.find(key, stamp);
   if (!body) {
-    std::optional<std::string> made = make();
-    if (!made) return;
-    body = std::make_shared<const std::string>(std::move(*made));
-    cache.keep(key, stamp, body);
+    const auto gate = cache.gate(key);
+    std::unique_lock<std::mutex> one_at_a_time;
+    if (gate) one_at_a_time = std::unique_lock(*gate);
+    body = cache.find(key, stamp);  // made while this request waited
+    if (!body) {
+      std::optional<std::string> made = make();
+      if (!made) return;
+      body = std::make_shared<const std::string>(std::move(*made));
+      cache.keep(key, stamp, body);
+    }
   }
   res.status = 200;
   res.set_content(*body, type);
