@@ -582,6 +582,7 @@ void Server::routes() {
   // still names the request, and is logged.
   // The handler itself must not throw (httplib would let it end the process).
   s.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) noexcept {
+    answer_whole(req);
     try {
       std::rethrow_exception(ep);
     } catch (const Error& e) {
@@ -660,6 +661,7 @@ void Server::routes() {
   // httplib's own refusals (404 without a route, 413 too large, 414 URI too long,
   // 400 malformed) get a JSON body too.
   s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    answer_whole(req);  // an error reply is one JSON document, never a byte range of it
     if (!res.body.empty()) return;
     const char* msg = res.status == 404 ? "not found"
                       : res.status == 413 ? "request body too large"
