@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -283,10 +284,60 @@ TEST(Server, ScenariosPlansAndSituation) {
   EXPECT_NEAR(plan[0]["lon"].get<double>(), 18.0686, 2e-6);
   EXPECT_NEAR(plan[0]["lat"].get<double>(), 59.3293, 2e-6);
   EXPECT_FALSE(plan[1].contains("lon"));
-  // A stage finishing while the server runs: the next request sees it.
+  // A stage finishing while the server runs: the next request sees it, though
+  // the answers before it were kept (the 404 is not; the new file has the same
+  // size and may have the same modification time as the one it replaces).
+  expect_json_error(s.client.Get("/api/situation"), 404, "situation");
   write(f.data / "situation.json.tmp", R"({"months":["2025-01","2025-02"],"total":5})");
   fs::rename(f.data / "situation.json.tmp", f.data / "situation.json");
   EXPECT_EQ(s.get_json("/api/situation")["total"], 5);
+  EXPECT_EQ(s.get_json("/api/situation")["total"], 5);
+  write(f.data / "situation.json.tmp", R"({"months":["2025-01","2025-02"],"total":6})");
+  fs::rename(f.data / "situation.json.tmp", f.data / "situation.json");
+  EXPECT_EQ(s.get_json("/api/situation")["total"], 6);
+  write(f.data / "plan" / "watch_list.csv.tmp", "rank,edge_id,name,score,x,y\n1,1,Parkvägen,3.5,,\n");
+  fs::rename(f.data / "plan" / "watch_list.csv.tmp", f.data / "plan" / "watch_list.csv");
+  const json replanned = s.get_json("/api/plan/watch_list");
+  ASSERT_EQ(replanned.size(), 1u);
+  EXPECT_EQ(replanned[0]["edge_id"], 1);
+  fs::remove(f.data / "plan" / "watch_list.csv");
+  expect_json_error(s.client.Get("/api/plan/watch_list"), 404, "plan");
+}
+
+// The answers made from files (situation, catalogue, layer list, plan lists,
+// exports) are kept within --cache-bytes, and a kept answer is the one made.
+TEST(Server, KeptAnswersAreBoundedByBytes) {
+  Fixture f;
+  write(f.data / "situation.json", json{{"total", 5}, {"note", std::string(5000, 'x')}}.dump());
+  for (const std::int64_t bytes : {std::int64_t{0}, std::int64_t{3000}, std::int64_t{1} << 20}) {
+    SCOPED_TRACE(bytes);
+    ServerOptions o = Running::make_options(f, 1 << 16);
+    o.cache_bytes = bytes;
+    Server server(o);
+    httplib::Client c("127.0.0.1", server.start());
+    std::map<std::string, std::string> first;
+    for (int round = 0; round < 2; ++round)
+      for (const char* path : {"/api/situation", "/api/catalogue", "/api/layers", "/api/plan/watch_list",
+                               "/api/export?layers=edges"}) {
+        auto r = c.Get(path);
+        ASSERT_TRUE(r) << path;
+        ASSERT_EQ(r->status, 200) << path << ": " << r->body;
+        if (round == 0) {
+          first[path] = r->body;
+        } else if (r->body.rfind("SQLite format 3", 0) != 0 || bytes > 3000) {
+          // A GeoPackage built again carries its own time of writing: only kept ones are equal.
+          EXPECT_EQ(r->body, first[path]) << path;
+        }
+        EXPECT_LE(server.reply_cache_size(), static_cast<std::size_t>(bytes));
+      }
+    if (bytes == 0) {
+      EXPECT_EQ(server.reply_cache_size(), 0u);
+    } else if (bytes == 3000) {
+      // The small answers are kept, not the 5 kB situation nor the GeoPackage.
+      EXPECT_GT(server.reply_cache_size(), 0u);
+    }
+    server.stop();
+  }
 }
 
 TEST(Server, ExportsTheFilteredViewAsGeoPackage) {

@@ -4,14 +4,20 @@
 #include <thread>
 
 #include <stdlib.h>  // mkdtemp, getenv
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <fstream>
+#include <list>
+#include <map>
+#include <mutex>
+#include <optional>
 #include <random>
 #include <regex>
+#include <semaphore>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -28,7 +34,93 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace tryggve::server {
+
+// Answers kept as bytes, per request (the key) and the stamps of the files they
+// were made from (file_stamp), so a stage that replaces a file is seen by the
+// next request. Without it every request parsed situation.json (390 kB on the
+// demo district) or opened a GeoPackage again. Bounded by bytes, the least
+// recently used dropped first; an answer larger than the whole bound is not kept.
+class ReplyCache {
+ public:
+  explicit ReplyCache(std::size_t limit) : limit_(limit) {}
+
+  std::shared_ptr<const std::string> find(const std::string& key, const std::string& stamp) {
+    std::lock_guard lock(mu_);
+    const auto it = entries_.find(key);
+    if (it == entries_.end() || it->second.stamp != stamp) return nullptr;
+    order_.splice(order_.begin(), order_, it->second.pos);
+    return it->second.body;
+  }
+
+  void keep(const std::string& key, const std::string& stamp, std::shared_ptr<const std::string> body) {
+    const std::size_t cost = body->size() + 2 * key.size() + stamp.size();
+    std::lock_guard lock(mu_);
+    if (const auto it = entries_.find(key); it != entries_.end()) drop(it);
+    if (cost > limit_) return;
+    while (bytes_ + cost > limit_ && !order_.empty()) drop(entries_.find(order_.back()));
+    order_.push_front(key);
+    entries_.emplace(key, Entry{stamp, std::move(body), cost, order_.begin()});
+    bytes_ += cost;
+  }
+
+  std::size_t bytes() const {
+    std::lock_guard lock(mu_);
+    return bytes_;
+  }
+
+  // The lock held while the answer for `key` is made: requests that find no
+  // answer while another makes it wait for that one instead of making it again
+  // (64 connections asking at once for a cold answer took seconds each).
+  // Without room to keep anything, nothing is gated: nobody could use the answer made.
+  std::shared_ptr<std::mutex> gate(const std::string& key) {
+    if (limit_ == 0) return nullptr;
+    std::lock_guard lock(mu_);
+    if (gates_.size() > 1024) std::erase_if(gates_, [](const auto& g) { return g.second.expired(); });
+    auto& g = gates_[key];
+    auto m = g.lock();
+    if (!m) g = m = std::make_shared<std::mutex>();
+    return m;
+  }
+
+ private:
+  struct Entry {
+    std::string stamp;
+    std::shared_ptr<const std::string> body;
+    std::size_t cost = 0;
+    std::list<std::string>::iterator pos;
+  };
+  void drop(std::map<std::string, Entry>::iterator it) {
+    bytes_ -= it->second.cost;
+    order_.erase(it->second.pos);
+    entries_.erase(it);
+  }
+  const std::size_t limit_;
+  mutable std::mutex mu_;
+  std::map<std::string, Entry> entries_;
+  std::list<std::string> order_;  // most recently used first
+  std::size_t bytes_ = 0;
+  std::map<std::string, std::weak_ptr<std::mutex>> gates_;  // keys being made now (and a few since)
+};
+
 namespace {
+
+// As many requests as one connection may carry before httplib closes it (its
+// default, 5, made a load tool's connections reconnect every fifth request).
+constexpr std::size_t kKeepAliveRequests = 100;
+
+// GeoPackage exports built at once per server; more wait. Each build writes a
+// temporary file and holds its layers in memory: however many different exports
+// are asked for, they cannot take all the cores or memory from the other answers.
+constexpr std::ptrdiff_t kExportBuilds = 2;
+
+// What a file is now: device, inode, size and modification time in ns, or "-"
+// when it is absent. The stages replace files by rename, so a new file always
+// shows a new stamp, whatever the clock's resolution.
+std::string file_stamp(const fs::path& p) {
+  struct stat st {};
+  if (::stat(p.c_str(), &st) != 0) return "-";
+  return fmt::format("{}:{}:{}:{}.{}", st.st_dev, st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+}
 
 // The reply to `req` goes out whole, whatever its Range header asked for. The
 // Request is httplib's own non-const object, handed to handlers as const.
@@ -104,10 +196,37 @@ std::string cookie_value(const std::string& cookies, const std::string& name) {
   return {};
 }
 
+std::string json_text(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
 void send_json(httplib::Response& res, const json& j, int status = 200) {
   res.status = status;
-  res.set_content(j.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
+  res.set_content(json_text(j), "application/json");
   res.set_header("Cache-Control", "no-store");
+}
+
+// Answers with the kept answer for (key, stamp), or makes it with `make` and
+// keeps it. `make` returns the body, or nullopt when it has sent an error reply
+// itself (errors are not kept; neither is anything when it throws). The stamp is
+// taken before `make` reads the files: a file replaced meanwhile gives the next
+// request a new stamp, never an old answer under a new one.
+template <class Make>
+void send_kept(ReplyCache& cache, const std::string& key, const std::string& stamp, const char* type,
+               httplib::Response& res, Make&& make) {
+  auto body = cache.find(key, stamp);
+  if (!body) {
+    const auto gate = cache.gate(key);
+    std::unique_lock<std::mutex> one_at_a_time;
+    if (gate) one_at_a_time = std::unique_lock(*gate);
+    body = cache.find(key, stamp);  // made while this request waited
+    if (!body) {
+      std::optional<std::string> made = make();
+      if (!made) return;
+      body = std::make_shared<const std::string>(std::move(*made));
+      cache.keep(key, stamp, body);
+    }
+  }
+  res.status = 200;
+  res.set_content(*body, type);
 }
 
 std::multimap<std::string, std::string> query_of(const httplib::Request& req) {
@@ -197,7 +316,9 @@ void ServerOptions::declare(OptionSet& o) {
       .text("host", host, "Address to listen on; 127.0.0.1 keeps the viewer on this computer")
       .integer("port", port, "TCP port (0 = any free port)", 0, 65535)
       .integer("max_body_bytes", max_body_bytes, "Largest request body accepted (bytes)", 1024, 64 << 20)
-      .integer("http_threads", threads, "HTTP worker threads (the simulation jobs use --threads)", 1, 64)
+      .integer("http_threads", threads,
+               "HTTP worker threads, one per open connection (the simulation jobs use --threads)", 1, 1024)
+      .integer("keep_alive_s", keep_alive_s, "Seconds an idle keep-alive connection keeps its HTTP worker", 1, 60)
       .integer("whatif_cache_mb", whatif_cache_mb,
                "Memory for the baselines kept for instant what-ifs (MB, least recently used dropped first)", 16, 1 << 20)
       .choice("audience", audience, "internal (analysts: incident points) or public (no points, counts below --min-count suppressed)",
@@ -206,7 +327,8 @@ void ServerOptions::declare(OptionSet& o) {
       .text("token", token, "Access token every request must carry (default: $TRYGGVE_TOKEN; generated when --host is not loopback)")
       .integer("max_jobs_per_client", max_jobs_per_client, "Background jobs queued or running per client address", 1, 64)
       .integer("max_jobs", max_jobs, "Background jobs queued or running in total", 1, 256)
-      .integer("cache_bytes", cache_bytes, "Size of the GeoJSON cache (bytes)", 0, std::int64_t{64} << 30);
+      .integer("cache_bytes", cache_bytes,
+               "Size of each cache of ready answers, GeoJSON layers and the others (bytes)", 0, std::int64_t{64} << 30);
 }
 
 std::filesystem::path default_static_dir() {
@@ -370,7 +492,9 @@ json validate_job_request(const json& req, std::int64_t edge_count) {
 Server::Server(ServerOptions options, JobRunner runner) : opt_(std::move(options)) {
   if (opt_.port < 0 || opt_.port > 65535) throw Error(ErrorCode::BadOption, "--port", "must be in 0 .. 65535");
   if (opt_.max_body_bytes < 1024) throw Error(ErrorCode::BadOption, "--max-body-bytes", "must be >= 1024");
-  if (opt_.threads < 1 || opt_.threads > 64) throw Error(ErrorCode::BadOption, "--http-threads", "must be in 1 .. 64");
+  if (opt_.threads < 1 || opt_.threads > 1024) throw Error(ErrorCode::BadOption, "--http-threads", "must be in 1 .. 1024");
+  if (opt_.keep_alive_s < 1 || opt_.keep_alive_s > 60) throw Error(ErrorCode::BadOption, "--keep-alive-s", "must be in 1 .. 60");
+  if (opt_.cache_bytes < 0) throw Error(ErrorCode::BadOption, "--cache-bytes", "must be >= 0");
   if (opt_.token.empty())
     if (const char* env = std::getenv("TRYGGVE_TOKEN")) opt_.token = env;
   if (!opt_.token.empty() && (opt_.token.size() < 16 || opt_.token.size() > 256 ||
@@ -380,6 +504,7 @@ Server::Server(ServerOptions options, JobRunner runner) : opt_(std::move(options
   // open there. A token nobody gave is made here and printed by `tryggve serve`.
   if (!loopback() && opt_.token.empty()) opt_.token = random_token();
   folder_ = std::make_unique<RunFolderReader>(opt_.data, static_cast<std::size_t>(opt_.cache_bytes));
+  replies_ = std::make_shared<ReplyCache>(static_cast<std::size_t>(opt_.cache_bytes));
   if (!opt_.workspace.empty()) workspace_ = std::make_unique<WorkspaceView>(opt_.workspace);
   std::error_code ec;
   static_root_ = opt_.static_dir.empty() ? default_static_dir() : fs::path(opt_.static_dir);
@@ -400,6 +525,8 @@ Server::Server(ServerOptions options, JobRunner runner) : opt_(std::move(options
   http_->set_payload_max_length(static_cast<std::size_t>(opt_.max_body_bytes));
   const int threads = opt_.threads;
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+  http_->set_keep_alive_max_count(kKeepAliveRequests);
+  http_->set_keep_alive_timeout(opt_.keep_alive_s);
   routes();
 }
 
@@ -437,14 +564,19 @@ void Server::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-// As many requests as one connection may carry (httplib's keep-alive count).
-std::string Server::answer(std::string_view raw) { return http_->answer(raw, CPPHTTPLIB_KEEPALIVE_MAX_COUNT); }
+// As many requests as one connection may carry (the keep-alive count set above).
+std::string Server::answer(std::string_view raw) { return http_->answer(raw, static_cast<int>(kKeepAliveRequests)); }
+
+std::size_t Server::reply_cache_size() const { return replies_->bytes(); }
 
 void Server::routes() {
   auto& s = *http_;
   // Handlers outlive this function: they hold the folder by pointer, never a
   // reference to a local.
   RunFolderReader* const fp = folder_.get();
+  // Handlers keep answers made from the run folder's files here (file_stamp).
+  ReplyCache* const replies = replies_.get();
+  const fs::path map_gpkg = fp->dir() / outputs::kMapGpkg, hotspots_gpkg = fp->dir() / outputs::kHotspotsGpkg;
 
   // Engine errors become JSON errors with a status; anything else is a 500 that
   // still names the request, and is logged.
@@ -574,13 +706,17 @@ void Server::routes() {
     return codes;
   };
 
-  s.Get("/api/layers", [fp, is_public](const httplib::Request& req, httplib::Response& res) {
+  s.Get("/api/layers", [fp, is_public, replies, map_gpkg, hotspots_gpkg](const httplib::Request& req, httplib::Response& res) {
     if (!req.params.empty()) return send_error(res, 400, "BadOption", "takes no query parameters", "query");
-    json out = json::array();
-    for (const auto& l : fp->layers())
-      if (!is_public || privacy::public_layer(l.name)) out.push_back(layer_json(l, is_public));
-    send_json(res, {{"layers", out}, {"data", fp->dir().filename().string()},
-                    {"audience", is_public ? "public" : "internal"}});
+    send_kept(*replies, "layers", file_stamp(map_gpkg) + "|" + file_stamp(hotspots_gpkg), "application/json", res,
+              [&]() -> std::optional<std::string> {
+                json out = json::array();
+                for (const auto& l : fp->layers())
+                  if (!is_public || privacy::public_layer(l.name)) out.push_back(layer_json(l, is_public));
+                return json_text({{"layers", out}, {"data", fp->dir().filename().string()},
+                                  {"audience", is_public ? "public" : "internal"}});
+              });
+    res.set_header("Cache-Control", "no-store");
   });
   s.Get(R"(/api/layers/([^/]+))", [fp, known_parameters, refused, public_fields](const httplib::Request& req, httplib::Response& res) {
     const std::string name = req.matches[1];
@@ -635,21 +771,32 @@ void Server::routes() {
       return send_error(res, 400, "BadOption", "deployment= is required, a deployment id", "deployment");
     send_json(res, wp->followups(std::stoll(d)));
   });
-  s.Get("/api/catalogue", [fp, is_public, suppression](const httplib::Request&, httplib::Response& res) {
-    json cat = fp->incident_catalogue();
-    if (is_public) {
-      // Parameters and months each sum to the number of incidents.
-      std::int64_t total = 0;
-      for (const auto& p : cat["parameters"]) total += p.value("count", std::int64_t{0});
-      privacy::suppress_list(cat["parameters"], total, suppression);
-      privacy::suppress_list(cat["months"], total, suppression);
-    }
-    send_json(res, cat);
+  s.Get("/api/catalogue", [fp, is_public, suppression, replies, map_gpkg](const httplib::Request&, httplib::Response& res) {
+    // Two SQL queries over the incidents: kept per map.gpkg, which holds them.
+    send_kept(*replies, "catalogue", file_stamp(map_gpkg), "application/json", res, [&]() -> std::optional<std::string> {
+      json cat = fp->incident_catalogue();
+      if (is_public) {
+        // Parameters and months each sum to the number of incidents.
+        std::int64_t total = 0;
+        for (const auto& p : cat["parameters"]) total += p.value("count", std::int64_t{0});
+        privacy::suppress_list(cat["parameters"], total, suppression);
+        privacy::suppress_list(cat["months"], total, suppression);
+      }
+      return json_text(cat);
+    });
+    res.set_header("Cache-Control", "no-store");
   });
-  s.Get("/api/situation", [fp, is_public, suppression](const httplib::Request&, httplib::Response& res) {
-    auto j = fp->situation();
-    if (!j) return send_error(res, 404, "NotFound", "no situation.json in this run folder (yet): run the situation stage", "situation");
-    send_json(res, is_public ? privacy::public_situation(*j, suppression) : *j);
+  s.Get("/api/situation", [fp, is_public, suppression, replies](const httplib::Request&, httplib::Response& res) {
+    send_kept(*replies, "situation", file_stamp(fp->dir() / outputs::kSituationJson), "application/json", res,
+              [&]() -> std::optional<std::string> {
+                auto j = fp->situation();
+                if (!j) {
+                  send_error(res, 404, "NotFound", "no situation.json in this run folder (yet): run the situation stage", "situation");
+                  return std::nullopt;
+                }
+                return json_text(is_public ? privacy::public_situation(*j, suppression) : *j);
+              });
+    res.set_header("Cache-Control", "no-store");
   });
   s.Get("/api/scenarios", [fp](const httplib::Request&, httplib::Response& res) {
     send_json(res, {{"scenarios", fp->scenario_names()}});
@@ -664,14 +811,26 @@ void Server::routes() {
   s.Get("/api/plan", [fp](const httplib::Request&, httplib::Response& res) {
     send_json(res, {{"plan", fp->plan_names()}});
   });
-  s.Get(R"(/api/plan/([^/]+))", [fp](const httplib::Request& req, httplib::Response& res) {
+  s.Get(R"(/api/plan/([^/]+))", [fp, replies, map_gpkg](const httplib::Request& req, httplib::Response& res) {
     const std::string name = req.matches[1];
     if (!RunFolderReader::valid_name(name)) return send_error(res, 400, "BadOption", "not a plan name", "plan");
-    auto j = fp->plan(name);
-    if (!j) return send_error(res, 404, "NotFound", "no plan list '" + name + "'", "plan");
-    send_json(res, *j);
+    // The list is plan/NAME.csv, else plan/NAME.json; its positions are projected with map.gpkg's CRS.
+    const fs::path plan = fp->dir() / outputs::kPlanDir / name;
+    const std::string stamp = file_stamp(fs::path(plan) += ".csv") + "|" + file_stamp(fs::path(plan) += ".json") + "|" +
+                              file_stamp(map_gpkg);
+    send_kept(*replies, "plan/" + name, stamp, "application/json", res, [&]() -> std::optional<std::string> {
+      auto j = fp->plan(name);
+      if (!j) {
+        send_error(res, 404, "NotFound", "no plan list '" + name + "'", "plan");
+        return std::nullopt;
+      }
+      return json_text(*j);
+    });
+    if (res.status == 200) res.set_header("Cache-Control", "no-store");
   });
-  s.Get("/api/export", [fp, known_parameters, refused, public_fields, is_public](const httplib::Request& req, httplib::Response& res) {
+  auto builds = std::make_shared<std::counting_semaphore<>>(kExportBuilds);
+  s.Get("/api/export", [fp, known_parameters, refused, public_fields, is_public, replies, map_gpkg, hotspots_gpkg,
+                        builds](const httplib::Request& req, httplib::Response& res) {
     auto q = query_of(req);
     if (!req.has_param("layers")) return send_error(res, 400, "BadOption", "give layers=name,name", "query parameter layers");
     const auto names = split_list(req.get_param_value("layers"));
@@ -690,26 +849,45 @@ void Server::routes() {
                               "query parameter fields");
       }
     }
-    // A private folder per request (mkdtemp: mode 0700, a name nobody can guess or
-    // plant a link at), removed whatever happens.
-    std::string templ = (fs::temp_directory_path() / "tryggve_export_XXXXXX").string();
-    if (!::mkdtemp(templ.data())) return send_error(res, 500, "OutputFailed", "no temporary folder for the export", "export");
-    const fs::path dir = templ, tmp = dir / "view.gpkg";
-    std::error_code ec;
-    try {
-      fp->export_gpkg(names, f, tmp, is_public ? std::function<bool(const std::string&)>(
-                                                     [](const std::string& n) { return privacy::public_field(n); })
-                                               : std::function<bool(const std::string&)>{});
-    } catch (...) {
-      fs::remove_all(dir, ec);
-      throw;
-    }
-    std::string body;
-    const bool ok = read_file(tmp, body);
-    fs::remove_all(dir, ec);
-    if (!ok) return send_error(res, 500, "OutputFailed", "export could not be read back", "export");
-    res.set_content(std::move(body), "application/geopackage+sqlite3");
-    res.set_header("Content-Disposition", "attachment; filename=\"tryggve_view.gpkg\"");
+    // The same view asked again (the filter's canonical text, the layers in their
+    // order) is the GeoPackage already built, while the files it came from stay.
+    std::string key = "export:";
+    for (const auto& n : names) key += n + ",";
+    key += "#" + f.key();
+    send_kept(*replies, key, file_stamp(map_gpkg) + "|" + file_stamp(hotspots_gpkg), "application/geopackage+sqlite3", res,
+              [&]() -> std::optional<std::string> {
+                builds->acquire();
+                struct Release {
+                  std::counting_semaphore<>& s;
+                  ~Release() { s.release(); }
+                } release{*builds};
+                // A private folder per request (mkdtemp: mode 0700, a name nobody can guess or
+                // plant a link at), removed whatever happens.
+                std::string templ = (fs::temp_directory_path() / "tryggve_export_XXXXXX").string();
+                if (!::mkdtemp(templ.data())) {
+                  send_error(res, 500, "OutputFailed", "no temporary folder for the export", "export");
+                  return std::nullopt;
+                }
+                const fs::path dir = templ, tmp = dir / "view.gpkg";
+                std::error_code ec;
+                try {
+                  fp->export_gpkg(names, f, tmp, is_public ? std::function<bool(const std::string&)>(
+                                                                 [](const std::string& n) { return privacy::public_field(n); })
+                                                           : std::function<bool(const std::string&)>{});
+                } catch (...) {
+                  fs::remove_all(dir, ec);
+                  throw;
+                }
+                std::string body;
+                const bool ok = read_file(tmp, body);
+                fs::remove_all(dir, ec);
+                if (!ok) {
+                  send_error(res, 500, "OutputFailed", "export could not be read back", "export");
+                  return std::nullopt;
+                }
+                return body;
+              });
+    if (res.status == 200) res.set_header("Content-Disposition", "attachment; filename=\"tryggve_view.gpkg\"");
   });
 
   JobQueue* jobs = jobs_.get();

@@ -44,6 +44,7 @@
 namespace tryggve::server {
 
 class HttpServer;  // httplib::Server with in-process answers (src/server/http_server.hpp)
+class ReplyCache;  // answers kept per (request, the files' stamps), bounded by bytes (src/server/server.cpp)
 
 struct ServerOptions {
   std::string data = "out/demo";   // the run folder
@@ -52,7 +53,14 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;                 // 0 = any free port (tests)
   std::int64_t max_body_bytes = 1 << 20;
-  int threads = 8;                 // HTTP worker threads
+  // HTTP worker threads. httplib gives each open connection one worker for as
+  // long as it stays open, so the pool is sized for connections, not cores: a
+  // browser keeps about six, a room of viewers or a load tool (bench/README.md)
+  // dozens. Idle threads cost only their stacks' address space.
+  int threads = 64;
+  // An idle keep-alive connection gives its worker back after this many seconds
+  // (httplib's default, 5 s, kept a quiet browser tab's workers from everyone else).
+  int keep_alive_s = 1;
   std::int64_t whatif_cache_mb = 2048;  // the kept what-if baselines (scenario_runner.hpp)
   // public (privacy/privacy.hpp): no incident or reject layers (403), no count
   // fields in layers and exports, situation and catalogue counts below min_count
@@ -67,7 +75,9 @@ struct ServerOptions {
   // Background jobs queued or running at once, per client address and in total (429 beyond).
   int max_jobs_per_client = 2;
   int max_jobs = 8;
-  // The GeoJSON cache's size in bytes (not entries: one layer can be 50 MB).
+  // The size in bytes (not entries: one layer can be 50 MB) of each of the two
+  // caches of ready answers: GeoJSON layers (RunFolderReader), and the other answers
+  // made from files (situation, catalogue, layer list, plan lists, exports).
   std::int64_t cache_bytes = 256 << 20;
 
   void declare(OptionSet& o);
@@ -114,6 +124,8 @@ class Server {
   std::string answer(std::string_view raw);
 
   RunFolderReader& run_folder() { return *folder_; }
+  // Bytes held now by the cache of other answers (never above cache_bytes).
+  std::size_t reply_cache_size() const;
   // The access token every request must carry; "" on loopback without --token.
   const std::string& token() const { return opt_.token; }
   // True when bound beyond loopback (the token is then required).
@@ -125,6 +137,7 @@ class Server {
   ServerOptions opt_;
   std::filesystem::path static_root_;
   std::unique_ptr<RunFolderReader> folder_;
+  std::shared_ptr<ReplyCache> replies_;
   std::unique_ptr<WorkspaceView> workspace_;
   std::unique_ptr<JobQueue> jobs_;
   std::unique_ptr<HttpServer> http_;
