@@ -14,6 +14,7 @@
 #include "tryggve/io/crs.hpp"
 #include "tryggve/io/layers.hpp"
 #include "tryggve/pipeline/run_folder.hpp"
+#include "reply_cache.hpp"
 
 namespace fs = std::filesystem;
 
@@ -163,10 +164,13 @@ LayerFilter parse_layer_filter(const std::multimap<std::string, std::string>& qu
   return f;
 }
 
-RunFolderReader::RunFolderReader(fs::path dir, std::size_t cache_bytes) : dir_(std::move(dir)), cache_limit_(cache_bytes) {
+RunFolderReader::RunFolderReader(fs::path dir, std::size_t cache_bytes)
+    : dir_(std::move(dir)), cache_(std::make_unique<ReplyCache>(cache_bytes)) {
   std::error_code ec;
   if (!fs::is_directory(dir_, ec)) throw Error(ErrorCode::FileNotFound, dir_.string(), "run folder does not exist");
 }
+
+RunFolderReader::~RunFolderReader() = default;
 
 bool RunFolderReader::valid_name(const std::string& name) {
   static const std::regex re(R"(^[A-Za-z0-9_\-][A-Za-z0-9_.\-]{0,99}$)");
@@ -220,10 +224,7 @@ std::vector<LayerInfo> RunFolderReader::layers() const {
   return out;
 }
 
-std::size_t RunFolderReader::cache_size() const {
-  std::lock_guard lock(mu_);
-  return cache_bytes_;
-}
+std::size_t RunFolderReader::cache_size() const { return cache_->bytes(); }
 
 std::optional<LayerInfo> RunFolderReader::find_layer(const std::string& name) const {
   for (auto& l : layers())
@@ -237,35 +238,12 @@ std::string RunFolderReader::geojson(const std::string& name, const LayerFilter&
   std::error_code ec;
   const auto mtime = fs::last_write_time(info->file, ec);
   const std::string key = name + "#" + filter.key();
-  {
-    std::lock_guard lock(mu_);
-    auto it = cache_.find(key);
-    if (it != cache_.end() && it->second.mtime == mtime) return it->second.body;
-  }
-
-  std::string body = io::layer_geojson(info->file, info->layer, name, query_of(filter));
-  {
-    std::lock_guard lock(mu_);
-    // Bounded by bytes: filters vary per month and one layer can be tens of MB.
-    // First in, first out; a body larger than the whole cache is not kept.
-    if (auto it = cache_.find(key); it != cache_.end()) {
-      cache_bytes_ -= it->second.body.size();
-      cache_.erase(it);
-      cache_order_.erase(std::find(cache_order_.begin(), cache_order_.end(), key));
-    }
-    if (body.size() <= cache_limit_) {
-      while (cache_bytes_ + body.size() > cache_limit_ && !cache_order_.empty()) {
-        auto old = cache_.find(cache_order_.front());
-        cache_bytes_ -= old->second.body.size();
-        cache_.erase(old);
-        cache_order_.pop_front();
-      }
-      cache_bytes_ += body.size();
-      cache_[key] = {mtime, body};
-      cache_order_.push_back(key);
-    }
-  }
-  return body;
+  // Filters vary per month and one layer can be tens of MB: bounded by bytes.
+  const std::string stamp = std::to_string(mtime.time_since_epoch().count());
+  if (auto kept = cache_->find(key, stamp)) return *kept;
+  auto body = std::make_shared<const std::string>(io::layer_geojson(info->file, info->layer, name, query_of(filter)));
+  cache_->keep(key, stamp, body);
+  return *body;
 }
 
 void RunFolderReader::export_gpkg(const std::vector<std::string>& names, const LayerFilter& filter, const fs::path& out,

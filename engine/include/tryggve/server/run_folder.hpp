@@ -10,7 +10,6 @@
 // Thread-safe: every call opens its own dataset (through io/layers.hpp).
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -25,6 +24,8 @@
 #include "tryggve/io/layers.hpp"
 
 namespace tryggve::server {
+
+class ReplyCache;  // src/server/reply_cache.hpp
 
 // One layer the viewer can show.
 struct LayerInfo {
@@ -65,6 +66,7 @@ class RunFolderReader {
   // Throws Error(FileNotFound) if `dir` is not a folder.
   // `cache_bytes` bounds the GeoJSON cache by size (0 = no cache).
   explicit RunFolderReader(std::filesystem::path dir, std::size_t cache_bytes = std::size_t{256} << 20);
+  ~RunFolderReader();
   // Bytes held by the GeoJSON cache now (never above cache_bytes).
   std::size_t cache_size() const;
 
@@ -113,15 +115,8 @@ class RunFolderReader {
 
  private:
   std::filesystem::path dir_;
-  struct CacheEntry {
-    std::filesystem::file_time_type mtime;
-    std::string body;
-  };
-  std::size_t cache_limit_;
+  std::unique_ptr<ReplyCache> cache_;  // GeoJSON per (layer and filter, the file's mtime)
   mutable std::mutex mu_;
-  mutable std::map<std::string, CacheEntry> cache_;
-  mutable std::deque<std::string> cache_order_;  // oldest first: evicted first
-  mutable std::size_t cache_bytes_ = 0;
   struct Described {
     std::filesystem::file_time_type mtime;
     std::uintmax_t size = 0;

@@ -44,7 +44,7 @@
 namespace tryggve::server {
 
 class HttpServer;  // httplib::Server with in-process answers (src/server/http_server.hpp)
-class ReplyCache;  // answers kept per (request, the files' stamps), bounded by bytes (src/server/server.cpp)
+class ReplyCache;  // answers kept per (request, the files' stamps), bounded by bytes (src/server/reply_cache.hpp)
 
 struct ServerOptions {
   std::string data = "out/demo";   // the run folder
