@@ -223,6 +223,11 @@ struct Layout {
   std::vector<StopSpec> stops;
   std::size_t through = 0, ring = 0;
   std::vector<std::size_t> square_lines, lamp_line_lines;
+  // Drawn early, built on later: the spines (the green strip follows one) and the
+  // collectors' loops (the schools sit beside them).
+  struct Spine { double angle; Point from; std::size_t line; Point end; };
+  std::vector<Spine> spines;
+  std::vector<Point> loop_centres;
 };
 
 double through_x(double y) {
@@ -233,24 +238,27 @@ double through_x(double y) {
   return pts[std::size(pts) - 1].x;
 }
 
-void lay_out(Layout& L) {
+// Fixed points of the plan that several of its parts start from.
+constexpr Point sq_sw{1510, 1460}, sq_ne{1590, 1530};     // the square's corners
+constexpr Point sq_w{sq_sw.x, 1495}, sq_e{sq_ne.x, 1495};  // ... and its west and east ends
+constexpr Point hub_w{1385, 1545};  // beyond tunnel A: the western spines and the park path start here
+
+void lay_out_arterials(Layout& L) {
   Builder& b = L.b;
-
   // Arterials: the ring (secondary), the through road with the tram (primary), two exits.
-  {
-    Polyline ring = arc(0, 360, 0, 4);
-    ring.back() = ring.front();
-    L.ring = b.add(ring, "secondary", "Ekbackaleden", SegmentKind::Arterial);
-    Polyline thr;
-    for (double y = 0; y <= kSize + 1e-9; y += 50) thr.push_back({through_x(y), y});
-    L.through = b.add(thr, "primary", "Kvarnbovägen", SegmentKind::Arterial);
-    b.add(curve({0, 1420}, ell(180), 10, 6), "secondary", "Lindåsvägen", SegmentKind::Arterial);
-    b.add(curve(ell(0), {kSize, 1580}, -8, 6), "secondary", "Björkdalsvägen", SegmentKind::Arterial);
-  }
+  Polyline ring = arc(0, 360, 0, 4);
+  ring.back() = ring.front();
+  L.ring = b.add(ring, "secondary", "Ekbackaleden", SegmentKind::Arterial);
+  Polyline thr;
+  for (double y = 0; y <= kSize + 1e-9; y += 50) thr.push_back({through_x(y), y});
+  L.through = b.add(thr, "primary", "Kvarnbovägen", SegmentKind::Arterial);
+  b.add(curve({0, 1420}, ell(180), 10, 6), "secondary", "Lindåsvägen", SegmentKind::Arterial);
+  b.add(curve(ell(0), {kSize, 1580}, -8, 6), "secondary", "Björkdalsvägen", SegmentKind::Arterial);
+}
 
+void lay_out_centre(Layout& L) {
+  Builder& b = L.b;
   // The centre: the pedestrian square (torg), the shopping centre, the youth centre.
-  const Point sq_sw{1510, 1460}, sq_ne{1590, 1530};
-  const Point sq_w{sq_sw.x, 1495}, sq_e{sq_ne.x, 1495};
   {
     const Point nw{sq_sw.x, sq_ne.y}, se{sq_ne.x, sq_sw.y};
     auto sq = [&](Polyline p) {
@@ -283,7 +291,6 @@ void lay_out(Layout& L) {
   }
 
   // Tunnel A under the through road just north of the square: the west hub.
-  const Point hub_w{1385, 1545};
   {
     const Point nw{sq_sw.x, sq_ne.y};
     const Point t_e{1490, 1545}, t_w{1420, 1545};
@@ -293,10 +300,11 @@ void lay_out(Layout& L) {
     b[t].extra = {{"layer", "-1"}};
     b.add({t_w, hub_w}, "footway", "", SegmentKind::Footway);
   }
+}
 
+void lay_out_spines(Layout& L) {
+  Builder& b = L.b;
   // Spines: gång- och cykelvägar from the centre out towards the ring, between the collectors.
-  struct Spine { double angle; Point from; std::size_t line; Point end; };
-  std::vector<Spine> spines;
   for (double a : {20.0, 70.0, 290.0, 340.0, 110.0, 160.0, 200.0, 250.0}) {
     const bool east = a < 90 || a > 270;
     const Point from = east ? sq_e : hub_w;
@@ -305,20 +313,20 @@ void lay_out(Layout& L) {
     Polyline p = curve(from, end, bow, 12);
     const auto i = b.add(std::move(p), "cycleway", "", SegmentKind::Footway);
     b[i].extra = {{"foot", "designated"}, {"segregated", "no"}};
-    spines.push_back({a, from, i, end});
+    L.spines.push_back({a, from, i, end});
   }
 
   // Tunnels B and C under the ring (spines 70 and 250 continue outwards).
-  const Point tun_b_out = ell(70, 45), tun_c_out = ell(250, 45);
   for (auto [a, name] : {std::pair{70.0, "Björkdalstunneln"}, std::pair{250.0, "Lindåstunneln"}}) {
     const auto t = b.add({ell(a, -45), ell(a, 45)}, "footway", name, SegmentKind::Tunnel, true, 25);
     b[t].tunnel = true;
     b[t].extra = {{"layer", "-1"}};
     b.add({ell(a, 45), ell(a, 130)}, "footway", "", SegmentKind::Footway);
   }
-  (void)tun_b_out;
-  (void)tun_c_out;
+}
 
+void lay_out_stops(Layout& L) {
+  Builder& b = L.b;
   // Ring-road bus stops where spines end near the ring: a platform and a path to the spine.
   const char* ring_stop_names[] = {"Björkdalsvägen", "Lindåsparken", "Ekbacka", "Hagtorpet", "Kvarnbodalen", "Smedjegatan"};
   {
@@ -329,6 +337,7 @@ void lay_out(Layout& L) {
       b.add({platform, ell(a, -45)}, "footway", "", SegmentKind::Footway);
     }
   }
+
   // Through-road tram and bus stops south and north.
   {
     const std::pair<double, const char*> ts[] = {{300, "Lindås"}, {900, "Mjölnargatan"}, {2100, "Garvaregatan"}, {2750, "Kvarnbo norra"}};
@@ -338,12 +347,14 @@ void lay_out(Layout& L) {
       b.connect(platform, 120, "footway", "", SegmentKind::Footway, true, {L.through});
     }
   }
+}
 
+void lay_out_collectors(Layout& L) {
+  Builder& b = L.b;
   // Collectors from the ring inwards, with cul-de-sacs and a residential loop at the end.
   struct CollectorSpec { double angle; const char* name; double length; };
   const CollectorSpec cols[] = {{45, "Smedjegatan", 430}, {135, "Mjölnargatan", 430},
                                 {225, "Vävaregatan", 420}, {315, "Garvaregatan", 430}};
-  std::vector<Point> loop_centres;
   for (const auto& c : cols) {
     const Point start = ell(c.angle, 0);
     const Point u = unit(start, kC);
@@ -352,7 +363,7 @@ void lay_out(Layout& L) {
     // Residential loop around a housing block at the end.
     const Point lc = add(end, u, 80);
     b.add(loop(lc, u, 80, 60), "residential", c.name, SegmentKind::Residential);
-    loop_centres.push_back(lc);
+    L.loop_centres.push_back(lc);
     // Parking off the loop.
     const Point pv = perp(u);
     b.add({add(add(lc, u, 80), pv, 0), add(add(lc, u, 120), pv, 0), add(add(lc, u, 120), pv, 40)}, "service", "",
@@ -370,7 +381,10 @@ void lay_out(Layout& L) {
       b.connect(foot, 260, "footway", "", SegmentKind::Footway, true, {cd, ci, b.lines.size() - 1});
     }
   }
+}
 
+void lay_out_footpaths(Layout& L) {
+  Builder& b = L.b;
   // Footpaths between the housing blocks: arcs across each quadrant between its two
   // spines, crossing the collector at grade (a zebra crossing), joined to the spines.
   for (auto [a0, a1] : {std::pair{20.0, 70.0}, std::pair{110.0, 160.0}, std::pair{200.0, 250.0}, std::pair{290.0, 340.0}}) {
@@ -380,78 +394,84 @@ void lay_out(Layout& L) {
       b.connect(b[i].pts.back(), 80, "footway", "", SegmentKind::Footway, true, {i});
     }
   }
+}
 
+void lay_out_schools(Layout& L) {
+  Builder& b = L.b;
   // Schools and the loops they sit beside.
-  {
-    const Point s1 = add(loop_centres[1], unit(loop_centres[1], kC), 95);  // NW quadrant, inside the ring
-    L.places.push_back({0, "Ekbackaskolan", "school", s1});
-    b.connect(s1, 120, "footway", "", SegmentKind::Footway);
-    const Point s2 = add(loop_centres[3], unit(loop_centres[3], kC), 95);  // SE quadrant
-    L.places.push_back({0, "Kvarnboskolan", "school", s2});
-    b.connect(s2, 120, "footway", "", SegmentKind::Footway);
-    const Point s3 = ell(250, 235);  // outside the ring, beyond tunnel C
-    L.places.push_back({0, "Lindåsskolan", "school", s3});
-    b.add({ell(250, 130), s3}, "footway", "", SegmentKind::Footway);
-    b.add({add(s3, {1, 0}, 0), add(s3, {60, 10}), add(s3, {60, 50})}, "service", "", SegmentKind::Service);
-  }
+  const Point s1 = add(L.loop_centres[1], unit(L.loop_centres[1], kC), 95);  // NW quadrant, inside the ring
+  L.places.push_back({0, "Ekbackaskolan", "school", s1});
+  b.connect(s1, 120, "footway", "", SegmentKind::Footway);
+  const Point s2 = add(L.loop_centres[3], unit(L.loop_centres[3], kC), 95);  // SE quadrant
+  L.places.push_back({0, "Kvarnboskolan", "school", s2});
+  b.connect(s2, 120, "footway", "", SegmentKind::Footway);
+  const Point s3 = ell(250, 235);  // outside the ring, beyond tunnel C
+  L.places.push_back({0, "Lindåsskolan", "school", s3});
+  b.add({ell(250, 130), s3}, "footway", "", SegmentKind::Footway);
+  b.add({add(s3, {1, 0}, 0), add(s3, {60, 10}), add(s3, {60, 50})}, "service", "", SegmentKind::Service);
+}
 
+void lay_out_central_park(Layout& L) {
+  Builder& b = L.b;
   // The central park west of the through road, with its paths: a diagonal lamp
   // line (unlit until the historical intervention), an unlit loop round the pond.
-  {
-    Ring park = {{760, 1330}, {980, 1270}, {1250, 1300}, {1350, 1420}, {1345, 1640}, {1200, 1720},
-                 {960, 1740}, {780, 1660}, {720, 1480}, {760, 1330}};
-    L.parks.push_back({0, "Ekbackaparken", "park", "", 0, park});
-    const auto d = b.add(curve(hub_w, {770, 1400}, -15, 12), "footway", "Parkstråket", SegmentKind::ParkPath, true, 30);
-    b[d].lamp_line = true;
-    L.lamp_line_lines.push_back(d);
-    Polyline pond;
-    for (int i = 0; i <= 24; ++i) {
-      const double a = 2 * kPi * i / 24 + 0.3;
-      pond.push_back({1030 + 130 * std::cos(a), 1560 + 95 * std::sin(a)});
-    }
-    pond.back() = pond.front();
-    b.add(pond, "path", "", SegmentKind::ParkPath, false);
-    L.parks.push_back({0, "Ekbackadammen", "water", "", 0, [] {
-                         Ring r;
-                         for (int i = 0; i <= 16; ++i) {
-                           const double a = 2 * kPi * i / 16;
-                           r.push_back({1030 + 70 * std::cos(a), 1560 + 45 * std::sin(a)});
-                         }
-                         r.back() = r.front();
-                         return r;
-                       }()});
-    b.add({{1030, 1655}, {1040, 1745}}, "path", "", SegmentKind::ParkPath, false);
-    b.add({{905, 1545}, {760, 1520}}, "path", "", SegmentKind::ParkPath, false);
-    L.places.push_back({0, "Ekbacka lekplats", "playground", {1180, 1360}});
+  Ring park = {{760, 1330}, {980, 1270}, {1250, 1300}, {1350, 1420}, {1345, 1640}, {1200, 1720},
+               {960, 1740}, {780, 1660}, {720, 1480}, {760, 1330}};
+  L.parks.push_back({0, "Ekbackaparken", "park", "", 0, park});
+  const auto d = b.add(curve(hub_w, {770, 1400}, -15, 12), "footway", "Parkstråket", SegmentKind::ParkPath, true, 30);
+  b[d].lamp_line = true;
+  L.lamp_line_lines.push_back(d);
+  Polyline pond;
+  for (int i = 0; i <= 24; ++i) {
+    const double a = 2 * kPi * i / 24 + 0.3;
+    pond.push_back({1030 + 130 * std::cos(a), 1560 + 95 * std::sin(a)});
   }
+  pond.back() = pond.front();
+  b.add(pond, "path", "", SegmentKind::ParkPath, false);
+  L.parks.push_back({0, "Ekbackadammen", "water", "", 0, [] {
+                       Ring r;
+                       for (int i = 0; i <= 16; ++i) {
+                         const double a = 2 * kPi * i / 16;
+                         r.push_back({1030 + 70 * std::cos(a), 1560 + 45 * std::sin(a)});
+                       }
+                       r.back() = r.front();
+                       return r;
+                     }()});
+  b.add({{1030, 1655}, {1040, 1745}}, "path", "", SegmentKind::ParkPath, false);
+  b.add({{905, 1545}, {760, 1520}}, "path", "", SegmentKind::ParkPath, false);
+  L.places.push_back({0, "Ekbacka lekplats", "playground", {1180, 1360}});
+}
 
+void lay_out_green_strip(Layout& L) {
+  Builder& b = L.b;
   // A green strip in the south-east (Kvarnbodalen) along spine 340, with an
   // unlit path beside the lit cycleway and sparse old lamps.
-  {
-    const Spine& sp = spines[3];
-    const Polyline spine = b[sp.line].pts;  // a copy: adding lines reallocates
-    Polyline par;
-    for (std::size_t i = 2; i + 2 < spine.size(); ++i) {
-      const Point u = unit(spine[i - 1], spine[i + 1]);
-      par.push_back(add(spine[i], perp(u), -45));
-    }
-    Polyline conn_a{spine[1], par.front()}, conn_b{par.back(), spine[spine.size() - 2]};
-    b.add(par, "path", "Dalstigen", SegmentKind::ParkPath, false, 110);
-    b.add(conn_a, "path", "", SegmentKind::ParkPath, false);
-    b.add(conn_b, "path", "", SegmentKind::ParkPath, false);
-    Ring strip;
-    for (std::size_t i = 1; i + 1 < spine.size(); ++i) {
-      const Point u = unit(spine[i - 1], spine[i + 1]);
-      strip.push_back(add(spine[i], perp(u), 35));
-    }
-    for (std::size_t i = spine.size() - 2; i >= 1; --i) {
-      const Point u = unit(spine[i - 1], spine[i + 1]);
-      strip.push_back(add(spine[i], perp(u), -85));
-    }
-    strip.push_back(strip.front());
-    L.parks.push_back({0, "Kvarnbodalen", "park", "", 0, strip});
+  const Layout::Spine& sp = L.spines[3];
+  const Polyline spine = b[sp.line].pts;  // a copy: adding lines reallocates
+  Polyline par;
+  for (std::size_t i = 2; i + 2 < spine.size(); ++i) {
+    const Point u = unit(spine[i - 1], spine[i + 1]);
+    par.push_back(add(spine[i], perp(u), -45));
   }
+  Polyline conn_a{spine[1], par.front()}, conn_b{par.back(), spine[spine.size() - 2]};
+  b.add(par, "path", "Dalstigen", SegmentKind::ParkPath, false, 110);
+  b.add(conn_a, "path", "", SegmentKind::ParkPath, false);
+  b.add(conn_b, "path", "", SegmentKind::ParkPath, false);
+  Ring strip;
+  for (std::size_t i = 1; i + 1 < spine.size(); ++i) {
+    const Point u = unit(spine[i - 1], spine[i + 1]);
+    strip.push_back(add(spine[i], perp(u), 35));
+  }
+  for (std::size_t i = spine.size() - 2; i >= 1; --i) {
+    const Point u = unit(spine[i - 1], spine[i + 1]);
+    strip.push_back(add(spine[i], perp(u), -85));
+  }
+  strip.push_back(strip.front());
+  L.parks.push_back({0, "Kvarnbodalen", "park", "", 0, strip});
+}
 
+void lay_out_villas(Layout& L) {
+  Builder& b = L.b;
   // Villa streets outside the ring: a street parallel to the ring with connectors
   // and cul-de-sacs outwards.
   int villa = 0;
@@ -482,48 +502,66 @@ void lay_out(Layout& L) {
       b.add({base, tip}, "residential", kVillaNames[villa++ % std::size(kVillaNames)], SegmentKind::Residential);
     }
   }
+}
 
+void lay_out_wood(Layout& L) {
+  Builder& b = L.b;
   // A wood in the north-east corner with unlit paths, reached through tunnel B.
-  {
-    Ring wood;
-    for (double a = 20; a <= 80.01; a += 5) wood.push_back(ell(a, 250));
-    wood.push_back({ell(80, 250).x, kSize - 10});
-    wood.push_back({kSize - 10, kSize - 10});
-    wood.push_back({kSize - 10, ell(20, 250).y});
-    wood.push_back(wood.front());
-    L.parks.push_back({0, "Björkdalsskogen", "wood", "", 0, wood});
-    const Point w0 = ell(60, 130), w1 = ell(60, 330), w2 = ell(38, 420), w3 = ell(28, 280), w4 = ell(48, 560);
-    b.add(curve(w0, w1, 10, 6), "path", "", SegmentKind::ParkPath, false);
-    b.add(curve(w1, w2, -12, 6), "path", "", SegmentKind::ParkPath, false);
-    b.add(curve(w2, w3, 8, 6), "path", "", SegmentKind::ParkPath, false);
-    b.add(curve(w3, ell(28, 130), 5, 4), "path", "", SegmentKind::ParkPath, false);
-    b.add(curve(w2, w4, 10, 6), "path", "", SegmentKind::ParkPath, false);
-  }
+  Ring wood;
+  for (double a = 20; a <= 80.01; a += 5) wood.push_back(ell(a, 250));
+  wood.push_back({ell(80, 250).x, kSize - 10});
+  wood.push_back({kSize - 10, kSize - 10});
+  wood.push_back({kSize - 10, ell(20, 250).y});
+  wood.push_back(wood.front());
+  L.parks.push_back({0, "Björkdalsskogen", "wood", "", 0, wood});
+  const Point w0 = ell(60, 130), w1 = ell(60, 330), w2 = ell(38, 420), w3 = ell(28, 280), w4 = ell(48, 560);
+  b.add(curve(w0, w1, 10, 6), "path", "", SegmentKind::ParkPath, false);
+  b.add(curve(w1, w2, -12, 6), "path", "", SegmentKind::ParkPath, false);
+  b.add(curve(w2, w3, 8, 6), "path", "", SegmentKind::ParkPath, false);
+  b.add(curve(w3, ell(28, 130), 5, 4), "path", "", SegmentKind::ParkPath, false);
+  b.add(curve(w2, w4, 10, 6), "path", "", SegmentKind::ParkPath, false);
+}
 
+void lay_out_areas(Layout& L) {
   // Neighbourhood areas (like primärområden): the square cut by the through road
   // and two east-west lines.
-  {
-    struct A { const char* name; const char* code; int pop; double y0, y1; bool west; };
-    const A as[] = {{"Lindås", "801", 3100, 0, 1050, true},        {"Kvarnbodalen", "802", 3500, 0, 1050, false},
-                    {"Ekbacka", "803", 4200, 1050, 2000, true},     {"Kvarnbo centrum", "804", 4800, 1050, 2000, false},
-                    {"Hagtorpet", "805", 2200, 2000, kSize, true}, {"Björkdalen", "806", 2500, 2000, kSize, false}};
-    for (const auto& a : as) {
-      Ring r;
-      Polyline edge;
-      for (double y = a.y0; y <= a.y1 + 1e-9; y += 50) edge.push_back({through_x(y), y});
-      if (a.west) {
-        r.push_back({0, a.y0});
-        for (const auto& p : edge) r.push_back(p);
-        r.push_back({0, a.y1});
-      } else {
-        for (const auto& p : edge) r.push_back(p);
-        r.push_back({kSize, a.y1});
-        r.push_back({kSize, a.y0});
-      }
-      r.push_back(r.front());
-      L.areas.push_back({0, a.name, "area", a.code, a.pop, r});
+  struct A { const char* name; const char* code; int pop; double y0, y1; bool west; };
+  const A as[] = {{"Lindås", "801", 3100, 0, 1050, true},        {"Kvarnbodalen", "802", 3500, 0, 1050, false},
+                  {"Ekbacka", "803", 4200, 1050, 2000, true},     {"Kvarnbo centrum", "804", 4800, 1050, 2000, false},
+                  {"Hagtorpet", "805", 2200, 2000, kSize, true}, {"Björkdalen", "806", 2500, 2000, kSize, false}};
+  for (const auto& a : as) {
+    Ring r;
+    Polyline edge;
+    for (double y = a.y0; y <= a.y1 + 1e-9; y += 50) edge.push_back({through_x(y), y});
+    if (a.west) {
+      r.push_back({0, a.y0});
+      for (const auto& p : edge) r.push_back(p);
+      r.push_back({0, a.y1});
+    } else {
+      for (const auto& p : edge) r.push_back(p);
+      r.push_back({kSize, a.y1});
+      r.push_back({kSize, a.y0});
     }
+    r.push_back(r.front());
+    L.areas.push_back({0, a.name, "area", a.code, a.pop, r});
   }
+}
+
+// The plan, part by part, in the order it is drawn: a part joins its paths to
+// the lines drawn before it (Builder::connect), so the order is the design.
+void lay_out(Layout& L) {
+  lay_out_arterials(L);
+  lay_out_centre(L);
+  lay_out_spines(L);
+  lay_out_stops(L);
+  lay_out_collectors(L);
+  lay_out_footpaths(L);
+  lay_out_schools(L);
+  lay_out_central_park(L);
+  lay_out_green_strip(L);
+  lay_out_villas(L);
+  lay_out_wood(L);
+  lay_out_areas(L);
 }
 
 // --- noding ---------------------------------------------------------------------
@@ -612,29 +650,12 @@ void node_lines(std::vector<Line>& lines) {
   }
 }
 
-}  // namespace
+// A point of the plan (metres from the district's south-west corner) in SWEREF99 TM.
+Point world(const District& d, Point p) { return Point{d.origin.x + p.x, d.origin.y + p.y}; }
 
-// --- assembly -------------------------------------------------------------------
-
-District build_district(const std::string& lamp_line_installed) {
-  Layout L;
-  lay_out(L);
-  node_lines(L.b.lines);
-
-  District d;
-  d.lamp_line_installed = lamp_line_installed;
-  // Place the district: centre of Hisingsbacka, rounded to 100 m in SWEREF99 TM.
-  const Point centre = wgs84_to_sweref(11.98, 57.75);
-  d.origin = {std::round(centre.x / 100) * 100 - kSize / 2, std::round(centre.y / 100) * 100 - kSize / 2};
-  {
-    double lon, lat;
-    sweref_to_wgs84({d.origin.x + kSize / 2, d.origin.y + kSize / 2}, lon, lat);
-    d.centre_lon = lon;
-    d.centre_lat = lat;
-  }
-  auto world = [&](Point p) { return Point{d.origin.x + p.x, d.origin.y + p.y}; };
-
-  // Nodes: vertices merged within 0.5 m (hash grid of 1 m cells).
+// The plan's lines become ways; their vertices become nodes, merged within
+// 0.5 m (hash grid of 1 m cells). Returns the line each way came from.
+std::vector<std::size_t> add_ways(const Layout& L, District& d) {
   std::unordered_map<std::int64_t, std::vector<std::uint32_t>> grid;
   auto key = [](std::int64_t cx, std::int64_t cy) { return cx * 1000003LL + cy; };
   auto node_at = [&](Point p) -> std::uint32_t {
@@ -644,10 +665,10 @@ District build_district(const std::string& lamp_line_installed) {
         auto it = grid.find(key(cx + dx, cy + dy));
         if (it == grid.end()) continue;
         for (auto n : it->second)
-          if (distance(d.nodes[n].pos, world(p)) < 0.5) return n;
+          if (distance(d.nodes[n].pos, world(d, p)) < 0.5) return n;
       }
     const auto id = static_cast<std::uint32_t>(d.nodes.size());
-    d.nodes.push_back({static_cast<std::int64_t>(id) + 1, world(p), {}});
+    d.nodes.push_back({static_cast<std::int64_t>(id) + 1, world(d, p), {}});
     grid[key(cx, cy)].push_back(id);
     return id;
   };
@@ -677,7 +698,12 @@ District build_district(const std::string& lamp_line_installed) {
     d.ways.push_back(std::move(w));
     line_of_way.push_back(li);
   }
+  return line_of_way;
+}
 
+// Segments: ways split at nodes used by more than one way (or twice by one) and
+// at way ends; footways inside a park become park paths.
+void add_segments(const Layout& L, District& d, const std::vector<std::size_t>& line_of_way) {
   // Parks for the in_park flag.
   auto in_park = [&](Point local) {
     for (const auto& p : L.parks)
@@ -685,7 +711,6 @@ District build_district(const std::string& lamp_line_installed) {
     return false;
   };
 
-  // Segments: split ways at nodes used by more than one way (or twice by one) and at way ends.
   std::vector<int> uses(d.nodes.size(), 0);
   for (const auto& w : d.ways)
     for (std::size_t k = 0; k < w.nodes.size(); ++k)
@@ -717,122 +742,124 @@ District build_district(const std::string& lamp_line_installed) {
       start = k;
     }
   }
+}
 
-  // Stops: a platform node beside the road, reached by a short access way that
-  // splits the road at the stop. Stop nodes are way nodes here (platform end).
-  for (const auto& sp : L.stops) {
-    Stop st;
-    st.name = sp.name;
-    st.tram = sp.tram;
-    // Find the road vertex (added by noding where the access way meets it) or add the access way now.
-    const Point road = world(sp.road_pt), plat = world(sp.platform);
-    // The access way is a new way: road point -> platform; the road point must be a
-    // node of the road: find the road's segment there and split it.
-    std::uint32_t seg_idx = UINT32_MAX;
-    double best = 1.0;
-    for (const auto& s : d.segments) {
-      if (s.kind != SegmentKind::Arterial) continue;
-      double dd;
-      closest_on(s.geometry, road, &dd);
-      if (dd < best) { best = dd; seg_idx = s.id; }
-    }
-    if (seg_idx == UINT32_MAX)
-      throw Error(ErrorCode::Internal, "demo district", "stop " + sp.name + " is not on an arterial road");
-    // Split that segment (and its way) at the stop.
-    Segment old = d.segments[seg_idx];
-    Way& way = d.ways[old.way];
-    const auto rn = static_cast<std::uint32_t>(d.nodes.size());
-    d.nodes.push_back({static_cast<std::int64_t>(rn) + 1, road, {}});
-    // Insert rn into the way between the right pair of nodes.
-    {
-      std::size_t pos = 0;
-      double bd = INFINITY;
-      for (std::size_t k = 1; k < way.nodes.size(); ++k) {
-        const Point c = closest_on_segment(road, d.nodes[way.nodes[k - 1]].pos, d.nodes[way.nodes[k]].pos);
-        const double dd = distance(c, road);
-        if (dd < bd) { bd = dd; pos = k; }
-      }
-      way.nodes.insert(way.nodes.begin() + static_cast<std::ptrdiff_t>(pos), rn);
-    }
-    // Rebuild the two halves of the old segment.
-    {
-      double t_along = 0;
-      double bd = INFINITY;
-      double acc = 0;
-      std::size_t cut = 1;
-      for (std::size_t k = 1; k < old.geometry.size(); ++k) {
-        double t;
-        const Point c = closest_on_segment(road, old.geometry[k - 1], old.geometry[k], &t);
-        const double seg_len = distance(old.geometry[k - 1], old.geometry[k]);
-        if (distance(c, road) < bd) { bd = distance(c, road); t_along = acc + t * seg_len; cut = k; }
-        acc += seg_len;
-      }
-      (void)t_along;
-      Polyline g1(old.geometry.begin(), old.geometry.begin() + static_cast<std::ptrdiff_t>(cut));
-      g1.push_back(road);
-      Polyline g2{road};
-      g2.insert(g2.end(), old.geometry.begin() + static_cast<std::ptrdiff_t>(cut), old.geometry.end());
-      Segment& a = d.segments[seg_idx];
-      a.to = rn;
-      a.geometry = g1;
-      a.length_m = length(g1);
-      a.mid = interpolate(g1, a.length_m / 2);
-      Segment bseg = old;
-      bseg.id = static_cast<std::uint32_t>(d.segments.size());
-      bseg.from = rn;
-      bseg.geometry = g2;
-      bseg.length_m = length(g2);
-      bseg.mid = interpolate(g2, bseg.length_m / 2);
-      d.segments.push_back(bseg);
-    }
-    // Platform node and the access way (road -> platform); if a path leaves the
-    // platform (added in the layout) it already has a node there: reuse it.
-    std::uint32_t pn = UINT32_MAX;
-    for (std::uint32_t n = 0; n < d.nodes.size(); ++n)
-      if (distance(d.nodes[n].pos, plat) < 0.5) { pn = n; break; }
-    if (pn == UINT32_MAX) {
-      pn = static_cast<std::uint32_t>(d.nodes.size());
-      d.nodes.push_back({static_cast<std::int64_t>(pn) + 1, plat, {}});
-    }
-    Tags& t = d.nodes[pn].tags;
-    t.push_back({"name", sp.name});
-    t.push_back({"highway", "bus_stop"});
-    t.push_back({"public_transport", "platform"});
-    t.push_back({"bus", "yes"});
-    if (sp.tram) {
-      t.push_back({"railway", "tram_stop"});
-      t.push_back({"tram", "yes"});
-    }
-    Way acc;
-    acc.id = static_cast<std::int64_t>(d.ways.size()) + 1;
-    acc.nodes = {rn, pn};
-    acc.highway = "footway";
-    acc.lit = true;
-    acc.kind = SegmentKind::StopAccess;
-    acc.tags = {{"highway", "footway"}, {"lit", "yes"}, {"footway", "access_aisle"}};
-    d.ways.push_back(acc);
-    Segment as;
-    as.id = static_cast<std::uint32_t>(d.segments.size());
-    as.way = static_cast<std::uint32_t>(d.ways.size() - 1);
-    as.from = rn;
-    as.to = pn;
-    as.geometry = {road, plat};
-    as.length_m = distance(road, plat);
-    as.mid = lerp(road, plat, 0.5);
-    as.kind = SegmentKind::StopAccess;
-    as.lit = true;
-    d.segments.push_back(as);
-    st.node_id = d.nodes[pn].id;
-    st.pos = plat;
-    st.segment = as.id;
-    d.stops.push_back(st);
-    L.b.lines.push_back({});  // keeps line_of_way aligned for the access way (no lamps of its own)
-    line_of_way.push_back(L.b.lines.size() - 1);
-    L.b.lines.back().lamp_spacing_m = 0;
+// The road point of a stop becomes a node of the arterial it lies on (within
+// 1 m): that segment and its way are split there. Returns the new node.
+std::uint32_t split_arterial_at(District& d, Point road, const std::string& stop) {
+  std::uint32_t seg_idx = UINT32_MAX;
+  double best = 1.0;
+  for (const auto& s : d.segments) {
+    if (s.kind != SegmentKind::Arterial) continue;
+    double dd;
+    closest_on(s.geometry, road, &dd);
+    if (dd < best) { best = dd; seg_idx = s.id; }
   }
+  if (seg_idx == UINT32_MAX)
+    throw Error(ErrorCode::Internal, "demo district", "stop " + stop + " is not on an arterial road");
+  // Split that segment (and its way) at the stop.
+  Segment old = d.segments[seg_idx];
+  Way& way = d.ways[old.way];
+  const auto rn = static_cast<std::uint32_t>(d.nodes.size());
+  d.nodes.push_back({static_cast<std::int64_t>(rn) + 1, road, {}});
+  // Insert rn into the way between the right pair of nodes.
+  {
+    std::size_t pos = 0;
+    double bd = INFINITY;
+    for (std::size_t k = 1; k < way.nodes.size(); ++k) {
+      const Point c = closest_on_segment(road, d.nodes[way.nodes[k - 1]].pos, d.nodes[way.nodes[k]].pos);
+      const double dd = distance(c, road);
+      if (dd < bd) { bd = dd; pos = k; }
+    }
+    way.nodes.insert(way.nodes.begin() + static_cast<std::ptrdiff_t>(pos), rn);
+  }
+  // Rebuild the two halves of the old segment.
+  {
+    double bd = INFINITY;
+    std::size_t cut = 1;
+    for (std::size_t k = 1; k < old.geometry.size(); ++k) {
+      const Point c = closest_on_segment(road, old.geometry[k - 1], old.geometry[k]);
+      if (distance(c, road) < bd) { bd = distance(c, road); cut = k; }
+    }
+    Polyline g1(old.geometry.begin(), old.geometry.begin() + static_cast<std::ptrdiff_t>(cut));
+    g1.push_back(road);
+    Polyline g2{road};
+    g2.insert(g2.end(), old.geometry.begin() + static_cast<std::ptrdiff_t>(cut), old.geometry.end());
+    Segment& a = d.segments[seg_idx];
+    a.to = rn;
+    a.geometry = g1;
+    a.length_m = length(g1);
+    a.mid = interpolate(g1, a.length_m / 2);
+    Segment bseg = old;
+    bseg.id = static_cast<std::uint32_t>(d.segments.size());
+    bseg.from = rn;
+    bseg.geometry = g2;
+    bseg.length_m = length(g2);
+    bseg.mid = interpolate(g2, bseg.length_m / 2);
+    d.segments.push_back(bseg);
+  }
+  return rn;
+}
 
-  // Lamps: along every lit way (spacing by class), offset 4 m to the side;
-  // sparse old lamps on some unlit park paths (lit=no: spacing far above 50 m).
+// Stops: a platform node beside the road, reached by a short access way that
+// splits the road at the stop. Stop nodes are way nodes here (platform end).
+void add_stop(Layout& L, District& d, const Layout::StopSpec& sp, std::vector<std::size_t>& line_of_way) {
+  Stop st;
+  st.name = sp.name;
+  st.tram = sp.tram;
+  const Point road = world(d, sp.road_pt), plat = world(d, sp.platform);
+  // The access way (road point -> platform) needs the road point as a node of the road.
+  const std::uint32_t rn = split_arterial_at(d, road, sp.name);
+  // Platform node and the access way (road -> platform); if a path leaves the
+  // platform (added in the layout) it already has a node there: reuse it.
+  std::uint32_t pn = UINT32_MAX;
+  for (std::uint32_t n = 0; n < d.nodes.size(); ++n)
+    if (distance(d.nodes[n].pos, plat) < 0.5) { pn = n; break; }
+  if (pn == UINT32_MAX) {
+    pn = static_cast<std::uint32_t>(d.nodes.size());
+    d.nodes.push_back({static_cast<std::int64_t>(pn) + 1, plat, {}});
+  }
+  Tags& t = d.nodes[pn].tags;
+  t.push_back({"name", sp.name});
+  t.push_back({"highway", "bus_stop"});
+  t.push_back({"public_transport", "platform"});
+  t.push_back({"bus", "yes"});
+  if (sp.tram) {
+    t.push_back({"railway", "tram_stop"});
+    t.push_back({"tram", "yes"});
+  }
+  Way acc;
+  acc.id = static_cast<std::int64_t>(d.ways.size()) + 1;
+  acc.nodes = {rn, pn};
+  acc.highway = "footway";
+  acc.lit = true;
+  acc.kind = SegmentKind::StopAccess;
+  acc.tags = {{"highway", "footway"}, {"lit", "yes"}, {"footway", "access_aisle"}};
+  d.ways.push_back(acc);
+  Segment as;
+  as.id = static_cast<std::uint32_t>(d.segments.size());
+  as.way = static_cast<std::uint32_t>(d.ways.size() - 1);
+  as.from = rn;
+  as.to = pn;
+  as.geometry = {road, plat};
+  as.length_m = distance(road, plat);
+  as.mid = lerp(road, plat, 0.5);
+  as.kind = SegmentKind::StopAccess;
+  as.lit = true;
+  d.segments.push_back(as);
+  st.node_id = d.nodes[pn].id;
+  st.pos = plat;
+  st.segment = as.id;
+  d.stops.push_back(st);
+  L.b.lines.push_back({});  // keeps line_of_way aligned for the access way (no lamps of its own)
+  line_of_way.push_back(L.b.lines.size() - 1);
+  L.b.lines.back().lamp_spacing_m = 0;
+}
+
+// Lamps: along every lit way (spacing by class), offset 4 m to the side;
+// sparse old lamps on some unlit park paths (lit=no: spacing far above 50 m).
+void add_lamps(const Layout& L, District& d, const std::vector<std::size_t>& line_of_way,
+               const std::string& lamp_line_installed) {
   for (std::uint32_t wi = 0; wi < d.ways.size(); ++wi) {
     const Line& l = L.b.lines[line_of_way[wi]];
     if (l.lamp_spacing_m <= 0) continue;
@@ -860,24 +887,53 @@ District build_district(const std::string& lamp_line_installed) {
       d.lamps.push_back(lamp);
     }
   }
+}
 
-  // Places, parks, areas into world coordinates with ids.
+// Places, parks and areas into world coordinates, with ids.
+void add_features(Layout& L, District& d) {
   std::int64_t pid = 1;
   for (auto& p : L.places) {
     p.id = pid++;
-    p.pos = world(p.pos);
+    p.pos = world(d, p.pos);
     d.places.push_back(p);
   }
   for (auto& p : L.parks) {
     p.id = pid++;
-    for (auto& q : p.ring) q = world(q);
+    for (auto& q : p.ring) q = world(d, q);
     d.parks.push_back(p);
   }
   for (auto& a : L.areas) {
     a.id = pid++;
-    for (auto& q : a.ring) q = world(q);
+    for (auto& q : a.ring) q = world(d, q);
     d.areas.push_back(a);
   }
+}
+
+}  // namespace
+
+// --- assembly -------------------------------------------------------------------
+
+District build_district(const std::string& lamp_line_installed) {
+  Layout L;
+  lay_out(L);
+  node_lines(L.b.lines);
+
+  District d;
+  d.lamp_line_installed = lamp_line_installed;
+  // Place the district: centre of Hisingsbacka, rounded to 100 m in SWEREF99 TM.
+  const Point centre = wgs84_to_sweref(11.98, 57.75);
+  d.origin = {std::round(centre.x / 100) * 100 - kSize / 2, std::round(centre.y / 100) * 100 - kSize / 2};
+  {
+    double lon, lat;
+    sweref_to_wgs84({d.origin.x + kSize / 2, d.origin.y + kSize / 2}, lon, lat);
+    d.centre_lon = lon;
+    d.centre_lat = lat;
+  }
+  std::vector<std::size_t> line_of_way = add_ways(L, d);  // grows with the stops' access ways
+  add_segments(L, d, line_of_way);
+  for (const auto& sp : L.stops) add_stop(L, d, sp, line_of_way);
+  add_lamps(L, d, line_of_way, lamp_line_installed);
+  add_features(L, d);
   return d;
 }
 
