@@ -112,12 +112,12 @@ TEST(LayerStyles, EveryGeometryLayerHasADefaultQgisStyleNamingItsField) {
   EXPECT_EQ(gi.renderer_type, "categorizedSymbol");
   EXPECT_EQ(gi.attr, "class");
   EXPECT_EQ(gi.label_field, "name");
-  EXPECT_NE(std::find(gi.labels.begin(), gi.labels.end(), "Hotspot, 99 % säkerhet"), gi.labels.end());
+  EXPECT_NE(std::find(gi.labels.begin(), gi.labels.end(), "Brännpunkt, 99 % säkerhet"), gi.labels.end());
   const Qml em = parse_qml(rows.at("emerging").qml);
   EXPECT_EQ(em.renderer_type, "categorizedSymbol");
   EXPECT_EQ(em.attr, "class");
   EXPECT_EQ(em.labels.size(), 17u);
-  EXPECT_NE(std::find(em.labels.begin(), em.labels.end(), "Ny hotspot"), em.labels.end());
+  EXPECT_NE(std::find(em.labels.begin(), em.labels.end(), "Ny brännpunkt"), em.labels.end());
   const Qml de = parse_qml(rows.at("density").qml);
   EXPECT_EQ(de.renderer_type, "graduatedSymbol");
   EXPECT_EQ(de.attr, "density_latest_per_km");
@@ -144,7 +144,7 @@ TEST(LayerStyles, LegendsFollowTheRunLanguage) {
   const auto rows = read_styles(p);
   const Qml em = parse_qml(rows.at("emerging").qml);
   EXPECT_NE(std::find(em.labels.begin(), em.labels.end(), "New hot spot"), em.labels.end());
-  EXPECT_EQ(std::find(em.labels.begin(), em.labels.end(), "Ny hotspot"), em.labels.end());
+  EXPECT_EQ(std::find(em.labels.begin(), em.labels.end(), "Ny brännpunkt"), em.labels.end());
 }
 
 }  // namespace

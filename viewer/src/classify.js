@@ -26,12 +26,24 @@ export function classIndex(breaks, value) {
   return i;
 }
 
-// Gi* and emerging classes are text written by the hotspot stage (hot_99,
-// none, persistent_hot, no_pattern, ...); the colours go by the words in them,
-// so a renamed or new class still gets a sensible one.
-export function classColour(cls) {
+// Gi* and emerging classes are codes written by the hotspot stage (hot_99,
+// none, persistent_hot, no_pattern, ...). Their names and colours come from
+// the server (/api/layers `classes`: code -> {sv, en, colour}), the same words
+// QGIS's legend and the report use. A code the vocabulary does not have (a
+// run folder from another version) gets a colour by the words in it.
+export function notSignificant(cls) {
   const c = String(cls ?? '').toLowerCase().replace(/[_-]+/g, ' ').trim();
-  if (/^(none|ns|n\/a)$|not|no pattern|ingen|^$/.test(c)) return NOT_SIGNIFICANT;
+  return /^(none|ns|n\/a)$|not|no pattern|ingen|^$/.test(c);
+}
+
+export function className(cls, vocab, lang) {
+  return vocab?.[cls]?.[lang] ?? String(cls);
+}
+
+export function classColour(cls, vocab = null) {
+  if (notSignificant(cls)) return NOT_SIGNIFICANT;
+  if (vocab?.[cls]?.colour) return vocab[cls].colour;
+  const c = String(cls ?? '').toLowerCase().replace(/[_-]+/g, ' ').trim();
   if (/cold|kall/.test(c)) return /99/.test(c) ? '#2166ac' : /95/.test(c) ? '#4393c3' : '#92c5de';
   if (/new|ny/.test(c)) return '#ff00c8';
   if (/intens/.test(c)) return '#b2182b';

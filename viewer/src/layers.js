@@ -2,8 +2,8 @@
 // is loaded when it is switched on, styled (styles.js), shown or hidden; the
 // incidents follow the month and parameter filter and the streets are coloured
 // by the selection's incidents. Also the legend that explains the colours.
-import { t, num, paramName } from './i18n.js';
-import { RAMP, classColour, selectIncidents, edgeRates } from './classify.js';
+import { t, num, paramName, lang } from './i18n.js';
+import { RAMP, classColour, className, selectIncidents, edgeRates } from './classify.js';
 import {
   HOTSPOT_LAYERS, PARAM_COLOURS, NO_INCIDENTS, OVERLAYS, OVERLAY_RANK, styleLayers, rankOf, clickRank, nameOfMapLayer,
   streetColourExpr, paramColourExpr, incidentFilterExpr, hotspotStyle,
@@ -30,7 +30,7 @@ export function legendGroups(s) {
   for (const name of ['gistar', 'emerging']) {
     const h = s.hotspotStyle[name];
     if (!s.visible[name] || !h) continue;
-    groups.push({ title: t(`colour_${name}`), id: name, items: h.classes.map((c) => ({ colour: classColour(c), label: String(c) })) });
+    groups.push({ title: t(`colour_${name}`), id: name, items: h.classes.map((c) => ({ colour: classColour(c, s.classes), label: className(c, s.classes, lang()) })) });
   }
   if (s.visible.incidents && s.catalogue.parameters.length) {
     groups.push({
@@ -166,7 +166,7 @@ export function createMapLayers({ map, store, api }) {
   function styleHotspots(s, names) {
     const style = { ...s.hotspotStyle };
     for (const name of names) {
-      const h = hotspotStyle(layerInfo(s, name), s.geo[name]);
+      const h = hotspotStyle(layerInfo(s, name), s.geo[name], s.classes);
       if (!h) continue;
       style[name] = h;
       for (const [k, v] of Object.entries(h.paint)) map.setPaintProperty(`${name}-line`, k, v);

@@ -91,13 +91,13 @@ $('lang').addEventListener('click', () => {
 
 // New layers get their default visibility; the ones already there keep the user's.
 async function refreshLayers() {
-  const { layers, data } = await api.layers();
+  const { layers, data, classes } = await api.layers();
   const s = store.get();
   // Unchanged: leave the store alone, so the layer list is not rebuilt under the user's pointer.
   if (data === s.runName && JSON.stringify(layers) === JSON.stringify(s.layers)) return;
   const visible = { ...s.visible };
   for (const l of layers) if (visible[l.name] === undefined) visible[l.name] = DEFAULT_ON.has(l.name);
-  store.set({ layers, runName: data, visible });
+  store.set({ layers, runName: data, visible, classes: classes || {} });
 }
 
 async function start() {

@@ -48,6 +48,7 @@ export function initialState() {
   return {
     lang: 'sv',
     layers: [],                 // /api/layers: what the run folder has
+    classes: {},                // /api/layers: hotspot class code -> {sv, en, colour}
     runName: '',
     catalogue: { parameters: [], months: [] },
     monthIndex: 0,              // 0 = all months, i = catalogue.months[i - 1]

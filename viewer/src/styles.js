@@ -3,7 +3,7 @@
 // the engine adds later is drawn without a viewer change. Also the colours by
 // data (street rates, density, Gi*/emerging classes) as MapLibre expressions.
 // Pure: no DOM, no map (the unit tests run these in node).
-import { RAMP, NOT_SIGNIFICANT, quantileBreaks, classColour, classField, valueField, classesIn } from './classify.js';
+import { RAMP, NOT_SIGNIFICANT, quantileBreaks, classColour, notSignificant, classField, valueField, classesIn } from './classify.js';
 
 export const DEFAULT_ON = new Set(['areas', 'parks', 'edges', 'stops', 'incidents', 'gistar']);
 export const HOTSPOT_LAYERS = ['density', 'gistar', 'emerging'];
@@ -104,7 +104,7 @@ export function incidentFilterExpr(month, params) {
 // How a hotspot layer is coloured: density by quantile classes of its value,
 // Gi* and emerging by their class names. Not-significant segments are faint so
 // the hotspots stand out.
-export function hotspotStyle(info, geo) {
+export function hotspotStyle(info, geo, vocab = null) {
   if (!info || !geo) return null;
   if (info.name === 'density') {
     const field = valueField(info);
@@ -116,11 +116,11 @@ export function hotspotStyle(info, geo) {
   const classes = classesIn(geo.features, field);
   if (!field || !classes.length) return { field, classes, paint: { 'line-color': NOT_SIGNIFICANT, 'line-opacity': 0.9 } };
   const byClass = ['to-string', ['get', field]];
-  const faint = classes.filter((c) => classColour(c) === NOT_SIGNIFICANT).flatMap((c) => [String(c), 0.15]);
+  const faint = classes.filter((c) => notSignificant(c)).flatMap((c) => [String(c), 0.15]);
   return {
     field, classes,
     paint: {
-      'line-color': ['match', byClass, ...classes.flatMap((c) => [String(c), classColour(c)]), NOT_SIGNIFICANT],
+      'line-color': ['match', byClass, ...classes.flatMap((c) => [String(c), classColour(c, vocab)]), NOT_SIGNIFICANT],
       'line-opacity': faint.length ? ['match', byClass, ...faint, 0.9] : 0.9,
     },
   };

@@ -315,11 +315,14 @@ test('the density and Gi* layers are coloured by their classes, with legends', a
       colour: m.getPaintProperty('gistar-line', 'line-color'),
       opacity: m.getPaintProperty('gistar-line', 'line-opacity'),
       legend: [...document.querySelectorAll('#legend .item[data-legend="gistar"]')].map((e) => e.textContent),
+      // The server's vocabulary names each class (core/hotspot_classes.hpp), in the viewer's language.
+      names: (s.hotspotStyle.gistar?.classes || []).map((c) => s.classes[c]?.[localStorage.getItem('tryggve.lang') === 'en' ? 'en' : 'sv']),
     };
   });
   const hot = gi.classes.filter((c) => /hot/.test(c));
   assert.ok(hot.length >= 1, `a hot class among ${gi.classes}`);
-  assert.deepEqual(gi.legend, gi.classes);
+  assert.ok(gi.names.every((n) => typeof n === 'string' && n.length > 0), `every Gi* class is named: ${gi.names}`);
+  assert.deepEqual(gi.legend, gi.names);
   assert.equal(gi.colour[0], 'match');
   const colourOf = (expr, c) => expr[expr.indexOf(c, 2) + 1];
   const red = (hex) => { const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)); return r > g + 60 && r > b + 60; };
@@ -368,8 +371,10 @@ test('the density and Gi* layers are coloured by their classes, with legends', a
   const em = await page.evaluate(() => ({
     classes: window.__tryggve.state.hotspotStyle.emerging.classes,
     legend: [...document.querySelectorAll('#legend .item[data-legend="emerging"]')].map((e) => e.textContent),
+    names: window.__tryggve.state.hotspotStyle.emerging.classes.map((c) => window.__tryggve.state.classes[c]?.[localStorage.getItem('tryggve.lang') === 'en' ? 'en' : 'sv']),
   }));
-  assert.deepEqual(em.legend, em.classes);
+  assert.ok(em.names.every((n) => typeof n === 'string' && n.length > 0), `every emerging class is named: ${em.names}`);
+  assert.deepEqual(em.legend, em.names);
   assert.ok(em.classes.length >= 2, `emerging classes: ${em.classes}`);
   await page.uncheck('#layer-list input[data-layer="emerging"]');
   assert.equal(await page.locator('#legend .item[data-legend="emerging"]').count(), 0, 'the legend follows the layer');

@@ -6,31 +6,17 @@
 #include <fmt/format.h>
 
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/hotspot_classes.hpp"
 #include "tryggve/core/limits.hpp"
 
 namespace tryggve::hotspot {
 
 std::string_view to_string(EmergingClass c) {
-  switch (c) {
-    case EmergingClass::NoPattern: return "no_pattern";
-    case EmergingClass::NewHot: return "new_hot";
-    case EmergingClass::ConsecutiveHot: return "consecutive_hot";
-    case EmergingClass::IntensifyingHot: return "intensifying_hot";
-    case EmergingClass::PersistentHot: return "persistent_hot";
-    case EmergingClass::DiminishingHot: return "diminishing_hot";
-    case EmergingClass::SporadicHot: return "sporadic_hot";
-    case EmergingClass::OscillatingHot: return "oscillating_hot";
-    case EmergingClass::HistoricalHot: return "historical_hot";
-    case EmergingClass::NewCold: return "new_cold";
-    case EmergingClass::ConsecutiveCold: return "consecutive_cold";
-    case EmergingClass::IntensifyingCold: return "intensifying_cold";
-    case EmergingClass::PersistentCold: return "persistent_cold";
-    case EmergingClass::DiminishingCold: return "diminishing_cold";
-    case EmergingClass::SporadicCold: return "sporadic_cold";
-    case EmergingClass::OscillatingCold: return "oscillating_cold";
-    case EmergingClass::HistoricalCold: return "historical_cold";
-  }
-  return "?";
+  // hotspot_classes::emerging() lists the classes in the enum's order.
+  static_assert(kEmergingClassCount == 17);
+  const auto all = hotspot_classes::emerging();
+  const auto i = static_cast<std::size_t>(c);
+  return i < all.size() ? all[i].code : "?";
 }
 
 namespace {

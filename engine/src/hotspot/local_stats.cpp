@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/hotspot_classes.hpp"
 
 namespace tryggve::hotspot {
 
@@ -81,8 +82,7 @@ std::string class_label(const LocalStat& s, bool moran) {
     if (s.quadrant == 0) return "none";
     return fmt::format("{}_{}", q[s.quadrant], s.confidence);
   }
-  if (s.hot_cold == 0) return "none";
-  return fmt::format("{}_{}", s.hot_cold > 0 ? "hot" : "cold", s.confidence);
+  return std::string(hotspot_classes::gistar_code(s.hot_cold, s.confidence));
 }
 
 LocalResult gi_star(const Weights& w, const std::vector<double>& x, const LocalOptions& opt) {

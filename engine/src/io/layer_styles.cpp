@@ -25,6 +25,7 @@
 #include <ogrsf_frmts.h>
 
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/hotspot_classes.hpp"
 #include "tryggve/core/strings.hpp"
 #include "tryggve/io/gdal_env.hpp"
 
@@ -100,53 +101,15 @@ std::string symbol(GeometryKind kind, const std::string& name, Rgb c, double wid
                      esc(name), layer);
 }
 
-struct Category {
-  std::string value, label_sv, label_en;
-  Rgb c;
-};
-
-const std::vector<Category>& gistar_classes() {
-  static const std::vector<Category> v = {
-      {"hot_99", "Hotspot, 99 % säkerhet", "Hot spot, 99% confidence", {189, 0, 38}},
-      {"hot_95", "Hotspot, 95 % säkerhet", "Hot spot, 95% confidence", {240, 59, 32}},
-      {"hot_90", "Hotspot, 90 % säkerhet", "Hot spot, 90% confidence", {253, 141, 60}},
-      {"none", "Inte signifikant", "Not significant", {190, 190, 190}},
-      {"cold_90", "Kallpunkt, 90 % säkerhet", "Cold spot, 90% confidence", {158, 202, 225}},
-      {"cold_95", "Kallpunkt, 95 % säkerhet", "Cold spot, 95% confidence", {66, 146, 198}},
-      {"cold_99", "Kallpunkt, 99 % säkerhet", "Cold spot, 99% confidence", {8, 81, 156}}};
-  return v;
-}
-
-const std::vector<Category>& emerging_classes() {
-  static const std::vector<Category> v = {
-      {"new_hot", "Ny hotspot", "New hot spot", {255, 0, 0}},
-      {"consecutive_hot", "Sammanhängande hotspot", "Consecutive hot spot", {230, 85, 13}},
-      {"intensifying_hot", "Intensifierande hotspot", "Intensifying hot spot", {165, 0, 38}},
-      {"persistent_hot", "Ihållande hotspot", "Persistent hot spot", {215, 48, 39}},
-      {"diminishing_hot", "Avtagande hotspot", "Diminishing hot spot", {244, 165, 130}},
-      {"sporadic_hot", "Sporadisk hotspot", "Sporadic hot spot", {253, 174, 97}},
-      {"oscillating_hot", "Pendlande hotspot", "Oscillating hot spot", {197, 27, 125}},
-      {"historical_hot", "Historisk hotspot", "Historical hot spot", {191, 129, 45}},
-      {"no_pattern", "Inget mönster", "No pattern", {200, 200, 200}},
-      {"new_cold", "Ny kallpunkt", "New cold spot", {0, 0, 255}},
-      {"consecutive_cold", "Sammanhängande kallpunkt", "Consecutive cold spot", {49, 130, 189}},
-      {"intensifying_cold", "Intensifierande kallpunkt", "Intensifying cold spot", {8, 48, 107}},
-      {"persistent_cold", "Ihållande kallpunkt", "Persistent cold spot", {33, 102, 172}},
-      {"diminishing_cold", "Avtagande kallpunkt", "Diminishing cold spot", {146, 197, 222}},
-      {"sporadic_cold", "Sporadisk kallpunkt", "Sporadic cold spot", {107, 174, 214}},
-      {"oscillating_cold", "Pendlande kallpunkt", "Oscillating cold spot", {118, 42, 131}},
-      {"historical_cold", "Historisk kallpunkt", "Historical cold spot", {128, 205, 193}}};
-  return v;
-}
-
-std::string categorized(const std::string& field, GeometryKind kind, const std::vector<Category>& cats,
+std::string categorized(const std::string& field, GeometryKind kind, std::span<const hotspot_classes::ClassInfo> cats,
                         const std::string& lang) {
   std::string c, s;
   for (std::size_t i = 0; i < cats.size(); ++i) {
     const auto& k = cats[i];
-    c += fmt::format(R"(<category value="{}" symbol="{}" label="{}" render="true"/>)", esc(k.value), i,
-                     esc(lang == "sv" ? k.label_sv : k.label_en));
-    s += symbol(kind, std::to_string(i), k.c, k.value == "none" || k.value == "no_pattern" ? 0.4 : 1.2);
+    c += fmt::format(R"(<category value="{}" symbol="{}" label="{}" render="true"/>)", esc(std::string(k.code)), i,
+                     esc(std::string(k.label(lang == "sv"))));
+    s += symbol(kind, std::to_string(i), Rgb{k.colour.r, k.colour.g, k.colour.b},
+                k.code == "none" || k.code == "no_pattern" ? 0.4 : 1.2);
   }
   return fmt::format(
       R"(<renderer-v2 type="categorizedSymbol" attr="{}" forceraster="0" symbollevels="0" enableorderby="0"><categories>{}</categories><symbols>{}</symbols></renderer-v2>)",
@@ -239,8 +202,8 @@ LayerStyle style_for(const std::string& layer, GeometryKind kind, const std::vec
   if (f >= 0) s.field = fields[static_cast<std::size_t>(f)].name;
   s.label_field = label_field_of(fields);
   std::string renderer;
-  if (s.kind == "emerging") renderer = categorized(s.field, kind, emerging_classes(), lang);
-  else if (s.kind == "hotspot_class") renderer = categorized(s.field, kind, gistar_classes(), lang);
+  if (s.kind == "emerging") renderer = categorized(s.field, kind, hotspot_classes::emerging(), lang);
+  else if (s.kind == "hotspot_class") renderer = categorized(s.field, kind, hotspot_classes::gistar(), lang);
   else if (s.kind == "z_score") renderer = graduated(s.field, kind, z_ranges(lang));
   else if (s.kind == "density" || s.kind == "count") renderer = graduated(s.field, kind, quantile_ranges(std::move(values)));
   else

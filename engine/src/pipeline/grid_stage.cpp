@@ -156,7 +156,7 @@ void write_grid(const GridStageResult& r, const RunFolder& folder) {
                                {"count_latest", FieldType::Real},    {"kde_all_per_km2", FieldType::Real},
                                {"gistar_z", FieldType::Real},        {"gistar_p_norm", FieldType::Real},
                                {"gistar_p_sim", FieldType::Real},    {"gistar_p_fdr", FieldType::Real},
-                               {"gistar_class", FieldType::String},  {"hot_cold", FieldType::Int64}});
+                               {"class", FieldType::String},         {"hot_cold", FieldType::Int64}});
     auto opt = [](double v) { return std::isfinite(v) ? io::FieldValue(v) : io::FieldValue(); };
     // Empty cells far from everything carry no information: only cells with an
     // incident, some density or a significant Gi* are written (the GeoTIFF has all).

@@ -12,6 +12,7 @@
 
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/hotspot_classes.hpp"
 #include "tryggve/core/strings.hpp"
 #include "tryggve/core/version.hpp"
 #include "tryggve/pipeline/run_folder.hpp"
@@ -29,6 +30,12 @@ struct Lang {
 };
 
 std::string esc(const std::string& s) { return xml_escape(s); }
+
+// A hotspot class by the words its legends use (core/hotspot_classes.hpp).
+std::string class_label(const std::string& code, bool sv) {
+  const auto* c = hotspot_classes::find(code);
+  return c ? std::string(c->label(sv)) : code;
+}
 
 double val(const json& j, const char* key, double def = NAN) {
   if (!j.contains(key) || !j[key].is_number()) return def;
@@ -186,9 +193,7 @@ std::string render_month_html(const fs::path& dir, const std::string& lang) {
                             esc(str(c, "to_label")), num(L, val(c, "prev")), num(L, val(c, "count")), L.t("incidents", "händelser"));
     else
       spots += fmt::format("<div class=card>{}<p><b>{}</b><br>{}</p></div>", svg_map(c["map"], 160), esc(str(c, "place")),
-                           k == "new_hot" ? L.t("new hot spot this month", "ny brännpunkt denna månad")
-                           : k == "intensifying_hot" ? L.t("hot spot growing stronger", "brännpunkt som förstärks")
-                                                     : L.t("hot spot for several months in a row", "brännpunkt flera månader i rad"));
+                           esc(class_label(k, L.sv)));
   }
   b += fmt::format("<h3>{}</h3>{}", L.t("Levels that moved", "Nivåer som har ändrats"),
                    levels.empty() ? std::string("<p>") + L.t("No level crossed 4 or 5 since last month.", "Ingen nivå passerade 4 eller 5 sedan förra månaden.") + "</p>"

@@ -24,6 +24,7 @@
 #include <httplib.h>
 
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/hotspot_classes.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/core/paths.hpp"
 #include "http_server.hpp"
@@ -224,6 +225,21 @@ json layer_json(const LayerInfo& l, bool is_public) {
   return {{"name", l.name},         {"file", l.file.filename().string()}, {"geometry", l.geometry},
           {"features", l.features}, {"fields", fields},                    {"title_sv", l.title_sv},
           {"title_en", l.title_en}, {"url", "/api/layers/" + l.name}};
+}
+
+// The hotspot classes' names and colours (core/hotspot_classes.hpp), so the
+// viewer's legend says what QGIS's and the report's say.
+json classes_json() {
+  json out = json::object();
+  const auto add = [&](std::span<const hotspot_classes::ClassInfo> list) {
+    for (const auto& c : list)
+      out[std::string(c.code)] = {{"sv", c.label_sv},
+                                  {"en", c.label_en},
+                                  {"colour", fmt::format("#{:02x}{:02x}{:02x}", c.colour.r, c.colour.g, c.colour.b)}};
+  };
+  add(hotspot_classes::gistar());
+  add(hotspot_classes::emerging());
+  return out;
 }
 
 void check_keys(const json& obj, std::initializer_list<const char*> allowed, const std::string& where) {
@@ -650,7 +666,7 @@ void Server::routes() {
                 for (const auto& l : fp->layers())
                   if (!is_public || privacy::public_layer(l.name)) out.push_back(layer_json(l, is_public));
                 return json_text({{"layers", out}, {"data", fp->dir().filename().string()},
-                                  {"audience", is_public ? "public" : "internal"}});
+                                  {"audience", is_public ? "public" : "internal"}, {"classes", classes_json()}});
               });
     res.set_header("Cache-Control", "no-store");
   });

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import {
-  RAMP, NOT_SIGNIFICANT, quantileBreaks, classIndex, classColour, classField, valueField, classesIn,
+  RAMP, NOT_SIGNIFICANT, quantileBreaks, classIndex, classColour, className, notSignificant, classField, valueField, classesIn,
   selectIncidents, edgeRates, incidentsOf, monthlyCounts, countsByParameter,
 } from '../../src/classify.js';
 
@@ -61,6 +61,28 @@ describe('classColour', () => {
     expect(classColour('Sporadic hot spot')).toBe('#fddbc7');
     expect(classColour('Historical hot spot')).toBe('#a6761d');
     expect(classColour('something else')).toBe('#7f7f7f');
+  });
+});
+
+describe('the server\'s class vocabulary', () => {
+  // /api/layers `classes`, as the server sends it (core/hotspot_classes.hpp).
+  const vocab = {
+    hot_99: { sv: 'Brännpunkt, 99 % säkerhet', en: 'Hot spot, 99% confidence', colour: '#bd0026' },
+    none: { sv: 'Inte signifikant', en: 'Not significant', colour: '#bebebe' },
+  };
+  it('names and colours a class as the server does, in the viewer\'s language', () => {
+    expect(classColour('hot_99', vocab)).toBe('#bd0026');
+    expect(className('hot_99', vocab, 'sv')).toBe('Brännpunkt, 99 % säkerhet');
+    expect(className('hot_99', vocab, 'en')).toBe('Hot spot, 99% confidence');
+  });
+  it('keeps not significant faint and grey whatever the vocabulary says', () => {
+    expect(notSignificant('none')).toBe(true);
+    expect(classColour('none', vocab)).toBe(NOT_SIGNIFICANT);
+  });
+  it('falls back to the words in a code the vocabulary lacks', () => {
+    expect(classColour('cold_95', vocab)).toBe('#4393c3');
+    expect(className('cold_95', vocab, 'sv')).toBe('cold_95');
+    expect(className('hot_99', null, 'sv')).toBe('hot_99');
   });
 });
 

@@ -65,6 +65,9 @@ describe('colours by data', () => {
     expect(colour[colour.indexOf('hot_99') + 1]).toBe('#b2182b');
     expect(colour[colour.indexOf('none') + 1]).toBe(NOT_SIGNIFICANT);
     expect(h.paint['line-opacity']).toEqual(['match', ['to-string', ['get', 'class']], 'none', 0.15, 0.9]);
+    const served = hotspotStyle(gi, { features: feats }, { hot_99: { sv: 'x', en: 'x', colour: '#bd0026' } });
+    const c2 = served.paint['line-color'];
+    expect(c2[c2.indexOf('hot_99') + 1]).toBe('#bd0026');
   });
   it('colours the density by quantile classes of its value field', () => {
     const d = info('density', 'Line String', [{ name: 'lixel_id', type: 'Integer' }, { name: 'length_m', type: 'Real' }, { name: 'density_all', type: 'Real' }]);
