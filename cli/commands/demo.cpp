@@ -20,6 +20,7 @@
 #include "command.hpp"
 #include "demo_options.hpp"
 #include "options_cli.hpp"
+#include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/demo/generator.hpp"
 #include "tryggve/pipeline/plan_stage.hpp"
@@ -211,9 +212,12 @@ Registrar reg{{"demo", [](CLI::App& app, const GlobalOptions&) -> std::function<
     file.hotspots_enabled = true;
     file.plan_enabled = true;
     const fs::path run = *out;
+    // The run folder, report included, is complete or absent (core/atomic_file.hpp).
+    refuse_overwriting_inputs(run, {*district, *scenarios});
+    AtomicFolder staging(run);
     scenario::RunControl control;
     if (talk) control.progress = [](const std::string& step, double f) { log::info("{:3.0f}% {}", 100 * f, step); };
-    const auto sum = scenario::run(file, run, control);
+    const auto sum = scenario::run(file, staging.temp_path(), control);
     if (talk) {
       fmt::print(stderr, "scenarios, forecast from {} ({} months, {} replicates):\n", sum.forecast_start,
                  file.simulate.forecast_months, file.simulate.replicates);
@@ -226,12 +230,15 @@ Registrar reg{{"demo", [](CLI::App& app, const GlobalOptions&) -> std::function<
     }
     if (talk) print_plans(sum.plans);
     report::ReportOptions ro;
-    ro.data = run.string();
+    ro.data = staging.temp_path().string();
+    ro.run_name = run.filename().string();
     ro.lang = *lang;
     const auto rep = report::write_report(ro);
+    staging.commit();
     if (talk) {
-      fmt::print(stderr, "report: {}{}\n", rep.html.string(),
-                 rep.pdf ? " and " + rep.pdf->string() : (rep.pdf_note.empty() ? "" : " (" + rep.pdf_note + ")"));
+      fmt::print(stderr, "report: {}{}\n", (run / rep.html.filename()).string(),
+                 rep.pdf ? " and " + (run / rep.pdf->filename()).string()
+                         : (rep.pdf_note.empty() ? "" : " (" + rep.pdf_note + ")"));
       fmt::print(stderr,
                  "\nDone. Results in {0}/: open {0}/{1} in QGIS, {0}/{2} in a browser, or the viewer:\n"
                  "  tryggve serve --data {0}    (then http://127.0.0.1:8080/)\n",

@@ -1,10 +1,13 @@
 // tryggve sweep FILE --vary key=v1,v2 [--vary ...] --out DIR: the scenario file
 // over the product of the variations (sweep/sweep.hpp); under `mpirun -np N` the
 // work is split over the ranks and rank 0 writes the same bytes one process would.
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "command.hpp"
 #include "tryggve/cluster/cluster.hpp"
+#include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/sweep/sweep.hpp"
@@ -44,9 +47,19 @@ Registrar reg{{"sweep", [](CLI::App& app, const GlobalOptions&) -> std::function
       if (cl.rank() == 0)
         log::info("sweep: {} points on {} rank(s){}", points.size(), cl.size(),
                   cluster::Cluster::built_with_mpi() ? "" : " (built without MPI)");
+      // Rank 0 alone writes, into a folder that is complete or absent
+      // (core/atomic_file.hpp); one it may not replace is refused before the work.
+      std::optional<AtomicFolder> staging;
+      if (cl.rank() == 0) {
+        refuse_overwriting_inputs(*out, {*file});
+        staging.emplace(*out);
+      }
       const auto res = sweep::run(points, *o, cl, control);
       if (cl.rank() == 0) {
-        sweep::write(res, points, *o);
+        auto staged = *o;
+        staged.out = staging->temp_path();
+        sweep::write(res, points, staged);
+        staging->commit();
         if (log::verbosity() != log::Verbosity::Quiet) {
           for (std::size_t i = 0; i < res.rows.size() && i < 5; ++i) {
             const auto& r = res.rows[i];

@@ -134,3 +134,40 @@ TEST(AtomicFolder, WritingOverAnInputIsRefused) {
   EXPECT_NO_THROW(refuse_overwriting_inputs(root / "dat", inputs)) << "a common prefix is not a parent";
   fs::remove_all(root);
 }
+
+// Replacing a folder deletes what was in it: only a folder Tryggve wrote (its
+// mark, or from before the mark a file only Tryggve writes) or an empty one is
+// replaced; anything else is refused untouched before any work.
+TEST(AtomicFolder, RefusesToReplaceAFolderTryggveDidNotWrite) {
+  const fs::path root = test::temp_dir("atomic_folder_mark");
+  const fs::path mine = root / "Documents";
+  fs::create_directories(mine);
+  std::ofstream(mine / "thesis.odt") << "years of work";
+  try {
+    AtomicFolder a(mine);
+    FAIL() << "a folder with someone's files was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::Usage);
+    EXPECT_NE(std::string(e.what()).find("Documents"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(slurp(mine / "thesis.odt"), "years of work");
+  for (const auto& e : fs::directory_iterator(root)) EXPECT_EQ(e.path().filename(), "Documents") << "no staging left";
+
+  // Empty: taken, and the result carries the mark, so the next run may replace it.
+  const fs::path empty = root / "empty";
+  fs::create_directories(empty);
+  {
+    AtomicFolder a(empty);
+    write_run(a.temp_path(), "one");
+    a.commit();
+  }
+  EXPECT_TRUE(fs::exists(empty / kFolderMark));
+  EXPECT_NO_THROW({ AtomicFolder again(empty); });
+
+  // Written before the mark: known by a file only Tryggve writes there.
+  const fs::path old_run = root / "old_run";
+  fs::create_directories(old_run);
+  std::ofstream(old_run / "resolved.yaml") << "version: 1\n";
+  EXPECT_NO_THROW({ AtomicFolder a(old_run); });
+  fs::remove_all(root);
+}

@@ -114,6 +114,16 @@ void write_text_atomically(const fs::path& path, const std::string& content) {
   out.commit();
 }
 
+namespace {
+bool written_by_tryggve(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::is_empty(dir, ec) || fs::exists(dir / kFolderMark, ec)) return true;
+  for (const char* f : {"resolved.yaml", "truth.json", "sweep.json", "hotspots_summary.json", "grid_summary.json", "month.json"})
+    if (fs::exists(dir / f, ec)) return true;
+  return false;
+}
+}  // namespace
+
 AtomicFolder::AtomicFolder(fs::path final_dir) : final_(std::move(final_dir)) {
   while (!final_.empty() && !final_.has_filename()) final_ = final_.parent_path();  // "out/demo/" -> "out/demo"
   if (final_.empty()) throw Error(ErrorCode::OutputFailed, ".", "no output folder given");
@@ -123,6 +133,10 @@ AtomicFolder::AtomicFolder(fs::path final_dir) : final_(std::move(final_dir)) {
   if (!fs::is_directory(parent)) throw Error(ErrorCode::OutputFailed, final_.string(), "cannot create the folder " + parent.string());
   if (fs::exists(final_) && !fs::is_directory(final_))
     throw Error(ErrorCode::OutputFailed, final_.string(), "exists and is not a folder");
+  if (fs::is_directory(final_) && !written_by_tryggve(final_))
+    throw Error(ErrorCode::Usage, final_.string(),
+                "holds files Tryggve did not write, and the output replaces the folder whole: choose a new or empty "
+                "folder (nothing was changed)");
   // Siblings a killed run left (any process id) go first: they are never anyone's result.
   const std::string prefix = "." + final_.filename().string() + ".run";
   for (const auto& e : fs::directory_iterator(parent, ec))
@@ -130,6 +144,8 @@ AtomicFolder::AtomicFolder(fs::path final_dir) : final_(std::move(final_dir)) {
   temp_ = parent / fmt::format("{}{}", prefix, ::getpid());
   fs::create_directory(temp_, ec);
   if (ec) throw Error(ErrorCode::OutputFailed, final_.string(), "cannot create the staging folder: " + ec.message());
+  std::ofstream(temp_ / kFolderMark) << "A folder Tryggve writes and replaces whole (tryggve " << TRYGGVE_VERSION
+                                      << "). Keep your own files elsewhere.\n";
 }
 
 AtomicFolder::~AtomicFolder() {

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "internal.hpp"
+#include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/csv.hpp"
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/strings.hpp"
@@ -589,13 +590,10 @@ DemoSummary generate(const DemoOptions& options, const fs::path& out_dir) {
   demo_parameters(options, &source);
 
   const fs::path final_dir = fs::absolute(out_dir).lexically_normal();
-  const fs::path parent = final_dir.parent_path();
-  std::error_code ec;
-  fs::create_directories(parent, ec);
-  const fs::path tmp = parent / fmt::format(".{}.tmp{}", final_dir.filename().string(), ::getpid());
-  fs::remove_all(tmp, ec);
-  if (!fs::create_directories(tmp, ec))
-    throw Error(ErrorCode::OutputFailed, tmp.string(), "cannot create the temporary folder: " + ec.message());
+  // The folder is complete or absent (core/atomic_file.hpp): a reader never sees
+  // a half-written district.
+  AtomicFolder staging(final_dir);
+  const fs::path tmp = staging.temp_path();
   try {
     write_file(tmp / "streets.osm", osm_xml(data.district));
     write_layers(tmp, data.district);
@@ -615,19 +613,9 @@ DemoSummary generate(const DemoOptions& options, const fs::path& out_dir) {
     write_file(tmp / "deployments.yaml", deployments_yaml(data));
     write_file(tmp / "truth.json", truth.dump(1) + "\n");
     write_file(tmp / "README.md", readme(data, sum));
-    // Swap into place: the old folder (if any) moves aside first, so a reader never
-    // sees a half-written one.
-    const fs::path old = parent / fmt::format(".{}.old{}", final_dir.filename().string(), ::getpid());
-    fs::remove_all(old, ec);
-    if (fs::exists(final_dir)) fs::rename(final_dir, old);
-    fs::rename(tmp, final_dir);
-    fs::remove_all(old, ec);
+    staging.commit();
   } catch (const fs::filesystem_error& e) {
-    fs::remove_all(tmp, ec);
     throw Error(ErrorCode::OutputFailed, final_dir.string(), e.what());
-  } catch (...) {
-    fs::remove_all(tmp, ec);
-    throw;
   }
   sum.out_dir = final_dir;
   return sum;

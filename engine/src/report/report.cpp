@@ -538,7 +538,7 @@ void model_section(Page& P, const fs::path& dir) {
 }  // namespace
 
 std::string render_html(const fs::path& dir, const std::string& lang, ReportResult* info, privacy::Audience audience,
-                        const privacy::SuppressionOptions& suppression) {
+                        const privacy::SuppressionOptions& suppression, const std::string& run_name) {
   if (lang != "en" && lang != "sv") throw Error(ErrorCode::BadOption, "report.lang", "must be en or sv, not " + lang);
   if (!fs::is_directory(dir)) throw Error(ErrorCode::FileNotFound, dir.string(), "run folder not found");
   ReportResult local;
@@ -570,7 +570,8 @@ section {{ page-break-inside: avoid; }}
 <section id="missing"><p class="note">{}</p><ul class="note">{}</ul></section>
 </body></html>
 )",
-                                 lang, esc(P.T("title")), esc(P.T("title")), esc(P.T("generated")), kVersion, esc(dir.filename().string()),
+                                 lang, esc(P.T("title")), esc(P.T("title")), esc(P.T("generated")), kVersion,
+                                 esc(run_name.empty() ? dir.filename().string() : run_name),
                                  P.body, esc(P.T("missing")), missing);
   return html;
 }
@@ -615,7 +616,7 @@ int run_chromium(const std::string& exe, const fs::path& html, const fs::path& p
 ReportResult write_report(const ReportOptions& o) {
   ReportResult r;
   const fs::path dir(o.data);
-  const std::string html = render_html(dir, o.lang, &r, privacy::parse_audience(o.audience), {o.min_count});
+  const std::string html = render_html(dir, o.lang, &r, privacy::parse_audience(o.audience), {o.min_count}, o.run_name);
   r.html = o.out.empty() ? dir / outputs::kReportHtml : fs::path(o.out);
   write_text_atomically(r.html, html);
   if (o.no_pdf) {

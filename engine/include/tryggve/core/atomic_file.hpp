@@ -34,6 +34,15 @@ class AtomicOutput {
 // is interrupted or killed (kill -9) leaves the previous folder as it was;
 // the destructor removes an uncommitted sibling, and the next run over the same
 // folder removes one a killed run left behind.
+//
+// Replacing a folder whole deletes what was in it, so only a folder Tryggve
+// wrote is replaced: each carries a mark (kFolderMark, written at staging). A
+// folder without it that is not empty (a home or project folder given by
+// mistake as --out) is refused untouched, naming it, before any work is done.
+// Folders written before the mark existed are known by a file only Tryggve
+// writes there (resolved.yaml, truth.json, sweep.json, hotspots_summary.json,
+// grid_summary.json, month.json).
+inline constexpr const char* kFolderMark = ".tryggve";
 class AtomicFolder {
  public:
   explicit AtomicFolder(std::filesystem::path final_dir);

@@ -26,6 +26,8 @@ struct ReportOptions {
   std::string data;            // the run folder
   std::string lang = "en";     // en | sv
   std::string out;             // report.html (default: DATA/report.html)
+  std::string run_name;        // the run as the header names it ("" = the folder's name; a
+                               // command writing into a staging folder gives the final one)
   bool no_pdf = false;
   std::string chromium;        // "" = look for chromium / chromium-browser on PATH
   // public: the steering group's minutes, citizens, press (privacy/privacy.hpp):
@@ -49,7 +51,7 @@ struct ReportResult {
 // `audience` Public suppresses small counts (privacy::public_situation, suppress_list).
 std::string render_html(const std::filesystem::path& run_dir, const std::string& lang, ReportResult* info = nullptr,
                         privacy::Audience audience = privacy::Audience::Internal,
-                        const privacy::SuppressionOptions& suppression = {});
+                        const privacy::SuppressionOptions& suppression = {}, const std::string& run_name = "");
 
 // The PDF of an HTML file next to it (same name, .pdf) with chromium --headless
 // --print-to-pdf, written to a temporary and renamed; nullopt with the reason in
