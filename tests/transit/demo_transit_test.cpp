@@ -14,6 +14,8 @@
 #include "tryggve/demo/generator.hpp"
 #include "tryggve/demo/transit.hpp"
 #include "tryggve/io/gtfs.hpp"
+#include "tryggve/pipeline/transit_stage.hpp"
+#include "tryggve/transit/place.hpp"
 #include "tryggve/transit/placement.hpp"
 #include "tryggve/transit/system.hpp"
 
@@ -195,6 +197,47 @@ TEST_F(DemoTransitTest, TheReportsFileSaysWhatThePlacementWasGiven) {
   const auto& r = *std::find_if(d_->truth.reports.begin(), d_->truth.reports.end(),
                                 [](const demo::TransitReport& x) { return x.on_board && !x.direction.empty(); });
   EXPECT_EQ(r.text.rfind(r.mode_sv + " " + r.line + " mot " + r.direction + ", ", 0), 0u) << r.text;
+}
+
+TEST_F(DemoTransitTest, TheRunPipelineReadsVasttrafiksFileAndPlacesEveryRowOnItsLine) {
+  // transit_reports.csv through the map stage's reader (pipeline/transit_stage.hpp):
+  // rows in = placed + rejected, per-line and per-stop counts equal to the truth,
+  // the truth inside the place's stretch.
+  const auto& d = *d_;
+  const Placer placer(d.sys);
+  io::CrsContext crs = io::CrsContext::from_spec("EPSG:3006");
+  RejectLog rejects;
+  const auto tr = pipeline::read_transit_reports((d.dir / "transit_reports.csv").string(), placer, crs,
+                                                 TimeZone::from_name("Europe/Stockholm"), "", rejects);
+  EXPECT_EQ(tr.rows_read, d.truth.reports.size());
+  EXPECT_EQ(tr.incidents.size() + rejects.size(), tr.rows_read) << rejects.summary();
+  EXPECT_EQ(rejects.size(), 0u) << rejects.summary();
+  ASSERT_EQ(tr.places.size(), tr.incidents.size());
+  std::map<std::string, std::size_t> per_route, per_area;
+  std::map<std::int64_t, const demo::TransitReport*> truth;
+  for (const auto& r : d.truth.reports) truth[r.id] = &r;
+  std::size_t on_board = 0, inside = 0;
+  for (std::size_t k = 0; k < tr.places.size(); ++k) {
+    const TransitPlace& p = tr.places[k];
+    const demo::TransitReport& t = *truth.at(tr.incidents[k].id);
+    EXPECT_EQ(p.kind == PlaceKind::OnBoard, t.on_board) << t.id;
+    EXPECT_EQ(tr.incidents[k].pos.x, p.pos.x);
+    if (p.kind == PlaceKind::Stop) {
+      ++per_area[d.feed.stops[d.sys.stations()[p.station].stop].id];
+      continue;
+    }
+    ++on_board;
+    ++per_route[d.feed.routes[p.route].id];
+    bool in = false;
+    for (const Polyline& g : stretch_geometry(d.sys, p))
+      for (std::size_t j = 1; j < g.size() && !in; ++j) in = distance(closest_on_segment(t.pos, g[j - 1], g[j]), t.pos) <= 5.0;
+    inside += in;
+  }
+  EXPECT_EQ(per_route, d.truth.on_board_per_route);
+  EXPECT_EQ(per_area, d.truth.at_stop_per_station);
+  const double rate = static_cast<double>(inside) / static_cast<double>(on_board);
+  std::printf("[ figures  ] run pipeline: %zu on-board reports, truth inside the stretch %.1f%%\n", on_board, 100 * rate);
+  EXPECT_GE(rate, 0.95);
 }
 
 TEST(DemoTransit, SameSeedSameReports) {

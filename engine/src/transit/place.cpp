@@ -57,6 +57,7 @@ TransitPlace to_place(const System& sys, const Placement& p) {
   t.vehicles = p.vehicles;
   t.widened_s = p.widened_s;
   t.segment = p.segment;
+  t.pieces = p.pieces;
   const Segment& s = sys.segments()[p.segment];
   t.from_stop = station_name_of_stop(sys, s.from_stop);
   t.to_stop = station_name_of_stop(sys, s.to_stop);
@@ -214,6 +215,17 @@ TransitPlaceResult place_report(const Placer& placer, const TransitRequest& req)
   } else {
     out.reason = RejectReason::BadValue;
     out.detail = "neither a line nor a stop given";
+  }
+  return out;
+}
+
+std::vector<Polyline> stretch_geometry(const System& sys, const TransitPlace& p) {
+  std::vector<Polyline> out;
+  out.reserve(p.pieces.size());
+  for (const Piece& pc : p.pieces) {
+    Polyline g = substring(sys.segments()[pc.segment].geometry, pc.from_m, pc.to_m);
+    if (g.size() == 1) g.push_back(g.front());
+    if (!g.empty()) out.push_back(std::move(g));
   }
   return out;
 }

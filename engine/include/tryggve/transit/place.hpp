@@ -46,6 +46,7 @@ struct TransitPlace {
   std::uint32_t segment = 0;            // System::segments() index of the most likely point
   std::string from_stop, to_stop;       // that segment's stops (station names)
   std::string stretch_from, stretch_to; // the ends of the heaviest vehicle's stretch (station names)
+  std::vector<Piece> pieces;            // the whole stretch, every vehicle's (placement.hpp)
   // At a stop (and the station at the ends of segment for on board: kNone).
   Index station = kNone;                // System::stations() index = network vertex
   std::string station_name;
@@ -86,6 +87,10 @@ struct TransitPlaceResult {
 };
 // The one conversion: a request placed by the Placer and turned into the place.
 TransitPlaceResult place_report(const Placer& placer, const TransitRequest& request);
+
+// The stretch as lines on the map: each piece's part of its segment (a dwell:
+// one point, as a two-point line of zero length), in the pieces' order.
+std::vector<Polyline> stretch_geometry(const System& sys, const TransitPlace& p);
 
 // Where, in words: "spårvagn 5 mellan Backa kyrka och Brunnsbo torg" (sv) /
 // "tram 5 between Backa kyrka and Brunnsbo torg" (en); "hållplats Backa kyrka".
