@@ -15,6 +15,8 @@
 #include "tryggve/demo/transit.hpp"
 #include "tryggve/io/gtfs.hpp"
 #include "tryggve/pipeline/transit_stage.hpp"
+#include "tryggve/situation/situation.hpp"
+#include "tryggve/taxonomy/classifier.hpp"
 #include "tryggve/transit/place.hpp"
 #include "tryggve/transit/placement.hpp"
 #include "tryggve/transit/system.hpp"
@@ -238,6 +240,58 @@ TEST_F(DemoTransitTest, TheRunPipelineReadsVasttrafiksFileAndPlacesEveryRowOnIts
   const double rate = static_cast<double>(inside) / static_cast<double>(on_board);
   std::printf("[ figures  ] run pipeline: %zu on-board reports, truth inside the stretch %.1f%%\n", on_board, 100 * rate);
   EXPECT_GE(rate, 0.95);
+}
+
+TEST_F(DemoTransitTest, TheSituationPictureCountsPerLineWhatTheGeneratorMade) {
+  // The placed reports as the mapped district holds them, into the monthly
+  // situation picture: a unit per line and per stop, on_board beside stop, and
+  // the time bands, each summing to the truth.
+  const auto& d = *d_;
+  const Placer placer(d.sys);
+  io::CrsContext crs = io::CrsContext::from_spec("EPSG:3006");
+  RejectLog rejects;
+  auto tr = pipeline::read_transit_reports((d.dir / "transit_reports.csv").string(), placer, crs,
+                                           TimeZone::from_name("Europe/Stockholm"), "", rejects);
+  snap::MapData map;
+  map.taxonomy = Taxonomy::load_default();
+  const Classifier classifier(map.taxonomy);
+  const std::size_t n = tr.incidents.size();
+  map.incidents = classifier.classify_all(std::move(tr.incidents), rejects, "transit_reports.csv");
+  ASSERT_EQ(map.incidents.size(), n) << rejects.summary();  // every category is a taxonomy code
+  map.transit = tr.places;
+  map.tags.resize(n);
+  map.snaps.resize(n);
+  map.lixel_of.resize(n);
+  const auto s = situation::compute_situation(map, {});
+  std::map<std::string, std::size_t> per_line, per_stop;
+  double on_board = 0, at_stop = 0;
+  for (std::size_t u = 0; u < s.units.size(); ++u) {
+    double total = 0, banded = 0;
+    for (std::size_t m = 0; m < s.months.size(); ++m) {
+      total += s.at(m, u, s.all_index()).count;
+      for (std::size_t b = 0; b < situation::kTimeBands; ++b) banded += s.band_count(m, u, b);
+    }
+    const auto& un = s.units[u];
+    if (situation::SituationPicture::is_transit_unit(un)) EXPECT_EQ(banded, total) << un.kind << " " << un.id;
+    if (un.kind == "line") per_line[un.id] = static_cast<std::size_t>(total);
+    if (un.kind == "transit_stop") per_stop[un.id] = static_cast<std::size_t>(total);
+    if (un.kind == "place_type" && un.id == "on_board") on_board = total;
+    if (un.kind == "place_type" && un.id == "stop") at_stop = total;
+  }
+  std::map<std::string, std::size_t> truth_per_line;
+  for (const auto& r : d.truth.routes)
+    if (d.truth.on_board_per_route.count(r.id)) truth_per_line[r.short_name] = d.truth.on_board_per_route.at(r.id);
+  EXPECT_EQ(per_line, truth_per_line);
+  EXPECT_EQ(per_stop, d.truth.at_stop_per_station);
+  std::size_t truth_on_board = 0;
+  for (const auto& r : d.truth.reports) truth_on_board += r.on_board;
+  EXPECT_EQ(on_board, static_cast<double>(truth_on_board));
+  EXPECT_EQ(at_stop, static_cast<double>(d.truth.reports.size() - truth_on_board));
+  // The line's unit is named as a reader names it.
+  for (const auto& un : s.units)
+    if (un.kind == "line" && un.id == "5") EXPECT_EQ(un.name, "spårvagn 5");
+  EXPECT_EQ(situation::time_band(4), 0u);
+  EXPECT_EQ(situation::time_band(21), 4u);
 }
 
 TEST(DemoTransit, SameSeedSameReports) {
