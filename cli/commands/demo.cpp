@@ -43,7 +43,8 @@ std::vector<std::string> demo_inputs(const fs::path& d) {
   std::vector<std::string> sets;
   static const std::pair<const char*, const char*> kFiles[] = {
       {"streets", "streets.osm"}, {"incidents", "incidents_raw.csv"}, {"parks", "parks.gpkg"}, {"stops", "stops.gpkg"},
-      {"lamps", "lamps.gpkg"},    {"areas", "areas.gpkg"},           {"places", "places.gpkg"}};
+      {"lamps", "lamps.gpkg"},    {"areas", "areas.gpkg"},           {"places", "places.gpkg"},
+      {"gtfs", "gtfs"},           {"transit_reports", "transit_reports.csv"}};
   for (const auto& [key, file] : kFiles)
     sets.push_back(fmt::format("inputs.{}={}", key, (a / file).string()));
   sets.emplace_back("inputs.crs=EPSG:3006");

@@ -14,6 +14,10 @@
 #include "tryggve/demo/generator.hpp"
 #include "tryggve/demo/transit.hpp"
 #include "tryggve/io/gtfs.hpp"
+#include "tryggve/pipeline/transit_stage.hpp"
+#include "tryggve/situation/situation.hpp"
+#include "tryggve/taxonomy/classifier.hpp"
+#include "tryggve/transit/place.hpp"
 #include "tryggve/transit/placement.hpp"
 #include "tryggve/transit/system.hpp"
 
@@ -195,6 +199,99 @@ TEST_F(DemoTransitTest, TheReportsFileSaysWhatThePlacementWasGiven) {
   const auto& r = *std::find_if(d_->truth.reports.begin(), d_->truth.reports.end(),
                                 [](const demo::TransitReport& x) { return x.on_board && !x.direction.empty(); });
   EXPECT_EQ(r.text.rfind(r.mode_sv + " " + r.line + " mot " + r.direction + ", ", 0), 0u) << r.text;
+}
+
+TEST_F(DemoTransitTest, TheRunPipelineReadsVasttrafiksFileAndPlacesEveryRowOnItsLine) {
+  // transit_reports.csv through the map stage's reader (pipeline/transit_stage.hpp):
+  // rows in = placed + rejected, per-line and per-stop counts equal to the truth,
+  // the truth inside the place's stretch.
+  const auto& d = *d_;
+  const Placer placer(d.sys);
+  io::CrsContext crs = io::CrsContext::from_spec("EPSG:3006");
+  RejectLog rejects;
+  const auto tr = pipeline::read_transit_reports((d.dir / "transit_reports.csv").string(), placer, crs,
+                                                 TimeZone::from_name("Europe/Stockholm"), "", rejects);
+  EXPECT_EQ(tr.rows_read, d.truth.reports.size());
+  EXPECT_EQ(tr.incidents.size() + rejects.size(), tr.rows_read) << rejects.summary();
+  EXPECT_EQ(rejects.size(), 0u) << rejects.summary();
+  ASSERT_EQ(tr.places.size(), tr.incidents.size());
+  std::map<std::string, std::size_t> per_route, per_area;
+  std::map<std::int64_t, const demo::TransitReport*> truth;
+  for (const auto& r : d.truth.reports) truth[r.id] = &r;
+  std::size_t on_board = 0, inside = 0;
+  for (std::size_t k = 0; k < tr.places.size(); ++k) {
+    const TransitPlace& p = tr.places[k];
+    const demo::TransitReport& t = *truth.at(tr.incidents[k].id);
+    EXPECT_EQ(p.kind == PlaceKind::OnBoard, t.on_board) << t.id;
+    EXPECT_EQ(tr.incidents[k].pos.x, p.pos.x);
+    if (p.kind == PlaceKind::Stop) {
+      ++per_area[d.feed.stops[d.sys.stations()[p.station].stop].id];
+      continue;
+    }
+    ++on_board;
+    ++per_route[d.feed.routes[p.route].id];
+    bool in = false;
+    for (const Polyline& g : stretch_geometry(d.sys, p))
+      for (std::size_t j = 1; j < g.size() && !in; ++j) in = distance(closest_on_segment(t.pos, g[j - 1], g[j]), t.pos) <= 5.0;
+    inside += in;
+  }
+  EXPECT_EQ(per_route, d.truth.on_board_per_route);
+  EXPECT_EQ(per_area, d.truth.at_stop_per_station);
+  const double rate = static_cast<double>(inside) / static_cast<double>(on_board);
+  std::printf("[ figures  ] run pipeline: %zu on-board reports, truth inside the stretch %.1f%%\n", on_board, 100 * rate);
+  EXPECT_GE(rate, 0.95);
+}
+
+TEST_F(DemoTransitTest, TheSituationPictureCountsPerLineWhatTheGeneratorMade) {
+  // The placed reports as the mapped district holds them, into the monthly
+  // situation picture: a unit per line and per stop, on_board beside stop, and
+  // the time bands, each summing to the truth.
+  const auto& d = *d_;
+  const Placer placer(d.sys);
+  io::CrsContext crs = io::CrsContext::from_spec("EPSG:3006");
+  RejectLog rejects;
+  auto tr = pipeline::read_transit_reports((d.dir / "transit_reports.csv").string(), placer, crs,
+                                           TimeZone::from_name("Europe/Stockholm"), "", rejects);
+  snap::MapData map;
+  map.taxonomy = Taxonomy::load_default();
+  const Classifier classifier(map.taxonomy);
+  const std::size_t n = tr.incidents.size();
+  map.incidents = classifier.classify_all(std::move(tr.incidents), rejects, "transit_reports.csv");
+  ASSERT_EQ(map.incidents.size(), n) << rejects.summary();  // every category is a taxonomy code
+  map.transit = tr.places;
+  map.tags.resize(n);
+  map.snaps.resize(n);
+  map.lixel_of.resize(n);
+  const auto s = situation::compute_situation(map, {});
+  std::map<std::string, std::size_t> per_line, per_stop;
+  double on_board = 0, at_stop = 0;
+  for (std::size_t u = 0; u < s.units.size(); ++u) {
+    double total = 0, banded = 0;
+    for (std::size_t m = 0; m < s.months.size(); ++m) {
+      total += s.at(m, u, s.all_index()).count;
+      for (std::size_t b = 0; b < situation::kTimeBands; ++b) banded += s.band_count(m, u, b);
+    }
+    const auto& un = s.units[u];
+    if (situation::SituationPicture::is_transit_unit(un)) EXPECT_EQ(banded, total) << un.kind << " " << un.id;
+    if (un.kind == "line") per_line[un.id] = static_cast<std::size_t>(total);
+    if (un.kind == "transit_stop") per_stop[un.id] = static_cast<std::size_t>(total);
+    if (un.kind == "place_type" && un.id == "on_board") on_board = total;
+    if (un.kind == "place_type" && un.id == "stop") at_stop = total;
+  }
+  std::map<std::string, std::size_t> truth_per_line;
+  for (const auto& r : d.truth.routes)
+    if (d.truth.on_board_per_route.count(r.id)) truth_per_line[r.short_name] = d.truth.on_board_per_route.at(r.id);
+  EXPECT_EQ(per_line, truth_per_line);
+  EXPECT_EQ(per_stop, d.truth.at_stop_per_station);
+  std::size_t truth_on_board = 0;
+  for (const auto& r : d.truth.reports) truth_on_board += r.on_board;
+  EXPECT_EQ(on_board, static_cast<double>(truth_on_board));
+  EXPECT_EQ(at_stop, static_cast<double>(d.truth.reports.size() - truth_on_board));
+  // The line's unit is named as a reader names it.
+  for (const auto& un : s.units)
+    if (un.kind == "line" && un.id == "5") EXPECT_EQ(un.name, "spårvagn 5");
+  EXPECT_EQ(situation::time_band(4), 0u);
+  EXPECT_EQ(situation::time_band(21), 4u);
 }
 
 TEST(DemoTransit, SameSeedSameReports) {

@@ -233,6 +233,7 @@ IncidentTable read_incident_table(const std::string& path, CrsContext& crs, cons
   const int f_address = cols.find(m.address, {"address", "street_address", "adress", "gatuadress", "besöksadress",
                                               "plats", "location"});
   const int f_stop = cols.find(m.stop, {"stop", "stop_name", "hållplats", "hållplatsnamn", "hpl"});
+  const int f_line = cols.find(m.line, {"linje", "line", "route", "linjenummer", "route_short_name", "linje_nr"});
 
   // Coordinates.
   int f_x = -1, f_y = -1;
@@ -255,7 +256,7 @@ IncidentTable read_incident_table(const std::string& path, CrsContext& crs, cons
         f_y = cols.find({}, {"y", "northing", "nordlig", "y_coordinate", "ycoord"});
       }
     }
-    if ((f_x < 0 || f_y < 0) && f_address < 0 && f_stop < 0)
+    if ((f_x < 0 || f_y < 0) && f_address < 0 && f_stop < 0 && f_line < 0)
       throw Error(ErrorCode::MissingField, lwhere,
                   fmt::format("no point geometry, no coordinate columns (lon/lat, Longitud/Latitud or x/y) and no "
                               "address or stop column; columns: {}: name them in the field mapping",
@@ -297,7 +298,7 @@ IncidentTable read_incident_table(const std::string& path, CrsContext& crs, cons
   };
   role("id", f_id), role("time", f_time), role("date", f_date), role("category", f_cat), role("actor", f_actor);
   role("setting", f_setting), role("text", f_text), role("weight", f_weight), role("address", f_address);
-  role("stop", f_stop);
+  role("stop", f_stop), role("line", f_line);
   if (!has_geom) role(lonlat ? "lon" : "x", f_x), role(lonlat ? "lat" : "y", f_y);
 
   std::vector<Point> column_xy;  // every row's two numbers as written, for the swapped-columns check
@@ -345,7 +346,8 @@ IncidentTable read_incident_table(const std::string& path, CrsContext& crs, cons
       if (auto v = parse_int_id(field_text(*f, f_id))) inc.id = *v;
     row.address = field_text(*f, f_address);
     row.stop = field_text(*f, f_stop);
-    const bool placeable = !row.address.empty() || !row.stop.empty();
+    row.line = field_text(*f, f_line);
+    const bool placeable = !row.address.empty() || !row.stop.empty() || !row.line.empty();
 
     // Coordinate.
     std::string coord_problem;
@@ -510,7 +512,8 @@ std::vector<Incident> read_incidents(const std::string& path, CrsContext& crs, c
     x.reason = RejectReason::BadCoordinate;
     x.detail = fmt::format("no coordinates (the {} '{}' is placed only by 'tryggve intake' into a workspace, which "
                            "holds the addresses)",
-                           r.address.empty() ? "stop" : "address", r.address.empty() ? r.stop : r.address);
+                           !r.address.empty() ? "address" : !r.stop.empty() ? "stop" : "line",
+                           !r.address.empty() ? r.address : !r.stop.empty() ? r.stop : r.line);
     x.raw = fmt::format("id={}; category={}", r.inc.id, r.inc.category);
     rejects.add(std::move(x));
   }

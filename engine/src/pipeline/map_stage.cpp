@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <unordered_map>
+
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/csv.hpp"
 #include "tryggve/core/error.hpp"
@@ -41,6 +43,9 @@ void MapOptions::declare(OptionSet& o) {
       .text("lamps", lamps, "Street lamps (points); default: from the OSM streets file")
       .text("areas", areas, "Areas (polygons: primärområden, DeSO)")
       .text("places", places, "Places: schools, youth centres, squares (points or polygons); default: from OSM")
+      .text("gtfs", gtfs, "Public transport: a GTFS feed (.zip or folder); writes the transit_lines and transit_stops layers")
+      .text("transit_reports", transit_reports,
+            "Transit operator's reports (Västtrafik's export: line and minute on board, or a stop); needs --gtfs")
       .text("crs", crs, "Run CRS: EPSG:NNNN, 'auto' (UTM zone of the data) or 'local' (no CRS, coordinates as they are)")
       .text("timezone", timezone, "Time zone of times without an offset (IANA name or POSIX rule)")
       .text("incidents_layer", incidents_layer, "Layer of the incident file (default: the only/first)")
@@ -108,6 +113,12 @@ std::string MapResult::summary() const {
   }
   s += fmt::format("parks {}, stops {}, lamps {}, areas {}, places {}\n", parks.size(), stops.size(), lamps.size(),
                    areas.size(), places.size());
+  if (transit_system) {
+    s += transit_summary;
+    if (transit_reports_read)
+      s += fmt::format("transit reports: {} read, {} placed on board or at a stop\n", transit_reports_read,
+                       transit_reports_placed);
+  }
   return s;
 }
 
@@ -132,6 +143,24 @@ nlohmann::json MapResult::summary_json() const {
   j["parameters"] = params;
   j["layers"] = {{"parks", parks.size()}, {"stops", stops.size()}, {"lamps", lamps.size()},
                  {"areas", areas.size()}, {"places", places.size()}};
+  if (transit_system) {
+    std::size_t on_board = 0, at_stop = 0, uncertain = 0;
+    for (const auto& t : transit) {
+      on_board += t.kind == transit::PlaceKind::OnBoard;
+      at_stop += t.kind == transit::PlaceKind::Stop;
+      uncertain += t.kind == transit::PlaceKind::OnBoard && t.uncertain;
+    }
+    j["transit"] = {{"lines", transit_system->lines().size()},
+                    {"segments", transit_system->segments().size()},
+                    {"stations", transit_system->stations().size()},
+                    {"reports_read", transit_reports_read},
+                    {"reports_placed", transit_reports_placed},
+                    {"on_board", on_board},
+                    {"at_stop", at_stop},
+                    {"on_board_uncertain", uncertain}};
+    j["layers"]["transit_lines"] = transit_system->segments().size();
+    j["layers"]["transit_stops"] = transit_system->stations().size();
+  }
   return j;
 }
 
@@ -211,47 +240,83 @@ MapResult run_map(const MapOptions& opt) {
   if (!opt.lamps.empty()) r.lamps = read_pts(opt.lamps, io::PointSet::Lamps);
   if (!opt.places.empty()) r.places = read_pts(opt.places, io::PointSet::Places);
 
-  if (opt.incidents.empty()) return r;
-
-  // Incidents: read -> classify -> dedup -> snap -> tag.
-  r.incidents_file = opt.incidents;
-  io::IncidentFieldMapping m;
-  m.layer = opt.incidents_layer;
-  m.id = opt.id_field;
-  m.time = opt.time_field;
-  m.date = opt.date_field;
-  m.category = opt.category_field;
-  m.actor = opt.actor_field;
-  m.setting = opt.setting_field;
-  m.text = opt.text_field;
-  m.lon = opt.lon_field;
-  m.lat = opt.lat_field;
-  m.x = opt.x_field;
-  m.y = opt.y_field;
-  m.source_crs = opt.source_crs;
-  m.day_first = !opt.month_first;
-  m.default_actor = opt.default_actor;
-  m.expected_extent = r.net.extent();  // swapped lat/lon columns are one named mistake, not every row rejected
-  t0 = Clock::now();
-  std::vector<Incident> incidents = io::read_incidents(opt.incidents, r.crs, m, zone, r.rejects);
-  r.incidents_read = incidents.size() + r.rejects.size();
-  const Classifier classifier(r.taxonomy, opt.mappings);
-  incidents = classifier.classify_all(std::move(incidents), r.rejects, opt.incidents);
-  if (!opt.no_dedup) {
-    DedupOptions d;
-    d.max_distance_m = opt.dedup_distance_m;
-    d.max_minutes = opt.dedup_minutes;
-    incidents = remove_duplicates(std::move(incidents), r.rejects, opt.incidents, d);
+  if (!opt.transit_reports.empty() && opt.gtfs.empty())
+    throw Error(ErrorCode::Usage, "map", "--transit-reports needs --gtfs (the feed the reports are placed on)");
+  if (!opt.gtfs.empty()) {
+    t0 = Clock::now();
+    TransitNetwork tn = load_transit(opt.gtfs, r.crs, r.rejects);
+    r.transit_system = tn.system;
+    r.transit_summary = tn.read_report.summary(&r.rejects) + "\n" + tn.build_report.summary() + "\n";
+    log::info("built {} transit lines from {} ({:.2f} s)", r.transit_system->lines().size(), opt.gtfs, seconds_since(t0));
   }
-  log::info("read {} incidents from {} ({:.2f} s)", r.incidents_read, opt.incidents, seconds_since(t0));
-
-  t0 = Clock::now();
+  if (opt.incidents.empty() && opt.transit_reports.empty()) return r;
+  const Classifier classifier(r.taxonomy, opt.mappings);
   const snap::EdgeIndex index(r.net);
   snap::SnapOptions so;
   so.max_distance_m = opt.max_snap_distance_m;
-  auto snapped = snap::snap_incidents(index, std::move(incidents), so, r.rejects, opt.incidents);
-  r.incidents = std::move(snapped.incidents);
-  r.snaps = std::move(snapped.snaps);
+  DedupOptions dd;
+  dd.max_distance_m = opt.dedup_distance_m;
+  dd.max_minutes = opt.dedup_minutes;
+
+  if (!opt.incidents.empty()) {
+    // Incidents: read -> classify -> dedup -> snap -> tag.
+    r.incidents_file = opt.incidents;
+    io::IncidentFieldMapping m;
+    m.layer = opt.incidents_layer;
+    m.id = opt.id_field;
+    m.time = opt.time_field;
+    m.date = opt.date_field;
+    m.category = opt.category_field;
+    m.actor = opt.actor_field;
+    m.setting = opt.setting_field;
+    m.text = opt.text_field;
+    m.lon = opt.lon_field;
+    m.lat = opt.lat_field;
+    m.x = opt.x_field;
+    m.y = opt.y_field;
+    m.source_crs = opt.source_crs;
+    m.day_first = !opt.month_first;
+    m.default_actor = opt.default_actor;
+    m.expected_extent = r.net.extent();  // swapped lat/lon columns are one named mistake, not every row rejected
+    t0 = Clock::now();
+    const std::size_t rejects_before = r.rejects.size();  // the feed's own rejects come first
+    std::vector<Incident> incidents = io::read_incidents(opt.incidents, r.crs, m, zone, r.rejects);
+    r.incidents_read = incidents.size() + r.rejects.size() - rejects_before;
+    incidents = classifier.classify_all(std::move(incidents), r.rejects, opt.incidents);
+    if (!opt.no_dedup) incidents = remove_duplicates(std::move(incidents), r.rejects, opt.incidents, dd);
+    log::info("read {} incidents from {} ({:.2f} s)", r.incidents_read, opt.incidents, seconds_since(t0));
+
+    t0 = Clock::now();
+    auto snapped = snap::snap_incidents(index, std::move(incidents), so, r.rejects, opt.incidents);
+    r.incidents = std::move(snapped.incidents);
+    r.snaps = std::move(snapped.snaps);
+  }
+
+  if (!opt.transit_reports.empty()) {
+    // Transit reports: place on board / at the stop -> classify -> snap the
+    // place's point to the streets (so the street analyses count them too).
+    // Each step keeps the input order and drops rows to rejects, so a report's
+    // place is found again by its row. No duplicate removal: an operator's
+    // reports are each their own event, and an on-board point is an estimate
+    // (two reports from one busy tram would look like one).
+    if (r.incidents_file.empty()) r.incidents_file = opt.transit_reports;
+    const transit::Placer placer(*r.transit_system);
+    TransitReports tr =
+        read_transit_reports(opt.transit_reports, placer, r.crs, zone, opt.default_actor, r.rejects);
+    r.transit_reports_read = tr.rows_read;
+    r.incidents_read += tr.rows_read;
+    std::unordered_map<std::int64_t, std::size_t> place_of_row;
+    for (std::size_t k = 0; k < tr.incidents.size(); ++k) place_of_row[tr.incidents[k].source_row] = k;
+    std::vector<Incident> inc = classifier.classify_all(std::move(tr.incidents), r.rejects, opt.transit_reports);
+    auto snapped = snap::snap_incidents(index, std::move(inc), so, r.rejects, opt.transit_reports);
+    r.transit.resize(r.incidents.size());
+    for (std::size_t k = 0; k < snapped.incidents.size(); ++k) {
+      r.transit.push_back(tr.places[place_of_row.at(snapped.incidents[k].source_row)]);
+      r.incidents.push_back(std::move(snapped.incidents[k]));
+      r.snaps.push_back(snapped.snaps[k]);
+    }
+    r.transit_reports_placed = snapped.incidents.size();
+  }
   r.lixel_of.resize(r.incidents.size());
   for (std::size_t i = 0; i < r.incidents.size(); ++i)
     r.lixel_of[i] = r.lixels.lixel_at(r.snaps[i].edge, r.snaps[i].offset);
@@ -287,7 +352,11 @@ void write_map(const MapResult& r, const fs::path& out) {
                            {"park_distance_m", FieldType::Real}, {"stop_id", FieldType::Int64},
                            {"stop_name", FieldType::String}, {"stop_distance_m", FieldType::Real},
                            {"area_id", FieldType::Int64}, {"area_name", FieldType::String},
-                           {"text", FieldType::String}});
+                           {"place_type", FieldType::String}, {"line", FieldType::String},
+                           {"transit_mode", FieldType::String},
+                           {"transit_from", FieldType::String}, {"transit_to", FieldType::String},
+                           {"transit_stop", FieldType::String}, {"stretch_m", FieldType::Real},
+                           {"uncertain", FieldType::Int64}, {"text", FieldType::String}});
   for (std::size_t k = 0; k < r.incidents.size(); ++k) {
     const Incident& i = r.incidents[k];
     const auto& s = r.snaps[k];
@@ -299,13 +368,22 @@ void write_map(const MapResult& r, const fs::path& out) {
       month = month_label(month_index(i.time));
     }
     auto idx = [](std::uint32_t v) { return v == snap::kNoPlace ? io::FieldValue() : io::FieldValue(v); };
+    const transit::TransitPlace* tp = r.transit_place(k);
+    const bool onb = tp && tp->kind == transit::PlaceKind::OnBoard;
     inc.add({i.id, i.source_row, time, month, p.code, p.name_sv, p.name_en, p.weight, i.category, i.actor,
              setting_text(i.setting), i.weight, s.edge, s.offset, s.distance, s.point.x, s.point.y, r.lixel_of[k],
              idx(t.park), t.park == snap::kNoPlace ? io::FieldValue() : io::FieldValue(r.parks[t.park].name),
              t.park == snap::kNoPlace ? io::FieldValue() : io::FieldValue(t.park_distance), idx(t.stop),
              t.stop == snap::kNoPlace ? io::FieldValue() : io::FieldValue(r.stops[t.stop].name),
              t.stop == snap::kNoPlace ? io::FieldValue() : io::FieldValue(t.stop_distance), idx(t.area),
-             t.area == snap::kNoPlace ? io::FieldValue() : io::FieldValue(r.areas[t.area].name), i.text},
+             t.area == snap::kNoPlace ? io::FieldValue() : io::FieldValue(r.areas[t.area].name),
+             tp ? io::FieldValue(transit::to_string(tp->kind)) : io::FieldValue(),
+             tp && !tp->line.empty() ? io::FieldValue(tp->line) : io::FieldValue(),
+             tp && !tp->mode.empty() ? io::FieldValue(tp->mode) : io::FieldValue(),
+             onb ? io::FieldValue(tp->from_stop) : io::FieldValue(), onb ? io::FieldValue(tp->to_stop) : io::FieldValue(),
+             tp && !onb ? io::FieldValue(tp->station_name) : io::FieldValue(),
+             onb ? io::FieldValue(tp->stretch_m) : io::FieldValue(), onb ? io::FieldValue(tp->uncertain) : io::FieldValue(),
+             i.text},
             i.pos);
   }
 
@@ -322,6 +400,7 @@ void write_map(const MapResult& r, const fs::path& out) {
   if (!r.lamps.empty()) io::write_points(w, outputs::kLampsLayer, r.lamps);
   if (!r.areas.empty()) io::write_polygons(w, outputs::kAreasLayer, r.areas);
   if (!r.places.empty()) io::write_points(w, outputs::kPlacesLayer, r.places);
+  if (r.transit_system) write_transit_layers(w, *r.transit_system);
   w.commit();
   log::info("wrote {} ({:.2f} s)", out.string(), seconds_since(t0));
 }

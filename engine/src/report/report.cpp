@@ -22,6 +22,7 @@
 #include "tryggve/io/layers.hpp"
 #include "tryggve/pipeline/run_folder.hpp"
 #include "tryggve/privacy/public_data.hpp"
+#include "tryggve/transit/place.hpp"
 
 namespace tryggve::report {
 
@@ -314,6 +315,8 @@ void situation_section(Page& P, const fs::path& dir) {
                                 P.T("trend"));
     for (const auto& u : (*sj)["units"]) {
       if (!u.contains("parameters") || !u["parameters"].contains("all")) continue;
+      // Lines and stops have their own section (public transport).
+      if (u.value("kind", "") == "line" || u.value("kind", "") == "transit_stop") continue;
       const auto& a = u["parameters"]["all"];
       auto at = [&](const char* k) { return a.contains(k) && a[k].is_array() && a[k].size() > last ? a[k][last] : json(); };
       const json count = at("count"), per_km = at("rate_per_km"), level = at("level"), trend = at("trend");
@@ -332,6 +335,111 @@ void situation_section(Page& P, const fs::path& dir) {
   } else {
     P.r.missing.push_back(outputs::kSituationJson);
   }
+}
+
+// Public transport: per line and per stop the latest month with level and trend,
+// the time bands of the last twelve months, the busiest stretches (by the segment
+// of each report's most likely point, named by its stops) and how many on-board
+// placements were uncertain. Present when the run had transit reports.
+void transit_section(Page& P, const fs::path& dir) {
+  auto sj = read_json(dir / outputs::kSituationJson);
+  if (!sj || !sj->contains("units") || !sj->contains("months") || (*sj)["months"].empty()) return;
+  bool any = false;
+  for (const auto& u : (*sj)["units"]) any = any || u.value("kind", "") == "line" || u.value("kind", "") == "transit_stop";
+  if (!any) return;
+  if (P.is_public) *sj = privacy::public_situation(*sj, P.suppression);
+  const auto& months = (*sj)["months"];
+  const std::size_t last = months.size() - 1;
+  auto label_of = [&](const char* list, const json& code) -> std::string {
+    for (const auto& x : (*sj).value(list, json::array()))
+      if ((x.contains("level") && x["level"] == code) || (x.contains("code") && x["code"] == code))
+        return x.value(P.sv ? "sv" : "en", "");
+    return code.is_string() ? code.get<std::string>() : code.dump();
+  };
+  auto shown = [&](const json& v, int digits) {
+    return v.is_number() ? P.num(v.get<double>(), digits) : v.is_string() ? esc(v.get<std::string>()) : std::string("–");
+  };
+  std::string h = "<p class=\"note\">" +
+                  esc(fmt::format(fmt::runtime(P.sv ? "Västtrafiks rapporter ombord och vid hållplatser, {}. Ombord placeras "
+                                                      "rapporten från tidtabellen på den sträcka fordonet kan ha varit på."
+                                                    : "The operator's reports on board and at stops, {}. On board, a report "
+                                                      "is placed from the timetable on the stretch the vehicle can have been on."),
+                              months[last].get<std::string>())) +
+                  "</p>";
+  h += fmt::format("<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+                   P.sv ? "Linje eller hållplats" : "Line or stop", P.T("count"), P.T("change_prev"), P.T("level"),
+                   P.T("trend"));
+  json bands_total = json::object();
+  for (const auto& u : (*sj)["units"]) {
+    const std::string kind = u.value("kind", "");
+    const bool on_board = kind == "place_type" && u.value("id", "") == "on_board";
+    if (kind != "line" && kind != "transit_stop" && !on_board) continue;
+    if (!u.contains("parameters") || !u["parameters"].contains("all")) continue;
+    const auto& a = u["parameters"]["all"];
+    auto at = [&](const char* k) { return a.contains(k) && a[k].is_array() && a[k].size() > last ? a[k][last] : json(); };
+    std::string name = u.value(P.sv ? "name" : "name_en", u.value("name", ""));
+    if (kind == "transit_stop") name = (P.sv ? "hållplats " : "stop ") + name;
+    const json pct = at("change_prev_pct");
+    h += fmt::format("<tr><td>{}</td><td class=\"n count\">{}</td><td class=n>{}</td><td>{}</td><td>{}</td></tr>",
+                     on_board ? "<b>" + esc(name) + "</b>" : esc(name), shown(at("count"), 0),
+                     pct.is_number() ? P.num(pct.get<double>(), 0) + " %" : "–",
+                     at("level").is_null() ? "–" : esc(label_of("levels", at("level"))),
+                     at("trend").is_null() ? "–" : esc(label_of("trends", at("trend"))));
+    if (on_board && u.contains("time_bands")) bands_total = u["time_bands"];
+  }
+  h += "</table>";
+  // Time bands of the on-board reports over the last twelve months.
+  if (!bands_total.empty() && sj->contains("time_bands")) {
+    std::vector<std::string> labels;
+    std::vector<double> values;
+    for (const auto& b : (*sj)["time_bands"]) {
+      const auto& series = bands_total.value(b.value("code", ""), json::array());
+      double sum = 0;
+      bool suppressed = false;
+      for (std::size_t m = series.size() > 12 ? series.size() - 12 : 0; m < series.size(); ++m) {
+        if (series[m].is_number()) sum += series[m].get<double>();
+        else suppressed = true;
+      }
+      labels.push_back(b.value(P.sv ? "sv" : "en", ""));
+      values.push_back(suppressed ? NAN : sum);
+    }
+    h += fmt::format("<h3>{}</h3>", esc(P.sv ? "Ombord per tid på dygnet, senaste tolv månaderna"
+                                            : "On board by time of day, last twelve months"));
+    h += bar_chart(labels, values, "#1f5fbf");
+  }
+  // The busiest stretches and the uncertain placements, from the incidents.
+  const fs::path map = dir / outputs::kMapGpkg;
+  if (fs::exists(map)) {
+    const auto rows = io::query_rows(
+        map, "SELECT transit_mode, line, transit_from, transit_to, COUNT(*) AS n FROM incidents WHERE place_type = "
+             "'on_board' GROUP BY transit_mode, line, transit_from, transit_to ORDER BY n DESC, line LIMIT 5");
+    if (!rows.empty()) {
+      h += fmt::format("<h3>{}</h3><table><tr><th>{}</th><th>{}</th></tr>",
+                       esc(P.sv ? "Sträckor med flest rapporter (hela perioden)" : "Stretches with the most reports (whole period)"),
+                       P.sv ? "Sträcka" : "Stretch", P.T("count"));
+      for (const auto& r : rows) {
+        if (r.size() < 5) continue;
+        const double n = std::atof(r[4].c_str());
+        const bool small = P.is_public && n > 0 && n < static_cast<double>(P.suppression.min_count);
+        h += fmt::format("<tr><td>{}</td><td class=\"n count\">{}</td></tr>",
+                         esc(transit::describe_stretch(r[0], r[1], r[2], r[3], P.sv ? "sv" : "en")),
+                         small ? fmt::format("&lt;{}", P.suppression.min_count) : P.num(n, 0));
+      }
+      h += "</table>";
+    }
+    const auto unc = io::query_rows(map, "SELECT COUNT(*), SUM(uncertain) FROM incidents WHERE place_type = 'on_board'");
+    if (!unc.empty() && unc[0].size() == 2 && std::atof(unc[0][0].c_str()) > 0) {
+      const double n = std::atof(unc[0][0].c_str()), u = std::atof(unc[0][1].c_str());
+      h += "<p class=\"note\">" +
+           esc(fmt::format(fmt::runtime(P.sv ? "{} av {} placeringar ombord ({} %) är osäkra: flera fordon eller flera "
+                                               "delsträckor passar rapportens tid; de räknas på den mest sannolika punktens sträcka."
+                                             : "{} of {} on-board placements ({} %) are uncertain: several vehicles or "
+                                               "segments fit the report's time; they count on the stretch of the most likely point."),
+                           P.num(u, 0), P.num(n, 0), P.num(100.0 * u / n, 0))) +
+           "</p>";
+    }
+  }
+  P.section("transit", P.sv ? "Kollektivtrafik" : "Public transport", h);
 }
 
 // Incidents per parameter.
@@ -545,6 +653,7 @@ std::string render_html(const fs::path& dir, const std::string& lang, ReportResu
   Page P{lang == "sv", audience == privacy::Audience::Public, suppression, info ? *info : local, {}};
   map_and_hotspots_section(P, dir);
   situation_section(P, dir);
+  transit_section(P, dir);
   incidents_section(P, dir);
   watch_list_section(P, dir);
   lighting_section(P, dir);

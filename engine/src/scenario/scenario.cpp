@@ -668,7 +668,8 @@ ScenarioFile parse_document(const std::string& text, const fs::path& file, const
     apply_options(c, in, "inputs", set, f.keys_at);
     set.check_required(c.file);
     auto& m = f.inputs;
-    for (std::string* p : {&m.streets, &m.incidents, &m.parks, &m.stops, &m.lamps, &m.areas, &m.places, &m.taxonomy})
+    for (std::string* p : {&m.streets, &m.incidents, &m.parks, &m.stops, &m.lamps, &m.areas, &m.places, &m.gtfs,
+                           &m.transit_reports, &m.taxonomy})
       *p = absolute_against(dir, *p);
     for (auto& mp : m.mappings)
       if (looks_like_path(mp)) mp = absolute_against(dir, mp);
@@ -815,6 +816,8 @@ std::vector<InputFileInfo> input_files(const ScenarioFile& f) {
   add("lamps", m.lamps);
   add("areas", m.areas);
   add("places", m.places);
+  add("gtfs", m.gtfs);  // a folder's stat size is the folder's, not the feed's: the path is what it records
+  add("transit_reports", m.transit_reports);
   add("taxonomy", m.taxonomy);
   for (std::size_t i = 0; i < m.mappings.size(); ++i)
     if (looks_like_path(m.mappings[i])) add(fmt::format("mappings[{}]", i), m.mappings[i]);

@@ -12,6 +12,7 @@
 #include "tryggve/core/limits.hpp"
 #include "tryggve/core/time.hpp"
 #include "tryggve/snap/place_tagger.hpp"
+#include "tryggve/transit/place.hpp"
 
 namespace tryggve::situation {
 
@@ -28,6 +29,7 @@ struct PlaceTypeName {
 constexpr PlaceTypeName kPlaceTypes[] = {
     {"park", "Parker", "Parks"},
     {"stop", "Hållplatser", "Public-transport stops"},
+    {"on_board", "Ombord i kollektivtrafiken", "On board public transport"},
     {"school", "Skolor", "Schools"},
     {"square", "Torg", "Squares"},
     {"youth_centre", "Fritidsgårdar", "Youth centres"},
@@ -35,6 +37,15 @@ constexpr PlaceTypeName kPlaceTypes[] = {
     {"library", "Bibliotek", "Libraries"},
     {"playground", "Lekplatser", "Playgrounds"},
 };
+
+// Short names sort as numbers where they are ("5" before "25").
+bool line_less(const std::string& a, const std::string& b) {
+  auto digits = [](const std::string& x) {
+    return !x.empty() && std::all_of(x.begin(), x.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (digits(a) && digits(b) && a.size() != b.size()) return a.size() < b.size();
+  return a < b;
+}
 
 std::pair<std::string, std::string> place_type_names(const std::string& kind) {
   for (const auto& p : kPlaceTypes)
@@ -178,17 +189,47 @@ SituationPicture compute_situation(const snap::MapData& map, const SituationOpti
       if (present.count(t.kind)) kinds.push_back(t.kind), present.erase(t.kind);
     for (const auto& k : present) kinds.push_back(k);
   }
+  // Public transport: the lines and stops its reports were placed on.
+  bool any_on_board = false, any_at_stop = false;
+  std::map<std::string, std::string, bool (*)(const std::string&, const std::string&)> lines(&line_less);  // line -> mode
+  std::map<std::string, std::string> transit_stops;  // station id -> name
+  for (std::size_t k = 0; k < map.incidents.size(); ++k) {
+    const auto* t = map.transit_place(k);
+    if (!t) continue;
+    if (t->kind == transit::PlaceKind::OnBoard) {
+      any_on_board = true;
+      lines.emplace(t->line, t->mode);
+    } else {
+      any_at_stop = true;
+      transit_stops.emplace(t->station_id, t->station_name);
+    }
+  }
   const std::size_t park_u = s.units.size();
   if (!map.parks.empty()) s.units.push_back({"place_type", "park", "Parker", "Parks", 0, -1});
   const std::size_t stop_u = s.units.size();
-  if (!map.stops.empty()) s.units.push_back({"place_type", "stop", "Hållplatser", "Public-transport stops", 0, -1});
+  const bool have_stops = !map.stops.empty() || any_at_stop;
+  if (have_stops) s.units.push_back({"place_type", "stop", "Hållplatser", "Public-transport stops", 0, -1});
+  const std::size_t board_u = s.units.size();
+  if (any_on_board)
+    s.units.push_back({"place_type", "on_board", "Ombord i kollektivtrafiken", "On board public transport", 0, -1});
   const std::size_t kind0 = s.units.size();
   for (const auto& k : kinds) {
     auto [sv, en] = place_type_names(k);
     s.units.push_back({"place_type", k, sv, en, 0, -1});
   }
+  std::map<std::string, std::size_t> line_unit, stop_unit;
+  for (const auto& [line, mode] : lines) {
+    line_unit[line] = s.units.size();
+    s.units.push_back({"line", line, transit::describe_stretch(mode, line, "", ""),
+                       transit::describe_stretch(mode, line, "", "", "en"), 0, -1});
+  }
+  for (const auto& [id, name] : transit_stops) {
+    stop_unit[id] = s.units.size();
+    s.units.push_back({"transit_stop", id, name, name, 0, -1});
+  }
   const std::size_t U = s.units.size();
-  const bool have_parks = !map.parks.empty(), have_stops = !map.stops.empty();
+  const bool have_parks = !map.parks.empty();
+  const bool have_stop_tags = !map.stops.empty();
 
   // Which places (by kind) are within the radius of a point.
   const double r2 = opt.place_radius_m * opt.place_radius_m;
@@ -218,7 +259,7 @@ SituationPicture compute_situation(const snap::MapData& map, const SituationOpti
       const double L = map.lixels[l].length();
       if (tags[l].area != snap::kNoPlace) len[area0 + tags[l].area] += L;
       if (have_parks && tags[l].park != snap::kNoPlace) len[park_u] += L;
-      if (have_stops && tags[l].stop != snap::kNoPlace) len[stop_u] += L;
+      if (have_stop_tags && tags[l].stop != snap::kNoPlace) len[stop_u] += L;
       for (std::size_t k = 0; k < kinds.size(); ++k)
         if (near_kind(mids[l], k)) len[kind0 + k] += L;
     }
@@ -229,7 +270,7 @@ SituationPicture compute_situation(const snap::MapData& map, const SituationOpti
   // each cell also becomes a row of situation.csv and situation.json (~200 bytes).
   check_month_cube(static_cast<double>(U * NP), first, last, 16 + 200, "situation picture",
                    "the monthly situation picture");
-  std::vector<double> count(U * NP * M, 0.0), score(U * NP * M, 0.0);
+  std::vector<double> count(U * NP * M, 0.0), score(U * NP * M, 0.0), bands(U * kTimeBands * M, 0.0);
   auto idx = [&](std::size_t u, std::size_t p, std::size_t m) { return (u * NP + p) * M + m; };
   std::vector<std::size_t> members;
   for (std::size_t k = 0; k < map.incidents.size(); ++k) {
@@ -240,10 +281,27 @@ SituationPicture compute_situation(const snap::MapData& map, const SituationOpti
     const auto& t = map.tags[k];
     if (t.area != snap::kNoPlace) members.push_back(area0 + t.area);
     if (have_parks && t.park != snap::kNoPlace) members.push_back(park_u);
-    if (have_stops && t.stop != snap::kNoPlace) members.push_back(stop_u);
+    const auto* tp = map.transit_place(k);
+    // A report the operator placed at a stop is at that stop, whatever stop is nearest.
+    if (have_stops && ((have_stop_tags && t.stop != snap::kNoPlace) || (tp && tp->kind == transit::PlaceKind::Stop)))
+      members.push_back(stop_u);
     for (std::size_t q = 0; q < kinds.size(); ++q)
       if (near_kind(inc.pos, q)) members.push_back(kind0 + q);
     const double w = inc.weight, sw = inc.weight * map.taxonomy[inc.parameter].weight;
+    if (tp) {
+      const std::size_t first_transit = members.size();
+      if (tp->kind == transit::PlaceKind::OnBoard) {
+        members.push_back(board_u);
+        members.push_back(line_unit.at(tp->line));
+      } else {
+        members.push_back(stop_unit.at(tp->station_id));
+      }
+      const std::int64_t local = inc.time.utc_seconds + inc.time.utc_offset_s;
+      const int hour = static_cast<int>(((local % 86400) + 86400) % 86400 / 3600);
+      const std::size_t b = time_band(hour);
+      bands[(stop_u * kTimeBands + b) * M + m] += tp->kind == transit::PlaceKind::Stop ? w : 0.0;
+      for (std::size_t q = first_transit; q < members.size(); ++q) bands[(members[q] * kTimeBands + b) * M + m] += w;
+    }
     for (const auto u : members) {
       count[idx(u, inc.parameter, m)] += w;
       score[idx(u, inc.parameter, m)] += sw;
@@ -257,6 +315,11 @@ SituationPicture compute_situation(const snap::MapData& map, const SituationOpti
   const std::size_t m0 = M - report;
   for (std::size_t m = m0; m < M; ++m) s.months.push_back(first + static_cast<int>(m));
   s.cells.resize(report * U * NP);
+  s.band_counts.assign(report * U * kTimeBands, 0.0);
+  for (std::size_t mm = 0; mm < report; ++mm)
+    for (std::size_t u = 0; u < U; ++u)
+      for (std::size_t b = 0; b < kTimeBands; ++b)
+        s.band_counts[(mm * U + u) * kTimeBands + b] = bands[(u * kTimeBands + b) * M + m0 + mm];
   const auto& L = opt.levels;
   std::vector<double> hist, series;
   for (std::size_t mm = 0; mm < report; ++mm) {
@@ -309,6 +372,12 @@ SituationPicture compute_situation(const snap::MapData& map, const SituationOpti
     }
   }
   return s;
+}
+
+std::size_t time_band(int hour) {
+  for (std::size_t b = 0; b < kTimeBands; ++b)
+    if (hour >= kTimeBandDefs[b].from_hour && hour < kTimeBandDefs[b].to_hour) return b;
+  return kTimeBands - 1;
 }
 
 namespace {
@@ -378,6 +447,10 @@ nlohmann::json situation_json(const SituationPicture& s) {
                      {"months", s.options.trend_months},
                      {"alpha", s.options.trend_alpha}};
   j["without_time"] = s.without_time;
+  json tb = json::array();
+  for (const auto& b : kTimeBandDefs)
+    tb.push_back({{"code", b.code}, {"from_hour", b.from_hour}, {"to_hour", b.to_hour}, {"sv", b.sv}, {"en", b.en}});
+  j["time_bands"] = tb;
   json units = json::array();
   const std::size_t M = s.months.size();
   for (std::size_t u = 0; u < s.units.size(); ++u) {
@@ -405,6 +478,15 @@ nlohmann::json situation_json(const SituationPicture& s) {
                                   {"level", level},           {"trend", trend}};
     }
     ju["parameters"] = by;
+    if (SituationPicture::is_transit_unit(un)) {
+      json jb = json::object();
+      for (std::size_t b = 0; b < kTimeBands; ++b) {
+        json per = json::array();
+        for (std::size_t m = 0; m < M; ++m) per.push_back(jnum(s.band_count(m, u, b)));
+        jb[kTimeBandDefs[b].code] = per;
+      }
+      ju["time_bands"] = jb;
+    }
     units.push_back(ju);
   }
   j["units"] = units;

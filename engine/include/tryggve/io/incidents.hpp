@@ -45,6 +45,8 @@ namespace tryggve::io {
 //   x/y       x, easting, östlig / y, northing, nordlig (in `source_crs`; as they are for --crs local)
 //   address   address, street_address, adress, gatuadress, besöksadress, plats, location
 //   stop      stop, stop_name, hållplats, hållplatsnamn, hpl
+//   line      linje, line, route, linjenummer, route_short_name, linje_nr (a public-transport
+//             line: a row with a line and no coordinates is kept for on-board placement)
 // e.g. Houston: time/offense/lon/lat; Swedish police: id/datetime/type/lat/lon/summary;
 // spatstat chicago: id/x/y/type; a school's sheet: Datum/Klockslag/Händelsetyp/Adress/Kommentar.
 // A layer with point geometry uses it unless lon/lat or x/y columns are named explicitly.
@@ -52,7 +54,7 @@ struct IncidentFieldMapping {
   std::string layer;  // "" = the only / first point (or table) layer
   std::string id, time, date, category, actor, setting, text, weight;
   std::string lon, lat, x, y;
-  std::string address, stop;
+  std::string address, stop, line;
   // CRS of x/y columns, or of a layer that declares none ("EPSG:2868").
   std::string source_crs;
   // 05/03/2024 is 5 March when true (European), 3 May when false (US).
@@ -75,6 +77,7 @@ struct IncidentRow {
   bool has_pos = false;
   std::string address;  // the address column's text ("" if none)
   std::string stop;     // the stop column's text
+  std::string line;     // the line column's text (on board: transit/place.hpp)
   // Every column as read (header, text), UTF-8: the report's raw fields.
   std::vector<std::pair<std::string, std::string>> fields;
 };
@@ -101,7 +104,7 @@ inline constexpr int kMaxCsvLineBytes = 1 << 20;                     // one CSV 
 
 // Reads every row. Per-row problems go to `rejects` as read_incidents says;
 // rows without coordinates but with an address or stop name are returned with
-// has_pos = false. A CSV's encoding and separator are decided per file as
+// has_pos = false (also rows with only a line). A CSV's encoding and separator are decided per file as
 // every reader decides them (io's open_vector, core/text.hpp's rule: UTF-8 with
 // or without BOM, UTF-16, otherwise Windows-1252 as Swedish Excel writes). A number with a decimal comma is read only where
 // the comma cannot be a separator or a thousands mark: semicolon- and

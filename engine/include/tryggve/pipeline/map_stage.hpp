@@ -6,6 +6,8 @@
 //   read incidents ─> classify (15 parameters) ─> remove duplicate reports
 //                  ─> snap to the nearest edge ─> tag park / stop / area
 //   read parks, stops, lamps, areas, places (or take them from the OSM file)
+//   read a GTFS feed ─> transit lines; transit reports ─> placed on board / at
+//                  stops (transit_stage.hpp) ─> classify ─> snap ─> tag
 //
 // Every incident that cannot be placed ends in `rejects` with its reason.
 #include <filesystem>
@@ -20,6 +22,7 @@
 #include "tryggve/io/crs.hpp"
 #include "tryggve/network/builder.hpp"
 #include "tryggve/pipeline/run_folder.hpp"
+#include "tryggve/pipeline/transit_stage.hpp"
 #include "tryggve/snap/map_data.hpp"
 
 namespace tryggve::pipeline {
@@ -27,6 +30,8 @@ namespace tryggve::pipeline {
 struct MapOptions {
   // Inputs.
   std::string streets, incidents, parks, stops, lamps, areas, places;
+  std::string gtfs;             // a GTFS feed (zip or folder): the transit_lines/transit_stops layers
+  std::string transit_reports;  // an operator's on-board and at-stop reports (needs gtfs)
   std::string crs = "auto";
   std::string timezone = "Europe/Stockholm";
   // Incident columns ("" = auto-detect; see io/incidents.hpp).
@@ -69,6 +74,10 @@ struct MapResult : snap::MapData {
   bool streets_from_osm = false;
   std::size_t incidents_read = 0;  // rows/features in the incident file
   RejectLog rejects;
+  // Public transport (when a feed was given).
+  std::shared_ptr<const transit::System> transit_system;
+  std::string transit_summary;  // the feed's and the lines' summary lines
+  std::size_t transit_reports_read = 0, transit_reports_placed = 0;
   std::string timezone = "Europe/Stockholm";
   bool month_first = false;
 

@@ -5,7 +5,9 @@
 //
 //   DIR/
 //     map.gpkg            the map stage: layers edges, lixels, incidents, rejects,
-//                         and parks, stops, lamps, areas, places where given
+//                         and parks, stops, lamps, areas, places where given, and
+//                         transit_lines, transit_stops with a GTFS feed
+//                         (pipeline/transit_stage.hpp names them)
 //     map_summary.json    counts, CRS, rejects by reason (MapResult::summary_json)
 //     rejects.csv         every rejected row with file, row, reason, detail
 //     hotspots.gpkg       the hotspots stage: layers density (per lixel), gistar

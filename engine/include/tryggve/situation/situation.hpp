@@ -20,6 +20,19 @@
 //                  within place_radius_m of a place of that kind; street length =
 //                  lixels whose midpoint is as near (park_distance_m, stop_radius_m,
 //                  place_radius_m).
+//   place_type     on_board: incidents placed on board a vehicle (transit/place.hpp);
+//                  `stop` also counts reports the operator placed at a stop
+//   line           one unit per public-transport line (id = the route's short name):
+//                  its on-board incidents
+//   transit_stop   one unit per stop (station) with reports placed at it (id = the
+//                  feed's stop id)
+// Public-transport units carry counts per time band too (band_counts): the hours
+// a line's trouble comes at differ by band far more than by month. The bands
+// follow the timetable's day, not the clock's quarters: night 00-05 (night
+// buses and trams, weekend night trips), morning 05-09 (the morning peak, school
+// and work), day 09-15 (off-peak, school hours), afternoon 15-19 (the afternoon
+// peak, schools out), evening 19-24 (thinner service, most of the youth trouble);
+// local time of the report.
 // Incidents without a time stamp cannot be put in a month: they are counted in
 // `without_time` and in no monthly figure.
 #include <cstdint>
@@ -73,8 +86,18 @@ struct SituationOptions {
   double stop_radius_m = 50.0;
 };
 
+inline constexpr std::size_t kTimeBands = 5;
+struct TimeBand { int from_hour, to_hour; const char* code; const char* sv; const char* en; };
+inline constexpr TimeBand kTimeBandDefs[kTimeBands] = {{0, 5, "night", "natt 00-05", "night 00-05"},
+                                                       {5, 9, "morning", "morgon 05-09", "morning 05-09"},
+                                                       {9, 15, "day", "dag 09-15", "day 09-15"},
+                                                       {15, 19, "afternoon", "eftermiddag 15-19", "afternoon 15-19"},
+                                                       {19, 24, "evening", "kväll 19-24", "evening 19-24"}};
+// The band of a local hour (0-23).
+std::size_t time_band(int hour);
+
 struct SituationUnit {
-  std::string kind;  // district, area, place_type
+  std::string kind;  // district, area, place_type, line, transit_stop
   std::string id;    // "all"; the area's code (kind) or index; "park", "stop", "school" ...
   std::string name, name_en;
   double street_km = 0;
@@ -99,6 +122,15 @@ struct SituationPicture {
   std::vector<Param> parameters;
   std::vector<SituationUnit> units;
   std::vector<SituationCell> cells;  // [month][unit][parameter]
+  // Incidents (all parameters) per time band, for the public-transport units
+  // (place_type on_board and stop, line, transit_stop); zero for the others.
+  std::vector<double> band_counts;   // [month][unit][band]
+  double band_count(std::size_t month, std::size_t unit, std::size_t band) const {
+    return band_counts[(month * units.size() + unit) * kTimeBands + band];
+  }
+  static bool is_transit_unit(const SituationUnit& u) {
+    return u.kind == "line" || u.kind == "transit_stop" || (u.kind == "place_type" && (u.id == "on_board" || u.id == "stop"));
+  }
   std::size_t without_time = 0;
   SituationOptions options;
   const SituationCell& at(std::size_t month, std::size_t unit, std::size_t param) const {

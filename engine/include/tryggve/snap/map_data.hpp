@@ -16,6 +16,7 @@
 #include "tryggve/snap/place_tagger.hpp"
 #include "tryggve/snap/snapper.hpp"
 #include "tryggve/taxonomy/taxonomy.hpp"
+#include "tryggve/transit/place.hpp"
 
 namespace tryggve::snap {
 
@@ -29,6 +30,12 @@ struct MapData {
   std::vector<SnapResult> snaps;
   std::vector<network::LixelId> lixel_of;
   std::vector<PlaceTag> tags;
+  // Each incident's public-transport place (on board, at a stop) when it came
+  // from a transit report; parallel to incidents, or empty when none did.
+  std::vector<transit::TransitPlace> transit;
+  const transit::TransitPlace* transit_place(std::size_t k) const {
+    return k < transit.size() && transit[k].placed() ? &transit[k] : nullptr;
+  }
   // The distances the tags were made with (park_distance_m, stop_radius_m).
   PlaceTagOptions tag_options;
 
