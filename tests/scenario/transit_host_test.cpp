@@ -98,6 +98,17 @@ TEST(TransitHost, GrammarReadsLineStretchDoseAndDefaults) {
   EXPECT_EQ(d.where[0].lines[0].line, "25");
   EXPECT_EQ(d.where[0].lines[0].direction, "Gamma");
   EXPECT_DOUBLE_EQ(d.coverage, 1.0);
+  // resolved.yaml writes it back in the same grammar.
+  const auto f = scenario::parse(scenario_text(kHosts), "hosts.yaml");
+  const auto back = scenario::parse(scenario::resolved_yaml(f), "resolved.yaml").scenarios.at(0).interventions.at(0);
+  ASSERT_EQ(back.where.at(0).lines.size(), 1u);
+  EXPECT_EQ(back.where[0].lines[0].line, "5");
+  EXPECT_EQ(back.where[0].lines[0].from_stop, "Alfa");
+  EXPECT_EQ(back.where[0].lines[0].to_stop, "Beta");
+  EXPECT_EQ(back.where[0].lines[0].corridor_m, 20.0);
+  EXPECT_EQ(back.hosts, 2);
+  EXPECT_EQ(back.when.from_hour, 0);
+  EXPECT_EQ(back.when.to_hour, 24);
   // Mistakes found without a map, with file:line and key.
   EXPECT_NE(error_of([] { spec("  - type: transit_host\n    where: {park: Kvarnparken}\n"); })
                 .find("hosts.yaml:8: interventions[0].where: transit hosts ride a line"),
