@@ -294,6 +294,8 @@ DeployResult deploy(Workspace& ws, const std::string& path, const std::string& e
     std::string unit;
     if (s.type == "lighting") dose = s.lamps, unit = "lamps";
     else if (s.type == "patrol") dose = s.visits_per_week, unit = "visits_per_week";
+    // Hosts per vehicle averaged over the window's vehicles (a share of them staffed).
+    else if (s.type == "transit_host") dose = s.hosts * s.coverage, unit = "hosts_per_vehicle";
     else dose = s.adults, unit = "adults";
     nlohmann::json where_j = x.item.contains("where") ? x.item["where"] : nlohmann::json();
     nlohmann::json when_j = x.item.contains("when") ? x.item["when"] : nlohmann::json();
