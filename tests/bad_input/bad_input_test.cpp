@@ -27,6 +27,7 @@
 #include "tryggve/io/crs.hpp"
 #include "tryggve/io/incidents.hpp"
 #include "tryggve/io/readers.hpp"
+#include "tryggve/pipeline/evidence_file.hpp"
 #include "tryggve/scenario/scenario.hpp"
 #include "tryggve/simulation/evidence.hpp"
 #include "tryggve/taxonomy/classifier.hpp"
@@ -138,7 +139,7 @@ Outcome run(const Case& c, const fs::path& path) {
       static const Taxonomy shipped = Taxonomy::load_default();
       Classifier cl(shipped, {p});
     } else if (c.reader == "evidence") {
-      simulation::EvidenceTable::load(path);
+      pipeline::load_evidence(path);
     } else {
       ADD_FAILURE() << "manifest.csv: unknown reader '" << c.reader << "'";
     }

@@ -163,5 +163,24 @@ TEST_F(WhatIfJob, ABaselineAboveTheBoundIsRefusedNamingTheOption) {
   }
 }
 
+TEST_F(WhatIfJob, ATransitHostEditGoesThroughTheScenarioGrammar) {
+  // The viewer's transit-host edit becomes the grammar's `where: line`; this run
+  // has no GTFS feed, so the resolver says how to give one (with a feed the line's
+  // stretch is resolved as in tests/scenario/transit_host_test.cpp).
+  ScenarioRunner runner(*dir_ / "run");
+  JobContext ctx;
+  const json iv = {{"type", "transit_host"}, {"edges", json::array()}, {"line", "5"}, {"between", {"Alfa", "Beta"}},
+                   {"size", 2}, {"months", 2}, {"name", "hosts on 5"}, {"hours", {18, 24}}, {"weekdays", {5, 6}}};
+  try {
+    runner.run({{"kind", "whatif"}, {"intervention", iv}, {"replicates", 8}}, ctx);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::BadScenario);
+    EXPECT_NE(e.message().find("line: the map has no public-transport lines: give a GTFS feed (inputs.gtfs)"),
+              std::string::npos)
+        << e.message();
+  }
+}
+
 }  // namespace
 }  // namespace tryggve::server

@@ -12,6 +12,7 @@
 
 #include "demo_network.hpp"
 #include "tryggve/demo/generator.hpp"
+#include "tryggve/pipeline/evidence_file.hpp"
 #include "tryggve/planning/context.hpp"
 #include "tryggve/planning/lighting.hpp"
 #include "tryggve/planning/patrol.hpp"
@@ -33,7 +34,7 @@ struct Demo {
   std::vector<PointFeature> lamps;
   std::vector<PolygonFeature> parks;
   std::unique_ptr<PlanningContext> ctx;
-  simulation::EvidenceTable evidence = simulation::EvidenceTable::load_default();
+  simulation::EvidenceTable evidence = pipeline::load_default_evidence();
 
   Demo() {
     demo::DemoOptions o;

@@ -422,6 +422,18 @@ TEST(Server, JobRequestsAreValidated) {
   EXPECT_EQ(v["intervention"]["hours"], json::array({18, 24}));
   EXPECT_EQ(v["intervention"]["weekdays"].size(), 7u);
   EXPECT_EQ(v["intervention"]["months"], 12);
+
+  // Transit hosts on a line's stretch: the scenario grammar's `where: line`.
+  bad(R"({"kind":"intervention","intervention":{"type":"transit_host"}})", "request.intervention.line");
+  bad(R"({"kind":"intervention","intervention":{"type":"transit_host","line":"5","between":["Alfa"]}})", "between");
+  bad(R"({"kind":"intervention","intervention":{"type":"transit_host","line":""}})", "line");
+  bad(R"({"kind":"intervention","intervention":{"type":"patrol","edges":[0],"direction":"Delta"}})", "direction");
+  const json t = validate_job_request(
+      json::parse(R"({"kind":"intervention","intervention":{"type":"transit_host","line":"5","between":["Alfa","Beta"],"size":2}})"), 2);
+  EXPECT_EQ(t["intervention"]["line"], "5");
+  EXPECT_EQ(t["intervention"]["between"], json::array({"Alfa", "Beta"}));
+  EXPECT_EQ(t["intervention"]["hours"], json::array({18, 24}));
+  EXPECT_EQ(t["intervention"]["size"], 2);
 }
 
 TEST(Server, JobsRunInTheBackgroundWithProgress) {

@@ -5,6 +5,7 @@
 
 #include "sim_fixture.hpp"
 #include "tryggve/core/error.hpp"
+#include "tryggve/pipeline/evidence_file.hpp"
 #include "tryggve/simulation/evidence.hpp"
 #include "tryggve/simulation/results.hpp"
 
@@ -26,7 +27,7 @@ std::string error_of(const std::string& text) {
 TEST(Evidence, ShippedTableLoadsWithSources) {
   const auto path = std::filesystem::path(std::getenv("TRYGGVE_SOURCE_DIR") ? std::getenv("TRYGGVE_SOURCE_DIR") : "")
                     / "engine/data/evidence.csv";
-  const auto t = std::filesystem::exists(path) ? EvidenceTable::load(path) : EvidenceTable::load_default();
+  const auto t = std::filesystem::exists(path) ? pipeline::load_evidence(path) : pipeline::load_default_evidence();
   ASSERT_GE(t.rows().size(), 6u);
   ParameterTraits robbery{"robbery", true, false, 1.0}, fights{"school_fights", false, false, 1.0};
   const auto* l = t.find("lighting", robbery);

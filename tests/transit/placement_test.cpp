@@ -231,3 +231,64 @@ TEST(PlacingNames, FoldAndShortNames) {
 
 }  // namespace
 }  // namespace tryggve::transit
+
+// Stretches for interventions (hosts on board): segments and stations between
+// two stops, both directions unless one is named; errors name the candidates.
+namespace tryggve::transit {
+namespace {
+
+TEST_F(Placing, StretchBetweenTwoStopsBothWaysOrOneDirection) {
+  const auto& segs = sys.segments();
+  auto stations_of = [&](const Stretch& s) {
+    std::vector<std::string> v;
+    for (Index st : s.stations) v.push_back(short_name(sys.stations()[st].name));
+    return v;
+  };
+  // Beta - Delta, named against the line's order: tram 5 east (segments 1, 2) and
+  // west (Delta - Gamma - Beta), three stations.
+  auto r = placer.stretch({"5", "Delta", "beta", ""});
+  ASSERT_TRUE(r.found) << r.detail;
+  EXPECT_EQ(r.stretch.route, street.tram);
+  ASSERT_EQ(r.stretch.segments.size(), 4u);
+  double length = 0;
+  for (auto k : r.stretch.segments) length += segs[k].length;
+  EXPECT_NEAR(length, 4000.0, 1.0);  // 2 km each way
+  EXPECT_EQ(stations_of(r.stretch), (std::vector<std::string>{"beta", "gamma", "delta"}));
+  // One direction: only the eastbound line's two segments.
+  r = placer.stretch({"spårvagn 5", "Beta, Göteborg", "S_D", "Delta"});
+  ASSERT_TRUE(r.found) << r.detail;
+  ASSERT_EQ(r.stretch.segments.size(), 2u);
+  for (auto k : r.stretch.segments) EXPECT_EQ(sys.lines()[segs[k].line].direction, 0);
+  // The whole line: all six segments, four stations.
+  r = placer.stretch({"5", "", "", ""});
+  ASSERT_TRUE(r.found);
+  EXPECT_EQ(r.stretch.segments.size(), 6u);
+  EXPECT_EQ(r.stretch.stations.size(), 4u);
+}
+
+TEST_F(Placing, StretchErrorsNameTheCandidates) {
+  auto r = placer.stretch({"7", "", "", ""});
+  EXPECT_FALSE(r.found);
+  EXPECT_NE(r.detail.find("line '7' is not in the feed"), std::string::npos);
+  EXPECT_NE(std::find(r.candidates.begin(), r.candidates.end(), "spårvagn 5"), r.candidates.end());
+  r = placer.stretch({"5", "Betta", "Delta", ""});
+  EXPECT_FALSE(r.found);
+  EXPECT_NE(r.detail.find("stop 'Betta' is not on spårvagn 5"), std::string::npos);
+  ASSERT_FALSE(r.candidates.empty());
+  EXPECT_EQ(r.candidates.front(), "Beta, Göteborg");
+  // Delta is not on bus 25 (Alfa - Gamma).
+  r = placer.stretch({"25", "Alfa", "Delta", ""});
+  EXPECT_FALSE(r.found);
+  EXPECT_NE(r.detail.find("stop 'Delta' is not on buss 25"), std::string::npos);
+  r = placer.stretch({"5", "Beta", "Beta", ""});
+  EXPECT_FALSE(r.found);
+  EXPECT_NE(r.detail.find("does not run between"), std::string::npos);
+  r = placer.stretch({"5", "Beta", "", ""});
+  EXPECT_FALSE(r.found);
+  r = placer.stretch({"5", "Alfa", "Beta", "Epsilon"});
+  EXPECT_FALSE(r.found);
+  EXPECT_NE(r.detail.find("direction 'Epsilon'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tryggve::transit

@@ -11,6 +11,7 @@
 #include "tryggve/core/month.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/forecast/etas.hpp"
+#include "tryggve/pipeline/evidence_file.hpp"
 #include "model_outputs.hpp"
 #include "tryggve/snap/place_tagger.hpp"
 
@@ -81,7 +82,7 @@ FitResult run_fit(const MapResult& map, const SimulateOptions& options, std::uin
   FitResult F;
   step(control, "cells", 0.2);
   F.cells = std::make_unique<CellNetwork>(map.net, map.lixels, options.cell_cutoff_m);
-  F.evidence = options.evidence.empty() ? EvidenceTable::load_default() : EvidenceTable::load(options.evidence);
+  F.evidence = load_evidence_or_default(options.evidence);
   F.zone = TimeZone::from_name(map.timezone);
   F.traits = traits_from_taxonomy(map.taxonomy);
 

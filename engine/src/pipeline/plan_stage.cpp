@@ -9,6 +9,7 @@
 #include "tryggve/core/json_text.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/io/vector_writer.hpp"
+#include "tryggve/pipeline/evidence_file.hpp"
 #include "tryggve/simulation/evidence.hpp"
 
 namespace tryggve::pipeline {
@@ -60,8 +61,7 @@ PlanResult run_plan(const MapResult& m, const PlanStageOptions& o) {
   PlanResult r;
   r.context = std::make_unique<planning::PlanningContext>(m.net, m.lixels, m.taxonomy, std::move(events),
                                                           study_place(m), co);
-  const auto evidence = o.evidence.empty() ? simulation::EvidenceTable::load_default()
-                                           : simulation::EvidenceTable::load(o.evidence);
+  const auto evidence = load_evidence_or_default(o.evidence);
   // One context, so one model fit, for every plan: each asks it for its own hours.
   if (o.patrol_enabled) r.plans.patrol = planning::plan_patrol(*r.context, evidence, o.patrol, m.areas);
   if (o.lighting_enabled) r.plans.lighting = planning::plan_lighting(*r.context, evidence, m.lamps, m.parks, o.lighting);

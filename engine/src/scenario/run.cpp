@@ -119,6 +119,7 @@ std::vector<MonthSpan> resolve_months(const WhenSpec& w, const HourCalendar& cal
 std::string default_evidence_key(const std::string& type) {
   if (type == "lighting") return "lighting";
   if (type == "patrol") return "hotspot_policing";
+  if (type == "transit_host") return "transit_host";
   return "adults_outdoors";
 }
 
@@ -161,6 +162,7 @@ Intervention build_intervention(const InterventionSpec& iv, const detail::Resolv
   Intervention base;
   if (iv.type == "lighting") base = make_lighting(iv.name, cells, iv.lamps, iv.cost_sek);
   else if (iv.type == "patrol") base = make_patrol(iv.name, cells, win, iv.visits_per_week, iv.visit_minutes, iv.cost_sek);
+  else if (iv.type == "transit_host") base = make_transit_host(iv.name, cells, win, iv.hosts, iv.coverage, iv.cost_sek);
   else base = make_adult_presence(iv.name, cells, win, iv.adults, iv.cost_sek);
   base.evidence_key = ev;
   base.residual_minutes = iv.residual_minutes;
@@ -187,8 +189,9 @@ Intervention build_intervention(const InterventionSpec& iv, const detail::Resolv
 }  // namespace
 
 Intervention make_intervention(const InterventionSpec& iv, const pipeline::MapResult& map, const CellNetwork& cells,
-                               const EvidenceTable& evidence, double park_buffer_m, std::vector<CellId>* cells_out) {
-  const detail::Resolver resolver(map, cells, park_buffer_m);
+                               const EvidenceTable& evidence, double park_buffer_m, std::vector<CellId>* cells_out,
+                               const transit::System* transit) {
+  const detail::Resolver resolver(map, cells, park_buffer_m, transit);
   std::vector<CellId> c;
   Intervention x = build_intervention(iv, resolver, map.taxonomy, evidence, c);
   if (cells_out) *cells_out = std::move(c);

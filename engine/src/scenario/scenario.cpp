@@ -233,6 +233,7 @@ WhenSpec parse_when(const Ctx& c, const YAML::Node& n, const std::string& path, 
   // Evening after office hours for adults; Friday/Saturday-style evenings for patrols.
   if (type == "patrol") { w.from_hour = 18; w.to_hour = 24; }
   else if (type == "adults_outdoors") { w.from_hour = 17; w.to_hour = 22; }
+  else if (type == "transit_host") { w.from_hour = 18; w.to_hour = 24; }  // evenings, when reports on board peak
   else { w.from_hour = 0; w.to_hour = 24; }
   if (!n || n.IsNull()) return w;
   w.at = {loc(c, n), path};
@@ -298,7 +299,8 @@ WhenSpec parse_when(const Ctx& c, const YAML::Node& n, const std::string& path, 
 // --- where ----------------------------------------------------------------
 
 WhereSpec parse_where_item(const Ctx& c, const YAML::Node& n, const std::string& path) {
-  static const std::vector<std::string> keys = {"segments", "edges", "area", "park", "stop", "place", "polygon", "route", "radius_m"};
+  static const std::vector<std::string> keys = {"segments", "edges", "area", "park", "stop", "place", "polygon", "route",
+                                                "line", "between", "direction", "corridor_m", "radius_m"};
   WhereSpec w;
   if (!n.IsMap()) fail(c, n, path, "expected a mapping with one or more of: " + join(keys) + "; got " + kind_name(n));
   check_keys(c, n, path, keys);
@@ -351,11 +353,34 @@ WhereSpec parse_where_item(const Ctx& c, const YAML::Node& n, const std::string&
     }
     w.routes.push_back(std::move(stops));
   }
+  if (const auto l = n["line"]) {
+    any = true;
+    w.at["line"] = {loc(c, l), path + ".line"};
+    LineStretchSpec s;
+    s.line = scalar(c, l, path + ".line");
+    if (trim(s.line).empty()) fail(c, l, path + ".line", "expected a line (\"5\", \"buss 25\" or a route id)");
+    if (const auto b = n["between"]) {
+      w.at["between"] = {loc(c, b), path + ".between"};
+      if (!b.IsSequence() || b.size() != 2)
+        fail(c, b, path + ".between", "expected two stops [FROM, TO] (names or stop ids) on the line");
+      s.from_stop = scalar(c, b[0], path + ".between[0]");
+      s.to_stop = scalar(c, b[1], path + ".between[1]");
+    }
+    if (const auto d = n["direction"]) {
+      w.at["direction"] = {loc(c, d), path + ".direction"};
+      s.direction = scalar(c, d, path + ".direction");
+    }
+    if (const auto k = n["corridor_m"]) s.corridor_m = number(c, k, path + ".corridor_m", 0.0, 1000.0);
+    w.lines.push_back(std::move(s));
+  } else {
+    for (const char* k : {"between", "direction", "corridor_m"})
+      if (n[k]) fail(c, n[k], path + "." + k, "applies to a `line` only");
+  }
   if (const auto r = n["radius_m"]) {
     w.radius_m = number(c, r, path + ".radius_m", 0.0, 1e5);
     w.at["radius_m"] = {loc(c, r), path + ".radius_m"};
   }
-  if (!any) fail(c, n, path, "expected at least one of: segments, area, park, stop, place, polygon, route");
+  if (!any) fail(c, n, path, "expected at least one of: segments, area, park, stop, place, polygon, route, line");
   return w;
 }
 
@@ -373,7 +398,7 @@ std::vector<WhereSpec> parse_where(const Ctx& c, const YAML::Node& n, const std:
 
 // --- interventions ----------------------------------------------------------
 
-const std::vector<std::string> kTypes = {"lighting", "patrol", "adults_outdoors"};
+const std::vector<std::string> kTypes = {"lighting", "patrol", "adults_outdoors", "transit_host"};
 
 InterventionSpec parse_intervention(const Ctx& c, const YAML::Node& n, const std::string& path, std::size_t index,
                                     const std::vector<std::string>& extra_keys = {}) {
@@ -394,13 +419,14 @@ InterventionSpec parse_intervention(const Ctx& c, const YAML::Node& n, const std
   if (iv.type == "lighting") keys.push_back("lamps");
   if (iv.type == "patrol") keys.insert(keys.end(), {"visits_per_week", "visit_minutes", "residual_minutes"});
   if (iv.type == "adults_outdoors") keys.push_back("adults");
+  if (iv.type == "transit_host") keys.insert(keys.end(), {"hosts", "coverage"});
   keys.insert(keys.end(), extra_keys.begin(), extra_keys.end());
   for (auto it = n.begin(); it != n.end(); ++it) {
     if (!it->first.IsScalar()) fail(c, it->first, path, "a key must be a name, not " + kind_name(it->first));
     const std::string k = it->first.Scalar();
     iv.keys_at[k] = {loc(c, it->second), path + "." + k};
     if (std::find(keys.begin(), keys.end(), k) != keys.end()) continue;
-    for (const char* other : {"lamps", "visits_per_week", "visit_minutes", "residual_minutes", "adults"})
+    for (const char* other : {"lamps", "visits_per_week", "visit_minutes", "residual_minutes", "adults", "hosts", "coverage"})
       if (k == other) fail(c, it->first, path + "." + k, fmt::format("does not apply to type {}", iv.type));
   }
   check_keys(c, n, path, keys);
@@ -414,6 +440,16 @@ InterventionSpec parse_intervention(const Ctx& c, const YAML::Node& n, const std
   if (const auto v = n["reporting_uplift"]) iv.reporting_uplift = number(c, v, path + ".reporting_uplift", 0.0, 10.0);
   if (const auto v = n["lamps"]) iv.lamps = static_cast<int>(integer(c, v, path + ".lamps", 0, 1000000));
   if (const auto v = n["adults"]) iv.adults = static_cast<int>(integer(c, v, path + ".adults", 0, 1000000));
+  if (const auto v = n["hosts"]) iv.hosts = static_cast<int>(integer(c, v, path + ".hosts", 1, 100));
+  if (const auto v = n["coverage"]) {
+    iv.coverage = number(c, v, path + ".coverage", 0.0, 1.0);
+    if (!(iv.coverage > 0)) fail(c, v, path + ".coverage", "must be > 0 (the share of the line's vehicles staffed)");
+  }
+  if (iv.type == "transit_host")
+    for (std::size_t j = 0; j < iv.where.size(); ++j)
+      if (iv.where[j].lines.empty())
+        fail(c, n["where"], iv.where.size() == 1 ? path + ".where" : fmt::format("{}.where[{}]", path, j),
+             "transit hosts ride a line: give `line` (with `between: [STOP, STOP]` for a stretch)");
   if (const auto v = n["visits_per_week"]) iv.visits_per_week = number(c, v, path + ".visits_per_week", 0.0, 10000.0);
   if (const auto v = n["visit_minutes"]) iv.visit_minutes = number(c, v, path + ".visit_minutes", 0.0, 1440.0);
   if (const auto v = n["residual_minutes"]) iv.residual_minutes = number(c, v, path + ".residual_minutes", 0.0, 100000.0);
@@ -893,6 +929,14 @@ void emit_intervention(YAML::Emitter& e, const InterventionSpec& iv) {
       }
       e << YAML::EndSeq;
     }
+    for (const auto& l : w.lines) {  // one per item (the grammar's mapping has one `line`)
+      e << YAML::Key << "line" << YAML::Value << YAML::DoubleQuoted << l.line;
+      if (!l.from_stop.empty())
+        e << YAML::Key << "between" << YAML::Value << YAML::Flow << YAML::BeginSeq << YAML::DoubleQuoted << l.from_stop
+          << YAML::DoubleQuoted << l.to_stop << YAML::EndSeq;
+      if (!l.direction.empty()) e << YAML::Key << "direction" << YAML::Value << YAML::DoubleQuoted << l.direction;
+      if (l.corridor_m) e << YAML::Key << "corridor_m" << YAML::Value << num(*l.corridor_m);
+    }
     if (w.radius_m) e << YAML::Key << "radius_m" << YAML::Value << num(*w.radius_m);
     e << YAML::EndMap;
   }
@@ -917,6 +961,10 @@ void emit_intervention(YAML::Emitter& e, const InterventionSpec& iv) {
     e << YAML::Key << "residual_minutes" << YAML::Value << num(iv.residual_minutes);
   }
   if (iv.type == "adults_outdoors") e << YAML::Key << "adults" << YAML::Value << iv.adults;
+  if (iv.type == "transit_host") {
+    e << YAML::Key << "hosts" << YAML::Value << iv.hosts;
+    e << YAML::Key << "coverage" << YAML::Value << num(iv.coverage);
+  }
   e << YAML::Key << "cost_sek" << YAML::Value << num(iv.cost_sek);
   if (!iv.evidence.empty()) e << YAML::Key << "evidence" << YAML::Value << iv.evidence;
   if (!iv.parameters.empty()) {

@@ -62,8 +62,11 @@ MultiPolygon parse_wkt_polygon(const std::string& wkt, const std::string& where,
   return g->polygons;
 }
 
-Resolver::Resolver(const pipeline::MapResult& map, const simulation::CellNetwork& cells, double default_park_buffer_m)
-    : map_(map), cells_(cells), park_buffer_m_(default_park_buffer_m), index_(map.net) {}
+Resolver::Resolver(const pipeline::MapResult& map, const simulation::CellNetwork& cells, double default_park_buffer_m,
+                   const transit::System* transit)
+    : map_(map), cells_(cells), park_buffer_m_(default_park_buffer_m), index_(map.net) {
+  if (transit) placer_ = std::make_unique<transit::Placer>(*transit);
+}
 
 void Resolver::add_polygon_cells(const MultiPolygon& mp, double buffer_m, std::vector<char>& mark) const {
   Envelope env = envelope(mp);
@@ -203,6 +206,46 @@ std::vector<simulation::CellId> Resolver::resolve(const WhereSpec& w, const std:
     for (auto c : path_cells) mark[c] = 1;
     if (w.radius_m && *w.radius_m > 0)
       for (auto [cell, d] : cells_.within(path_cells, *w.radius_m)) mark[cell] = 1;
+  }
+  for (const auto& ls : w.lines) {
+    auto [where, p] = at("line");
+    if (!placer_)
+      throw Error(ErrorCode::BadScenario, where,
+                  p + ": the map has no public-transport lines: give a GTFS feed (inputs.gtfs)");
+    const auto r = placer_->stretch({ls.line, ls.from_stop, ls.to_stop, ls.direction});
+    if (!r.found) {
+      std::string cands;
+      for (const auto& c : r.candidates) cands += (cands.empty() ? "" : ", ") + c;
+      const auto b = w.at.find("between");
+      const bool stop_problem = r.detail.rfind("stop ", 0) == 0 || r.detail.find("does not run between") != std::string::npos;
+      const auto& [wh, pp] = stop_problem && b != w.at.end() ? std::make_pair(b->second.file_line, b->second.path)
+                                                              : std::make_pair(where, p);
+      throw Error(ErrorCode::BadScenario, wh, pp + ": " + r.detail + (cands.empty() ? "" : " (" + cands + ")"));
+    }
+    const transit::System& sys = placer_->system();
+    // The streets the line runs along: cells whose middle lies within the corridor
+    // of its track (a tram on its own track beside a street counts the street,
+    // where on-board reports are snapped).
+    const double corridor = ls.corridor_m.value_or(30.0);
+    for (auto k : r.stretch.segments) {
+      const Polyline& g = sys.segments()[k].geometry;
+      if (g.size() < 2) continue;
+      Envelope env;
+      for (const Point& q : g) env.expand(q);
+      for (simulation::CellId c = 0; c < cells_.size(); ++c) {
+        const Point m = map_.lixels[c].mid;
+        if (m.x < env.min_x - corridor || m.x > env.max_x + corridor || m.y < env.min_y - corridor ||
+            m.y > env.max_y + corridor)
+          continue;
+        for (std::size_t i = 0; i + 1 < g.size(); ++i)
+          if (distance(m, closest_on_segment(m, g[i], g[i + 1])) <= corridor) {
+            mark[c] = 1;
+            break;
+          }
+      }
+    }
+    // Its stops: as `stop`, the streets within radius_m along the network.
+    for (auto st : r.stretch.stations) around(sys.stations()[st].pos, where, p);
   }
   std::vector<simulation::CellId> out;
   for (simulation::CellId c = 0; c < cells_.size(); ++c)

@@ -1,5 +1,6 @@
 #pragma once
 // Internal: `where` -> cells (see scenario.hpp for the grammar).
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "tryggve/scenario/scenario.hpp"
 #include "tryggve/simulation/cells.hpp"
 #include "tryggve/snap/edge_index.hpp"
+#include "tryggve/transit/placement.hpp"
 
 namespace tryggve::scenario::detail {
 
@@ -19,7 +21,10 @@ MultiPolygon parse_wkt_polygon(const std::string& wkt, const std::string& where,
 
 class Resolver {
  public:
-  Resolver(const pipeline::MapResult& map, const simulation::CellNetwork& cells, double default_park_buffer_m);
+  // `transit`: the map's public-transport system for `line` (nullptr: none, and a
+  // `line` is an error that says how to give a feed).
+  Resolver(const pipeline::MapResult& map, const simulation::CellNetwork& cells, double default_park_buffer_m,
+           const transit::System* transit = nullptr);
   // Sorted, unique cells; Error(BadScenario) naming the key on an unknown name or an empty result.
   std::vector<simulation::CellId> resolve(const WhereSpec& w, const std::string& default_where,
                                           const std::string& path) const;
@@ -39,6 +44,7 @@ class Resolver {
   const simulation::CellNetwork& cells_;
   double park_buffer_m_;
   snap::EdgeIndex index_;
+  std::unique_ptr<transit::Placer> placer_;  // name indexes of the transit system
 };
 
 }  // namespace tryggve::scenario::detail

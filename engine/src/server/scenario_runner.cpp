@@ -36,7 +36,7 @@ std::string polygon_wkt(const json& area, const io::CrsContext& crs) {
 }
 
 const char* type_sv(const std::string& t) {
-  return t == "lighting" ? "belysning" : t == "patrol" ? "polispatrull" : "vuxna ute";
+  return t == "lighting" ? "belysning" : t == "patrol" ? "polispatrull" : t == "transit_host" ? "trygghetsvärdar" : "vuxna ute";
 }
 
 }  // namespace
@@ -105,6 +105,13 @@ void edited_scenario(const json& v, scenario::ScenarioFile& file, const scenario
   scenario::WhereSpec w;
   for (const auto& e : v["edges"]) w.edges.push_back(e.get<std::int64_t>());
   if (v.contains("area")) w.polygons.push_back(polygon_wkt(v["area"], session.map().crs));
+  if (v.contains("line")) {
+    scenario::LineStretchSpec l;
+    l.line = v["line"];
+    if (v.contains("between")) l.from_stop = v["between"][0], l.to_stop = v["between"][1];
+    if (v.contains("direction")) l.direction = v["direction"];
+    w.lines.push_back(std::move(l));
+  }
   spec.where.push_back(std::move(w));
   scenario::MonthRange mr;
   mr.from_index = 0;
@@ -124,6 +131,7 @@ void edited_scenario(const json& v, scenario::ScenarioFile& file, const scenario
   if (spec.type == "lighting") spec.lamps = size;
   if (spec.type == "patrol") spec.visits_per_week = size;
   if (spec.type == "adults_outdoors") spec.adults = size;
+  if (spec.type == "transit_host") spec.hosts = size;
   scenario::ScenarioSpec sc;
   sc.name = "viewer";
   sc.description = fmt::format("{} from the viewer", spec.name);

@@ -360,12 +360,31 @@ json validate_job_request(const json& req, std::int64_t edge_count) {
     throw Error(ErrorCode::BadOption, "request.intervention", "must be an object");
   const json& iv = req["intervention"];
   const std::string w = "request.intervention";
-  check_keys(iv, {"type", "edges", "area", "hours", "weekdays", "size", "months", "name"}, w);
+  check_keys(iv, {"type", "edges", "area", "hours", "weekdays", "size", "months", "name", "line", "between", "direction"}, w);
   json o;
   if (!iv.contains("type") || !iv["type"].is_string() ||
-      (iv["type"] != "lighting" && iv["type"] != "patrol" && iv["type"] != "adults"))
-    throw Error(ErrorCode::BadOption, w + ".type", "must be lighting, patrol or adults");
+      (iv["type"] != "lighting" && iv["type"] != "patrol" && iv["type"] != "adults" && iv["type"] != "transit_host"))
+    throw Error(ErrorCode::BadOption, w + ".type", "must be lighting, patrol, adults or transit_host");
   o["type"] = iv["type"];
+  // A line stretch (the scenario grammar's `where: line`, resolved against the run's feed).
+  auto text = [&](const json& v, const std::string& wk) {
+    if (!v.is_string() || v.get<std::string>().empty() || v.get<std::string>().size() > 200)
+      throw Error(ErrorCode::BadOption, wk, "must be a text of 1 .. 200 characters");
+    return v.get<std::string>();
+  };
+  if (iv.contains("line")) o["line"] = text(iv["line"], w + ".line");
+  if (iv.contains("between")) {
+    if (!o.contains("line")) throw Error(ErrorCode::BadOption, w + ".between", "applies to a line only");
+    if (!iv["between"].is_array() || iv["between"].size() != 2)
+      throw Error(ErrorCode::BadOption, w + ".between", "must be two stops [from, to]");
+    o["between"] = json::array({text(iv["between"][0], w + ".between[0]"), text(iv["between"][1], w + ".between[1]")});
+  }
+  if (iv.contains("direction")) {
+    if (!o.contains("line")) throw Error(ErrorCode::BadOption, w + ".direction", "applies to a line only");
+    o["direction"] = text(iv["direction"], w + ".direction");
+  }
+  if (o["type"] == "transit_host" && !o.contains("line"))
+    throw Error(ErrorCode::BadOption, w + ".line", "transit hosts ride a line: give line (and between: [from, to])");
   o["edges"] = json::array();
   if (iv.contains("edges")) {
     if (!iv["edges"].is_array()) throw Error(ErrorCode::BadOption, w + ".edges", "must be an array of edge ids");
@@ -400,8 +419,8 @@ json validate_job_request(const json& req, std::int64_t edge_count) {
     if (ring.front() != ring.back()) throw Error(ErrorCode::BadOption, wa, "the ring must be closed (first = last position)");
     o["area"] = json{{"type", "Polygon"}, {"coordinates", json::array({ring})}};
   }
-  if (o["edges"].empty() && !o.contains("area"))
-    throw Error(ErrorCode::BadOption, w, "select at least one segment (edges) or draw an area");
+  if (o["edges"].empty() && !o.contains("area") && !o.contains("line"))
+    throw Error(ErrorCode::BadOption, w, "select at least one segment (edges), draw an area or choose a line");
   const bool timed = o["type"] != "lighting";
   json hours = json::array({18, 24});
   if (iv.contains("hours")) {

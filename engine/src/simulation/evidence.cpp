@@ -2,12 +2,9 @@
 
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <sstream>
 
 #include "tryggve/core/error.hpp"
-#include "tryggve/core/paths.hpp"
-#include "tryggve/core/text.hpp"
 
 namespace tryggve::simulation {
 
@@ -130,16 +127,6 @@ EvidenceTable EvidenceTable::parse(std::string_view text, const std::string& whe
   if (!header) throw Error(ErrorCode::MissingField, where, "no header line");
   return t;
 }
-
-EvidenceTable EvidenceTable::load(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error(ErrorCode::FileNotFound, file.string(), "cannot open the evidence table");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse(decode_text_logged(ss.str(), file.string()), file.string());
-}
-
-EvidenceTable EvidenceTable::load_default() { return load(data_dir() / "evidence.csv"); }
 
 const EvidenceRow* EvidenceTable::find(std::string_view intervention, const ParameterTraits& p) const {
   const EvidenceRow* best = nullptr;

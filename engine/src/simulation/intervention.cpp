@@ -10,6 +10,7 @@ const char* to_string(InterventionType t) {
     case InterventionType::Lighting: return "lighting";
     case InterventionType::Patrol: return "patrol";
     case InterventionType::AdultPresence: return "adult_presence";
+    case InterventionType::TransitHost: return "transit_host";
   }
   return "?";
 }
@@ -70,6 +71,21 @@ Intervention make_adult_presence(std::string name, std::vector<CellId> cells, We
   i.cells = std::move(cells);
   i.window = window;
   i.adults = adults;
+  i.reporting_uplift = std::numeric_limits<double>::quiet_NaN();  // from the evidence table
+  i.cost_sek = cost_sek;
+  return i;
+}
+
+Intervention make_transit_host(std::string name, std::vector<CellId> cells, WeeklyWindow window, int hosts,
+                               double coverage, double cost_sek) {
+  Intervention i;
+  i.name = std::move(name);
+  i.type = InterventionType::TransitHost;
+  i.evidence_key = "transit_host";
+  i.cells = std::move(cells);
+  i.window = window;
+  i.hosts = hosts;
+  i.coverage = coverage;
   i.reporting_uplift = std::numeric_limits<double>::quiet_NaN();  // from the evidence table
   i.cost_sek = cost_sek;
   return i;

@@ -185,6 +185,11 @@ CompiledScenario compile(const Scenario& sc, const FittedModel& model, const Cel
       ci.dose_scale = patrol_visit_dose(iv.visit_minutes) * std::min(1.0, iv.visits_per_week / reference_visits);
       ci.residual_h = std::max(iv.residual_minutes, 1e-3) / 60.0;
     }
+    if (iv.type == InterventionType::TransitHost) {
+      if (!(iv.coverage > 0.0 && iv.coverage <= 1.0))
+        throw Error(ErrorCode::BadScenario, where, "transit hosts need coverage in (0, 1] (the share of vehicles staffed)");
+      ci.dose_scale = iv.coverage;
+    }
     ci.uplift_fixed = iv.type == InterventionType::Lighting ? 0.0 : iv.reporting_uplift;
     if (std::isnan(ci.uplift_fixed)) {
       const EvidenceRow* r = nullptr;
@@ -297,6 +302,7 @@ Outcome evaluate(const CompiledScenario& sc, const Draws& draws, std::size_t p, 
     switch (iv.type) {
       case InterventionType::Lighting: there = dark; presence = dark ? 1.0 : 0.0; break;
       case InterventionType::AdultPresence: there = iv.window[how]; presence = there ? 1.0 : 0.0; break;
+      case InterventionType::TransitHost: there = iv.window[how]; presence = there ? iv.dose_scale : 0.0; break;
       case InterventionType::Patrol:
         there = iv.window[how];
         presence = there ? iv.dose_scale
@@ -306,7 +312,7 @@ Outcome evaluate(const CompiledScenario& sc, const Draws& draws, std::size_t p, 
     double effect = 0.0;  // share of incidents prevented at a core cell now
     if (iv.row[p] >= 0) {
       double when = presence;
-      if (iv.when[p] == AppliesWhen::Always) when = iv.type == InterventionType::Patrol ? iv.dose_scale : 1.0;
+      if (iv.when[p] == AppliesWhen::Always) when = iv.type == InterventionType::Patrol || iv.type == InterventionType::TransitHost ? iv.dose_scale : 1.0;
       else if (iv.when[p] == AppliesWhen::Dark) when = dark ? (iv.type == InterventionType::Lighting ? 1.0 : presence) : 0.0;
       effect = (1.0 - draws.rr[ref.iv]) * when * iv.scale[p];
     }

@@ -168,6 +168,28 @@ Placer::Placer(const System& sys, PlacementOptions options) : sys_(&sys), opt_(o
   }
 }
 
+std::vector<Index> Placer::routes_named(const std::string& text) const {
+  const LineText lt = parse_line(text);
+  std::set<Index> found;
+  for (const std::string& key : {lt.name, fold(text)}) {
+    auto [b, e] = route_names_.equal_range(key);
+    for (auto it = b; it != e; ++it)
+      if (lt.mode < 0 || static_cast<int>(sys_->feed().routes[it->second].mode) == lt.mode) found.insert(it->second);
+  }
+  return {found.begin(), found.end()};
+}
+
+std::vector<std::string> Placer::line_labels(const std::string& text) const {
+  const LineText lt = parse_line(text);
+  std::set<std::string> labels;
+  for (const auto& r : sys_->feed().routes)
+    if (lt.mode < 0 || static_cast<int>(r.mode) == lt.mode)
+      labels.insert(fmt::format("{} {}", gtfs::swedish_name(r.mode), r.label()));
+  std::vector<std::string> c(labels.begin(), labels.end());
+  if (c.size() > 12) c.resize(12);
+  return c;
+}
+
 namespace {
 
 struct StopMatch {
@@ -263,26 +285,10 @@ PlacementResult Placer::on_board(const OnBoardReport& rep) const {
   if (fold(rep.line).empty()) return reject(RejectReason::BadValue, "no line given");
 
   // ---- The route.
-  const LineText lt = parse_line(rep.line);
-  std::vector<Index> routes;
-  {
-    std::set<Index> found;
-    for (const std::string& key : {lt.name, fold(rep.line)}) {
-      auto [b, e] = route_names_.equal_range(key);
-      for (auto it = b; it != e; ++it)
-        if (lt.mode < 0 || static_cast<int>(feed.routes[it->second].mode) == lt.mode) found.insert(it->second);
-    }
-    routes.assign(found.begin(), found.end());
-  }
-  if (routes.empty()) {
-    std::set<std::string> labels;
-    for (const auto& r : feed.routes)
-      if (lt.mode < 0 || static_cast<int>(r.mode) == lt.mode)
-        labels.insert(fmt::format("{} {}", gtfs::swedish_name(r.mode), r.label()));
-    std::vector<std::string> c(labels.begin(), labels.end());
-    if (c.size() > 12) c.resize(12);
-    return reject(RejectReason::UnknownReference, fmt::format("line '{}' is not in the feed", rep.line), c);
-  }
+  std::vector<Index> routes = routes_named(rep.line);
+  if (routes.empty())
+    return reject(RejectReason::UnknownReference, fmt::format("line '{}' is not in the feed", rep.line),
+                  line_labels(rep.line));
   // Stops named narrow a line name several routes share (bus 5 in two towns).
   if (routes.size() > 1 && (!rep.from_stop.empty() || !rep.to_stop.empty())) {
     std::vector<Index> keep;
@@ -667,6 +673,111 @@ StopResult Placer::at_stop(const StopReport& rep) const {
   res.placement.station = m.stations.front();
   res.placement.stop = m.platform;
   res.placement.pos = m.platform != kNone ? sys.feed().stops[m.platform].pos : sys.stations()[m.stations.front()].pos;
+  return res;
+}
+
+StretchResult Placer::stretch(const StretchQuery& q) const {
+  const System& sys = *sys_;
+  const gtfs::Feed& feed = sys.feed();
+  StretchResult res;
+  auto fail = [&](std::string detail, std::vector<std::string> cands = {}) {
+    res.detail = std::move(detail);
+    res.candidates = std::move(cands);
+    return res;
+  };
+  if (fold(q.line).empty()) return fail("no line given");
+  const bool has_from = !fold(q.from_stop).empty(), has_to = !fold(q.to_stop).empty();
+  if (has_from != has_to) return fail("give both stops of the stretch, or neither for the whole line");
+  std::vector<Index> routes = routes_named(q.line);
+  if (routes.empty()) return fail(fmt::format("line '{}' is not in the feed", q.line), line_labels(q.line));
+  if (routes.size() > 1 && has_from) {
+    std::vector<Index> keep;
+    for (Index r : routes)
+      if (!match_stop(sys, station_names_, q.from_stop, &route_stations_[r]).stations.empty() &&
+          !match_stop(sys, station_names_, q.to_stop, &route_stations_[r]).stations.empty())
+        keep.push_back(r);
+    if (!keep.empty()) routes = keep;
+  }
+  if (routes.size() > 1) {
+    std::vector<std::string> c;
+    for (Index r : routes) c.push_back(fmt::format("{} {} (route {})", gtfs::swedish_name(feed.routes[r].mode),
+                                                   feed.routes[r].label(), feed.routes[r].id));
+    return fail(fmt::format("line '{}' names {} routes: say the mode (\"buss 5\") or give the route id", q.line,
+                            routes.size()), c);
+  }
+  const Index route = routes.front();
+  const std::string label = fmt::format("{} {}", gtfs::swedish_name(feed.routes[route].mode), feed.routes[route].label());
+  const auto* among = &route_stations_[route];
+  auto names_on_route = [&] {
+    std::vector<std::string> c;
+    for (Index st : *among) c.push_back(sys.stations()[st].name);
+    return c;
+  };
+  StopMatch from, to;
+  if (has_from) {
+    for (auto [text, m] : {std::pair{&q.from_stop, &from}, std::pair{&q.to_stop, &to}}) {
+      *m = match_stop(sys, station_names_, *text, among);
+      if (m->stations.empty()) {
+        auto near = near_names(sys, *text, among);
+        return fail(fmt::format("stop '{}' is not on {}", *text, label), near.empty() ? names_on_route() : near);
+      }
+    }
+  }
+  const std::string dir = direction_text(q.direction);
+  const int dir_id = dir == "0" ? 0 : dir == "1" ? 1 : -1;
+  auto terminus = [&](const Line& l) { return sys.stations()[sys.station_of(l.stops.back())].name; };
+  auto dir_ok = [&](const Line& l) {
+    if (dir.empty()) return true;
+    if (dir_id >= 0) return l.direction == dir_id;
+    const std::string term = terminus(l);
+    return fold(l.headsign) == dir || short_name(l.headsign) == dir || fold(term) == dir || short_name(term) == dir;
+  };
+  bool any_dir = false;
+  for (const auto& l : sys.lines()) any_dir = any_dir || (l.route == route && dir_ok(l));
+  if (!any_dir) {
+    std::set<std::string> c;
+    for (const auto& l : sys.lines())
+      if (l.route == route) {
+        if (!l.headsign.empty()) c.insert(l.headsign);
+        c.insert(terminus(l));
+      }
+    return fail(fmt::format("direction '{}' is neither a headsign nor a terminus of {}", q.direction, label),
+                {c.begin(), c.end()});
+  }
+  auto in = [](const StopMatch& m, Index st) { return std::binary_search(m.stations.begin(), m.stations.end(), st); };
+  std::set<std::uint32_t> segs;
+  std::set<Index> stations;
+  for (const auto& l : sys.lines()) {
+    if (l.route != route || !dir_ok(l)) continue;
+    std::size_t a = 0, b = l.stops.size() - 1;  // stop indices: the stretch runs a .. b
+    if (has_from) {
+      // The first pair along the line, either way round: "between" has no order.
+      bool hit = false;
+      for (std::size_t i = 0; i < l.stops.size() && !hit; ++i) {
+        const Index si = sys.station_of(l.stops[i]);
+        const StopMatch* other = in(from, si) ? &to : in(to, si) ? &from : nullptr;
+        if (!other) continue;
+        for (std::size_t j = i + 1; j < l.stops.size(); ++j)
+          if (in(*other, sys.station_of(l.stops[j]))) {
+            a = i;
+            b = j;
+            hit = true;
+            break;
+          }
+      }
+      if (!hit) continue;
+    }
+    for (std::size_t k = a; k < b; ++k) segs.insert(l.segment(k));
+    for (std::size_t k = a; k <= b; ++k) stations.insert(sys.station_of(l.stops[k]));
+  }
+  if (segs.empty())
+    return fail(fmt::format("{}{} does not run between '{}' and '{}'", label, dir.empty() ? "" : " towards " + q.direction,
+                            q.from_stop, q.to_stop),
+                names_on_route());
+  res.found = true;
+  res.stretch.route = route;
+  res.stretch.segments.assign(segs.begin(), segs.end());
+  res.stretch.stations.assign(stations.begin(), stations.end());
   return res;
 }
 

@@ -15,6 +15,7 @@
 #include "tryggve/core/month.hpp"
 #include "tryggve/core/options.hpp"
 #include "tryggve/core/version.hpp"
+#include "tryggve/pipeline/evidence_file.hpp"
 #include "tryggve/scenario/run.hpp"
 #include "tryggve/simulation/cells.hpp"
 #include "tryggve/simulation/evidence.hpp"
@@ -259,8 +260,7 @@ DeployResult deploy(Workspace& ws, const std::string& path, const std::string& e
   if (!deps.empty()) {
     const auto map = load_map(ws, std::int64_t{0}, 50.0);
     const simulation::CellNetwork cells(map.net, map.lixels, 300.0);
-    const auto evidence = evidence_csv.empty() ? simulation::EvidenceTable::load_default()
-                                               : simulation::EvidenceTable::load(evidence_csv);
+    const auto evidence = pipeline::load_evidence_or_default(evidence_csv);
     for (const auto& x : deps) {
       std::vector<simulation::CellId> c;
       scenario::make_intervention(x.spec, map, cells, evidence, 10.0, &c);
@@ -294,6 +294,8 @@ DeployResult deploy(Workspace& ws, const std::string& path, const std::string& e
     std::string unit;
     if (s.type == "lighting") dose = s.lamps, unit = "lamps";
     else if (s.type == "patrol") dose = s.visits_per_week, unit = "visits_per_week";
+    // Hosts per vehicle averaged over the window's vehicles (a share of them staffed).
+    else if (s.type == "transit_host") dose = s.hosts * s.coverage, unit = "hosts_per_vehicle";
     else dose = s.adults, unit = "adults";
     nlohmann::json where_j = x.item.contains("where") ? x.item["where"] : nlohmann::json();
     nlohmann::json when_j = x.item.contains("when") ? x.item["when"] : nlohmann::json();

@@ -17,6 +17,7 @@
 #include "tryggve/core/rng.hpp"
 #include "tryggve/core/version.hpp"
 #include "tryggve/io/database.hpp"
+#include "tryggve/pipeline/evidence_file.hpp"
 #include "tryggve/pipeline/hotspots_stage.hpp"
 #include "tryggve/pipeline/plan_stage.hpp"
 #include "tryggve/report/month_report.hpp"
@@ -540,7 +541,7 @@ MonthResult run_month(Workspace& ws, const MonthOptions& o) {
   simulation::HourCalendar fcal;
   simulation::EventTable fevents;
   std::vector<simulation::ParameterTraits> traits;
-  const auto evidence = o.evidence.empty() ? simulation::EvidenceTable::load_default() : simulation::EvidenceTable::load(o.evidence);
+  const auto evidence = pipeline::load_evidence_or_default(o.evidence);
   int first_month = M;
   for (const auto& i : map.incidents) first_month = std::min(first_month, month_index(i.time));
   json followups = json::array();

@@ -1,5 +1,6 @@
 // The intervention editor: pick streets or draw an area, choose lighting,
-// patrol or adults outdoors, and run it as a job on the server (the scenario
+// patrol or adults outdoors, or put transit hosts on a line's stretch (line, two
+// stops, hours: intervention.js builds the request), and run it as a job on the server (the scenario
 // runner re-runs the folder's resolved.yaml with the intervention added). The
 // change per street is drawn on the map with its interval in the panel.
 //
@@ -11,6 +12,7 @@ import { t, lang, num } from '../i18n.js';
 import { drawnPolygon, drawingFeatures, fc, emptyFC } from '../geometry.js';
 import { jobChanges, withEdgeProperty } from '../results.js';
 import { createWhatIf } from '../whatif.js';
+import { buildIntervention, readyToAsk, lineChoices } from '../intervention.js';
 
 const POLL_MS = 400;
 // Edits that come faster than this (typing a number) are asked once.
@@ -26,6 +28,8 @@ export function mountEditor({ store, map, mapLayers, api, $ }) {
     $('iv-size-label').textContent = t(`size_${type}`);
     // Lamps shine whenever it is dark: only patrols and adults have hours and days.
     for (const el of document.querySelectorAll('.timed')) el.hidden = type === 'lighting';
+    for (const el of document.querySelectorAll('.transit')) el.hidden = type !== 'transit_host';
+    if (type === 'transit_host') fillLines(s);
     const days = $('iv-days');
     if (!days.childElementCount) {
       // Thursday to Saturday by default: when the district's evenings are busiest.
@@ -50,7 +54,21 @@ export function mountEditor({ store, map, mapLayers, api, $ }) {
     $('selection').textContent = parts.join(' · ');
     map.getCanvas().style.cursor = s.mode === 'none' ? '' : 'crosshair';
   }
+  // The lines and stops of the run's transit_lines layer (when the run has a feed) as choices.
+  function fillLines(s) {
+    if (!(s.layers || []).some((l) => l.name === 'transit_lines')) return;
+    const fill = (geo) => {
+      const choices = lineChoices(geo?.features);
+      const opts = (box, values) => box.replaceChildren(...values.map((v) => Object.assign(document.createElement('option'), { value: v })));
+      opts($('iv-lines'), choices.map((c) => c.line));
+      const chosen = choices.find((c) => c.line === $('iv-line').value.trim());
+      opts($('iv-stops'), chosen ? chosen.stops : [...new Set(choices.flatMap((c) => c.stops))]);
+    };
+    if (s.geo.transit_lines) fill(s.geo.transit_lines);
+    else mapLayers.load('transit_lines').then(fill).catch(() => {});
+  }
   store.subscribe(['mode', 'selectedEdges', 'area', 'lang'], renderForm);
+  $('iv-line').addEventListener('change', () => fillLines(store.get()));
   $('iv-type').addEventListener('change', () => renderForm(store.get()));
 
   store.subscribe(['selectedEdges', 'geo'], (s) => {
@@ -89,13 +107,18 @@ export function mountEditor({ store, map, mapLayers, api, $ }) {
 
   function request() {
     const s = store.get();
-    const type = $('iv-type').value;
-    const iv = { type, size: Number($('iv-size').value), months: Number($('iv-months').value), edges: [...s.selectedEdges] };
-    if (s.area) iv.area = s.area;
-    if (type !== 'lighting') {
-      iv.hours = [Number($('iv-from').value), Number($('iv-to').value)];
-      iv.weekdays = [...$('iv-days').querySelectorAll('input:checked')].map((c) => Number(c.value));
-    }
+    const iv = buildIntervention({
+      type: $('iv-type').value,
+      size: Number($('iv-size').value),
+      months: Number($('iv-months').value),
+      edges: [...s.selectedEdges],
+      area: s.area,
+      hours: [Number($('iv-from').value), Number($('iv-to').value)],
+      weekdays: [...$('iv-days').querySelectorAll('input:checked')].map((c) => Number(c.value)),
+      line: $('iv-line').value,
+      from: $('iv-stop-from').value,
+      to: $('iv-stop-to').value,
+    });
     return { kind: 'intervention', intervention: iv, replicates: Number($('iv-replicates').value) };
   }
 
@@ -146,9 +169,8 @@ export function mountEditor({ store, map, mapLayers, api, $ }) {
   });
   let settle = null;
   function edited() {
-    const s = store.get();
     clearTimeout(settle);
-    if (!s.selectedEdges.size && !s.area) { whatif.stop(); return; }
+    if (!readyToAsk(request().intervention)) { whatif.stop(); return; }
     settle = setTimeout(() => {
       bar.hidden = false;
       bar.value = 0;
@@ -160,16 +182,21 @@ export function mountEditor({ store, map, mapLayers, api, $ }) {
     }, EDIT_SETTLE_MS);
   }
   store.subscribe(['selectedEdges', 'area'], edited);
-  for (const id of ['iv-type', 'iv-size', 'iv-months', 'iv-from', 'iv-to', 'iv-replicates']) $(id).addEventListener('change', edited);
+  for (const id of ['iv-type', 'iv-size', 'iv-months', 'iv-from', 'iv-to', 'iv-replicates', 'iv-line', 'iv-stop-from', 'iv-stop-to'])
+    $(id).addEventListener('change', edited);
   $('iv-days').addEventListener('change', edited);
 
   $('run-job').addEventListener('click', () => {
     // The full path replaces whatever the instant one was showing.
     clearTimeout(settle);
     whatif.stop();
-    const s = store.get();
-    if (!s.selectedEdges.size && !s.area) { out.className = 'error'; out.textContent = t('need_selection'); return; }
-    run(request());
+    const body = request();
+    if (!readyToAsk(body.intervention)) {
+      out.className = 'error';
+      out.textContent = t(body.intervention.type === 'transit_host' ? 'need_line' : 'need_selection');
+      return;
+    }
+    run(body);
   });
 
   // The result of a job (see the runner in tryggve serve): totals with

@@ -24,6 +24,7 @@
 #include "tryggve/pipeline/plan_stage.hpp"
 #include "tryggve/pipeline/simulate_stage.hpp"
 #include "tryggve/scenario/scenario.hpp"
+#include "tryggve/transit/system.hpp"
 
 namespace tryggve::scenario {
 
@@ -77,11 +78,13 @@ class Session {
 // cells on `map` (the scenario rules: names in the map's layers, network radii),
 // the evidence key checked against `evidence`, parameters against the taxonomy.
 // Its start/end months are left at 0 (the caller knows its period). The cells go
-// to *cells_out when given. Throws Error(BadScenario) naming the file line and key.
+// to *cells_out when given; `transit` is the map's public-transport system, for
+// `where: line`. Throws Error(BadScenario) naming the file line and key.
 simulation::Intervention make_intervention(const InterventionSpec& iv, const pipeline::MapResult& map,
                                            const simulation::CellNetwork& cells,
                                            const simulation::EvidenceTable& evidence, double park_buffer_m,
-                                           std::vector<simulation::CellId>* cells_out = nullptr);
+                                           std::vector<simulation::CellId>* cells_out = nullptr,
+                                           const transit::System* transit = nullptr);
 
 struct RunSummary {
   std::filesystem::path out;

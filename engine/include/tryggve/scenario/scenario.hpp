@@ -31,13 +31,18 @@
 //       interventions: [...]
 //
 // An intervention:
-//   type: lighting | patrol | adults_outdoors
+//   type: lighting | patrol | adults_outdoors | transit_host
 //   name: text (unique within its scenario)
 //   where: a mapping or a list of mappings, each with one or more of
 //     segments / edges: [edge ids]     area: NAME or [NAMES] (areas layer)
 //     park: NAME or [NAMES]            stop: NAME (+ radius_m, network distance)
 //     place: NAME (+ radius_m)         polygon: WKT in the run CRS
 //     route: [[x, y], PLACE, ...]      shortest network paths between the points
+//     line: "5" (a line of the map stage's GTFS feed, inputs.gtfs) with optional
+//       between: [STOP, STOP] (names or stop ids; default the whole line) and
+//       direction: a headsign, a terminus or 0/1 (default both): the streets within
+//       corridor_m (default 30) of the line's track between the stops, and the
+//       streets within radius_m (network distance, default 100) of its stops
 //     radius_m: network distance around stops, places and routes (default 100;
 //               parks and polygons: cells within this straight-line distance of
 //               the polygon, default the map stage's park_distance_m)
@@ -46,7 +51,10 @@
 //     weekdays: [fri, sat] | [fre, lör] | "mon-fri"
 //     hours: "18-24" (local; "22-02" wraps past midnight)
 //   lamps (lighting), visits_per_week / visit_minutes / residual_minutes (patrol),
-//   adults (adults_outdoors), cost_sek, evidence (row key of the evidence table),
+//   adults (adults_outdoors), hosts (per staffed vehicle, default 2) and coverage
+//   (share of the line's vehicles in the window that are staffed, 0 < c <= 1,
+//   default 1; scales the effect) (transit_host), cost_sek, evidence (row key of
+//   the evidence table),
 //   parameters: [codes] (only these), reporting_uplift, spillover: false | {enabled,
 //   buffer_m, diffusion_share, diffusion_decay_m, outer_m, displacement_share} (the
 //   shares are of the incidents the intervention prevents on its own cells, 0 .. 1;
@@ -95,8 +103,15 @@ struct RouteStop {
   std::string name;
 };
 
+// `where: line`: a stretch of a public-transport line (transit/placement.hpp Placer::stretch).
+struct LineStretchSpec {
+  std::string line, from_stop, to_stop, direction;
+  std::optional<double> corridor_m;
+};
+
 struct WhereSpec {
   std::vector<std::int64_t> edges;
+  std::vector<LineStretchSpec> lines;
   std::vector<std::string> areas, parks, stops, places, polygons;
   std::vector<std::vector<RouteStop>> routes;
   std::optional<double> radius_m;
@@ -119,13 +134,15 @@ struct WhenSpec {
 };
 
 struct InterventionSpec {
-  std::string type;  // lighting | patrol | adults_outdoors
+  std::string type;  // lighting | patrol | adults_outdoors | transit_host
   std::string name;
   std::vector<WhereSpec> where;
   WhenSpec when;
   int lamps = 0;
   double visits_per_week = 0.0, visit_minutes = 15.0, residual_minutes = 30.0;
   int adults = 0;
+  int hosts = 2;
+  double coverage = 1.0;
   double cost_sek = 0.0;
   std::string evidence;                 // "" = the type's default row key
   std::vector<std::string> parameters;  // only these codes

@@ -14,7 +14,6 @@
 //               `present` (while the intervention is present: patrol/adult hours).
 // rr_low <= rr_central <= rr_high, all > 0 and at most 10; [rr_low, rr_high] is read as a 90%
 // interval. Fields may be quoted ("...", with "" for a quote).
-#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,13 +36,10 @@ struct EvidenceRow {
 class EvidenceTable {
  public:
   EvidenceTable() = default;
-  // Throws Error(FileNotFound / BadValue) naming "file:line" and what was expected.
-  // The file may be UTF-8 (with or without a byte-order mark), UTF-16 with a
-  // mark, or Windows-1252 (core/text.hpp); parse() takes UTF-8.
-  static EvidenceTable load(const std::filesystem::path& file);
+  // UTF-8 text (the file is read and decoded by pipeline/evidence_file.hpp: this
+  // module does no file I/O). Throws Error(BadValue / MissingField) naming
+  // "where:line" and what was expected.
   static EvidenceTable parse(std::string_view text, const std::string& where = "evidence.csv");
-  // engine/data/evidence.csv (core/paths.hpp data_dir()).
-  static EvidenceTable load_default();
 
   const std::vector<EvidenceRow>& rows() const { return rows_; }
   // The most specific row for (intervention, parameter), or nullptr if none applies.

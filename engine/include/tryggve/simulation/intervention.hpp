@@ -17,6 +17,11 @@
 //    window ends, residual deterrence decays as e^{−Δ/residual_minutes}.
 //  - Adult presence (adults outdoors, safety walks, night walks) acts during its
 //    window (evening after office hours by default).
+//  - Transit hosts (trygghetsvärdar, ordningsvakter ombord) act during their window
+//    on a line's stretch (its streets and stops, scenario/where: `line`), scaled by
+//    `coverage`, the share of the line's vehicles in the window that carry hosts: the
+//    evidence row is read as the effect on a staffed vehicle, so a half-staffed
+//    window gives half the reduction. No dose-response beyond that is known.
 // Around every intervention, spill-over (simulation/spillover.hpp): a share of the
 // incidents it prevents moves to the ring beyond buffer_m (displacement, which
 // conserves incidents), and a benefit that decays with network distance reaches
@@ -38,7 +43,7 @@
 
 namespace tryggve::simulation {
 
-enum class InterventionType { Lighting, Patrol, AdultPresence };
+enum class InterventionType { Lighting, Patrol, AdultPresence, TransitHost };
 const char* to_string(InterventionType t);
 
 // Local weekly window: weekdays (bit 0 = Monday .. bit 6 = Sunday) and hours
@@ -76,6 +81,10 @@ struct Intervention {
   int adults = 0;
   // Lighting: lamps (for the record and cost).
   int lamps = 0;
+  // Transit hosts: per staffed vehicle (for the record and cost) and the share of
+  // vehicles in the window that are staffed (0 .. 1, scales the effect).
+  int hosts = 0;
+  double coverage = 1.0;
   // More of what happens is seen and reported while it is there: recorded share x
   // (1 + uplift). NaN: drawn per replicate from the evidence row reporting_presence.
   double reporting_uplift = 0.0;
@@ -93,6 +102,8 @@ Intervention make_patrol(std::string name, std::vector<CellId> cells, WeeklyWind
                          double visits_per_week, double visit_minutes, double cost_sek);
 Intervention make_adult_presence(std::string name, std::vector<CellId> cells, WeeklyWindow window, int adults,
                                  double cost_sek);
+Intervention make_transit_host(std::string name, std::vector<CellId> cells, WeeklyWindow window, int hosts,
+                               double coverage, double cost_sek);
 
 // Koper-curve dose of one visit relative to a 15-minute visit.
 double patrol_visit_dose(double visit_minutes);

@@ -110,6 +110,28 @@ struct StopResult {
   std::string detail;
   std::vector<std::string> candidates;
 };
+// A stretch of a line for an intervention (hosts on board, scenario `where: line`):
+// the line's segments between two stops, in both directions unless one is given
+// (the stops in either order), or the whole line when no stops are given; and the
+// stations along it. Names as for reports (line "5" or "spårvagn 5"; stop names
+// or ids; direction a headsign, a terminus, or "0"/"1").
+struct StretchQuery {
+  std::string line;
+  std::string from_stop, to_stop;  // both or neither
+  std::string direction;           // "" both
+};
+struct Stretch {
+  Index route = kNone;
+  std::vector<std::uint32_t> segments;  // System::segments() indices, sorted
+  std::vector<Index> stations;          // System::stations() indices, sorted
+};
+struct StretchResult {
+  bool found = false;
+  Stretch stretch;
+  std::string detail;                   // why not: "stop 'Epsilon' is not on spårvagn 5"
+  std::vector<std::string> candidates;  // what it could have meant
+};
+
 // Holds the name indexes (stations, routes): build one per System and place
 // many reports with it. Thread-safe for concurrent placing.
 class Placer {
@@ -117,10 +139,14 @@ class Placer {
   explicit Placer(const System& sys, PlacementOptions options = {});
   PlacementResult on_board(const OnBoardReport& report) const;
   StopResult at_stop(const StopReport& report) const;
+  StretchResult stretch(const StretchQuery& query) const;
   const System& system() const { return *sys_; }
   const PlacementOptions& options() const { return opt_; }
 
  private:
+  std::vector<Index> routes_named(const std::string& line) const;  // sorted; empty: unknown
+  std::vector<std::string> line_labels(const std::string& line) const;  // the feed's lines, for messages
+
   const System* sys_;
   PlacementOptions opt_;
   std::unordered_multimap<std::string, Index> station_names_;  // folded full and short names -> station

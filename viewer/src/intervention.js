@@ -1,0 +1,45 @@
+// The editor's intervention as the server's job request: the same fields the
+// scenario grammar has (engine/include/tryggve/scenario/scenario.hpp), so a
+// transit host's line stretch reaches the resolver as `where: line` with
+// `between: [from, to]`. Pure: the form's values in, the request out.
+//
+//   buildIntervention({ type, size, months, edges, area, hours, weekdays, line, from, to })
+//   readyToAsk(iv)   // true when the request names where it acts
+export function buildIntervention(f) {
+  const iv = { type: f.type, size: f.size, months: f.months, edges: [...(f.edges || [])] };
+  if (f.area) iv.area = f.area;
+  // Lamps shine whenever it is dark: the other types have hours and days.
+  if (f.type !== 'lighting') {
+    iv.hours = f.hours;
+    iv.weekdays = f.weekdays;
+  }
+  const line = (f.line || '').trim();
+  if (f.type === 'transit_host' && line) {
+    iv.line = line;
+    const from = (f.from || '').trim();
+    const to = (f.to || '').trim();
+    // A stretch needs both stops; one alone would be refused, none is the whole line.
+    if (from && to) iv.between = [from, to];
+  }
+  return iv;
+}
+
+export function readyToAsk(iv) {
+  if (iv.type === 'transit_host') return Boolean(iv.line);
+  return iv.edges.length > 0 || Boolean(iv.area);
+}
+
+// The lines and stops a transit_lines layer offers for the editor's lists
+// (features with `line` and `from_stop` / `to_stop` names), sorted, unique.
+export function lineChoices(features) {
+  const lines = new Map();
+  for (const f of features || []) {
+    const p = f.properties || {};
+    if (p.line === undefined || p.line === null) continue;
+    const key = String(p.line);
+    if (!lines.has(key)) lines.set(key, new Set());
+    for (const s of [p.from_stop, p.to_stop]) if (s) lines.get(key).add(String(s));
+  }
+  const cmp = (a, b) => a.localeCompare(b, 'sv', { numeric: true });
+  return [...lines.keys()].sort(cmp).map((line) => ({ line, stops: [...lines.get(line)].sort(cmp) }));
+}

@@ -1,0 +1,33 @@
+import { describe, it, expect } from 'vitest';
+import { buildIntervention, readyToAsk, lineChoices } from '../../src/intervention.js';
+
+const base = { size: 2, months: 6, edges: [], hours: [18, 24], weekdays: [5, 6] };
+
+describe('buildIntervention', () => {
+  it('sends a transit host on a line stretch as the scenario grammar has it', () => {
+    const iv = buildIntervention({ ...base, type: 'transit_host', line: ' 5 ', from: 'Alfa', to: 'Beta' });
+    expect(iv).toEqual({ type: 'transit_host', size: 2, months: 6, edges: [], hours: [18, 24], weekdays: [5, 6],
+      line: '5', between: ['Alfa', 'Beta'] });
+    expect(readyToAsk(iv)).toBe(true);
+  });
+  it('leaves out a half-given stretch (the whole line) and needs a line', () => {
+    expect(buildIntervention({ ...base, type: 'transit_host', line: '5', from: 'Alfa', to: '' }).between).toBeUndefined();
+    expect(readyToAsk(buildIntervention({ ...base, type: 'transit_host', line: '  ' }))).toBe(false);
+  });
+  it('keeps lighting without hours and the other types on their streets', () => {
+    const l = buildIntervention({ ...base, type: 'lighting', edges: [3], line: '5' });
+    expect(l.hours).toBeUndefined();
+    expect(l.line).toBeUndefined();
+    expect(readyToAsk(l)).toBe(true);
+    expect(readyToAsk(buildIntervention({ ...base, type: 'patrol' }))).toBe(false);
+  });
+});
+
+describe('lineChoices', () => {
+  it('lists each line once with its stops, in Swedish numeric order', () => {
+    const f = (line, a, b) => ({ properties: { line, from_stop: a, to_stop: b } });
+    expect(lineChoices([f('25', 'Alfa', 'Beta'), f('5', 'Beta', 'Gamma'), f('5', 'Alfa', 'Beta'), { properties: {} }]))
+      .toEqual([{ line: '5', stops: ['Alfa', 'Beta', 'Gamma'] }, { line: '25', stops: ['Alfa', 'Beta'] }]);
+    expect(lineChoices(undefined)).toEqual([]);
+  });
+});
