@@ -347,7 +347,7 @@ MonthResult run_month(Workspace& ws, const MonthOptions& o) {
   // Public: the internal folder is only a scratch copy the public one is made from,
   // never committed (its destructor removes it).
   Folder folder(is_public ? dir.parent_path() / (dir.filename().string() + ".internal") : dir);
-  const pipeline::RunFolder rf(folder.temp_dir);
+  const pipeline::RunFolder rf(folder.temp_dir, o.lang);
   const std::string now = now_iso(zone);
 
   // ---- The situation picture and what changed ------------------------------
