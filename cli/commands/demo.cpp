@@ -75,9 +75,10 @@ pipeline::MapOptions district_inputs(const fs::path& d) {
 // The latest month as the steering group sees it: the situation picture, what
 // changed, next month's proposal, the follow-up of every deployment and the report
 // (workspace/month.hpp), in month-YYYY-MM beside the workspace.
-void write_latest_month(workspace::Workspace& ws, const std::string& month, bool talk) {
+void write_latest_month(workspace::Workspace& ws, const std::string& month, bool talk, const std::string& lang) {
   workspace::MonthOptions o;
   o.month = month;
+  o.lang = lang;
   const auto r = workspace::run_month(ws, o);
   if (talk) fmt::print(stderr, "{}\n", r.summary());
 }
@@ -90,7 +91,7 @@ void record_deployments(workspace::Workspace& ws, const fs::path& file, bool tal
 
 // Builds the workspace beside its final path and renames it into place when every
 // month is in, so a failed demo never leaves a half-filled workspace behind.
-CycleSummary run_cycle(const fs::path& district, const fs::path& target, bool talk) {
+CycleSummary run_cycle(const fs::path& district, const fs::path& target, bool talk, const std::string& lang) {
   std::ifstream in(district / "actors" / "index.json");
   if (!in) throw Error(ErrorCode::FileNotFound, (district / "actors" / "index.json").string(), "cannot open");
   nlohmann::json index;
@@ -130,7 +131,7 @@ CycleSummary run_cycle(const fs::path& district, const fs::path& target, bool ta
     }
     if (talk) fmt::print(stderr, "\n");
     record_deployments(ws, district / "deployments.yaml", talk);
-    if (!s.last_month.empty()) write_latest_month(ws, s.last_month, talk);
+    if (!s.last_month.empty()) write_latest_month(ws, s.last_month, talk, lang);
     s.incidents = ws.db().count("incidents");
   } catch (...) {
     fs::remove(tmp, ec);
@@ -179,7 +180,7 @@ Registrar reg{{"demo", [](CLI::App& app, const GlobalOptions&) -> std::function<
   app.add_option("--out,-o", *out, "Run folder to write (default: out/demo)");
   app.add_option("--scenarios", *scenarios, "Scenario file to run on the district (default: scenarios/demo.yaml)");
   app.add_option("--set", *sets, "Override a value of the scenario file: --set simulate.replicates=200");
-  app.add_option("--lang", *lang, "Language of the report: sv or en (default: sv)")->check(CLI::IsMember({"sv", "en"}));
+  app.add_option("--lang", *lang, "Language of the report and of the GeoPackages' QGIS styles: sv or en (default: sv)")->check(CLI::IsMember({"sv", "en"}));
   app.add_option("--workspace", *ws_path,
                  "Workspace the monthly cycle fills (a GeoPackage, replaced; default: out/demo-workspace.gpkg)");
   app.add_flag("--cycle-only", *cycle_only, "Run the monthly cycle only (workspace, intake, deployments), not the scenarios");
@@ -195,7 +196,7 @@ Registrar reg{{"demo", [](CLI::App& app, const GlobalOptions&) -> std::function<
       if (talk) fmt::print(stderr, "{}", describe(s));
     }
     if (!*no_cycle) {
-      const auto c = run_cycle(*district, *ws_path, talk);
+      const auto c = run_cycle(*district, *ws_path, talk, *lang);
       if (talk)
         fmt::print(stderr,
                    "workspace {}: {} months ({} .. {}), {} files, {} rows: {} reports, {} rejected, {} linked across "
@@ -218,7 +219,7 @@ Registrar reg{{"demo", [](CLI::App& app, const GlobalOptions&) -> std::function<
     AtomicFolder staging(run);
     scenario::RunControl control;
     if (talk) control.progress = [](const std::string& step, double f) { log::info("{:3.0f}% {}", 100 * f, step); };
-    const auto sum = scenario::run(file, staging.temp_path(), control);
+    const auto sum = scenario::run(file, pipeline::RunFolder(staging.temp_path(), *lang), control);
     if (talk) {
       fmt::print(stderr, "scenarios, forecast from {} ({} months, {} replicates):\n", sum.forecast_start,
                  file.simulate.forecast_months, file.simulate.replicates);

@@ -17,11 +17,14 @@ Registrar reg{{"run", [](CLI::App& app, const GlobalOptions&) -> std::function<i
   auto file = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   auto sets = std::make_shared<std::vector<std::string>>();
+  auto lang = std::make_shared<std::string>("sv");
   app.add_option("scenario", *file, "Scenario file (YAML, version 1; see scenarios/)")->required();
   app.add_option("--out,-o", *out, "Run folder (map.gpkg, scenarios/NAME/, resolved.yaml ...)")->required();
   app.add_option("--set", *sets,
                  "Override any value by its dotted path: --set simulate.replicates=200 --set interventions[0].cost_sek=5e5")
       ->allow_extra_args(false);
+  app.add_option("--lang", *lang, "Language of the QGIS styles' legends in the run's GeoPackages: sv or en (default: sv)")
+      ->check(CLI::IsMember({"sv", "en"}));
   return [=] {
     const auto f = scenario::load(*file, *sets);
     scenario::RunControl control;
@@ -40,7 +43,7 @@ Registrar reg{{"run", [](CLI::App& app, const GlobalOptions&) -> std::function<i
     for (const auto& m : in.mappings) inputs.push_back(m);
     refuse_overwriting_inputs(*out, inputs);
     AtomicFolder staging(*out);
-    const auto sum = scenario::run(f, staging.temp_path(), control);
+    const auto sum = scenario::run(f, pipeline::RunFolder(staging.temp_path(), *lang), control);
     staging.commit();
     if (talk) {
       fmt::print(stderr, "forecast from {} ({} months, {} replicates, seed {})\n", sum.forecast_start,

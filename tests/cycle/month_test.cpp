@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "privacy_checks.hpp"
 #include "test_data.hpp"
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/month.hpp"
@@ -242,7 +243,12 @@ TEST_P(MonthTest, FollowUpRecoversThePlantedEffectsAndReRunReplaces) {
   const auto [a, b] = month_bounds(month, ws.zone(), "month");
   EXPECT_EQ(all_row[0].integer(0).value_or(-1), ws.db().count("incidents", fmt::format("time_utc >= {} AND time_utc < {}", a, b)));
 
-  const auto again = run_month(ws, mo);
+  // The re-run is the public one (issue 12): the same rows, a folder for outsiders.
+  MonthOptions pub = mo;
+  pub.audience = "public";
+  pub.out = (t.dir() / ("public-" + month)).string();
+  const auto again = run_month(ws, pub);
+  EXPECT_EQ(again.assessments, r.assessments);
   EXPECT_EQ(ws.db().count("assessments", qm), n_assess);
   EXPECT_EQ(ws.db().count("proposals", "made_in_month = '" + month + "'"), n_prop);
   EXPECT_EQ(ws.db().count("followups", qm), n_follow);
@@ -250,6 +256,42 @@ TEST_P(MonthTest, FollowUpRecoversThePlantedEffectsAndReRunReplaces) {
   // Nothing half-written is left next to the folder.
   for (const auto& e : fs::directory_iterator(fs::path(mo.out).parent_path()))
     EXPECT_EQ(e.path().filename().string().rfind(".month-", 0), std::string::npos) << e.path();
+
+  // Nothing internal in any file of the public folder: no count from 1 to 4, no
+  // report text, no exact position of an incident, no incident or report id; and
+  // the same check finds such counts in the internal folder, so it can fail.
+  std::vector<std::string> forbidden = {"incident_id", "report_id", "source_row", "\"actor\"", ".gpkg"};
+  for (const auto& row : ws.db().read("incidents", {"text"}, "text <> '' ORDER BY fid LIMIT 300")) {
+    if (row.text(0).size() >= 12) forbidden.push_back(row.text(0));
+    if (const auto* pt = std::get_if<Point>(&row.geometry)) {
+      forbidden.push_back(fmt::format("{:.0f}.", std::floor(pt->x)));
+      forbidden.push_back(fmt::format("{:.0f}.", std::floor(pt->y)));
+    }
+  }
+  {
+    std::ifstream csv(demo.dir / "incidents.csv");
+    std::string line;
+    std::getline(csv, line);
+    for (int k = 0; k < 300 && std::getline(csv, line); ++k) {
+      const auto lat = line.find(",57."), lon = line.find(",11.");
+      if (lat != std::string::npos) forbidden.push_back(line.substr(lat + 1, 9));
+      if (lon != std::string::npos) forbidden.push_back(line.substr(lon + 1, 9));
+    }
+  }
+  EXPECT_FALSE(test::public_folder_leaks(mo.out, 5, {}).empty()) << "the internal folder holds small counts";
+  const auto leaks = test::public_folder_leaks(pub.out, 5, forbidden);
+  for (const auto& l : leaks) ADD_FAILURE() << l;
+  for (const char* f : {"month.json", "situation.json", "situation.csv", "changes.csv", "followup.csv", "targets.csv", "report.html"})
+    EXPECT_TRUE(fs::exists(fs::path(pub.out) / f)) << f;
+  for (const auto& e : fs::recursive_directory_iterator(pub.out))
+    EXPECT_TRUE(e.path().extension() != ".gpkg" && e.path().filename() != "plan") << "not public: " << e.path();
+  {
+    std::ifstream in(fs::path(pub.out) / "report.html");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    EXPECT_NE(ss.str().find("Om den här offentliga versionen"), std::string::npos);
+    EXPECT_NE(ss.str().find("&lt;5"), std::string::npos) << "the demo's rare parameters are suppressed";
+  }
 
   // The report names places by their streets, never by an edge number such as "(91)".
   std::ifstream in(fs::path(mo.out) / "report.html");

@@ -131,6 +131,36 @@ TEST_F(DemoHotspots, WritesEveryOutput) {
   EXPECT_GT((*summary_)["gistar"]["hot"].get<int>(), 0);
 }
 
+// Every style QML in a GeoPackage's layer_styles, one text.
+std::string style_qml(const fs::path& gpkg) {
+  io::ensure_gdal();
+  GDALDataset* ds = static_cast<GDALDataset*>(GDALOpenEx(gpkg.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
+  EXPECT_NE(ds, nullptr) << gpkg;
+  std::string qml;
+  if (!ds) return qml;
+  if (OGRLayer* l = ds->GetLayerByName("layer_styles"))
+    for (auto& f : *l) qml += f->GetFieldAsString("styleQML");
+  GDALClose(ds);
+  return qml;
+}
+
+// The run folder's language reaches the QGIS styles' legends (the fixture's run is Swedish).
+TEST_F(DemoHotspots, StylesInTheRunsLanguage) {
+  HotspotStageOptions o = *opts_;
+  o.permutations = 9;
+  o.no_backtest = true;
+  run_hotspot_stage(*map_, o, RunFolder(*dir_ / "run_en", "en"));
+  const std::string en = style_qml(*dir_ / "run_en" / outputs::kHotspotsGpkg);
+  const std::string sv = style_qml(*dir_ / "run" / outputs::kHotspotsGpkg);
+  EXPECT_NE(en.find("Not significant"), std::string::npos);
+  EXPECT_NE(en.find("New hot spot"), std::string::npos);
+  EXPECT_EQ(en.find("Inte signifikant"), std::string::npos);
+  EXPECT_NE(sv.find("Inte signifikant"), std::string::npos);
+  EXPECT_NE(sv.find("Ny hotspot"), std::string::npos);
+  EXPECT_EQ(sv.find("Not significant"), std::string::npos);
+  EXPECT_THROW(RunFolder(*dir_ / "run_de", "de"), Error);
+}
+
 TEST_F(DemoHotspots, PlantedPersistentHotspotsRankHigh) {
   const fs::path run = *dir_ / "run";
   const auto dens = read_layer(run / outputs::kHotspotsGpkg, outputs::kDensityLayer, {"density_all"});

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "privacy_checks.hpp"
 #include "test_data.hpp"
 #include "tryggve/core/error.hpp"
 #include "tryggve/io/crs.hpp"
@@ -21,6 +22,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using namespace tryggve;
 using namespace tryggve::server;
+using test::counts_in;
 
 namespace {
 
@@ -91,19 +93,6 @@ struct PrivacyRun {
   }
 };
 
-// Every number in a JSON value that stands under a key named "count".
-void counts_in(const json& j, std::vector<json>& out, bool under_count = false) {
-  if (j.is_object()) {
-    for (auto it = j.begin(); it != j.end(); ++it) counts_in(*it, out, it.key() == "count");
-  } else if (j.is_array()) {
-    for (const auto& x : j) counts_in(x, out, under_count);
-  } else if (under_count) {
-    out.push_back(j);
-  }
-}
-
-bool small(const json& c) { return c.is_number() && c.get<double>() >= 1 && c.get<double>() < 5; }
-
 }  // namespace
 
 TEST(PublicServer, RefusesIncidentsAndRejectsAndShowsNoSmallCount) {
@@ -156,7 +145,7 @@ TEST(PublicServer, RefusesIncidentsAndRejectsAndShowsNoSmallCount) {
   ASSERT_FALSE(counts.empty());
   std::size_t hidden = 0;
   for (const auto& x : counts) {
-    EXPECT_FALSE(small(x)) << x;
+    EXPECT_FALSE(test::small(x)) << x;
     hidden += x == "<5";
   }
   // Norr's 3 in January, and Söder's 12 with it (the district total would give 3 back).
@@ -165,7 +154,7 @@ TEST(PublicServer, RefusesIncidentsAndRejectsAndShowsNoSmallCount) {
   ASSERT_TRUE(cat);
   counts.clear();
   counts_in(json::parse(cat->body), counts);
-  for (const auto& x : counts) EXPECT_FALSE(small(x)) << cat->body;
+  for (const auto& x : counts) EXPECT_FALSE(test::small(x)) << cat->body;
   srv.stop();
 }
 
@@ -180,7 +169,7 @@ TEST(PublicServer, TheInternalServerShowsWhatThePublicOneHides) {
   ASSERT_TRUE(sit);
   std::vector<json> counts;
   counts_in(json::parse(sit->body), counts);
-  EXPECT_TRUE(std::any_of(counts.begin(), counts.end(), small)) << "the test data must hold small counts";
+  EXPECT_TRUE(std::any_of(counts.begin(), counts.end(), [](const json& x) { return test::small(x); })) << "the test data must hold small counts";
   srv.stop();
 }
 

@@ -14,6 +14,7 @@
 #include "tryggve/core/error.hpp"
 #include "tryggve/demo/generator.hpp"
 #include "tryggve/server/server.hpp"
+#include "tryggve/workspace/deploy.hpp"
 #include "tryggve/workspace/intake.hpp"
 #include "tryggve/workspace/workspace.hpp"
 
@@ -48,6 +49,15 @@ TEST(ServerWorkspace, ShowsTheMonthsOfAWorkspaceReadOnlyWithoutPathsInErrors) {
     workspace::IntakeOptions io;
     io.actor = "polisen";
     workspace::intake(ws, {(d / "actors" / "2024-05" / "polisen_2024-05.csv").string()}, io);
+    std::ofstream(dir / "insatser.yaml") << R"(deployments:
+  - type: patrol
+    name: Fotpatrull
+    where: {edges: [0, 1, 2]}
+    when: {hours: "18-24"}
+    visits_per_week: 6
+    start: 2024-05-10
+)";
+    workspace::deploy(ws, (dir / "insatser.yaml").string());
   }
   fs::create_directories(dir / "run");
   fs::create_directories(dir / "web");
@@ -77,9 +87,21 @@ TEST(ServerWorkspace, ShowsTheMonthsOfAWorkspaceReadOnlyWithoutPathsInErrors) {
   ASSERT_EQ(s["months"].size(), 1u);
   EXPECT_EQ(s["months"][0]["month"], "2024-05");
   EXPECT_GT(s["months"][0]["incidents"].get<int>(), 10);
-  EXPECT_EQ(s["deployments"], 0);
+  EXPECT_EQ(s["deployments"], 1);
   EXPECT_EQ(get("/api/workspace/picture?month=2024-05", 200)["rows"].size(), 0u);  // no month assessed yet
-  EXPECT_EQ(get("/api/workspace/deployments", 200)["type"], "FeatureCollection");
+  // A deployment carries its footprint (the streets it covers), in WGS84 for the map.
+  const json deps = get("/api/workspace/deployments", 200);
+  EXPECT_EQ(deps["type"], "FeatureCollection");
+  ASSERT_EQ(deps["features"].size(), 1u);
+  const json& g = deps["features"][0]["geometry"];
+  ASSERT_TRUE(g.is_object()) << deps.dump();
+  EXPECT_TRUE(g["type"] == "MultiPolygon" || g["type"] == "Polygon") << g["type"];
+  const json& ring = g["type"] == "Polygon" ? g["coordinates"][0] : g["coordinates"][0][0];
+  ASSERT_GE(ring.size(), 4u);
+  for (const auto& p : ring) {
+    EXPECT_NEAR(p[0].get<double>(), 11.95, 0.5) << "longitude";
+    EXPECT_NEAR(p[1].get<double>(), 57.75, 0.5) << "latitude";
+  }
   EXPECT_EQ(get("/api/workspace/proposals?month=2024-06", 200)["type"], "FeatureCollection");
   EXPECT_EQ(get("/api/workspace/followups?deployment=1", 200)["rows"].size(), 0u);
   EXPECT_EQ(get("/api/workspace/picture?month=2024-13", 400)["error"]["where"], "month");

@@ -71,6 +71,14 @@ TEST_P(DeployTest, RecordsOnceAndACorrectionReplacesItsRows) {
   EXPECT_EQ(r1.targets, 1u);
   EXPECT_EQ(ws.db().count("deployments"), 2);
   EXPECT_EQ(ws.db().count("targets"), 1);
+  // Each deployment carries its footprint: the streets it covers, buffered, in the
+  // workspace's CRS (the patrol's two edges; the park's paths).
+  for (const auto& row : ws.db().read("deployments", {"name"})) {
+    const auto* mp = std::get_if<MultiPolygon>(&row.geometry);
+    ASSERT_NE(mp, nullptr) << row.text(0) << ": no footprint";
+    ASSERT_FALSE(mp->empty()) << row.text(0);
+    EXPECT_GE(mp->front().outer.size(), 4u);
+  }
   // The same bytes again: nothing added.
   const auto r2 = deploy(ws, file);
   EXPECT_EQ(r2.status, "unchanged");

@@ -133,7 +133,11 @@ export const OVERLAYS = [
     paint: { 'line-width': 5, 'line-color': ['interpolate', ['linear'], ['get', 'diff'], -1, '#1a9850', 0, '#f7f7f7', 1, '#d73027'] } },
   { id: 'job-change-line', type: 'line', source: 'job-change', layout: { 'line-cap': 'round' },
     paint: { 'line-width': 7, 'line-opacity': 0.9, 'line-color': ['interpolate', ['linear'], ['get', 'change'], -1, '#1a9850', -0.05, '#a6d96a', 0, '#ffffbf', 0.05, '#fdae61', 1, '#d73027'] } },
-  { id: 'workspace-focus-fill', type: 'fill', source: 'workspace-focus', filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': '#ff7f00', 'fill-opacity': 0.2 } },
+  // Every deployment of the workspace: its footprint (the streets it covers), faint,
+  // under the one picked in the list.
+  { id: 'workspace-deployments-fill', type: 'fill', source: 'workspace-deployments', filter: ['in', ['geometry-type'], ['literal', ['Polygon', 'MultiPolygon']]], paint: { 'fill-color': '#6a3d9a', 'fill-opacity': 0.15 } },
+  { id: 'workspace-deployments-line', type: 'line', source: 'workspace-deployments', paint: { 'line-color': '#6a3d9a', 'line-width': 1, 'line-opacity': 0.7 } },
+  { id: 'workspace-focus-fill', type: 'fill', source: 'workspace-focus', filter: ['in', ['geometry-type'], ['literal', ['Polygon', 'MultiPolygon']]], paint: { 'fill-color': '#ff7f00', 'fill-opacity': 0.2 } },
   { id: 'workspace-focus-line', type: 'line', source: 'workspace-focus', layout: { 'line-cap': 'round' }, paint: { 'line-color': '#ff7f00', 'line-width': 6, 'line-opacity': 0.9 } },
   { id: 'selection-line', type: 'line', source: 'selection', paint: { 'line-color': '#00b7ff', 'line-width': 6, 'line-opacity': 0.8 } },
   { id: 'draw-fill', type: 'fill', source: 'draw', filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': '#00b7ff', 'fill-opacity': 0.15 } },

@@ -153,6 +153,13 @@ export function deploymentList(geojson) {
   }).sort((a, b) => (a.start > b.start ? -1 : a.start < b.start ? 1 : a.id - b.id));
 }
 
+// The deployments that carry a footprint (the streets they cover, stored at
+// `tryggve deploy`), as features for the map, each with its id and name.
+export function deploymentFootprints(geojson) {
+  return (geojson?.features || []).filter((f) => f?.geometry && /Polygon$/.test(f.geometry.type))
+    .map((f) => ({ type: 'Feature', id: f.id, geometry: f.geometry, properties: { id: f.id, name: f.properties?.name || '', type: f.properties?.type || '' } }));
+}
+
 // What the follow-up of one deployment says as of `month` (its latest
 // assessment up to that month; the latest of all without one):
 //   {state: 'none'}                   not followed up yet (started later, or no month run since)

@@ -672,6 +672,10 @@ test('a workspace: its months, the picture, next month\'s proposals and the foll
   // The deployments and what their follow-up says: an estimate with its
   // interval, or that it is too early to say.
   assert.ok(api.deployments.features.length >= 1, 'the demo records deployments');
+  // Each carries its footprint (the streets it covers), and the map draws them all.
+  for (const d of api.deployments.features) assert.match(d.geometry?.type || '', /Polygon$/, `deployment ${d.id} has a footprint`);
+  const drawn = await p.evaluate(() => window.__tryggve.map.getSource('workspace-deployments').serialize().data.features.length);
+  assert.equal(drawn, api.deployments.features.length);
   await p.waitForFunction(() => [...document.querySelectorAll('#ws-deployment-list li')].every((li) => li.dataset.followup));
   const deps = await p.$$eval('#ws-deployment-list li', (ls) => ls.map((l) => ({
     id: Number(l.dataset.id), state: l.dataset.followup, verdict: l.dataset.verdict, text: l.querySelector('.followup').textContent })));

@@ -148,7 +148,7 @@ void write_grid(const GridStageResult& r, const RunFolder& folder) {
   using io::FieldType;
   const auto& g = r.grid;
   {
-    io::VectorWriter w(folder.file(outputs::kGridGpkg), r.crs);
+    io::VectorWriter w(folder.file(outputs::kGridGpkg), r.crs, {.lang = folder.lang()});
     auto& cells = w.add_layer(outputs::kCellsLayer, io::GeometryKind::Polygon,
                               {{"cell_id", FieldType::Int64},        {"col", FieldType::Int64},
                                {"row", FieldType::Int64},            {"x", FieldType::Real},

@@ -345,7 +345,7 @@ void write_hotspots(const RunFolder& folder, const MapResult& map, HotspotsResul
   const auto& bt = res.backtest;
   const int a0 = res.analysed_from, last = res.last_month;
   using io::FieldType;
-  io::VectorWriter w(folder.file(outputs::kHotspotsGpkg), map.crs);
+  io::VectorWriter w(folder.file(outputs::kHotspotsGpkg), map.crs, {.lang = folder.lang()});
   auto& dl = w.add_layer(outputs::kDensityLayer, io::GeometryKind::Line,
                          {{"lixel_id", FieldType::Int64},
                           {"edge_id", FieldType::Int64},

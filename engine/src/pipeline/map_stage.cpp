@@ -331,10 +331,10 @@ MapResult run_map(const MapOptions& opt) {
   return r;
 }
 
-void write_map(const MapResult& r, const fs::path& out) {
+void write_map(const MapResult& r, const fs::path& out, const std::string& lang) {
   using io::FieldType;
   const auto t0 = Clock::now();
-  io::VectorWriter w(out, r.crs);
+  io::VectorWriter w(out, r.crs, {.lang = lang});
   io::write_edges(w, r.net);
   io::write_lixels(w, r.net, r.lixels);
 
@@ -417,7 +417,7 @@ void write_rejects_csv(const RejectLog& rejects, const fs::path& out) {
 
 void write_map_outputs(const MapResult& result, const RunFolder& folder) {
   folder.create();
-  write_map(result, folder.file(outputs::kMapGpkg));
+  write_map(result, folder.file(outputs::kMapGpkg), folder.lang());
   write_text_atomically(folder.file(outputs::kMapSummaryJson), json_text(result.summary_json(), 2) + "\n");
   write_rejects_csv(result.rejects, folder.file(outputs::kRejectsCsv));
 }

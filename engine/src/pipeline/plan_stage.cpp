@@ -78,7 +78,7 @@ void patrol_outputs(const MapResult& map, const planning::PlanningContext& ctx, 
   write_text_atomically(dir.file(outputs::kWatchListCsv), planning::watch_list_csv(plan));
   write_text_atomically(dir.file(outputs::kPatrolBacktestCsv), planning::patrol_backtest_csv(plan));
   write_json(dir.file(outputs::kWatchListJson), planning::to_json(plan, o));
-  io::VectorWriter out(dir.file(outputs::kPatrolGpkg), map.crs);
+  io::VectorWriter out(dir.file(outputs::kPatrolGpkg), map.crs, {.lang = dir.lang()});
   auto& l = out.add_layer(outputs::kWatchListLayer, io::GeometryKind::Line,
                           {{"rank", io::FieldType::Int64}, {"place_id", io::FieldType::Int64},
                            {"edge_id", io::FieldType::Int64}, {"street", io::FieldType::String},
@@ -99,7 +99,7 @@ void lighting_outputs(const MapResult& map, const planning::PlanningContext& ctx
                       const planning::LightingOptions& o, const RunFolder& dir) {
   write_text_atomically(dir.file(outputs::kLightingCsv), planning::lighting_csv(plan));
   write_json(dir.file(outputs::kLightingJson), planning::to_json(plan, o));
-  io::VectorWriter out(dir.file(outputs::kLightingGpkg), map.crs);
+  io::VectorWriter out(dir.file(outputs::kLightingGpkg), map.crs, {.lang = dir.lang()});
   std::map<int, int> rank;
   for (const auto& p : plan.projects) rank[p.id] = p.rank;
   auto& lx = out.add_layer(outputs::kLightingLixelsLayer, io::GeometryKind::Line,
@@ -134,7 +134,7 @@ void route_outputs(const MapResult& map, const planning::RoutePlan& plan, const 
                    const RunFolder& dir) {
   write_text_atomically(dir.file(outputs::kRoutesCsv), planning::routes_csv(plan, map.net));
   write_json(dir.file(outputs::kRoutesJson), planning::to_json(plan, o, map.net));
-  io::VectorWriter out(dir.file(outputs::kRoutesGpkg), map.crs);
+  io::VectorWriter out(dir.file(outputs::kRoutesGpkg), map.crs, {.lang = dir.lang()});
   auto& l = out.add_layer(outputs::kRoutesLayer, io::GeometryKind::Line,
                           {{"walker", io::FieldType::Int64}, {"step", io::FieldType::Int64},
                            {"edge_id", io::FieldType::Int64}, {"street", io::FieldType::String},

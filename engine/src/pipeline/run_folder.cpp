@@ -7,6 +7,9 @@ namespace tryggve::pipeline {
 namespace fs = std::filesystem;
 
 RunFolder::RunFolder(fs::path dir) : dir_(std::move(dir)) {}
+RunFolder::RunFolder(fs::path dir, std::string lang) : dir_(std::move(dir)), lang_(std::move(lang)) {
+  if (lang_ != "sv" && lang_ != "en") throw Error(ErrorCode::BadOption, "lang", "expected sv or en, got '" + lang_ + "'");
+}
 
 fs::path RunFolder::scenario_dir(const std::string& name) const { return dir_ / outputs::kScenariosDir / name; }
 

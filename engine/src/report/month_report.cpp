@@ -116,6 +116,46 @@ std::string type_name(const Lang& L, const std::string& t) {
   return t;
 }
 
+// A count as published: the number, or the public folder's "<k" as it stands
+// (workspace/month.hpp, write_public_month). Its cell is marked "count" so a
+// check can find every count of the page.
+std::string count_text(const Lang& L, const json& j, const char* key) {
+  if (j.contains(key) && j[key].is_string()) return esc(j[key].get<std::string>());
+  return num(L, val(j, key));
+}
+double sort_count(const json& j) { return j.contains("count") && j["count"].is_number() ? j["count"].get<double>() : 0.0; }
+
+// The public month (audience public in month.json): what was left out and why,
+// in plain words, before everything else.
+std::string public_notice(const Lang& L, const json& M) {
+  if (M.value("audience", "") != "public") return {};
+  const auto k = M.value("min_count", 5);
+  const json S = M.value("suppressed", json::object());
+  std::string b = fmt::format("<div class=public><h2>{}</h2><p>{}</p><ul>", L.t("About this public version", "Om den här offentliga versionen"),
+                              fmt::format(fmt::runtime(L.t(
+                                  "Reports of incidents are personal data. This version is for readers outside the steering group: it "
+                                  "holds only counts per area, kind of place and parameter, never single incidents, their places or "
+                                  "their texts. A count from 1 to {0} could point to the people involved, so it is shown as \"&lt;{1}\"; "
+                                  "where a total would give such a count back, one more count is hidden too.",
+                                  "Rapporter om händelser är personuppgifter. Den här versionen är för läsare utanför styrgruppen: den "
+                                  "innehåller bara antal per område, platstyp och parameter, aldrig enskilda händelser, var de hände eller "
+                                  "vad som skrevs. Ett antal från 1 till {0} kan peka ut de inblandade och visas därför som \"&lt;{1}\"; "
+                                  "där en summa skulle avslöja ett sådant antal döljs ytterligare ett.")),
+                                          k - 1, k));
+  b += fmt::format("<li>{}</li>", fmt::format(fmt::runtime(L.t("{} counts in the situation tables (all months) are hidden.",
+                                                               "{} antal i lägestabellerna (alla månader) är dolda.")),
+                                              S.value("situation_cells", 0)));
+  b += fmt::format("<li>{}</li>", fmt::format(fmt::runtime(L.t("{} follow-ups show no result for some period because too few incidents lie behind it.",
+                                                               "{} uppföljningar visar inget resultat för någon period eftersom för få händelser ligger bakom.")),
+                                              S.value("followups", 0)));
+  b += fmt::format("<li>{}</li>", fmt::format(fmt::runtime(L.t("{} targets show no current value because it rests on too few incidents.",
+                                                               "{} mål visar inget aktuellt värde eftersom det bygger på för få händelser.")),
+                                              S.value("targets", 0)));
+  b += fmt::format("<li>{}</li></ul></div>", L.t("Measures are named by their kind and place, not by who recorded them; maps show streets only.",
+                                                   "Insatser anges med typ och plats, inte med vem som registrerade dem; kartorna visar bara gator."));
+  return b;
+}
+
 std::string interval(const Lang& L, double lo, double hi, int digits) {
   return fmt::format("{}–{}", num(L, lo, digits), num(L, hi, digits));
 }
@@ -144,7 +184,8 @@ std::string render_month_html(const fs::path& dir, const std::string& lang) {
                                                 "the proposal for {}, how the measures taken so far have worked, and the targets.",
                                                 "{} händelser registrerades under {}. Rapporten visar läget, vad som har förändrats, "
                                                 "förslaget för {}, hur insatserna hittills har verkat och hur det går med målen.")),
-                               num(L, val(M, "incidents_in_month")), esc(month), esc(next)));
+                               count_text(L, M, "incidents_in_month"), esc(month), esc(next)));
+  b += public_notice(L, M);
 
   // ---- The situation picture: the district per parameter, then the areas.
   b += fmt::format("<h2>1. {}</h2>", L.t("The situation", "Lägesbild"));
@@ -158,26 +199,26 @@ std::string render_month_html(const fs::path& dir, const std::string& lang) {
   std::vector<json> rows;
   for (const auto& r : M["picture"])
     if (str(r, "unit_type") == "district" && str(r, "parameter") != "all") rows.push_back(r);
-  std::sort(rows.begin(), rows.end(), [](const json& a, const json& c) { return a["count"].get<double>() > c["count"].get<double>(); });
+  std::stable_sort(rows.begin(), rows.end(), [](const json& a, const json& c) { return sort_count(a) > sort_count(c); });
   auto pname = [&](const json& r) { return str(r, L.sv ? "parameter_sv" : "parameter_en"); };
   for (const auto& r : rows)
-    b += fmt::format("<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=l{}>{}</td><td>{}</td></tr>",
-                     esc(pname(r)), num(L, val(r, "count")), num(L, val(r, "prev")), num(L, val(r, "year_ago")), r["level"].get<int>(),
+    b += fmt::format("<tr><td>{}</td><td class=\"n count\">{}</td><td class=\"n count\">{}</td><td class=\"n count\">{}</td><td class=l{}>{}</td><td>{}</td></tr>",
+                     esc(pname(r)), count_text(L, r, "count"), count_text(L, r, "prev"), count_text(L, r, "year_ago"), r["level"].get<int>(),
                      esc(str(r, "level_label")), esc(str(r, "trend_label")));
   for (const auto& r : M["picture"])
     if (str(r, "unit_type") == "district" && str(r, "parameter") == "all")
-      b += fmt::format("<tr class=total><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=l{}>{}</td><td>{}</td></tr>",
-                       L.t("All parameters", "Alla parametrar"), num(L, val(r, "count")), num(L, val(r, "prev")),
-                       num(L, val(r, "year_ago")), r["level"].get<int>(), esc(str(r, "level_label")), esc(str(r, "trend_label")));
+      b += fmt::format("<tr class=total><td>{}</td><td class=\"n count\">{}</td><td class=\"n count\">{}</td><td class=\"n count\">{}</td><td class=l{}>{}</td><td>{}</td></tr>",
+                       L.t("All parameters", "Alla parametrar"), count_text(L, r, "count"), count_text(L, r, "prev"),
+                       count_text(L, r, "year_ago"), r["level"].get<int>(), esc(str(r, "level_label")), esc(str(r, "trend_label")));
   b += "</table>";
   // Areas and place types, all parameters together.
   b += fmt::format("<h3>{}</h3><table><tr><th>{}</th><th class=n>{}</th><th class=n>{}</th><th>{}</th><th>{}</th></tr>",
                    L.t("Areas and kinds of place", "Områden och platstyper"), L.t("Where", "Var"), esc(month),
                    L.t("Previous month", "Förra månaden"), L.t("Level", "Nivå"), L.t("Trend", "Trend"));
   for (const auto& r : M["picture"])
-    if (str(r, "unit_type") != "district" && str(r, "parameter") == "all" && val(r, "count", 0) > 0)
-      b += fmt::format("<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=l{}>{}</td><td>{}</td></tr>",
-                       esc(str(r, L.sv ? "unit" : "unit_en")), num(L, val(r, "count")), num(L, val(r, "prev")), r["level"].get<int>(),
+    if (str(r, "unit_type") != "district" && str(r, "parameter") == "all" && (r["count"].is_string() || val(r, "count", 0) > 0))
+      b += fmt::format("<tr><td>{}</td><td class=\"n count\">{}</td><td class=\"n count\">{}</td><td class=l{}>{}</td><td>{}</td></tr>",
+                       esc(str(r, L.sv ? "unit" : "unit_en")), count_text(L, r, "count"), count_text(L, r, "prev"), r["level"].get<int>(),
                        esc(str(r, "level_label")), esc(str(r, "trend_label")));
   b += "</table>";
 
@@ -187,10 +228,13 @@ std::string render_month_html(const fs::path& dir, const std::string& lang) {
   for (const auto& c : M["changes"]) {
     const std::string k = str(c, "kind");
     if (k == "level_up" || k == "level_down")
-      levels += fmt::format("<li>{}: {} {} {} → {} ({} → {} {})</li>", esc(str(c, L.sv ? "unit" : "unit_en")),
+      levels += fmt::format("<li>{}: {} {} {} → {}{}</li>", esc(str(c, L.sv ? "unit" : "unit_en")),
                             esc(str(c, L.sv ? "parameter_sv" : "parameter_en")),
                             k == "level_up" ? L.t("rose from", "steg från") : L.t("fell from", "sjönk från"), esc(str(c, "from_label")),
-                            esc(str(c, "to_label")), num(L, val(c, "prev")), num(L, val(c, "count")), L.t("incidents", "händelser"));
+                            esc(str(c, "to_label")),
+                            c.contains("count") ? fmt::format(" ({} → {} {})", num(L, val(c, "prev")), num(L, val(c, "count")),
+                                                              L.t("incidents", "händelser"))
+                                                : std::string());
     else
       spots += fmt::format("<div class=card>{}<p><b>{}</b><br>{}</p></div>", svg_map(c["map"], 160), esc(str(c, "place")),
                            esc(class_label(k, L.sv)));
@@ -250,20 +294,23 @@ std::string render_month_html(const fs::path& dir, const std::string& lang) {
                                     "(flyttade problemen?). Relativ risk under 1 betyder färre än väntat."));
   if (M["followups"].empty()) b += fmt::format("<p>{}</p>", L.t("No measures are recorded yet (tryggve deploy).", "Inga insatser är registrerade ännu (tryggve deploy)."));
   for (const auto& f : M["followups"]) {
-    b += fmt::format("<div class=measure>{}<h3>{}</h3><p>{} · {} · {} {}{}{}</p>", svg_map(f["map"], 180), esc(str(f, "name")),
+    const std::string heading = str(f, "name").empty() ? type_name(L, str(f, "type")) + " " + str(f, "place") : str(f, "name");
+    b += fmt::format("<div class=measure>{}<h3>{}</h3><p>{} · {} · {} {}{}{}</p>", svg_map(f["map"], 180), esc(heading),
                      type_name(L, str(f, "type")), esc(str(f, "place")), L.t("from", "från"), esc(str(f, "start").substr(0, 10)),
                      str(f, "end").empty() ? std::string(L.t(", still running", ", pågår")) : std::string(L.t(" to ", " till ")) + esc(str(f, "end")),
                      val(f, "cost_sek", 0) > 0 ? " · " + sek(L, val(f, "cost_sek")) : "");
     if (!f.contains("model")) {
-      b += fmt::format("<p class=note>{}</p></div>", esc(str(f, "note")));
+      b += fmt::format("<p class=note>{}</p></div>", f.contains("note_key") ? L.t("Too little history before it started to follow it up yet.",
+                                                                                     "För kort historik före starten för att följa upp den ännu.")
+                                                                            : esc(str(f, "note")));
       continue;
     }
     const auto& m = f["model"];
     b += "<ul>";
     b += fmt::format("<li>{}<br><i>{}</i> {}</li>",
-                     fmt::format(fmt::runtime(L.t("{} incidents recorded where the model expected {} without the measure: {} ({} to {}).",
-                                                  "{} händelser registrerades där modellen väntade {} utan insatsen: {} ({} till {}).")),
-                                 num(L, val(m, "observed")), num(L, val(m, "expected"), 1), pct(L, val(m, "rr")), pct(L, val(m, "low")),
+                     fmt::format(fmt::runtime(L.t("<span class=count>{}</span> incidents recorded where the model expected {} without the measure: {} ({} to {}).",
+                                                  "<span class=count>{}</span> händelser registrerades där modellen väntade {} utan insatsen: {} ({} till {}).")),
+                                 count_text(L, m, "observed"), num(L, val(m, "expected"), 1), pct(L, val(m, "rr")), pct(L, val(m, "low")),
                                  pct(L, val(m, "high"))),
                      L.t("How sure are we?", "Hur säkra är vi?"), how_sure(L, m["verdict"]));
     if (f["did"].contains("rr") && f["did"]["rr"].is_number())
@@ -320,7 +367,7 @@ h1{font-size:1.6em}h2{border-bottom:2px solid #c62828;margin-top:1.6em}table{bor
 td,th{border-bottom:1px solid #ddd;padding:.25em .6em;text-align:left;vertical-align:middle}.n{text-align:right}
 tr.total td{font-weight:bold}.l4,.l5{color:#b71c1c;font-weight:bold}.l3{color:#e65100}.cards{display:flex;flex-wrap:wrap;gap:.8em}
 .card{width:170px;font-size:.85em;break-inside:avoid}.measure{overflow:auto;break-inside:avoid;border-top:1px solid #eee}
-.measure svg{float:right;margin:0 0 .5em 1em}.note{color:#666}.lead{font-size:1.05em}svg.map{border:1px solid #ccc}
+.measure svg{float:right;margin:0 0 .5em 1em}.public{background:#f4f4f4;padding:.2em 1em}.note{color:#666}.lead{font-size:1.05em}svg.map{border:1px solid #ccc}
 footer{margin-top:3em;color:#777;font-size:.8em})";
   return fmt::format(R"(<!DOCTYPE html><html lang="{}"><head><meta charset="utf-8"><title>{} {}</title><style>{}</style></head><body>{}<footer>{} Tryggve {} · {}</footer></body></html>)",
                      lang, L.t("Monthly report", "Månadsrapport"), esc(month), css, b, L.t("Generated by", "Skapad av"), kVersion,

@@ -267,14 +267,14 @@ pipeline::PlanStageOptions plan_options(const ScenarioFile& file) {
   return o;
 }
 
-RunSummary run(const ScenarioFile& file, const fs::path& out, const RunControl& control, Session* session) {
+RunSummary run(const ScenarioFile& file, const pipeline::RunFolder& out, const RunControl& control, Session* session) {
   std::unique_ptr<Session> own;
   if (!session || !session->reusable_for(file)) {
     own = std::make_unique<Session>(file, control, true);
     session = own.get();
   }
   const auto scenarios = session->resolve(file);
-  const pipeline::RunFolder folder(out);
+  const pipeline::RunFolder& folder = out;
   folder.create();
   step(control, "write map", 0.6);
   pipeline::write_map_outputs(session->map(), folder);
@@ -285,14 +285,14 @@ RunSummary run(const ScenarioFile& file, const fs::path& out, const RunControl& 
     pipeline::run_hotspot_stage(session->map(), h, folder);
   }
   RunSummary sum;
-  sum.out = out;
+  sum.out = out.dir();
   sum.forecast_start = session->forecast_start();
   for (const auto& s : scenarios) sum.scenarios.push_back(s.name);
   if (file.simulate_enabled) {
     sum.result = session->simulate(scenarios, file, control);
     step(control, "write", 0.9);
     pipeline::write_fit(folder, session->fit());
-    session->write_scenarios(sum.result, scenarios, file, out);
+    session->write_scenarios(sum.result, scenarios, file, out.dir());
     pipeline::write_scenario_comparison(folder, sum.result, session->map().taxonomy);
   }
   if (file.plan_enabled) {

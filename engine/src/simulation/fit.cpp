@@ -269,14 +269,21 @@ static EtasParameters fit_em(std::span<const CellEvent> ev, const CellNetwork& c
         std::vector<CellId> parents;
         for (CellId v = 0; v < nc; ++v)
           if (Pv[v] > 0) parents.push_back(v);
+        // Each parent's log Z in parallel (the month's largest serial part: 26
+        // evaluations x parents x neighbours per iteration), summed serially in
+        // parent order, so the result is the same bits at any thread count.
+        std::vector<double> logz(parents.size());
         auto Q = [&](double s) {
+          tbb::parallel_for(tbb::blocked_range<std::size_t>(0, parents.size(), 64), [&](const auto& r) {
+            for (std::size_t i = r.begin(); i != r.end(); ++i) {
+              double z = 0.0;
+              for (const Neighbour& nb : cells.neighbours(parents[i]))
+                z += std::exp(-nb.distance_m / s) * cells.cell(nb.cell).weight_length();
+              logz[i] = std::log(z);
+            }
+          });
           double q = -sd / s;
-          for (CellId v : parents) {
-            double z = 0.0;
-            for (const Neighbour& nb : cells.neighbours(v))
-              z += std::exp(-nb.distance_m / s) * cells.cell(nb.cell).weight_length();
-            q -= Pv[v] * std::log(z);
-          }
+          for (std::size_t i = 0; i < parents.size(); ++i) q -= Pv[parents[i]] * logz[i];
           return q;
         };
         const double lo = std::max(o.min_sigma_m, P.sigma_m / 3.0), hi = std::min(cells.cutoff_m(), P.sigma_m * 3.0);

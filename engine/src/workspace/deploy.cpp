@@ -16,6 +16,7 @@
 #include "tryggve/core/options.hpp"
 #include "tryggve/core/version.hpp"
 #include "tryggve/pipeline/evidence_file.hpp"
+#include "tryggve/io/footprint.hpp"
 #include "tryggve/scenario/run.hpp"
 #include "tryggve/simulation/cells.hpp"
 #include "tryggve/simulation/evidence.hpp"
@@ -30,6 +31,27 @@ namespace {
 
 using io::Database;
 using io::FieldValue;
+
+// The street pieces a deployment's cells cover (each cell's stretch of its edge),
+// buffered into its footprint: 15 m either side, the width of a street and its
+// pavements, so QGIS and the viewer show the area the measure covered.
+MultiPolygon footprint(const network::Network& net, const simulation::CellNetwork& cells,
+                       const std::vector<simulation::CellId>& ids) {
+  std::vector<Polyline> pieces;
+  for (auto id : ids) {
+    const auto& c = cells.cell(id);
+    const auto& g = net.edge(c.edge).geometry;
+    Polyline l{net.point_at(c.edge, c.start)};
+    double at = 0.0;
+    for (std::size_t i = 0; i + 1 < g.size(); ++i) {
+      at += distance(g[i], g[i + 1]);
+      if (at > c.start && at < c.end) l.push_back(g[i + 1]);
+    }
+    l.push_back(net.point_at(c.edge, c.end));
+    pieces.push_back(std::move(l));
+  }
+  return io::line_footprint(pieces, 15.0);
+}
 
 std::string loc(const std::string& file, const YAML::Node& n) {
   const YAML::Mark m = n.Mark();
@@ -127,6 +149,7 @@ struct ParsedDeployment {
   std::optional<std::int64_t> end;
   std::string start_text, end_text, planned_start, planned_end, actor, notes;
   std::optional<std::int64_t> proposal;
+  MultiPolygon footprint;  // the streets it covers (the follow-up's cells), in the workspace CRS
 };
 
 struct ParsedTarget {
@@ -261,9 +284,10 @@ DeployResult deploy(Workspace& ws, const std::string& path, const std::string& e
     const auto map = load_map(ws, std::int64_t{0}, 50.0);
     const simulation::CellNetwork cells(map.net, map.lixels, 300.0);
     const auto evidence = pipeline::load_evidence_or_default(evidence_csv);
-    for (const auto& x : deps) {
+    for (auto& x : deps) {
       std::vector<simulation::CellId> c;
       scenario::make_intervention(x.spec, map, cells, evidence, 10.0, &c);
+      x.footprint = footprint(map.net, cells, c);
     }
   }
 
@@ -311,7 +335,7 @@ DeployResult deploy(Workspace& ws, const std::string& path, const std::string& e
                x.planned_end.empty() ? FieldValue() : FieldValue(x.planned_end), iso(x.start),
                x.end ? FieldValue(x.end_text) : FieldValue(), x.start, x.end ? FieldValue(*x.end) : FieldValue(),
                x.proposal ? FieldValue(*x.proposal) : FieldValue(), x.actor, file, x.item.dump(), x.notes, now, now, sha},
-              {}, fid);
+              x.footprint.empty() ? io::Geometry{} : io::Geometry{x.footprint}, fid);
     if (x.proposal)
       db.execute(fmt::format("UPDATE proposals SET status = 'deployed' WHERE fid = {}", *x.proposal));
     ++r.deployments;

@@ -20,6 +20,7 @@
 #include "tryggve/pipeline/evidence_file.hpp"
 #include "tryggve/pipeline/hotspots_stage.hpp"
 #include "tryggve/pipeline/plan_stage.hpp"
+#include "tryggve/privacy/privacy.hpp"
 #include "tryggve/report/month_report.hpp"
 #include "tryggve/scenario/run.hpp"
 #include "tryggve/simulation/followup.hpp"
@@ -44,6 +45,9 @@ void MonthOptions::declare(OptionSet& o) {
   o.integer("followup_pre_months", followup_pre_months, "History before a deployment its counterfactual is fitted on (months, at most)", 6, 120);
   o.integer("target_draws", target_draws, "Monte Carlo draws for the probability of meeting each target", 100, 1000000);
   o.flag("no_report", no_report, "Do not write report.html / report.pdf");
+  o.choice("audience", audience, "Who reads the month folder: internal (analysts) or public (aggregates only, counts below --min-count suppressed)",
+           {"internal", "public"});
+  o.integer("min_count", min_count, "Public audience: counts below this are shown as <k", 2, 1000);
 }
 
 std::pair<std::int64_t, std::int64_t> month_bounds(const std::string& label, const TimeZone& zone, const std::string& what) {
@@ -322,6 +326,7 @@ MonthResult run_month(Workspace& ws, const MonthOptions& o) {
   const std::string next = month_label_of(M + 1), prev = month_label_of(M - 1);
   const std::uint64_t seed = o.seed ? o.seed : default_seed();
   const bool sv = o.lang != "en";
+  const bool is_public = privacy::parse_audience(o.audience) == privacy::Audience::Public;
 
   pipeline::MapResult map = load_map(ws, m_end);
   R.incidents = map.incidents.size();
@@ -340,8 +345,10 @@ MonthResult run_month(Workspace& ws, const MonthOptions& o) {
                                       : fs::current_path() / ("month-" + o.month))
                                : fs::absolute(o.out);
   fs::create_directories(dir.parent_path());
-  Folder folder(dir);
-  const pipeline::RunFolder rf(folder.temp_dir);
+  // Public: the internal folder is only a scratch copy the public one is made from,
+  // never committed (its destructor removes it).
+  Folder folder(is_public ? dir.parent_path() / (dir.filename().string() + ".internal") : dir);
+  const pipeline::RunFolder rf(folder.temp_dir, o.lang);
   const std::string now = now_iso(zone);
 
   // ---- The situation picture and what changed ------------------------------
@@ -665,6 +672,7 @@ MonthResult run_month(Workspace& ws, const MonthOptions& o) {
     json tj = {{"target_id", t.id}, {"name", t.name}, {"parameter", t.parameter}, {"unit_type", t.unit_type},
                {"unit", t.unit_type == "area" ? t.unit_name : (sv ? "hela stadsdelen" : "the whole district")},
                {"due", t.due}, {"reduction_pct", t.reduction_pct}, {"baseline_from", t.baseline_from}, {"baseline_to", t.baseline_to}};
+    // The months behind the averages, so the public folder can tell an average of small counts.
     const auto pid = map.taxonomy.find(t.parameter);
     std::size_t unit = S.units.size();
     for (std::size_t u = 0; u < S.units.size(); ++u)
@@ -764,7 +772,8 @@ MonthResult run_month(Workspace& ws, const MonthOptions& o) {
     rr_mean /= o.target_draws;
     tj.update({{"baseline", baseline}, {"target", target}, {"current", cur}, {"progress_pct", jnum(progress)},
                {"expected_at_due", q(0.5)}, {"expected_lo", q(0.05)}, {"expected_hi", q(0.95)}, {"probability", prob},
-               {"planned_deployments", planned.size()}, {"planned_rr", rr_mean}, {"trend_per_year", std::exp(T.b * 12) - 1}});
+               {"planned_deployments", planned.size()}, {"planned_rr", rr_mean}, {"trend_per_year", std::exp(T.b * 12) - 1},
+               {"baseline_months", bn}, {"current_months", cn}});
     progress_rows.push_back({o.month, t.id, cur, baseline, target, num(progress), q(0.5), q(0.05), q(0.95), prob, rr_mean,
                              tj.dump(), now});
     tcsv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", t.id, csv_field(t.name), t.parameter,
@@ -799,9 +808,15 @@ MonthResult run_month(Workspace& ws, const MonthOptions& o) {
   for (const auto& p : map.taxonomy.parameters())
     mj["parameters"].push_back({{"code", p.code}, {"sv", p.name_sv}, {"en", p.name_en}});
   write_text_atomically(rf.file("month.json"), mj.dump(1));
-  if (!o.no_report) {
+  if (!o.no_report && !is_public) {
     const auto rep = report::write_month_report(folder.temp_dir, o.lang);
     if (!rep.pdf) R.notes.push_back(rep.pdf_note);
+  }
+  std::optional<Folder> public_folder;
+  if (is_public) {
+    public_folder.emplace(dir);
+    const auto rep = write_public_month(folder.temp_dir, public_folder->temp_dir, o.lang, {o.min_count}, o.no_report);
+    if (!o.no_report && !rep.pdf) R.notes.push_back(rep.pdf_note);
   }
 
   // ---- The month's rows, replacing any earlier run of the same month ------------
@@ -834,7 +849,7 @@ MonthResult run_month(Workspace& ws, const MonthOptions& o) {
     tx.commit();
   }
   R.assessments = assessment_rows.size();
-  folder.commit();
+  (public_folder ? *public_folder : folder).commit();
   R.folder = dir;
   return R;
 }

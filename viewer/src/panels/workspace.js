@@ -6,7 +6,7 @@
 import { t, lang, num, paramName } from '../i18n.js';
 import {
   monthTimeline, defaultMonth, monthLabel, nextMonth, formatInterval, formatChange, pictureByParameter,
-  proposalGroups, deploymentList, followupVerdict,
+  proposalGroups, deploymentList, deploymentFootprints, followupVerdict,
 } from '../workspace.js';
 import { bboxOf, emptyFC, fc } from '../geometry.js';
 
@@ -116,8 +116,7 @@ export function mountWorkspace({ store, map, api, $ }) {
       const dates = `${d.start}${d.end ? ` – ${d.end}` : ` – ${t('ws_ongoing')}`}`;
       const li = el('li', {}, el('span', { textContent: `${d.name} (${dates})` }), follow);
       li.dataset.id = String(d.id);
-      // The workspace keeps a deployment's place as its intervention's words
-      // (where: a place, a park, a radius), not always as a geometry.
+      // A deployment recorded before footprints were stored has none.
       if (d.feature.geometry) li.addEventListener('click', () => focus(d));
       else li.className = 'plain';
       ul.append(li);
@@ -168,6 +167,8 @@ export function mountWorkspace({ store, map, api, $ }) {
     timeline = monthTimeline(summary);
     if (!timeline.length) return;
     try { deployments = await api.workspaceDeployments(); } catch { deployments = null; }
+    // Every deployment's footprint on the map (those recorded with one).
+    map.getSource('workspace-deployments')?.setData(fc(deploymentFootprints(deployments)));
     section.hidden = false;
     fillPicker();
     picker.value = defaultMonth(timeline) ?? timeline.at(-1).month;

@@ -30,7 +30,7 @@ describe('map layers from /api/layers', () => {
     const ranked = order.map((l, i) => [l.name, rankOf(l, i)]).sort((a, b) => a[1] - b[1]).map(([n]) => n);
     expect(ranked).toEqual(['areas', 'parks', 'new_polys', 'edges', 'stops', 'incidents', 'gistar']);
     expect(Math.max(...order.map((l, i) => rankOf(l, i)))).toBeLessThan(OVERLAY_RANK);
-    expect(OVERLAYS.map((l) => l.id)).toEqual(['scenario-diff-line', 'job-change-line', 'workspace-focus-fill', 'workspace-focus-line', 'selection-line', 'draw-fill', 'draw-line', 'draw-pts']);
+    expect(OVERLAYS.map((l) => l.id)).toEqual(['scenario-diff-line', 'job-change-line', 'workspace-deployments-fill', 'workspace-deployments-line', 'workspace-focus-fill', 'workspace-focus-line', 'selection-line', 'draw-fill', 'draw-line', 'draw-pts']);
   });
   it('prefers stops and streets to the incidents and the areas under a click', () => {
     const names = ['areas', 'incidents', 'edges', 'stops', 'gistar', 'walk_routes'];

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import {
   monthTimeline, defaultMonth, followupSeries, monthLabel, nextMonth, formatInterval, formatChange,
-  pictureByParameter, edgeIdsOf, proposalGroups, deploymentList, followupVerdict,
+  pictureByParameter, edgeIdsOf, proposalGroups, deploymentList, deploymentFootprints, followupVerdict,
 } from '../../src/workspace.js';
 
 describe('monthTimeline', () => {
@@ -115,6 +115,19 @@ describe('proposals and deployments', () => {
     expect(g[0].items[0].perYear).toBe(true);
     expect(proposalGroups(null)).toEqual([]);
   });
+  it('puts the deployments with a footprint on the map, and leaves the others out', () => {
+    const square = { type: 'MultiPolygon', coordinates: [[[[11.9, 57.7], [11.91, 57.7], [11.91, 57.71], [11.9, 57.7]]]] };
+    const f = deploymentFootprints({ features: [
+      { id: 1, geometry: square, properties: { name: 'Fotpatrull', type: 'patrol', notes: 'x' } },
+      { id: 2, geometry: null, properties: { name: 'Äldre' } },
+      { id: 3, geometry: { type: 'Point', coordinates: [11.9, 57.7] }, properties: {} },
+    ] });
+    expect(f.map((x) => x.id)).toEqual([1]);
+    expect(f[0].geometry).toBe(square);
+    expect(f[0].properties).toEqual({ id: 1, name: 'Fotpatrull', type: 'patrol' });
+    expect(deploymentFootprints(null)).toEqual([]);
+  });
+
   it('lists the deployments latest first, planned dates when none actual', () => {
     const d = deploymentList({ features: [
       feature(1, { name: 'lampor', actual_start: '2024-06-01T00:00:00+02:00' }),

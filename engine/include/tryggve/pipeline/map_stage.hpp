@@ -95,7 +95,7 @@ MapResult run_map(const MapOptions& options);
 
 // Writes the GeoPackage (atomically): edges, lixels, incidents, rejects, and the
 // parks/stops/lamps/areas/places layers that were given or found in the OSM file.
-void write_map(const MapResult& result, const std::filesystem::path& out);
+void write_map(const MapResult& result, const std::filesystem::path& out, const std::string& lang = "sv");
 
 // Every rejected row as CSV (file, source_row, reason, detail, x, y, raw), atomically.
 void write_rejects_csv(const RejectLog& rejects, const std::filesystem::path& out);

@@ -121,8 +121,11 @@ class RunFolder {
   RunFolder(std::filesystem::path dir);  // NOLINT: implicit on purpose, see above
   RunFolder(const std::string& dir) : RunFolder(std::filesystem::path(dir)) {}  // NOLINT
   RunFolder(const char* dir) : RunFolder(std::filesystem::path(dir)) {}         // NOLINT
+  // `lang` ("sv" or "en"): the language of the QGIS styles in the folder's GeoPackages.
+  RunFolder(std::filesystem::path dir, std::string lang);
 
   const std::filesystem::path& dir() const { return dir_; }
+  const std::string& lang() const { return lang_; }
   // DIR/name, name one of outputs:: ("plan/watch_list.csv" included).
   std::filesystem::path file(std::string_view name) const { return dir_ / name; }
   // DIR/scenarios/NAME.
@@ -134,6 +137,7 @@ class RunFolder {
 
  private:
   std::filesystem::path dir_;
+  std::string lang_ = "sv";
 };
 
 }  // namespace tryggve::pipeline

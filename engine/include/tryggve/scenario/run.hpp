@@ -21,6 +21,7 @@
 #include "tryggve/pipeline/control.hpp"
 #include "tryggve/pipeline/fit_stage.hpp"
 #include "tryggve/pipeline/map_stage.hpp"
+#include "tryggve/pipeline/run_folder.hpp"
 #include "tryggve/pipeline/plan_stage.hpp"
 #include "tryggve/pipeline/simulate_stage.hpp"
 #include "tryggve/scenario/scenario.hpp"
@@ -103,7 +104,8 @@ pipeline::PlanStageOptions plan_options(const ScenarioFile& file);
 // per-scenario outputs, the scenario comparison), the plan stage when the file asks
 // for it (plan/, on the same map) and resolved.yaml at `out`. Pass a Session to
 // reuse its map and fit (it must be reusable_for(file)).
-RunSummary run(const ScenarioFile& file, const std::filesystem::path& out, const RunControl& control = {},
+// `out` carries the language of the GeoPackages' QGIS styles (a plain path: Swedish).
+RunSummary run(const ScenarioFile& file, const pipeline::RunFolder& out, const RunControl& control = {},
                Session* session = nullptr);
 
 // `tryggve validate`: everything run checks before the model fit (file, keys,

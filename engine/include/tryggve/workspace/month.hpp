@@ -31,6 +31,8 @@
 
 #include "tryggve/core/options.hpp"
 #include "tryggve/pipeline/map_stage.hpp"
+#include "tryggve/privacy/privacy.hpp"
+#include "tryggve/report/report.hpp"
 #include "tryggve/workspace/workspace.hpp"
 
 namespace tryggve::workspace {
@@ -50,6 +52,8 @@ struct MonthOptions {
   int target_draws = 4000;              // Monte Carlo draws for the targets' probabilities
   std::uint64_t seed = 0;               // 0: core/rng.hpp's default_seed()
   bool no_report = false;               // true: no report.html / report.pdf
+  std::string audience = "internal";    // internal | public (write_public_month)
+  int min_count = 5;                    // public: counts below this are shown as "<k" (as `tryggve report`)
   void declare(OptionSet& o);
 };
 
@@ -61,9 +65,23 @@ struct MonthResult {
   std::string summary() const;
 };
 
-// Throws Error(BadOption) for a bad month, Error(NoData) when there are no
+// With audience public the workspace's rows are the same, but the month folder is
+// write_public_month's, made from the internal one in a scratch folder that is
+// then removed. Throws Error(BadOption) for a bad month, Error(NoData) when there are no
 // incidents up to the month's end.
 MonthResult run_month(Workspace& ws, const MonthOptions& options);
+
+// The month folder for people outside the room (issue 12's public audience), made
+// from an internal month folder's month.json and situation.json only: the
+// situation picture with every count below k suppressed (privacy/public_data.hpp's
+// complementary suppression, the same decisions in the tables and the report), no
+// incident rows, no free text, no per-place forecast counts, the follow-ups
+// without the measures' names, actors and notes and with their small observed
+// counts suppressed, the targets without averages of small counts, the report
+// saying what was left out and why. Returns the report's result (empty: no_report).
+report::ReportResult write_public_month(const std::filesystem::path& internal_dir, const std::filesystem::path& public_dir,
+                                        const std::string& lang, const privacy::SuppressionOptions& options,
+                                        bool no_report = false);
 
 // The workspace's district and its incidents with time_utc < before_utc (all
 // when nullopt) as the map stage would hand them over (lixel_length_m lixels).
