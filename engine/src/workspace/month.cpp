@@ -271,34 +271,6 @@ void coarser(pipeline::MapResult& out, const pipeline::MapResult& map, double li
     out.lixel_of[k] = out.lixels.lixel_at(out.snaps[k].edge, out.snaps[k].offset);
 }
 
-struct Folder {
-  fs::path final_dir, temp_dir;
-  bool done = false;
-  explicit Folder(fs::path dir) : final_dir(std::move(dir)) {
-    temp_dir = final_dir.parent_path() / fmt::format(".{}.tmp-{}", final_dir.filename().string(), ::getpid());
-    std::error_code ec;
-    fs::remove_all(temp_dir, ec);
-    fs::create_directories(temp_dir, ec);
-    if (ec) throw Error(ErrorCode::OutputFailed, temp_dir.string(), "cannot create the month folder: " + ec.message());
-  }
-  ~Folder() {
-    if (!done) {
-      std::error_code ec;
-      fs::remove_all(temp_dir, ec);
-    }
-  }
-  void commit() {
-    std::error_code ec;
-    const fs::path old = final_dir.parent_path() / fmt::format(".{}.old-{}", final_dir.filename().string(), ::getpid());
-    if (fs::exists(final_dir)) fs::rename(final_dir, old, ec);
-    if (ec) throw Error(ErrorCode::OutputFailed, final_dir.string(), "cannot replace the month folder: " + ec.message());
-    fs::rename(temp_dir, final_dir, ec);
-    if (ec) throw Error(ErrorCode::OutputFailed, final_dir.string(), "cannot write the month folder: " + ec.message());
-    fs::remove_all(old, ec);
-    done = true;
-  }
-};
-
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
   std::string o = "\"";
@@ -347,8 +319,8 @@ MonthResult run_month(Workspace& ws, const MonthOptions& o) {
   fs::create_directories(dir.parent_path());
   // Public: the internal folder is only a scratch copy the public one is made from,
   // never committed (its destructor removes it).
-  Folder folder(is_public ? dir.parent_path() / (dir.filename().string() + ".internal") : dir);
-  const pipeline::RunFolder rf(folder.temp_dir, o.lang);
+  AtomicFolder folder(is_public ? dir.parent_path() / (dir.filename().string() + ".internal") : dir);
+  const pipeline::RunFolder rf(folder.temp_path(), o.lang);
   const std::string now = now_iso(zone);
 
   // ---- The situation picture and what changed ------------------------------
@@ -809,13 +781,13 @@ MonthResult run_month(Workspace& ws, const MonthOptions& o) {
     mj["parameters"].push_back({{"code", p.code}, {"sv", p.name_sv}, {"en", p.name_en}});
   write_text_atomically(rf.file("month.json"), mj.dump(1));
   if (!o.no_report && !is_public) {
-    const auto rep = report::write_month_report(folder.temp_dir, o.lang);
+    const auto rep = report::write_month_report(folder.temp_path(), o.lang);
     if (!rep.pdf) R.notes.push_back(rep.pdf_note);
   }
-  std::optional<Folder> public_folder;
+  std::optional<AtomicFolder> public_folder;
   if (is_public) {
     public_folder.emplace(dir);
-    const auto rep = write_public_month(folder.temp_dir, public_folder->temp_dir, o.lang, {o.min_count}, o.no_report);
+    const auto rep = write_public_month(folder.temp_path(), public_folder->temp_path(), o.lang, {o.min_count}, o.no_report);
     if (!o.no_report && !rep.pdf) R.notes.push_back(rep.pdf_note);
   }
 
