@@ -104,6 +104,19 @@ Layer read_layer(const fs::path& gpkg, const char* name, const std::vector<std::
   return out;
 }
 
+// Every style QML in a GeoPackage's layer_styles, one text.
+std::string style_qml(const fs::path& gpkg) {
+  io::ensure_gdal();
+  GDALDataset* ds = static_cast<GDALDataset*>(GDALOpenEx(gpkg.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
+  EXPECT_NE(ds, nullptr) << gpkg;
+  std::string qml;
+  if (!ds) return qml;
+  if (OGRLayer* l = ds->GetLayerByName("layer_styles"))
+    for (auto& f : *l) qml += f->GetFieldAsString("styleQML");
+  GDALClose(ds);
+  return qml;
+}
+
 TEST_F(DemoHotspots, WritesEveryOutput) {
   const fs::path run = *dir_ / "run";
   for (const char* f : {outputs::kHotspotsGpkg, outputs::kSituationJson, outputs::kSituationCsv, outputs::kBacktestCsv})
@@ -129,23 +142,9 @@ TEST_F(DemoHotspots, WritesEveryOutput) {
   EXPECT_DOUBLE_EQ(total, static_cast<double>(timed));
   EXPECT_EQ((*summary_)["months"]["count"].get<std::size_t>(), months);
   EXPECT_GT((*summary_)["gistar"]["hot"].get<int>(), 0);
-}
 
-// Every style QML in a GeoPackage's layer_styles, one text.
-std::string style_qml(const fs::path& gpkg) {
-  io::ensure_gdal();
-  GDALDataset* ds = static_cast<GDALDataset*>(GDALOpenEx(gpkg.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
-  EXPECT_NE(ds, nullptr) << gpkg;
-  std::string qml;
-  if (!ds) return qml;
-  if (OGRLayer* l = ds->GetLayerByName("layer_styles"))
-    for (auto& f : *l) qml += f->GetFieldAsString("styleQML");
-  GDALClose(ds);
-  return qml;
-}
-
-// The run folder's language reaches the QGIS styles' legends (the fixture's run is Swedish).
-TEST_F(DemoHotspots, StylesInTheRunsLanguage) {
+  // The run folder's language reaches the QGIS styles' legends (the fixture's run is
+  // Swedish); here, not in a test of its own, so the fixture is made once for both.
   HotspotStageOptions o = *opts_;
   o.permutations = 9;
   o.no_backtest = true;
