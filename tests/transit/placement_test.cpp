@@ -274,6 +274,7 @@ TEST_F(Placing, StretchErrorsNameTheCandidates) {
   r = placer.stretch({"5", "Betta", "Delta", ""});
   EXPECT_FALSE(r.found);
   EXPECT_NE(r.detail.find("stop 'Betta' is not on spårvagn 5"), std::string::npos);
+  EXPECT_TRUE(r.about_stops);
   ASSERT_FALSE(r.candidates.empty());
   EXPECT_EQ(r.candidates.front(), "Beta, Göteborg");
   // Delta is not on bus 25 (Alfa - Gamma).
@@ -288,6 +289,7 @@ TEST_F(Placing, StretchErrorsNameTheCandidates) {
   r = placer.stretch({"5", "Alfa", "Beta", "Epsilon"});
   EXPECT_FALSE(r.found);
   EXPECT_NE(r.detail.find("direction 'Epsilon'"), std::string::npos);
+  EXPECT_FALSE(r.about_stops);
 }
 
 }  // namespace

@@ -217,8 +217,7 @@ std::vector<simulation::CellId> Resolver::resolve(const WhereSpec& w, const std:
       std::string cands;
       for (const auto& c : r.candidates) cands += (cands.empty() ? "" : ", ") + c;
       const auto b = w.at.find("between");
-      const bool stop_problem = r.detail.rfind("stop ", 0) == 0 || r.detail.find("does not run between") != std::string::npos;
-      const auto& [wh, pp] = stop_problem && b != w.at.end() ? std::make_pair(b->second.file_line, b->second.path)
+      const auto& [wh, pp] = r.about_stops && b != w.at.end() ? std::make_pair(b->second.file_line, b->second.path)
                                                               : std::make_pair(where, p);
       throw Error(ErrorCode::BadScenario, wh, pp + ": " + r.detail + (cands.empty() ? "" : " (" + cands + ")"));
     }

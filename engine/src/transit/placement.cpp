@@ -687,7 +687,10 @@ StretchResult Placer::stretch(const StretchQuery& q) const {
   };
   if (fold(q.line).empty()) return fail("no line given");
   const bool has_from = !fold(q.from_stop).empty(), has_to = !fold(q.to_stop).empty();
-  if (has_from != has_to) return fail("give both stops of the stretch, or neither for the whole line");
+  if (has_from != has_to) {
+    res.about_stops = true;
+    return fail("give both stops of the stretch, or neither for the whole line");
+  }
   std::vector<Index> routes = routes_named(q.line);
   if (routes.empty()) return fail(fmt::format("line '{}' is not in the feed", q.line), line_labels(q.line));
   if (routes.size() > 1 && has_from) {
@@ -719,6 +722,7 @@ StretchResult Placer::stretch(const StretchQuery& q) const {
       *m = match_stop(sys, station_names_, *text, among);
       if (m->stations.empty()) {
         auto near = near_names(sys, *text, among);
+        res.about_stops = true;
         return fail(fmt::format("stop '{}' is not on {}", *text, label), near.empty() ? names_on_route() : near);
       }
     }
@@ -770,6 +774,7 @@ StretchResult Placer::stretch(const StretchQuery& q) const {
     for (std::size_t k = a; k < b; ++k) segs.insert(l.segment(k));
     for (std::size_t k = a; k <= b; ++k) stations.insert(sys.station_of(l.stops[k]));
   }
+  res.about_stops = segs.empty();  // the line runs, but not between these two
   if (segs.empty())
     return fail(fmt::format("{}{} does not run between '{}' and '{}'", label, dir.empty() ? "" : " towards " + q.direction,
                             q.from_stop, q.to_stop),

@@ -130,6 +130,7 @@ struct StretchResult {
   Stretch stretch;
   std::string detail;                   // why not: "stop 'Epsilon' is not on spårvagn 5"
   std::vector<std::string> candidates;  // what it could have meant
+  bool about_stops = false;             // the stops are the problem (not the line or direction)
 };
 
 // Holds the name indexes (stations, routes): build one per System and place
