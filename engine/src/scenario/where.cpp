@@ -65,6 +65,8 @@ MultiPolygon parse_wkt_polygon(const std::string& wkt, const std::string& where,
 Resolver::Resolver(const pipeline::MapResult& map, const simulation::CellNetwork& cells, double default_park_buffer_m,
                    const transit::System* transit)
     : map_(map), cells_(cells), park_buffer_m_(default_park_buffer_m), index_(map.net) {
+  // The run's own lines (inputs.gtfs, built by the map stage) unless a caller gives others.
+  if (!transit) transit = map.transit_system.get();
   if (transit) placer_ = std::make_unique<transit::Placer>(*transit);
 }
 
