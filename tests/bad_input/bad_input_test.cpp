@@ -25,6 +25,7 @@
 #include "test_data.hpp"
 #include "tryggve/core/error.hpp"
 #include "tryggve/io/crs.hpp"
+#include "tryggve/io/gtfs.hpp"
 #include "tryggve/io/incidents.hpp"
 #include "tryggve/io/readers.hpp"
 #include "tryggve/pipeline/evidence_file.hpp"
@@ -127,6 +128,10 @@ Outcome run(const Case& c, const fs::path& path) {
       po.set = io::PointSet::Stops;
       po.rejects = &rejects;
       o.placed = static_cast<long>(io::read_points(p, crs, po).size());
+    } else if (c.reader == "gtfs") {
+      io::GtfsReadOptions go;
+      go.rejects = &rejects;
+      o.placed = static_cast<long>(io::read_gtfs(p, crs, go).trips.size());
     } else if (c.reader == "osm") {
       io::OsmReadOptions oo;
       oo.rejects = &rejects;
@@ -181,7 +186,9 @@ TEST_P(BadInput, ClearErrorOrRejectsNeverACrash) {
       << c.file << ": expected " << c.expect << ", but it was read (" << o.placed << " placed, " << o.rejects.size()
       << " rejected" << (o.rejects.empty() ? "" : ", e.g. row " + std::to_string(o.rejects[0].source_row) + ": " + o.rejects[0].detail) << ")";
   for (const auto& r : o.rejects) {
-    EXPECT_EQ(r.file, path.string()) << c.file;
+    // A feed's rejects name the feed's file: FEED/stop_times.txt.
+    if (c.reader == "gtfs") EXPECT_EQ(r.file.rfind(path.string() + "/", 0), 0u) << c.file << ": " << r.file;
+    else EXPECT_EQ(r.file, path.string()) << c.file;
     EXPECT_FALSE(r.detail.empty()) << c.file << " row " << r.source_row;
     EXPECT_GE(r.source_row, 1) << c.file;
     if (c.rows_in >= 0) {
@@ -294,7 +301,7 @@ TEST(BadInputCorpus, ManifestAndFilesAgree) {
     EXPECT_TRUE(listed.count("gen/" + name)) << "no expectation for generated " << name;
   EXPECT_GE(cases.size(), 200u);
   EXPECT_EQ(readers, (std::set<std::string>{"incidents", "streets", "areas", "stops", "osm", "scenario", "taxonomy",
-                                            "mapping", "evidence"}));
+                                            "mapping", "evidence", "gtfs"}));
 }
 
 }  // namespace

@@ -513,7 +513,8 @@ TEST(ScenarioFiles, ShippedDemoScenariosValidate) {
   demo::generate(dopt, demo);
   std::vector<std::string> sets;
   for (const char* k : {"streets:streets.osm", "incidents:incidents.csv", "parks:parks.gpkg", "stops:stops.gpkg",
-                        "lamps:lamps.gpkg", "areas:areas.gpkg", "places:places.gpkg"}) {
+                        "lamps:lamps.gpkg", "areas:areas.gpkg", "places:places.gpkg", "gtfs:gtfs",
+                        "transit_reports:transit_reports.csv"}) {
     const std::string s(k);
     const auto c = s.find(':');
     sets.push_back("inputs." + s.substr(0, c) + "=" + (demo / s.substr(c + 1)).string());

@@ -36,6 +36,10 @@ json public_situation(const json& situation, const SuppressionOptions& options) 
   json out = situation;
   if (!out.contains("units") || !out["units"].is_array() || !out.contains("months")) return out;
   json& units = out["units"];
+  // Public-transport units' counts per time band split each month's count five
+  // ways, with no complementary suppression: a public audience gets none.
+  for (auto& u : units)
+    if (u.is_object()) u.erase("time_bands");
   const std::size_t M = out["months"].size();
   // Index every (unit, key) pair once; suppressed[pair][month].
   struct Cell { std::size_t unit; std::string key; };

@@ -388,7 +388,8 @@ void transit_section(Page& P, const fs::path& dir) {
     if (on_board && u.contains("time_bands")) bands_total = u["time_bands"];
   }
   h += "</table>";
-  // Time bands of the on-board reports over the last twelve months.
+  // Time bands of the on-board reports over the last twelve months (none for a
+  // public audience: public_situation drops them).
   if (!bands_total.empty() && sj->contains("time_bands")) {
     std::vector<std::string> labels;
     std::vector<double> values;

@@ -257,6 +257,15 @@ FileIntake take_in(Context& c, const std::string& path) {
       reject(row, RejectReason::BadValue, "no actor: the actor column is empty and no --actor was given", nullptr);
       continue;
     }
+    if (!row.has_pos && row.address.empty() && row.stop.empty()) {
+      // A line and a time alone: an on-board report, placed only from a GTFS feed's timetable.
+      reject(row, RejectReason::UnknownAddress,
+             fmt::format("an on-board report (line '{}') without a stop: a workspace places these only from a GTFS "
+                         "feed, which it does not hold yet; `tryggve map --gtfs ... --transit-reports ...` places them",
+                         row.line),
+             nullptr);
+      continue;
+    }
     if (!row.has_pos) {
       const Placement p = !row.address.empty() ? c.gazetteer.locate_address(row.address) : c.gazetteer.locate_stop(row.stop);
       if (!p.found()) {
