@@ -295,6 +295,14 @@ void map_and_hotspots_section(Page& P, const fs::path& dir) {
   }
 }
 
+// A level's or a trend's words in situation.json's own lists (`levels`, `trends`).
+std::string situation_label(const json& sj, const char* list, const json& code, bool sv) {
+  for (const auto& x : sj.value(list, json::array()))
+    if ((x.contains("level") && x["level"] == code) || (x.contains("code") && x["code"] == code))
+      return x.value(sv ? "sv" : "en", "");
+  return code.is_string() ? code.get<std::string>() : code.dump();
+}
+
 // The situation picture: the latest month, all parameters, per area and place type.
 void situation_section(Page& P, const fs::path& dir) {
   auto situation_json = read_json(dir / outputs::kSituationJson);
@@ -303,12 +311,7 @@ void situation_section(Page& P, const fs::path& dir) {
       sj && sj->contains("units") && sj->contains("months") && !(*sj)["months"].empty()) {
     const auto& months = (*sj)["months"];
     const std::size_t last = months.size() - 1;
-    auto label_of = [&](const char* list, const json& code) -> std::string {
-      for (const auto& x : (*sj).value(list, json::array()))
-        if ((x.contains("level") && x["level"] == code) || (x.contains("code") && x["code"] == code))
-          return x.value(P.sv ? "sv" : "en", "");
-      return code.is_string() ? code.get<std::string>() : code.dump();
-    };
+    auto label_of = [&](const char* list, const json& code) { return situation_label(*sj, list, code, P.sv); };
     auto pct = [&](const json& v) { return v.is_number() ? P.num(v.get<double>(), 0) + " %" : std::string("–"); };
     std::string t = fmt::format("<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
                                 P.T("unit"), P.T("count"), P.T("per_km"), P.T("change_prev"), P.T("change_year"), P.T("level"),
@@ -350,12 +353,7 @@ void transit_section(Page& P, const fs::path& dir) {
   if (P.is_public) *sj = privacy::public_situation(*sj, P.suppression);
   const auto& months = (*sj)["months"];
   const std::size_t last = months.size() - 1;
-  auto label_of = [&](const char* list, const json& code) -> std::string {
-    for (const auto& x : (*sj).value(list, json::array()))
-      if ((x.contains("level") && x["level"] == code) || (x.contains("code") && x["code"] == code))
-        return x.value(P.sv ? "sv" : "en", "");
-    return code.is_string() ? code.get<std::string>() : code.dump();
-  };
+  auto label_of = [&](const char* list, const json& code) { return situation_label(*sj, list, code, P.sv); };
   auto shown = [&](const json& v, int digits) {
     return v.is_number() ? P.num(v.get<double>(), digits) : v.is_string() ? esc(v.get<std::string>()) : std::string("–");
   };
