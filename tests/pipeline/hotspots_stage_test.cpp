@@ -155,7 +155,7 @@ TEST_F(DemoHotspots, WritesEveryOutput) {
   EXPECT_NE(en.find("New hot spot"), std::string::npos);
   EXPECT_EQ(en.find("Inte signifikant"), std::string::npos);
   EXPECT_NE(sv.find("Inte signifikant"), std::string::npos);
-  EXPECT_NE(sv.find("Ny hotspot"), std::string::npos);
+  EXPECT_NE(sv.find("Ny brännpunkt"), std::string::npos);
   EXPECT_EQ(sv.find("Not significant"), std::string::npos);
   EXPECT_THROW(RunFolder(*dir_ / "run_de", "de"), Error);
 }
