@@ -6,7 +6,6 @@
 
 #include "command.hpp"
 #include "options_cli.hpp"
-#include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/pipeline/grid_stage.hpp"
 
@@ -24,15 +23,8 @@ Registrar reg{{"grid", [](CLI::App& app, const GlobalOptions&) -> std::function<
   app.add_option("--out,-o", *out, "Output folder (every file written atomically)")->required();
   return [=] {
     bound->apply();
-    // The folder is complete or absent (core/atomic_file.hpp), as `run`'s is.
-    std::vector<std::string> inputs{opts->incidents, opts->taxonomy};
-    for (const auto& m : opts->mappings)
-      if (m != "auto") inputs.push_back(m);
-    refuse_overwriting_inputs(*out, inputs);
-    AtomicFolder staging(*out);
     const auto r = pipeline::run_grid(*opts);
-    pipeline::write_grid(r, staging.temp_path());
-    staging.commit();
+    pipeline::write_grid(r, *out);
     if (log::verbosity() != log::Verbosity::Quiet) {
       fmt::print(stderr, "incidents: {} read, {} in the study extent, {} rejected\n", r.rows_read, r.incidents.size(),
                  r.rejects.size());

@@ -35,15 +35,11 @@ Registrar reg{{"hotspots", [](CLI::App& app, const GlobalOptions&) -> std::funct
     bound->apply();
     // The stage's options are checked before the map stage's minutes of work.
     stage->check();
-    // The folder is complete or absent (core/atomic_file.hpp), as `run`'s is.
-    refuse_overwriting_inputs(*out, map_opts->input_files());
-    AtomicFolder staging(*out);
-    const pipeline::RunFolder dir(staging.temp_path());
+    const pipeline::RunFolder dir(*out);
     const auto result = pipeline::run_map(*map_opts);
     pipeline::write_map_outputs(result, dir);
     const auto summary = pipeline::run_hotspot_stage(result, *stage, dir);
     write_text_atomically(dir.file(outputs::kHotspotsSummaryJson), json_text(summary, 2) + "\n");
-    staging.commit();
     if (log::verbosity() != log::Verbosity::Quiet) {
       fmt::print(stderr, "{}", result.summary());
       fmt::print(stderr, "months {} .. {}; Gi* hot segments {}, cold {}\n", summary["months"]["first"].get<std::string>(),
@@ -55,7 +51,7 @@ Registrar reg{{"hotspots", [](CLI::App& app, const GlobalOptions&) -> std::funct
             fmt::print(stderr, "backtest {:<12} {:>4.0f}%: hit rate {:.3f}, PAI {:.2f}, PEI {:.2f}\n",
                        m["method"].get<std::string>(), 100 * m["coverage"].get<double>(), m["mean_hit_rate"].get<double>(),
                        m["mean_pai"].get<double>(), m["mean_pei"].get<double>());
-      fmt::print(stderr, "wrote {}\n", *out);
+      fmt::print(stderr, "wrote {}\n", dir.dir().string());
     }
     return 0;
   };
