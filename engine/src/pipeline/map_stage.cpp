@@ -23,18 +23,6 @@ namespace tryggve::pipeline {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> MapOptions::input_files() const {
-  std::vector<std::string> out{streets, parks, stops, lamps, areas, places, taxonomy};
-  for (std::size_t a = 0, b; a <= incidents.size(); a = b + 1) {
-    b = incidents.find(',', a);
-    if (b == std::string::npos) b = incidents.size();
-    out.push_back(incidents.substr(a, b - a));
-  }
-  for (const auto& m : mappings)
-    if (m != "auto") out.push_back(m);
-  return out;
-}
-
 void MapOptions::declare(OptionSet& o) {
   o.text("streets", streets, "Street lines: OSM .osm/.pbf or any line layer (GeoPackage, GeoJSON, Shapefile, FlatGeobuf)", true)
       .text("incidents", incidents, "Incidents: CSV (lat/lon or x/y), GeoJSON, GeoPackage, Shapefile")

@@ -59,9 +59,6 @@ struct MapOptions {
   double dedup_minutes = 30.0;
 
   void declare(OptionSet& o);
-  // The files the stage reads (each of a comma-separated incidents list), so a
-  // command can refuse an output folder that holds one.
-  std::vector<std::string> input_files() const;
 };
 
 // The mapped district (snap::MapData: what the analyses read) and where it came
