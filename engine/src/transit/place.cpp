@@ -194,24 +194,20 @@ TransitPlaceResult place_report(const Placer& placer, const TransitRequest& req)
     }
     return detail;
   };
+  // Both kinds of result answer the same way: a reject with its candidates, or the place.
+  auto answer = [&](const auto& res, auto&& make_place) {
+    if (!res.placed) {
+      out.reason = res.reason;
+      out.detail = with_candidates(res.detail, res.candidates);
+      return;
+    }
+    out.placed = true;
+    out.place = make_place(res.placement);
+  };
   if (req.kind == PlaceKind::OnBoard) {
-    const PlacementResult res = placer.on_board(req.on_board);
-    if (!res.placed) {
-      out.reason = res.reason;
-      out.detail = with_candidates(res.detail, res.candidates);
-      return out;
-    }
-    out.placed = true;
-    out.place = to_place(placer.system(), res.placement);
+    answer(placer.on_board(req.on_board), [&](const auto& pl) { return to_place(placer.system(), pl); });
   } else if (req.kind == PlaceKind::Stop) {
-    const StopResult res = placer.at_stop(req.stop);
-    if (!res.placed) {
-      out.reason = res.reason;
-      out.detail = with_candidates(res.detail, res.candidates);
-      return out;
-    }
-    out.placed = true;
-    out.place = to_place(placer.system(), res.placement, req.stop.line);
+    answer(placer.at_stop(req.stop), [&](const auto& pl) { return to_place(placer.system(), pl, req.stop.line); });
   } else {
     out.reason = RejectReason::BadValue;
     out.detail = "neither a line nor a stop given";
