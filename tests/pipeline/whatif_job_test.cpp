@@ -89,7 +89,7 @@ fs::path* WhatIfJob::dir_ = nullptr;
 
 // Everything the answer says about the outcome (the run's timing aside).
 void expect_same_answer(const json& a, const json& b, const char* what) {
-  for (const char* k : {"replicates", "baseline", "scenario", "change", "change_share", "edges", "cells"})
+  for (const char* k : {"replicates", "baseline", "scenario", "change", "change_share", "recorded", "edges", "cells"})
     EXPECT_EQ(a[k], b[k]) << what << ": " << k;
   EXPECT_EQ(a.at("result").at("totals"), b.at("result").at("totals")) << what;
 }
@@ -160,6 +160,46 @@ TEST_F(WhatIfJob, ABaselineAboveTheBoundIsRefusedNamingTheOption) {
     EXPECT_EQ(e.code(), ErrorCode::BadOption);
     EXPECT_EQ(e.where(), "--whatif-cache-mb");
     EXPECT_NE(e.message().find("raise --whatif-cache-mb"), std::string::npos) << e.message();
+  }
+}
+
+TEST_F(WhatIfJob, TheEditorsEarlyRiseRaisesTheChangeAndRecordedSitsBesideTrue) {
+  // The viewer's early rise (the grammar's `reaction`) on the same patrol: more
+  // trouble at first, so the expected change is higher than without it; the
+  // instant path equals the full one; and the answer carries the recorded counts
+  // (what the reports will show) beside the true ones.
+  ScenarioRunner runner(*dir_ / "run");
+  JobContext ctx;
+  json with = edit("whatif", 100, 12);
+  with["intervention"]["reaction"] = {{"parameters", {"youth_gatherings", "public_disorder"}}, {"peak_rise", 1.0},
+                                      {"decay_weeks", 6.0}};
+  const json plain = runner.run(edit("whatif", 100, 12), ctx);
+  const json rising = runner.run(with, ctx);
+  EXPECT_EQ(plain["baseline"], rising["baseline"]) << "the baseline does not know the edit";
+  EXPECT_GT(rising["change"]["mean"].get<double>(), plain["change"]["mean"].get<double>());
+  json full = with;
+  full["kind"] = "intervention";
+  JobContext full_ctx;
+  expect_same_answer(rising, runner.run(full, full_ctx), "early rise");
+
+  for (const json* a : {&plain, &rising}) {
+    ASSERT_TRUE((*a).contains("recorded")) << a->dump().substr(0, 200);
+    const json& rec = (*a)["recorded"];
+    // Not every incident is reported: fewer recorded than true, and both intervals ordered.
+    EXPECT_LT(rec["baseline"]["mean"].get<double>(), (*a)["baseline"]["mean"].get<double>());
+    EXPECT_GT(rec["baseline"]["mean"].get<double>(), 0.0);
+    for (const char* k : {"baseline", "scenario", "change"})
+      EXPECT_LE(rec[k]["lo"].get<double>(), rec[k]["hi"].get<double>()) << k;
+  }
+
+  // A code the run's taxonomy does not know is the resolver's clear error.
+  json unknown = edit("whatif", 100, 12);
+  unknown["intervention"]["reaction"] = {{"parameters", {"no_such_parameter"}}, {"peak_rise", 0.5}, {"decay_weeks", 6.0}};
+  try {
+    runner.run(unknown, ctx);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(e.message().find("no_such_parameter"), std::string::npos) << e.message();
   }
 }
 

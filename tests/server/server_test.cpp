@@ -434,6 +434,19 @@ TEST(Server, JobRequestsAreValidated) {
   EXPECT_EQ(t["intervention"]["between"], json::array({"Alfa", "Beta"}));
   EXPECT_EQ(t["intervention"]["hours"], json::array({18, 24}));
   EXPECT_EQ(t["intervention"]["size"], 2);
+
+  // The early rise: the scenario grammar's `reaction`, with its bounds.
+  const std::string patrol = R"({"kind":"intervention","intervention":{"type":"patrol","edges":[0],"reaction":)";
+  bad(patrol + R"(5}})", "request.intervention.reaction");
+  bad(patrol + R"({"peak_rise":0.2}}})", "reaction.parameters");
+  bad(patrol + R"({"parameters":[]}}})", "reaction.parameters");
+  bad(patrol + R"({"parameters":[7]}}})", "reaction.parameters[0]");
+  bad(patrol + R"({"parameters":["a"],"peak_rise":11}}})", "reaction.peak_rise");
+  bad(patrol + R"({"parameters":["a"],"decay_weeks":0}}})", "reaction.decay_weeks");
+  bad(patrol + R"({"parameters":["a"],"start":2}}})", "reaction");
+  const json r = validate_job_request(json::parse(patrol + R"({"parameters":["public_disorder"],"peak_rise":0.3}}})"), 2);
+  EXPECT_EQ(r["intervention"]["reaction"],
+            json::parse(R"({"parameters":["public_disorder"],"peak_rise":0.3,"decay_weeks":4.0})"));
 }
 
 TEST(Server, JobsRunInTheBackgroundWithProgress) {

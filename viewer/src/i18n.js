@@ -33,6 +33,14 @@ const STRINGS = {
   between_stops: ['Mellan hållplatserna', 'Between the stops'],
   size_transit_host: ['Värdar per fordon', 'Hosts per vehicle'],
   need_line: ['Välj en linje först.', 'Choose a line first.'],
+  early_rise: ['Tidig ökning', 'Early rise'],
+  early_rise_hint: ['Mer oro i början när fler vuxna och poliser är ute, sedan mindre: ökningen i början och hur många veckor den avtar över, för de valda parametrarna.',
+    'More disorder at first when more adults and police are outside, then less: the rise at the start and the weeks it fades over, for the chosen parameters.'],
+  weeks: ['veckor', 'weeks'],
+  recorded_change: ['Registrerad förändring', 'Recorded change'],
+  recorded_hint: ['Det rapporterna kommer att visa: fler vuxna och poliser ute gör att mer anmäls, så registrerade händelser kan öka när de verkliga minskar.',
+    'What the reports will show: more adults and police outside means more is reported, so recorded incidents can rise while true ones fall.'],
+  true_counts: ['Verkliga händelser', 'True incidents'],
   hours: ['Timmar', 'Hours'],
   size_lighting: ['Antal lampor', 'Lamps'],
   size_patrol: ['Besök per vecka', 'Visits per week'],
@@ -138,4 +146,5 @@ export function num(x, digits = 1) {
 }
 export function applyStatic(root = document) {
   for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
 }

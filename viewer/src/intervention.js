@@ -3,7 +3,8 @@
 // transit host's line stretch reaches the resolver as `where: line` with
 // `between: [from, to]`. Pure: the form's values in, the request out.
 //
-//   buildIntervention({ type, size, months, edges, area, hours, weekdays, line, from, to })
+//   buildIntervention({ type, size, months, edges, area, hours, weekdays, line, from, to,
+//                       risePercent, riseWeeks, riseParameters })
 //   readyToAsk(iv)   // true when the request names where it acts
 export function buildIntervention(f) {
   const iv = { type: f.type, size: f.size, months: f.months, edges: [...(f.edges || [])] };
@@ -21,8 +22,19 @@ export function buildIntervention(f) {
     // A stretch needs both stops; one alone would be refused, none is the whole line.
     if (from && to) iv.between = [from, to];
   }
+  // The early rise (the grammar's `reaction`): only when a rise and the parameters
+  // that react are both given; lamps have none (they are no presence to react to).
+  const rise = Number(f.risePercent) || 0;
+  const reacting = [...(f.riseParameters || [])];
+  if (f.type !== 'lighting' && rise !== 0 && reacting.length) {
+    iv.reaction = { parameters: reacting, peak_rise: rise / 100, decay_weeks: Number(f.riseWeeks) || 6 };
+  }
   return iv;
 }
+
+// The parameters the early rise acts on by default: those practitioners see rise
+// when more adults are out (youth gatherings, disorder), where the taxonomy has them.
+export const REACTING_BY_DEFAULT = ['youth_gatherings', 'public_disorder'];
 
 export function readyToAsk(iv) {
   if (iv.type === 'transit_host') return Boolean(iv.line);

@@ -513,6 +513,9 @@ test('an intervention runs as a job and changes the map and the numbers', async 
   assert.ok(await pixelChange(before, after) > 0.001, 'the simulated change is drawn');
   const text = await page.textContent('#job-table');
   assert.match(text, /\d/);
+  // Recorded next to true: what the reports will show, a row of its own.
+  assert.ok(r.recorded && r.recorded.baseline.mean > 0 && r.recorded.baseline.mean < r.baseline.mean, JSON.stringify(r.recorded));
+  assert.equal(await page.locator('#job-recorded').count(), 1);
 });
 
 test('an edit asks an instant what-if: the first answer, then the refined one', async () => {
@@ -522,6 +525,8 @@ test('an edit asks an instant what-if: the first answer, then the refined one', 
   await page.click('#sel-clear');
   await jumpTo(target, 17);
   await page.fill('#iv-replicates', '300');
+  // With an early rise: the editor sends it as the grammar's reaction.
+  await page.fill('#iv-rise', '50');
   // Record every answer the page shows (first and refined) as it shows them.
   await page.evaluate(() => {
     window.__answers = [];
@@ -547,9 +552,12 @@ test('an edit asks an instant what-if: the first answer, then the refined one', 
   if (answers.length > 1) assert.deepEqual(answers[0], { n: 100, refining: true, change: answers[0].change });
   const asked = posted.filter((b) => b.kind === 'whatif');
   assert.ok(asked.length >= 1 && asked.every((b) => b.client === asked[0].client), 'what-ifs from one client');
+  const rise = asked[asked.length - 1].intervention.reaction;
+  assert.ok(rise && rise.peak_rise === 0.5 && rise.decay_weeks === 6 && rise.parameters.length >= 1, JSON.stringify(rise));
   assert.equal(await page.locator('#job-refining').count(), 0, 'the refined answer says nothing about refining');
   await shot('10-whatif');
   await page.click('#sel-clear');
+  await page.fill('#iv-rise', '0');
 });
 
 test('an area drawn in the editor is what the intervention covers', async () => {

@@ -132,6 +132,12 @@ void edited_scenario(const json& v, scenario::ScenarioFile& file, const scenario
   if (spec.type == "patrol") spec.visits_per_week = size;
   if (spec.type == "adults_outdoors") spec.adults = size;
   if (spec.type == "transit_host") spec.hosts = size;
+  if (v.contains("reaction")) {
+    const json& r = v["reaction"];
+    for (const auto& c : r["parameters"]) spec.reaction_parameters.push_back(c.get<std::string>());
+    spec.reaction_peak_rise = r["peak_rise"];
+    spec.reaction_decay_weeks = r["decay_weeks"];
+  }
   scenario::ScenarioSpec sc;
   sc.name = "viewer";
   sc.description = fmt::format("{} from the viewer", spec.name);
@@ -152,6 +158,11 @@ json ScenarioRunner::answer(const json& request, const simulation::RunResult& re
   out["baseline"] = iv(res.total(0, Measure::True));
   out["scenario"] = iv(res.total(1, Measure::True));
   out["change"] = iv(res.difference(1, Measure::True));
+  // What the reports will show beside what happens: presence raises the reporting
+  // rate, so recorded counts can rise while true ones fall (the viewer shows both).
+  out["recorded"] = {{"baseline", iv(res.total(0, Measure::Recorded))},
+                     {"scenario", iv(res.total(1, Measure::Recorded))},
+                     {"change", iv(res.difference(1, Measure::Recorded))}};
   {
     const auto b = res.replicate_totals(0, Measure::True), s = res.replicate_totals(1, Measure::True);
     std::vector<double> share;

@@ -360,7 +360,9 @@ json validate_job_request(const json& req, std::int64_t edge_count) {
     throw Error(ErrorCode::BadOption, "request.intervention", "must be an object");
   const json& iv = req["intervention"];
   const std::string w = "request.intervention";
-  check_keys(iv, {"type", "edges", "area", "hours", "weekdays", "size", "months", "name", "line", "between", "direction"}, w);
+  check_keys(iv, {"type", "edges", "area", "hours", "weekdays", "size", "months", "name", "line", "between", "direction",
+                  "reaction"},
+             w);
   json o;
   if (!iv.contains("type") || !iv["type"].is_string() ||
       (iv["type"] != "lighting" && iv["type"] != "patrol" && iv["type"] != "adults" && iv["type"] != "transit_host"))
@@ -447,6 +449,25 @@ json validate_job_request(const json& req, std::int64_t edge_count) {
     days = d;
   }
   if (timed) o["weekdays"] = days;
+  if (iv.contains("reaction")) {
+    // The early rise (the scenario grammar's `reaction`): more trouble at first for the
+    // chosen parameters, decaying over decay_weeks. The codes are checked against the
+    // run's taxonomy when the scenario is resolved.
+    const json& r = iv["reaction"];
+    const std::string wr = w + ".reaction";
+    if (!r.is_object()) throw Error(ErrorCode::BadOption, wr, "must be {parameters, peak_rise, decay_weeks}");
+    check_keys(r, {"parameters", "peak_rise", "decay_weeks"}, wr);
+    if (!r.contains("parameters") || !r["parameters"].is_array() || r["parameters"].empty() || r["parameters"].size() > 100)
+      throw Error(ErrorCode::BadOption, wr + ".parameters", "must list 1 .. 100 parameter codes");
+    json codes = json::array();
+    for (std::size_t i = 0; i < r["parameters"].size(); ++i)
+      codes.push_back(text(r["parameters"][i], fmt::format("{}.parameters[{}]", wr, i)));
+    // The same bounds as the scenario grammar (scenario.cpp).
+    o["reaction"] = {{"parameters", codes},
+                     {"peak_rise", r.contains("peak_rise") ? number_in(r["peak_rise"], -1.0, 10.0, wr + ".peak_rise") : 0.0},
+                     {"decay_weeks",
+                      r.contains("decay_weeks") ? number_in(r["decay_weeks"], 0.01, 520.0, wr + ".decay_weeks") : 4.0}};
+  }
   o["size"] = iv.contains("size") ? static_cast<int>(number_in(iv["size"], 1, 1000, w + ".size")) : 1;
   o["months"] = iv.contains("months") ? static_cast<int>(number_in(iv["months"], 1, 36, w + ".months")) : 12;
   if (iv.contains("name")) {

@@ -8,11 +8,11 @@
 // days changed) is also asked as an instant what-if (whatif.js): the answer on
 // 100 replicates shows at once, the refined one replaces it, and the next edit
 // cancels the running one. "Run simulation" is the full path.
-import { t, lang, num } from '../i18n.js';
+import { t, lang, num, paramName } from '../i18n.js';
 import { drawnPolygon, drawingFeatures, fc, emptyFC } from '../geometry.js';
 import { jobChanges, withEdgeProperty } from '../results.js';
 import { createWhatIf } from '../whatif.js';
-import { buildIntervention, readyToAsk, lineChoices } from '../intervention.js';
+import { buildIntervention, readyToAsk, lineChoices, REACTING_BY_DEFAULT } from '../intervention.js';
 
 const POLL_MS = 400;
 // Edits that come faster than this (typing a number) are asked once.
@@ -68,6 +68,15 @@ export function mountEditor({ store, map, mapLayers, api, $ }) {
     else mapLayers.load('transit_lines').then(fill).catch(() => {});
   }
   store.subscribe(['mode', 'selectedEdges', 'area', 'lang'], renderForm);
+  // The parameters the early rise can act on: the run's catalogue, the usual
+  // reacting ones chosen at first; a user's choice is kept when the names change language.
+  function fillRiseParameters(s) {
+    const box = $('iv-rise-params');
+    const chosen = box.childElementCount ? new Set([...box.selectedOptions].map((o) => o.value)) : new Set(REACTING_BY_DEFAULT);
+    box.replaceChildren(...s.catalogue.parameters.map((p) => Object.assign(document.createElement('option'),
+      { value: p.code, textContent: paramName(p), selected: chosen.has(p.code) })));
+  }
+  store.subscribe(['catalogue', 'lang'], fillRiseParameters);
   $('iv-line').addEventListener('change', () => fillLines(store.get()));
   $('iv-type').addEventListener('change', () => renderForm(store.get()));
 
@@ -118,6 +127,9 @@ export function mountEditor({ store, map, mapLayers, api, $ }) {
       line: $('iv-line').value,
       from: $('iv-stop-from').value,
       to: $('iv-stop-to').value,
+      risePercent: Number($('iv-rise').value),
+      riseWeeks: Number($('iv-rise-weeks').value),
+      riseParameters: [...$('iv-rise-params').selectedOptions].map((o) => o.value),
     });
     return { kind: 'intervention', intervention: iv, replicates: Number($('iv-replicates').value) };
   }
@@ -182,7 +194,8 @@ export function mountEditor({ store, map, mapLayers, api, $ }) {
     }, EDIT_SETTLE_MS);
   }
   store.subscribe(['selectedEdges', 'area'], edited);
-  for (const id of ['iv-type', 'iv-size', 'iv-months', 'iv-from', 'iv-to', 'iv-replicates', 'iv-line', 'iv-stop-from', 'iv-stop-to'])
+  for (const id of ['iv-type', 'iv-size', 'iv-months', 'iv-from', 'iv-to', 'iv-replicates', 'iv-line', 'iv-stop-from', 'iv-stop-to',
+    'iv-rise', 'iv-rise-weeks', 'iv-rise-params'])
     $(id).addEventListener('change', edited);
   $('iv-days').addEventListener('change', edited);
 
@@ -221,6 +234,13 @@ export function mountEditor({ store, map, mapLayers, api, $ }) {
     row(t('with_intervention'), r.scenario);
     row(t('expected_change'), r.change);
     if (r.change_share) row('%', { mean: 100 * r.change_share.mean, lo: 100 * r.change_share.lo, hi: 100 * r.change_share.hi }, 0);
+    // Recorded next to true: presence raises reporting, so the reports can show a
+    // rise while fewer incidents happen; a planner must not read that as failure.
+    if (r.recorded) {
+      row(t('recorded_change'), r.recorded.change);
+      tbl.rows[tbl.rows.length - 1].id = 'job-recorded';
+      tbl.rows[tbl.rows.length - 1].title = t('recorded_hint');
+    }
     out.appendChild(tbl);
     const note = document.createElement('div');
     note.className = 'muted';

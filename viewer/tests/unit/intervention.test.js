@@ -23,6 +23,20 @@ describe('buildIntervention', () => {
   });
 });
 
+describe('the early rise', () => {
+  it('is sent as the grammar\'s reaction when a rise and its parameters are given', () => {
+    const iv = buildIntervention({ ...base, type: 'patrol', edges: [3], risePercent: 20, riseWeeks: 6,
+      riseParameters: ['youth_gatherings', 'public_disorder'] });
+    expect(iv.reaction).toEqual({ parameters: ['youth_gatherings', 'public_disorder'], peak_rise: 0.2, decay_weeks: 6 });
+  });
+  it('is left out without a rise, without parameters, and for lamps', () => {
+    const f = { ...base, edges: [3], riseWeeks: 6, riseParameters: ['public_disorder'] };
+    expect(buildIntervention({ ...f, type: 'adults', risePercent: 0 }).reaction).toBeUndefined();
+    expect(buildIntervention({ ...f, type: 'adults', risePercent: 30, riseParameters: [] }).reaction).toBeUndefined();
+    expect(buildIntervention({ ...f, type: 'lighting', risePercent: 30 }).reaction).toBeUndefined();
+  });
+});
+
 describe('lineChoices', () => {
   it('lists each line once with its stops, in Swedish numeric order', () => {
     const f = (line, a, b) => ({ properties: { line, from_stop: a, to_stop: b } });
