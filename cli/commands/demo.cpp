@@ -69,6 +69,8 @@ pipeline::MapOptions district_inputs(const fs::path& d) {
   mo.areas = (d / "areas.gpkg").string();
   mo.places = (d / "places.gpkg").string();
   mo.crs = "EPSG:3006";
+  // The district's public transport: Västtrafik's on-board reports are placed on its timetable.
+  if (std::error_code ec; fs::exists(d / "gtfs", ec)) mo.gtfs = (d / "gtfs").string();
   return mo;
 }
 

@@ -1,4 +1,4 @@
-// tryggve workspace init|info and tryggve intake: thin shells over the
+// tryggve workspace init|info|set-gtfs and tryggve intake: thin shells over the
 // workspace library (engine/include/tryggve/workspace/).
 #include <fmt/format.h>
 
@@ -28,7 +28,20 @@ Registrar ws_reg{{"workspace", [](CLI::App& app, const GlobalOptions&) -> std::f
   auto* info = app.add_subcommand("info", "The workspace's tables and their row counts");
   info->add_option("W", *target, "Workspace: .gpkg path or PostgreSQL connection string")->required();
 
+  auto* gtfs = app.add_subcommand("set-gtfs", "Store a GTFS feed (.zip or folder) in a workspace, replacing any earlier "
+                                              "one: its lines and stops become the layers transit_lines and "
+                                              "transit_stops, and intake places on-board and at-stop reports on it");
+  gtfs->add_option("W", *target, "Workspace: .gpkg path or PostgreSQL connection string")->required();
+  auto feed = std::make_shared<std::string>();
+  gtfs->add_option("FEED", *feed, "GTFS feed: a .zip or a folder of .txt files")->required();
+
   return [=] {
+    if (gtfs->parsed()) {
+      auto ws = workspace::Workspace::open(*target);
+      ws.set_gtfs(*feed);
+      if (log::verbosity() != log::Verbosity::Quiet) fmt::print(stderr, "{}", ws.info().text());
+      return 0;
+    }
     if (init->parsed()) {
       bound->apply();
       auto ws = workspace::Workspace::init(*target, *opts);

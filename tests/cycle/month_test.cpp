@@ -9,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 
@@ -20,6 +21,7 @@
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/month.hpp"
 #include "tryggve/demo/generator.hpp"
+#include "tryggve/report/month_report.hpp"
 #include "tryggve/workspace/deploy.hpp"
 #include "tryggve/workspace/intake.hpp"
 #include "tryggve/workspace/month.hpp"
@@ -318,6 +320,61 @@ TEST_P(MonthTest, RefusesAMonthWithoutIncidents) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::NoData);
   }
+}
+
+// Public transport in the month (issue 15): on a workspace with a GTFS feed, the
+// on-board reports intake placed are the situation picture's on-board place type
+// and line units, and the month report has its public-transport section.
+TEST_P(MonthTest, OnBoardReportsAreTheMonthsLinesAndStops) {
+  TRYGGVE_WS_TARGET(t, GetParam(), "monthtransit");
+  auto o = test::tiny_district();
+  o.gtfs = test::ws_fixture("gtfs");
+  auto ws = Workspace::init(t.target(), o);
+  IntakeOptions io;
+  io.actor = "Västtrafik";
+  intake(ws, {test::ws_fixture("vasttrafik_ombord.csv")}, io);
+  io.actor = "polisen";
+  intake(ws, {test::ws_fixture("police.csv")}, io);
+  MonthOptions mo;
+  mo.month = "2026-11";
+  mo.out = (t.dir() / "month-2026-11").string();
+  mo.patrol_backtest_months = 0;
+  mo.target_draws = 100;
+  run_month(ws, mo);
+  std::ifstream sin(fs::path(mo.out) / "situation.json");
+  const auto sj = nlohmann::json::parse(sin);
+  const auto& months = sj["months"];
+  const std::size_t last = months.size() - 1;
+  ASSERT_EQ(months[last], "2026-11");
+  std::map<std::string, double> count;  // kind/id -> the month's count (all parameters)
+  for (const auto& u : sj["units"])
+    if (u.contains("parameters") && u["parameters"].contains("all"))
+      count[u.value("kind", "") + "/" + u.value("id", "")] = u["parameters"]["all"]["count"][last].get<double>();
+  EXPECT_EQ(count["line/5"], 2);
+  EXPECT_EQ(count["place_type/on_board"], 2);
+  EXPECT_GE(count["place_type/stop"], 1);
+  bool stop_unit = false;
+  for (const auto& [k, n] : count) stop_unit = stop_unit || (k.rfind("transit_stop/", 0) == 0 && n == 1);
+  EXPECT_TRUE(stop_unit) << "the report at Brunnsbo torg's station";
+  // The assessments table holds the same units.
+  EXPECT_EQ(ws.db().count("assessments", "month = '2026-11' AND unit_type = 'line' AND parameter = 'all' AND incidents = 2"),
+            1);
+  std::ifstream min(fs::path(mo.out) / "month.json");
+  const auto mj = nlohmann::json::parse(min);
+  ASSERT_TRUE(mj.contains("transit"));
+  EXPECT_EQ(mj["transit"]["on_board"], 2);
+  EXPECT_EQ(mj["transit"]["stretches"].size(), 2u);
+  std::ifstream hin(fs::path(mo.out) / "report.html");
+  std::stringstream ss;
+  ss << hin.rdbuf();
+  const std::string html = ss.str();
+  EXPECT_NE(html.find("Kollektivtrafik"), std::string::npos);
+  EXPECT_NE(html.find("spårvagn 5 mellan Backa kyrka och Brunnsbo torg"), std::string::npos);
+  EXPECT_NE(html.find("hållplats Brunnsbo torg"), std::string::npos);
+  // In English too.
+  const auto en = report::render_month_html(mo.out, "en");
+  EXPECT_NE(en.find("Public transport"), std::string::npos);
+  EXPECT_NE(en.find("tram 5 between Backa kyrka and Brunnsbo torg"), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, MonthTest, testing::Values(Backend::GeoPackage, Backend::PostgreSQL), test::backend_name);

@@ -2,7 +2,9 @@
 // district, then each actor's file month by month) give back the generator's
 // truth: every row is a report or a reject, the planted rejects are rejected
 // for their reason, the planted police/school pairs end as one incident, and
-// the incidents per month are the true ones less what rejects and links explain.
+// the incidents per month are the true ones less what rejects and links explain,
+// and with the demo's GTFS feed in the workspace Västtrafik's on-board rows are
+// placed on their lines: incidents on board per line = the generator's.
 #include <fstream>
 #include <map>
 
@@ -43,7 +45,10 @@ TEST(DemoActorFiles, IntakeOfEveryActorsFilesMatchesTheTruth) {
                              {&mo.areas, "areas.gpkg"}, {&mo.places, "places.gpkg"}})
     *field = (d / file).string();
   mo.crs = "EPSG:3006";
+  mo.gtfs = (d / "gtfs").string();
   auto ws = workspace::Workspace::init((dir / "w.gpkg").string(), mo);
+  ASSERT_TRUE(ws.has_transit());
+  EXPECT_GT(ws.db().count("transit_lines"), 10);
   ASSERT_GT(ws.db().count("addresses"), 100) << "the demo's streets.osm carries addr:* nodes";
 
   std::map<std::string, std::int64_t> intake_of;  // file (actors/...) -> intake id
@@ -103,6 +108,18 @@ TEST(DemoActorFiles, IntakeOfEveryActorsFilesMatchesTheTruth) {
   }
   ASSERT_GT(planted, 10u);
   EXPECT_GE(linked, static_cast<std::size_t>(0.9 * static_cast<double>(planted))) << linked << " of " << planted;
+
+  // On board: every row of the Västtrafik files placed on its line from the timetable.
+  ASSERT_FALSE(truth["on_board_per_line"].empty());
+  std::int64_t on_board_true = 0;
+  for (const auto& [line, n] : truth["on_board_per_line"].items()) {
+    const auto ws_n = ws.db().count("incidents", "place_type = 'on_board' AND line = " + io::Database::quote(line));
+    EXPECT_EQ(ws_n, n.get<std::int64_t>()) << "line " << line;
+    on_board_true += n.get<std::int64_t>();
+  }
+  EXPECT_EQ(ws.db().count("incidents", "place_type = 'on_board'"), on_board_true);
+  EXPECT_EQ(ws.db().count("reports", "placed_by = 'timetable'"), on_board_true);
+  EXPECT_GT(on_board_true, 20);
 
   // Incidents per month: the truth less the rejects and the links (planted pairs,
   // and unplanned ones: near repeats of the same kind reported by two actors).

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <functional>
 #include <map>
 #include <sstream>
@@ -172,6 +173,30 @@ TEST(ReadGtfs, ZipAndZipWithSubFolderReadTheSame) {
     EXPECT_EQ(b.stops[3].pos, a.stops[3].pos);
     fs::remove_all(zip.parent_path());
   }
+}
+
+// The feed's files as they are (what a workspace stores): the same bytes from the
+// folder and from a zip with a sub-folder; files GTFS does not know left out.
+TEST(ReadGtfsFiles, FolderAndZipGiveTheSameBytes) {
+  const auto a = read_gtfs_files(mini().string());
+  std::vector<std::string> names;
+  for (const auto& f : a) names.push_back(f.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"agency.txt", "stops.txt", "routes.txt", "trips.txt", "stop_times.txt",
+                                             "calendar.txt", "calendar_dates.txt", "shapes.txt", "frequencies.txt"}));
+  std::ifstream in(mini() / "stops.txt", std::ios::binary);
+  const std::string stops((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(a[1].content, stops);  // byte for byte, BOM included
+  const fs::path zip = zip_of(mini(), "gtfs_2025");
+  const auto b = read_gtfs_files(zip.string());
+  ASSERT_EQ(b.size(), a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(b[i].name, a[i].name);
+    EXPECT_EQ(b[i].content, a[i].content) << a[i].name;
+  }
+  EXPECT_EQ(error_of([&] { read_gtfs_files(mini().string(), 10); }).code(), ErrorCode::BadValue);
+  EXPECT_EQ(error_of([&] { read_gtfs_files((zip.parent_path() / "missing.zip").string()); }).code(),
+            ErrorCode::FileNotFound);
+  fs::remove_all(zip.parent_path());
 }
 
 TEST(ReadGtfs, WithoutAgencyTheDefaultTimeZoneIsSaid) {

@@ -99,3 +99,47 @@ TEST(PublicMonth, NoSmallCountNoNameNoText) {
   fs::remove_all(in);
   fs::remove_all(out);
 }
+
+// Public transport in the public month: lines and stops as the public situation
+// picture has them (no time bands), a stretch with fewer than min_count reports
+// left out, the uncertain placements only when no small count could be read back.
+TEST(PublicMonth, PublicTransportWithoutSmallCountsOrBands) {
+  const fs::path in = test::temp_dir("public_month_transit_in"), out = test::temp_dir("public_month_transit_out");
+  write_text_atomically(in / "situation.json", R"({"months":["2026-10","2026-11"],
+    "time_bands":[{"code":"evening","sv":"kväll 19-24","en":"evening 19-24"}],
+    "units":[
+    {"kind":"district","id":"d","name":"Backa","parameters":{"all":{"count":[20,21],"level":[2,3],"trend":["none","none"]}}},
+    {"kind":"place_type","id":"on_board","name":"Ombord i kollektivtrafiken","name_en":"On board public transport",
+     "parameters":{"all":{"count":[8,9],"level":[2,3],"trend":["none","none"]}},"time_bands":{"evening":[3,2]}},
+    {"kind":"line","id":"5","name":"spårvagn 5","name_en":"tram 5",
+     "parameters":{"all":{"count":[8,9],"level":[2,3],"trend":["none","none"]}},"time_bands":{"evening":[3,2]}}]})");
+  const json M = {{"month", "2026-11"}, {"next_month", "2026-12"}, {"incidents_in_month", 21},
+                  {"picture", json::array()}, {"changes", json::array()},
+                  {"proposal", {{"patrol", json::array()}, {"lighting", json::array()}, {"routes", json::array()}}},
+                  {"followups", json::array()}, {"targets", json::array()},
+                  {"transit", {{"stretches", {{{"mode", "spårvagn"}, {"line", "5"}, {"from", "Backa kyrka"}, {"to", "Brunnsbo torg"}, {"n", 7}},
+                                              {{"mode", "spårvagn"}, {"line", "5"}, {"from", "Brunnsbo torg"}, {"to", "Kvarnbo"}, {"n", 2}}}},
+                               {"on_board", 9}, {"uncertain", 2}}}};
+  write_text_atomically(in / "month.json", M.dump());
+  // Internal: both stretches, the uncertain share and the bands.
+  const std::string internal = report::render_month_html(in, "sv");
+  EXPECT_NE(internal.find("Kollektivtrafik"), std::string::npos);
+  EXPECT_NE(internal.find("spårvagn 5 mellan Brunnsbo torg och Kvarnbo"), std::string::npos);
+  EXPECT_NE(internal.find("2 av 9 placeringar ombord"), std::string::npos);
+  EXPECT_NE(internal.find("Ombord per tid på dygnet"), std::string::npos);
+
+  workspace::write_public_month(in, out, "sv", {5}, /*no_report=*/true);
+  const json P = json::parse(slurp(out / "month.json"));
+  ASSERT_EQ(P["transit"]["stretches"].size(), 1u);
+  EXPECT_EQ(P["transit"]["stretches"][0]["n"], 7);
+  EXPECT_TRUE(P["transit"]["uncertain"].is_null());
+  const std::string html = report::render_month_html(out, "sv");
+  EXPECT_NE(html.find("Kollektivtrafik"), std::string::npos);
+  EXPECT_NE(html.find("spårvagn 5 mellan Backa kyrka och Brunnsbo torg"), std::string::npos);
+  EXPECT_EQ(html.find("Brunnsbo torg och Kvarnbo"), std::string::npos);
+  EXPECT_EQ(html.find("placeringar ombord"), std::string::npos);
+  EXPECT_EQ(html.find("Ombord per tid på dygnet"), std::string::npos) << "no time bands for the public";
+  EXPECT_NE(report::render_month_html(out, "en").find("Public transport"), std::string::npos);
+  fs::remove_all(in);
+  fs::remove_all(out);
+}

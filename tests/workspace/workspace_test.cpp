@@ -9,6 +9,8 @@
 #include <fstream>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "tryggve/core/error.hpp"
 #include "tryggve/workspace/intake.hpp"
 #include "workspace_fixture.hpp"
@@ -346,36 +348,60 @@ TEST_P(WorkspaceTest, ANewerSchemaIsRefusedAndAnOlderOneMigrated) {
     db->execute("ALTER TABLE deployments DROP COLUMN source_sha256");
     db->execute("ALTER TABLE targets DROP COLUMN source_file");
     db->execute("ALTER TABLE targets DROP COLUMN source_sha256");
+    // What version 3 added (public transport), taken away again.
+    for (const char* table : {"transit_feed", "transit_lines", "transit_stops"}) {
+      db->execute(std::string("DROP TABLE ") + table);
+      if (GetParam() == Backend::GeoPackage) {
+        for (const char* meta : {"gpkg_contents", "gpkg_geometry_columns", "gpkg_extensions"})
+          db->execute(fmt::format("DELETE FROM {} WHERE table_name = '{}'", meta, table));
+        db->execute(fmt::format("DROP TABLE IF EXISTS rtree_{}_geom", table));
+      }
+    }
+    db->execute("DROP INDEX IF EXISTS idx_incidents_line");
+    for (const char* col : {"place_type", "line", "transit_mode", "transit_from", "transit_to", "transit_stop",
+                            "transit_stop_id", "stretch_m", "uncertain"})
+      db->execute(std::string("ALTER TABLE incidents DROP COLUMN ") + col);
     db->execute("UPDATE workspace_meta SET value = '1' WHERE key = 'schema_version'");
   }
   {
     auto ws = Workspace::open(t.target());
-    EXPECT_EQ(ws.schema_version(), 2);
-    EXPECT_EQ(ws.meta("schema_version"), "2");
+    EXPECT_EQ(ws.schema_version(), 3);
+    EXPECT_EQ(ws.meta("schema_version"), "3");
     EXPECT_EQ(count(ws, "schema_migrations", "from_version = 1 AND to_version = 2"), 1);
+    EXPECT_EQ(count(ws, "schema_migrations", "from_version = 2 AND to_version = 3"), 1);
     EXPECT_TRUE(ws.db().has_table("target_progress"));
     EXPECT_NO_THROW(ws.db().query("SELECT source_sha256 FROM deployments"));
     EXPECT_NO_THROW(ws.db().query("SELECT source_file, source_sha256 FROM targets"));
+    for (const char* table : {"transit_feed", "transit_lines", "transit_stops"}) EXPECT_TRUE(ws.db().has_table(table)) << table;
+    EXPECT_NO_THROW(
+        ws.db().query("SELECT place_type, line, transit_from, transit_to, stretch_m, uncertain FROM incidents"));
   }
-  // A test step 2 -> 3 (a column for notes on intakes).
-  Migration step;
-  step.from = 2;
-  step.to = 3;
-  step.what = "test: a column for notes on intakes";
-  step.apply = [](io::Database& db, const io::CrsContext&) { db.execute("ALTER TABLE intakes ADD COLUMN note_v3 TEXT"); };
+  // The migrated workspace takes a feed and places on-board reports like a new one.
   {
-    auto ws = Workspace::open(t.target(), {step}, 3);
-    EXPECT_EQ(ws.schema_version(), 3);
-    EXPECT_EQ(ws.meta("schema_version"), "3");
-    EXPECT_EQ(count(ws, "schema_migrations", "to_version = 3"), 1);
+    auto ws = Workspace::open(t.target());
+    ws.set_gtfs(ws_fixture("gtfs"));
+    intake(ws, {ws_fixture("vasttrafik_ombord.csv")}, as_actor("Västtrafik"));
+    EXPECT_EQ(count(ws, "incidents", "place_type = 'on_board' AND line = '5' AND stretch_m >= 0"), 2);
   }
-  // Version 3 is newer than this build's version 2: refused, with both numbers.
+  // A test step 3 -> 4 (a column for notes on intakes).
+  Migration step;
+  step.from = 3;
+  step.to = 4;
+  step.what = "test: a column for notes on intakes";
+  step.apply = [](io::Database& db, const io::CrsContext&) { db.execute("ALTER TABLE intakes ADD COLUMN note_v4 TEXT"); };
+  {
+    auto ws = Workspace::open(t.target(), {step}, 4);
+    EXPECT_EQ(ws.schema_version(), 4);
+    EXPECT_EQ(ws.meta("schema_version"), "4");
+    EXPECT_EQ(count(ws, "schema_migrations", "to_version = 4"), 1);
+  }
+  // Version 4 is newer than this build's version 3: refused, with both numbers.
   try {
     Workspace::open(t.target());
     FAIL() << "opened a newer workspace";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::BadWorkspace);
-    EXPECT_NE(std::string(e.what()).find("schema version 3"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("schema version 4"), std::string::npos) << e.what();
   }
   // Not a workspace at all.
   if (GetParam() == Backend::GeoPackage) {
@@ -383,6 +409,95 @@ TEST_P(WorkspaceTest, ANewerSchemaIsRefusedAndAnOlderOneMigrated) {
     std::filesystem::copy_file(ws_fixture("rescue.gpkg"), copy);
     EXPECT_THROW(Workspace::open(copy.string()), Error);
   }
+}
+
+// Public transport (issue 15): a GTFS feed stored at init, its lines and stops as
+// layers, Västtrafik's on-board rows placed from the timetable at intake.
+TEST_P(WorkspaceTest, AGtfsFeedIsStoredAndOnBoardReportsArePlacedFromItsTimetable) {
+  TRYGGVE_WS_TARGET(t, GetParam(), "transit");
+  // Without a feed an on-board row is a reject that says how to give one.
+  {
+    TRYGGVE_WS_TARGET(plain, GetParam(), "transit_plain");
+    auto ws = Workspace::init(plain.target(), test::tiny_district());
+    EXPECT_FALSE(ws.has_transit());
+    EXPECT_EQ(ws.load_transit(), nullptr);
+    const auto r = intake(ws, {ws_fixture("vasttrafik_ombord.csv")}, as_actor("Västtrafik"));
+    EXPECT_EQ(count(ws, "intake_rejects", "detail LIKE '%set-gtfs%'"), 4);
+    EXPECT_EQ(count(ws, "incidents", "place_type IS NOT NULL"), 0);
+  }
+  auto o = test::tiny_district();
+  o.gtfs = ws_fixture("gtfs");
+  auto ws = Workspace::init(t.target(), o);
+  ASSERT_TRUE(ws.has_transit());
+  // The feed's files, each with its hash; the same feed again keeps the same identity.
+  EXPECT_EQ(count(ws, "transit_feed"), 6);  // agency, stops, routes, trips, stop_times, calendar
+  const std::string sha = ws.transit_feed_sha256();
+  EXPECT_EQ(sha.size(), 64u);
+  const auto stops_txt = ws.db().read("transit_feed", {"content", "bytes"}, "file_name = 'stops.txt'");
+  ASSERT_EQ(stops_txt.size(), 1u);
+  EXPECT_EQ(static_cast<std::int64_t>(stops_txt.front().text(0).size()), stops_txt.front().integer(1).value_or(-1));
+  EXPECT_NE(stops_txt.front().text(0).find("Brunnsbo torg"), std::string::npos);
+  // One line, two directions, two segments each; three stations.
+  EXPECT_EQ(count(ws, "transit_lines"), 4);
+  EXPECT_EQ(count(ws, "transit_lines", "line = '5' AND from_stop = 'Backa kyrka' AND to_stop = 'Brunnsbo torg'"), 1);
+  EXPECT_EQ(count(ws, "transit_stops"), 3);
+  EXPECT_EQ(count(ws, "transit_stops", "name = 'Kvarnbo' AND lines = '5'"), 1);
+  const auto sys = ws.load_transit();
+  ASSERT_NE(sys, nullptr);
+  EXPECT_EQ(sys->stations().size(), 3u);
+  EXPECT_EQ(sys->segments().size(), 4u);
+
+  const auto r = intake(ws, {ws_fixture("vasttrafik_ombord.csv")}, as_actor("Västtrafik"));
+  ASSERT_EQ(r.files.size(), 1u);
+  EXPECT_EQ(r.files[0].rows_read, 5u);
+  EXPECT_EQ(r.files[0].reports, 3u);
+  EXPECT_EQ(r.files[0].rejected, 2u);
+  // Two reports two minutes apart on the same tram: both kept (each its own event), on
+  // the segment the timetable puts the tram on at that minute.
+  EXPECT_EQ(count(ws, "incidents", "place_type = 'on_board'"), 2);
+  EXPECT_EQ(count(ws, "incidents",
+                  "place_type = 'on_board' AND line = '5' AND transit_from = 'Backa kyrka' AND transit_to = 'Brunnsbo "
+                  "torg' AND text = 'sten mot föraren'"),
+            1);
+  EXPECT_EQ(count(ws, "incidents",
+                  "place_type = 'on_board' AND transit_from = 'Brunnsbo torg' AND transit_to = 'Kvarnbo' AND text = "
+                  "'sten igen'"),
+            1);
+  EXPECT_EQ(count(ws, "incidents", "place_type = 'on_board' AND stretch_m > 0"), 2);
+  EXPECT_EQ(count(ws, "reports", "placed_by = 'timetable' AND address LIKE '%mellan%'"), 2);
+  // At a stop: the feed's station.
+  EXPECT_EQ(count(ws, "incidents",
+                  "place_type = 'stop' AND transit_stop = 'Brunnsbo torg' AND transit_stop_id <> '' AND text = "
+                  "'langning på hållplatsen'"),
+            1);
+  EXPECT_EQ(count(ws, "incidents", "place_type = 'on_board' AND transit_mode = 'spårvagn'"), 2);
+  EXPECT_EQ(count(ws, "reports", "placed_by = 'gtfs_stop'"), 1);
+  // The rejects name the row and the reason: a line the feed does not have (with the
+  // feed's lines as candidates), and a time when no tram runs.
+  const auto rej = ws.db().read("intake_rejects", {"file", "source_row", "reason", "detail"}, "");
+  ASSERT_EQ(rej.size(), 2u);
+  EXPECT_EQ(rej[0].text(0), "vasttrafik_ombord.csv");
+  EXPECT_EQ(rej[0].integer(1).value_or(0), 4);
+  EXPECT_NE(rej[0].text(3).find("7"), std::string::npos) << rej[0].text(3);
+  EXPECT_NE(rej[0].text(3).find("candidates: spårvagn 5"), std::string::npos) << rej[0].text(3);
+  EXPECT_EQ(rej[1].integer(1).value_or(0), 5);
+  EXPECT_FALSE(rej[1].text(3).empty());
+
+  // A new feed replaces the old one: the tram's stops stay, the files are new.
+  const auto copy = t.dir() / "gtfs2";
+  std::filesystem::copy(ws_fixture("gtfs"), copy);
+  { std::ofstream(copy / "routes.txt") << "route_id,agency_id,route_short_name,route_long_name,route_type\nR5,VT,6,Backa kyrka - Kvarnbo,0\n"; }
+  ws.set_gtfs(copy.string());
+  EXPECT_NE(ws.transit_feed_sha256(), sha);
+  EXPECT_EQ(count(ws, "transit_feed"), 6);
+  EXPECT_EQ(count(ws, "transit_lines", "line = '6'"), 4);
+  EXPECT_EQ(count(ws, "transit_lines", "line = '5'"), 0);
+  // A broken feed is refused and leaves the stored one.
+  const auto broken = t.dir() / "broken";
+  std::filesystem::copy(ws_fixture("gtfs"), broken);
+  std::filesystem::remove(broken / "stop_times.txt");
+  EXPECT_THROW(ws.set_gtfs(broken.string()), Error);
+  EXPECT_EQ(count(ws, "transit_lines", "line = '6'"), 4);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, WorkspaceTest, testing::Values(Backend::GeoPackage, Backend::PostgreSQL),

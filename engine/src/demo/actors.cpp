@@ -9,7 +9,10 @@
 //   skola             skolan.xlsx            an Excel sheet: Datum, Klockslag, Kategori, Adress
 //                                            (the nearest street address, no coordinates), Kommentar
 //   bostadsbolag      bostadsbolaget.csv     Windows-1252, semicolon: by street address only
-//   Västtrafik        vasttrafik.csv         by stop: Hållplats-id, Hållplats, Linje, UTC time
+//   Västtrafik        vasttrafik.csv         by stop: Hållplats-id, Hållplats, Linje, UTC time; and
+//                                            on board (the transit stream's on-board reports,
+//                                            transit.hpp): Linje, Riktning, Tur, Fordon, Från/Till
+//                                            hållplats as the report gave them, no stop
 //   parkförvaltningen parkforvaltningen.geojson  points from the parks department's field app
 //   EST-rapportör     felanmalan.csv         the city's error-reporting (felanmälan) export:
 //                                            Ärendenummer, Skapad, Ärendetyp, coordinates
@@ -137,6 +140,7 @@ std::vector<StopInfo> stop_infos(const District& d, const DemoTransit& t) {
 struct MonthFiles {
   std::string police, housing, transit, citizens;
   std::size_t police_rows = 0, housing_rows = 0, transit_rows = 0, citizens_rows = 0;
+  std::map<std::string, std::size_t> on_board;  // line -> on-board rows in the Västtrafik file
   std::vector<std::vector<io::FieldValue>> school, parks;  // rows
   std::vector<Point> parks_lonlat;
   std::size_t incidents = 0;
@@ -193,7 +197,8 @@ json write_actor_files(const fs::path& dir, const DemoData& data, const DemoTran
   for (auto& m : months) {
     m.police = "Händelsenummer;Tidpunkt;Händelsetyp;Latitud;Longitud;Beskrivning\n";
     m.housing = to_cp1252("Datum;Tid;Adress;Typ av händelse;Beskrivning\n");  // the whole file, header too, as the export writes it
-    m.transit = "Tidpunkt,Linje,Hållplats-id,Hållplats,Händelse,Beskrivning\n";
+    m.transit = "Tidpunkt,Linje,Hållplats-id,Hållplats,Riktning,Tur,Fordon,Från hållplats,Till hållplats,Händelse,"
+                "Beskrivning\n";
     m.citizens = "\xEF\xBB\xBF\xC3\x84rendenummer,Skapad,\xC3\x84rendetyp,Beskrivning,Latitud,Longitud\n";
   }
   const auto school_row = [&](MonthFiles& m, std::int64_t utc, const ParameterModel& pm, Point pos,
@@ -254,7 +259,7 @@ json write_actor_files(const fs::path& dir, const DemoData& data, const DemoTran
       case 3: {  // Västtrafik
         const StopInfo& s = stops[nearest(stop_pos, inc.pos)];
         std::string line = s.lines.substr(0, s.lines.find(' '));
-        m.transit += fmt::format("{},{},{},{},{},{}\n", utc_iso(inc.utc), line, s.id, csv_field(s.name),
+        m.transit += fmt::format("{},{},{},{},,,,,,{},{}\n", utc_iso(inc.utc), line, s.id, csv_field(s.name),
                                  csv_field(pm.name_sv), csv_field(inc.text));
         ++m.transit_rows;
         break;
@@ -271,7 +276,24 @@ json write_actor_files(const fs::path& dir, const DemoData& data, const DemoTran
     }
   }
 
+  // Västtrafik's on-board reports (the transit stream): as the report gave them,
+  // to be placed from the timetable of the demo's GTFS feed. They are events of
+  // their own (the stream is drawn apart from the incidents), counted per line.
+  for (const auto& r : transit.reports) {
+    if (!r.on_board) continue;
+    const int mo = data.month_of(r.reported_utc);
+    if (mo < 1 || mo > o.months) continue;
+    MonthFiles& m = months[static_cast<std::size_t>(mo - 1)];
+    m.transit += fmt::format("{},{},,,{},{},{},{},{},{},{}\n", utc_iso(r.reported_utc), r.line, csv_field(r.direction),
+                             r.trip_id, r.vehicle, csv_field(r.from_stop), csv_field(r.to_stop),
+                             csv_field(params[r.parameter].name_sv), csv_field(r.text));
+    ++m.transit_rows;
+    ++m.on_board[r.line];
+    ++m.incidents;
+  }
+
   json files = json::array(), per_month = json::object(), duplicates = json::array();
+  std::map<std::string, std::size_t> on_board_total;
   std::size_t total_rows = 0, total_dups = 0, total_rejects = 0;
   for (int mo = 1; mo <= o.months; ++mo) {
     MonthFiles& m = months[static_cast<std::size_t>(mo - 1)];
@@ -324,6 +346,7 @@ json write_actor_files(const fs::path& dir, const DemoData& data, const DemoTran
                 {"rows", rows[k]}};
       if (k == 0) f["planted_rejects"] = {{"missing_time", m.missing_time}};
       if (k == 2) f["planted_rejects"] = {{"unknown_address", m.unknown_address}};
+      if (k == 3) f["on_board_per_line"] = m.on_board;
       files.push_back(f);
       month_rows += rows[k];
     }
@@ -331,7 +354,9 @@ json write_actor_files(const fs::path& dir, const DemoData& data, const DemoTran
     per_month[label] = {{"incidents", m.incidents},
                         {"rows", month_rows},
                         {"planted_rejects", rejects},
-                        {"police_school_duplicates", m.duplicates.size()}};
+                        {"police_school_duplicates", m.duplicates.size()},
+                        {"on_board_per_line", m.on_board}};
+    for (const auto& [line, n] : m.on_board) on_board_total[line] += n;
     for (auto& d : m.duplicates) {
       d["month"] = label;
       d["police_file"] = label + "/" + file_of[0];
@@ -352,12 +377,18 @@ json write_actor_files(const fs::path& dir, const DemoData& data, const DemoTran
            {{"polisen.csv", "semicolon CSV, Swedish headers, local time without offset, decimal-comma WGS84"},
             {"skolan.xlsx", "Excel sheet Incidenter: Datum, Klockslag, Kategori, Adress (no coordinates), Kommentar"},
             {"bostadsbolaget.csv", "Windows-1252 semicolon CSV by street address (the addresses in streets.osm)"},
-            {"vasttrafik.csv", "by stop: UTC time, line, stop area id (gtfs/stops.txt), stop name"},
+            {"vasttrafik.csv", "by stop: UTC time, line, stop area id (gtfs/stops.txt), stop name; on board: UTC "
+                               "time, line, direction, trip, vehicle, from/to stop as reported, no stop"},
             {"parkforvaltningen.geojson", "WGS84 points, time with offset"},
             {"felanmalan.csv", "the city's error-reporting export: UTF-8 with BOM, local time, WGS84"}}},
           {"rows", total_rows},
           {"planted_rejects", total_rejects},
           {"police_school_duplicates", total_dups},
+          {"on_board_per_line", on_board_total},
+          {"on_board_rule",
+           "every on-board report of the transit stream (transit_truth.csv) is a row of that month's Västtrafik file; "
+           "intake with the demo's GTFS feed places each on its line: incidents with place_type on_board per line = "
+           "on_board_per_line, less what it rejects"},
           {"duplicate_rule",
            "a share of police incidents is reported again by the school 2-20 minutes later at the nearest street "
            "address, with the same category and text: intake should link the two into one incident"},

@@ -1051,6 +1051,32 @@ gtfs::Feed read_gtfs(const std::string& path, CrsContext& crs, const GtfsReadOpt
   return r.read();
 }
 
+std::vector<GtfsFile> read_gtfs_files(const std::string& path, std::uint64_t max_file_bytes) {
+  const FeedSource src = locate(path);
+  std::vector<GtfsFile> out;
+  for (const char* name : {"agency.txt", "stops.txt", "routes.txt", "trips.txt", "stop_times.txt", "calendar.txt",
+                           "calendar_dates.txt", "shapes.txt", "frequencies.txt", "feed_info.txt"}) {
+    const std::string p = src.base + name;
+    VSIStatBufL st;
+    if (VSIStatL(p.c_str(), &st) != 0) continue;
+    const std::string where = src.given + "/" + name;
+    if (static_cast<std::uint64_t>(st.st_size) > max_file_bytes)
+      throw Error(ErrorCode::BadValue, where,
+                  fmt::format("{} bytes uncompressed, above the limit of {} bytes", thousands(static_cast<std::size_t>(st.st_size)),
+                              thousands(max_file_bytes)));
+    VSILFILE* f = VSIFOpenL(p.c_str(), "rb");
+    if (!f) throw Error(ErrorCode::FileUnreadable, where, "cannot open the file");
+    GtfsFile g;
+    g.name = name;
+    g.content.resize(static_cast<std::size_t>(st.st_size));
+    const std::size_t n = g.content.empty() ? 0 : VSIFReadL(g.content.data(), 1, g.content.size(), f);
+    VSIFCloseL(f);
+    if (n != g.content.size()) throw Error(ErrorCode::FileUnreadable, where, "read error");
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
 // ---- A plain stop list ------------------------------------------------------------------------
 
 namespace {

@@ -34,28 +34,16 @@ TransitReports read_transit_reports(const std::string& path, const transit::Plac
   out.rows_read = table.rows_read;
   std::size_t not_transit = 0;
   for (auto& row : table.rows) {
-    const transit::TransitRequest req = transit::transit_request(row.fields, row.inc.time);
-    auto reject = [&](RejectReason reason, std::string detail) {
+    const transit::TransitPlaceResult res = transit::place_row(placer, row.fields, row.inc.has_time, row.inc.time);
+    if (!res.placed) {
+      if (res.asked == transit::PlaceKind::None) ++not_transit;
       Reject x;
       x.file = path;
       x.source_row = row.inc.source_row;
-      x.reason = reason;
-      x.detail = std::move(detail);
+      x.reason = res.reason;
+      x.detail = res.detail;
       x.raw = fmt::format("id={}; line={}; stop={}; category={}", row.inc.id, row.line, row.stop, row.inc.category);
       rejects.add(std::move(x));
-    };
-    if (req.kind == transit::PlaceKind::None) {
-      ++not_transit;
-      reject(RejectReason::BadValue, "neither a line nor a stop: not a public-transport report");
-      continue;
-    }
-    if (req.kind == transit::PlaceKind::OnBoard && !row.inc.has_time) {
-      reject(RejectReason::BadTime, "an on-board report needs its time to be placed from the timetable");
-      continue;
-    }
-    const transit::TransitPlaceResult res = transit::place_report(placer, req);
-    if (!res.placed) {
-      reject(res.reason, res.detail);
       continue;
     }
     row.inc.pos = res.place.pos;

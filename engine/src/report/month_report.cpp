@@ -216,11 +216,29 @@ std::string render_month_html(const fs::path& dir, const std::string& lang) {
                    L.t("Areas and kinds of place", "Områden och platstyper"), L.t("Where", "Var"), esc(month),
                    L.t("Previous month", "Förra månaden"), L.t("Level", "Nivå"), L.t("Trend", "Trend"));
   for (const auto& r : M["picture"])
-    if (str(r, "unit_type") != "district" && str(r, "parameter") == "all" && (r["count"].is_string() || val(r, "count", 0) > 0))
+    if (str(r, "unit_type") != "district" && str(r, "unit_type") != "line" && str(r, "unit_type") != "transit_stop" &&
+        str(r, "parameter") == "all" && (r["count"].is_string() || val(r, "count", 0) > 0))
       b += fmt::format("<tr><td>{}</td><td class=\"n count\">{}</td><td class=\"n count\">{}</td><td class=l{}>{}</td><td>{}</td></tr>",
                        esc(str(r, L.sv ? "unit" : "unit_en")), count_text(L, r, "count"), count_text(L, r, "prev"), r["level"].get<int>(),
                        esc(str(r, "level_label")), esc(str(r, "trend_label")));
   b += "</table>";
+
+  // ---- Public transport: per line and per stop, as the run report shows it
+  // (report.hpp transit_html). A public folder's situation.json and month.json
+  // are already public (workspace/public_month.cpp): nothing is suppressed twice.
+  if (M.contains("transit") && M["transit"].is_object()) {
+    std::ifstream sin(dir / outputs::kSituationJson);
+    json sj = json::parse(sin, nullptr, false);
+    if (!sj.is_discarded()) {
+      std::vector<TransitStretch> stretches;
+      for (const auto& x : M["transit"].value("stretches", json::array()))
+        stretches.push_back({str(x, "mode"), str(x, "line"), str(x, "from"), str(x, "to"), val(x, "n", 0)});
+      const std::string h =
+          transit_html(sj, stretches, val(M["transit"], "on_board", 0), val(M["transit"], "uncertain"), L.sv, false, {},
+                       "alla månader till och med denna", "all months up to this one");
+      if (!h.empty()) b += fmt::format("<h3>{}</h3>{}", L.t("Public transport", "Kollektivtrafik"), h);
+    }
+  }
 
   // ---- Changes
   b += fmt::format("<h2>2. {}</h2>", L.t("What changed", "Vad har förändrats"));

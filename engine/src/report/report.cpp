@@ -344,12 +344,12 @@ void situation_section(Page& P, const fs::path& dir) {
 // the time bands of the last twelve months, the busiest stretches (by the segment
 // of each report's most likely point, named by its stops) and how many on-board
 // placements were uncertain. Present when the run had transit reports.
-void transit_section(Page& P, const fs::path& dir) {
-  auto sj = read_json(dir / outputs::kSituationJson);
-  if (!sj || !sj->contains("units") || !sj->contains("months") || (*sj)["months"].empty()) return;
+std::string transit_html_in(Page& P, std::optional<json> sj, const std::vector<TransitStretch>& stretches,
+                            double on_board, double uncertain, const char* period_sv, const char* period_en) {
+  if (!sj || !sj->contains("units") || !sj->contains("months") || (*sj)["months"].empty()) return {};
   bool any = false;
   for (const auto& u : (*sj)["units"]) any = any || u.value("kind", "") == "line" || u.value("kind", "") == "transit_stop";
-  if (!any) return;
+  if (!any) return {};
   if (P.is_public) *sj = privacy::public_situation(*sj, P.suppression);
   const auto& months = (*sj)["months"];
   const std::size_t last = months.size() - 1;
@@ -406,39 +406,49 @@ void transit_section(Page& P, const fs::path& dir) {
                                             : "On board by time of day, last twelve months"));
     h += bar_chart(labels, values, "#1f5fbf");
   }
-  // The busiest stretches and the uncertain placements, from the incidents.
+  // The busiest stretches and the uncertain placements.
+  if (!stretches.empty()) {
+    h += fmt::format("<h3>{}</h3><table><tr><th>{}</th><th>{}</th></tr>",
+                     esc(std::string(P.sv ? "Sträckor med flest rapporter (" : "Stretches with the most reports (") +
+                         (P.sv ? period_sv : period_en) + ")"),
+                     P.sv ? "Sträcka" : "Stretch", P.T("count"));
+    for (const auto& r : stretches) {
+      const bool small = P.is_public && r.n > 0 && r.n < static_cast<double>(P.suppression.min_count);
+      h += fmt::format("<tr><td>{}</td><td class=\"n count\">{}</td></tr>",
+                       esc(transit::describe_stretch(r.mode, r.line, r.from, r.to, P.sv ? "sv" : "en")),
+                       small ? fmt::format("&lt;{}", P.suppression.min_count) : P.num(r.n, 0));
+    }
+    h += "</table>";
+  }
+  if (on_board > 0 && std::isfinite(uncertain)) {
+    h += "<p class=\"note\">" +
+         esc(fmt::format(fmt::runtime(P.sv ? "{} av {} placeringar ombord ({} %) är osäkra: flera fordon eller flera "
+                                             "delsträckor passar rapportens tid; de räknas på den mest sannolika punktens sträcka."
+                                           : "{} of {} on-board placements ({} %) are uncertain: several vehicles or "
+                                             "segments fit the report's time; they count on the stretch of the most likely point."),
+                         P.num(uncertain, 0), P.num(on_board, 0), P.num(100.0 * uncertain / on_board, 0))) +
+         "</p>";
+  }
+  return h;
+}
+
+void transit_section(Page& P, const fs::path& dir) {
+  // The busiest stretches (by the segment of each report's most likely point) and
+  // the uncertain placements, from map.gpkg's incidents.
+  std::vector<TransitStretch> stretches;
+  double on_board = 0, uncertain = 0;
   const fs::path map = dir / outputs::kMapGpkg;
   if (fs::exists(map)) {
-    const auto rows = io::query_rows(
-        map, "SELECT transit_mode, line, transit_from, transit_to, COUNT(*) AS n FROM incidents WHERE place_type = "
-             "'on_board' GROUP BY transit_mode, line, transit_from, transit_to ORDER BY n DESC, line LIMIT 5");
-    if (!rows.empty()) {
-      h += fmt::format("<h3>{}</h3><table><tr><th>{}</th><th>{}</th></tr>",
-                       esc(P.sv ? "Sträckor med flest rapporter (hela perioden)" : "Stretches with the most reports (whole period)"),
-                       P.sv ? "Sträcka" : "Stretch", P.T("count"));
-      for (const auto& r : rows) {
-        if (r.size() < 5) continue;
-        const double n = std::atof(r[4].c_str());
-        const bool small = P.is_public && n > 0 && n < static_cast<double>(P.suppression.min_count);
-        h += fmt::format("<tr><td>{}</td><td class=\"n count\">{}</td></tr>",
-                         esc(transit::describe_stretch(r[0], r[1], r[2], r[3], P.sv ? "sv" : "en")),
-                         small ? fmt::format("&lt;{}", P.suppression.min_count) : P.num(n, 0));
-      }
-      h += "</table>";
-    }
+    for (const auto& r : io::query_rows(
+             map, "SELECT transit_mode, line, transit_from, transit_to, COUNT(*) AS n FROM incidents WHERE place_type = "
+                  "'on_board' GROUP BY transit_mode, line, transit_from, transit_to ORDER BY n DESC, line LIMIT 5"))
+      if (r.size() >= 5) stretches.push_back({r[0], r[1], r[2], r[3], std::atof(r[4].c_str())});
     const auto unc = io::query_rows(map, "SELECT COUNT(*), SUM(uncertain) FROM incidents WHERE place_type = 'on_board'");
-    if (!unc.empty() && unc[0].size() == 2 && std::atof(unc[0][0].c_str()) > 0) {
-      const double n = std::atof(unc[0][0].c_str()), u = std::atof(unc[0][1].c_str());
-      h += "<p class=\"note\">" +
-           esc(fmt::format(fmt::runtime(P.sv ? "{} av {} placeringar ombord ({} %) är osäkra: flera fordon eller flera "
-                                               "delsträckor passar rapportens tid; de räknas på den mest sannolika punktens sträcka."
-                                             : "{} of {} on-board placements ({} %) are uncertain: several vehicles or "
-                                               "segments fit the report's time; they count on the stretch of the most likely point."),
-                           P.num(u, 0), P.num(n, 0), P.num(100.0 * u / n, 0))) +
-           "</p>";
-    }
+    if (!unc.empty() && unc[0].size() == 2) on_board = std::atof(unc[0][0].c_str()), uncertain = std::atof(unc[0][1].c_str());
   }
-  P.section("transit", P.sv ? "Kollektivtrafik" : "Public transport", h);
+  const std::string h = transit_html_in(P, read_json(dir / outputs::kSituationJson), stretches, on_board, uncertain,
+                                        "hela perioden", "whole period");
+  if (!h.empty()) P.section("transit", P.sv ? "Kollektivtrafik" : "Public transport", h);
 }
 
 // Incidents per parameter.
@@ -643,6 +653,14 @@ void model_section(Page& P, const fs::path& dir) {
 }
 
 }  // namespace
+
+std::string transit_html(const json& situation, const std::vector<TransitStretch>& stretches, double on_board,
+                         double uncertain, bool sv, bool is_public, const privacy::SuppressionOptions& suppression,
+                         const char* period_sv, const char* period_en) {
+  ReportResult r;
+  Page P{sv, is_public, suppression, r, {}};
+  return transit_html_in(P, situation, stretches, on_board, uncertain, period_sv, period_en);
+}
 
 std::string render_html(const fs::path& dir, const std::string& lang, ReportResult* info, privacy::Audience audience,
                         const privacy::SuppressionOptions& suppression, const std::string& run_name) {

@@ -215,6 +215,27 @@ TransitPlaceResult place_report(const Placer& placer, const TransitRequest& req)
   return out;
 }
 
+TransitPlaceResult place_row(const Placer& placer, const std::vector<std::pair<std::string, std::string>>& fields,
+                             bool has_time, Timestamp time) {
+  const TransitRequest req = transit_request(fields, time);
+  if (req.kind == PlaceKind::None) {
+    TransitPlaceResult out;
+    out.reason = RejectReason::BadValue;
+    out.detail = "neither a line nor a stop: not a public-transport report";
+    return out;
+  }
+  if (req.kind == PlaceKind::OnBoard && !has_time) {
+    TransitPlaceResult out;
+    out.asked = req.kind;
+    out.reason = RejectReason::BadTime;
+    out.detail = "an on-board report needs its time to be placed from the timetable";
+    return out;
+  }
+  TransitPlaceResult out = place_report(placer, req);
+  out.asked = req.kind;
+  return out;
+}
+
 std::vector<Polyline> stretch_geometry(const System& sys, const TransitPlace& p) {
   std::vector<Polyline> out;
   out.reserve(p.pieces.size());

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -21,6 +22,7 @@
 #include "tryggve/snap/snapper.hpp"
 #include "tryggve/taxonomy/classifier.hpp"
 #include "tryggve/taxonomy/dedup.hpp"
+#include "tryggve/transit/place.hpp"
 #include "tryggve/workspace/gazetteer.hpp"
 
 namespace tryggve::workspace {
@@ -156,6 +158,17 @@ struct Context {
   const snap::PlaceTagger& tagger;
   const Gazetteer& gazetteer;
   std::int64_t next_report = 1, next_incident = 1;
+  // The workspace's GTFS feed, built once per intake on the first row that needs it.
+  bool has_feed = false;
+  std::shared_ptr<const transit::System> transit_system;
+  std::unique_ptr<transit::Placer> placer;
+  const transit::Placer& transit_placer() {
+    if (!placer) {
+      transit_system = ws.load_transit();
+      placer = std::make_unique<transit::Placer>(*transit_system);
+    }
+    return *placer;
+  }
 };
 
 // Removes an earlier intake's rows (its file was corrected): its reports and
@@ -247,6 +260,7 @@ FileIntake take_in(Context& c, const std::string& path) {
 
   // 2. Place rows without coordinates; 3. classify.
   std::vector<std::string> placed_by(table.rows.size());
+  std::vector<std::optional<transit::TransitPlace>> transit_of(table.rows.size());
   std::vector<Incident> incidents;
   std::unordered_map<std::int64_t, std::size_t> by_row;  // source_row -> index into table.rows
   for (std::size_t i = 0; i < table.rows.size(); ++i) {
@@ -257,25 +271,43 @@ FileIntake take_in(Context& c, const std::string& path) {
       reject(row, RejectReason::BadValue, "no actor: the actor column is empty and no --actor was given", nullptr);
       continue;
     }
-    if (!row.has_pos && row.address.empty() && row.stop.empty()) {
+    if (!row.has_pos && row.address.empty() && row.stop.empty() && !c.has_feed) {
       // A line and a time alone: an on-board report, placed only from a GTFS feed's timetable.
       reject(row, RejectReason::UnknownAddress,
-             fmt::format("an on-board report (line '{}') without a stop: a workspace places these only from a GTFS "
-                         "feed, which it does not hold yet; `tryggve map --gtfs ... --transit-reports ...` places them",
+             fmt::format("an on-board report (line '{}') without a stop: the workspace holds no GTFS feed to place it "
+                         "from the timetable; store one with `tryggve workspace set-gtfs W FEED`",
                          row.line),
              nullptr);
       continue;
     }
-    if (!row.has_pos) {
+    // With a feed: a line or a stop and no coordinates is placed on the feed
+    // (on board from the timetable, or at the feed's station).
+    std::string feed_detail;
+    if (!row.has_pos && row.address.empty() && c.has_feed) {
+      const transit::TransitPlaceResult res = transit::place_row(c.transit_placer(), row.fields, inc.has_time, inc.time);
+      if (res.placed) {
+        inc.pos = res.place.pos;
+        placed_by[i] = res.place.kind == transit::PlaceKind::OnBoard ? "timetable" : "gtfs_stop";
+        transit_of[i] = res.place;
+      } else if (res.asked != transit::PlaceKind::Stop || row.stop.empty()) {
+        reject(row, res.reason, res.detail, nullptr);
+        continue;
+      } else {
+        feed_detail = res.detail;  // a stop the feed does not know: the district's stops may
+      }
+    }
+    if (!row.has_pos && placed_by[i].empty()) {
       const Placement p = !row.address.empty() ? c.gazetteer.locate_address(row.address) : c.gazetteer.locate_stop(row.stop);
       if (!p.found()) {
         reject(row, RejectReason::UnknownAddress,
-               fmt::format("{}{}", p.status == Placement::Status::Ambiguous ? "ambiguous: " : "", p.detail), nullptr);
+               fmt::format("{}{}{}", p.status == Placement::Status::Ambiguous ? "ambiguous: " : "", p.detail,
+                           feed_detail.empty() ? std::string() : "; in the GTFS feed: " + feed_detail),
+               nullptr);
         continue;
       }
       inc.pos = p.pos;
       placed_by[i] = p.placed_by;
-    } else {
+    } else if (row.has_pos) {
       placed_by[i] = "coordinates";
     }
     // The profile's own labels first, then the mapping tables.
@@ -314,8 +346,15 @@ FileIntake take_in(Context& c, const std::string& path) {
   // 4. Same-actor duplicates within the file (the map stage's rule), per actor.
   {
     std::map<std::string, std::vector<Incident>> per_actor;
-    for (auto& inc : incidents) per_actor[inc.actor].push_back(std::move(inc));
-    incidents.clear();
+    std::vector<Incident> on_board;  // each its own event (the run pipeline's rule for transit reports)
+    for (auto& inc : incidents) {
+      const auto& tp = transit_of[by_row.at(inc.source_row)];
+      if (tp && tp->kind == transit::PlaceKind::OnBoard)
+        on_board.push_back(std::move(inc));
+      else
+        per_actor[inc.actor].push_back(std::move(inc));
+    }
+    incidents = std::move(on_board);
     DedupOptions d;
     d.max_distance_m = c.opt.dedup_distance_m;
     d.max_minutes = c.opt.dedup_minutes;
@@ -413,6 +452,8 @@ FileIntake take_in(Context& c, const std::string& path) {
     const Incident& inc = placed[i];
     const auto tokens = text_tokens(inc.text);
     const Point pos = snapped.snaps[i].point;
+    const auto& tp = transit_of[by_row.at(inc.source_row)];
+    const bool on_board_report = tp && tp->kind == transit::PlaceKind::OnBoard;
     std::size_t best = SIZE_MAX;
     MatchScore best_m;
     std::size_t dup = SIZE_MAX;
@@ -422,6 +463,7 @@ FileIntake take_in(Context& c, const std::string& path) {
       for (auto it = lo; it != hi; ++it) {
         const Candidate& k = cands[it->second];
         if (std::find(k.actors.begin(), k.actors.end(), inc.actor) != k.actors.end()) {
+          if (on_board_report) continue;  // never a same-actor duplicate (step 4)
           // The actor reported this incident already: the same-actor rule decides.
           if (k.parameter == inc.parameter && distance(pos, k.pos) <= c.opt.dedup_distance_m &&
               std::abs(k.time_utc - inc.time.utc_seconds) <= c.opt.dedup_minutes * 60.0)
@@ -480,7 +522,8 @@ FileIntake take_in(Context& c, const std::string& path) {
     const auto& row = table.rows[ri];
     nlohmann::json raw = nlohmann::json::object();
     for (const auto& [k, v] : row.fields) raw[k] = v;
-    const std::string where = !row.address.empty() ? row.address : row.stop;
+    const auto& tp = transit_of[ri];
+    const std::string where = tp ? transit::describe(*tp) : !row.address.empty() ? row.address : row.stop;
     db.insert("reports", report_cols,
               {intake_id, inc.actor, name, static_cast<long long>(inc.source_row), std::to_string(inc.id),
                raw.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
@@ -495,7 +538,9 @@ FileIntake take_in(Context& c, const std::string& path) {
   const std::vector<std::string> inc_cols = {
       "edge_id",  "offset_m",  "time",      "time_utc",  "month",     "parameter", "parameter_sv",
       "parameter_en", "severity", "setting", "park_id",   "park_name", "stop_id",   "stop_name",
-      "area_id",  "area_name", "n_reports", "n_actors",  "actors",    "first_report_id", "text"};
+      "area_id",  "area_name", "n_reports", "n_actors",  "actors",    "first_report_id", "text",
+      "place_type", "line", "transit_mode", "transit_from", "transit_to", "transit_stop", "transit_stop_id",
+      "stretch_m", "uncertain"};
   auto idx = [](std::uint32_t v) { return v == snap::kNoPlace ? FieldValue() : FieldValue(v); };
   for (const auto& n : fresh) {
     const Candidate& k = cands[n.candidate];
@@ -503,6 +548,8 @@ FileIntake take_in(Context& c, const std::string& path) {
     const auto& s = snapped.snaps[n.report];
     const auto& t = tags[n.report];
     const Parameter& p = c.taxonomy[inc.parameter];
+    const auto& tp = transit_of[by_row.at(inc.source_row)];
+    const bool onb = tp && tp->kind == transit::PlaceKind::OnBoard;
     std::vector<std::string> actors = k.actors;
     std::sort(actors.begin(), actors.end());
     actors.erase(std::unique(actors.begin(), actors.end()), actors.end());
@@ -514,7 +561,14 @@ FileIntake take_in(Context& c, const std::string& path) {
                t.park == snap::kNoPlace ? FieldValue() : FieldValue(c.tagger.parks()[t.park].name), idx(t.stop),
                t.stop == snap::kNoPlace ? FieldValue() : FieldValue(c.tagger.stops()[t.stop].name), idx(t.area),
                t.area == snap::kNoPlace ? FieldValue() : FieldValue(c.tagger.areas()[t.area].name),
-               static_cast<long long>(k.n_reports), actors.size(), join(actors, ","), report_id[n.report], inc.text},
+               static_cast<long long>(k.n_reports), actors.size(), join(actors, ","), report_id[n.report], inc.text,
+               tp ? FieldValue(transit::to_string(tp->kind)) : FieldValue(),
+               tp && !tp->line.empty() ? FieldValue(tp->line) : FieldValue(),
+               tp && !tp->mode.empty() ? FieldValue(tp->mode) : FieldValue(),
+               onb ? FieldValue(tp->from_stop) : FieldValue(), onb ? FieldValue(tp->to_stop) : FieldValue(),
+               tp && !onb ? FieldValue(tp->station_name) : FieldValue(),
+               tp && !onb ? FieldValue(tp->station_id) : FieldValue(),
+               onb ? FieldValue(tp->stretch_m) : FieldValue(), onb ? FieldValue(tp->uncertain) : FieldValue()},
               s.point, k.id);
     ++fi.new_incidents;
   }
@@ -626,6 +680,7 @@ IntakeResult intake(Workspace& ws, const std::vector<std::string>& files, const 
   Context c{ws, opt, taxonomy, classifier, m, TimeZone::from_name(tz), profile_categories, profile_name,
             setting == "outdoor" ? Setting::Outdoor : setting == "indoor" ? Setting::Indoor : Setting::Unknown,
             net, index, tagger, gazetteer};
+  c.has_feed = ws.has_transit();
 
   auto& db = ws.db();
   io::Transaction tx(db);

@@ -81,8 +81,13 @@ pipeline::MapResult load_map(Workspace& ws, std::optional<std::int64_t> before_u
   m.incidents_file = ws.db().name();
   const std::string where = before_utc ? fmt::format("time_utc < {}", *before_utc) : std::string();
   const auto rows = ws.db().read("incidents", {"edge_id", "offset_m", "time_utc", "parameter", "setting", "park_id", "stop_id",
-                                               "area_id", "n_actors", "actors", "text"},
+                                               "area_id", "n_actors", "actors", "text", "place_type", "line",
+                                               "transit_mode", "transit_from", "transit_to", "transit_stop",
+                                               "transit_stop_id", "stretch_m", "uncertain"},
                                  where);
+  // Public transport: the places intake found on the workspace's feed, so the
+  // situation picture has its on-board, per-line and per-stop units as a run's has.
+  m.transit_system = ws.load_transit();
   const auto& zone = ws.zone();
   for (const auto& r : rows) {
     const auto edge = r.integer(0);
@@ -111,6 +116,24 @@ pipeline::MapResult load_map(Workspace& ws, std::optional<std::int64_t> before_u
     if (auto v = r.integer(5)) tag.park = static_cast<std::uint32_t>(*v), tag.park_distance = 0.0;
     if (auto v = r.integer(6)) tag.stop = static_cast<std::uint32_t>(*v), tag.stop_distance = 0.0;
     if (auto v = r.integer(7)) tag.area = static_cast<std::uint32_t>(*v);
+    if (const auto kind = transit::parse_place_kind(r.text(11)); kind != transit::PlaceKind::None) {
+      if (m.transit.size() < m.incidents.size()) m.transit.resize(m.incidents.size());
+      transit::TransitPlace tp;
+      tp.kind = kind;
+      tp.pos = in.pos;
+      tp.line = r.text(12);
+      tp.mode = r.text(13);
+      tp.from_stop = r.text(14);
+      tp.to_stop = r.text(15);
+      tp.station_name = r.text(16);
+      tp.station_id = r.text(17);
+      tp.stretch_m = r.real(18).value_or(0.0);
+      tp.uncertain = r.integer(19).value_or(0) != 0;
+      if (kind == transit::PlaceKind::Stop && tp.station_id.empty()) tp.station_id = tp.station_name;
+      m.transit.push_back(std::move(tp));
+    } else if (!m.transit.empty()) {
+      m.transit.emplace_back();
+    }
     m.lixel_of.push_back(m.lixels.lixel_at(sr.edge, sr.offset));
     m.incidents.push_back(std::move(in));
     m.snaps.push_back(sr);
@@ -757,6 +780,26 @@ MonthResult run_month(Workspace& ws, const MonthOptions& o) {
   }
   write_text_atomically(rf.file("targets.csv"), tcsv);
 
+  // ---- Public transport: the busiest stretches and the uncertain placements ----
+  // (the whole period up to the month's end, as the run report counts them; the
+  // per-line and per-stop picture is in situation.json).
+  json transit = nullptr;
+  if (map.transit_system) {
+    json stretches = json::array();
+    for (const auto& r : ws.db().query(fmt::format(
+             "SELECT transit_mode, line, transit_from, transit_to, COUNT(*) AS n FROM incidents WHERE place_type = "
+             "'on_board' AND time_utc < {} GROUP BY transit_mode, line, transit_from, transit_to ORDER BY n DESC, line "
+             "LIMIT 5",
+             m_end)))
+      stretches.push_back({{"mode", r.text(0)}, {"line", r.text(1)}, {"from", r.text(2)}, {"to", r.text(3)},
+                           {"n", r.integer(4).value_or(0)}});
+    const auto unc = ws.db().query(fmt::format(
+        "SELECT COUNT(*), SUM(uncertain) FROM incidents WHERE place_type = 'on_board' AND time_utc < {}", m_end));
+    transit = {{"stretches", stretches},
+               {"on_board", unc.empty() ? 0 : unc[0].integer(0).value_or(0)},
+               {"uncertain", unc.empty() ? 0 : unc[0].integer(1).value_or(0)}};
+  }
+
   // ---- month.json: everything the report and the viewer read ------------------
   json areas = json::array();
   for (const auto& a : map.areas) areas.push_back(a.name);
@@ -777,6 +820,7 @@ MonthResult run_month(Workspace& ws, const MonthOptions& o) {
              {"targets", tjson},
              {"areas", areas},
              {"sek_per_officer_hour", o.sek_per_officer_hour}};
+  if (!transit.is_null()) mj["transit"] = transit;
   for (const auto& p : map.taxonomy.parameters())
     mj["parameters"].push_back({{"code", p.code}, {"sv", p.name_sv}, {"en", p.name_en}});
   write_text_atomically(rf.file("month.json"), mj.dump(1));

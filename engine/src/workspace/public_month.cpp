@@ -175,6 +175,20 @@ report::ReportResult write_public_month(const fs::path& internal_dir, const fs::
             {"areas", M.value("areas", json::array())},
             {"sek_per_officer_hour", M.value("sek_per_officer_hour", 0.0)}};
   P["picture"] = public_picture(M.value("picture", json::array()), sit, month);
+  // Public transport's busiest stretches: a stretch with fewer than min_count
+  // reports is left out, and the uncertain placements shown only when both counts
+  // are at least min_count (a small one could be read back from the other).
+  if (M.contains("transit") && M["transit"].is_object()) {
+    const json& t = M["transit"];
+    json stretches = json::array();
+    for (const auto& s : t.value("stretches", json::array()))
+      if (as_count(s.value("n", json())) >= so.min_count) stretches.push_back(s);
+    const std::int64_t on_board = as_count(t.value("on_board", json())), uncertain = as_count(t.value("uncertain", json()));
+    const bool shown = on_board >= so.min_count && uncertain >= so.min_count && on_board - uncertain >= so.min_count;
+    P["transit"] = {{"stretches", stretches},
+                    {"on_board", shown ? json(on_board) : json(nullptr)},
+                    {"uncertain", shown ? json(uncertain) : json(nullptr)}};
+  }
   // The month's total is the district's "all" cell of the public picture.
   P["incidents_in_month"] = nullptr;
   for (const auto& r : P["picture"])

@@ -25,6 +25,34 @@ TableSpec target_progress_spec() {
           false, "each month's progress towards each target and the probability of meeting it by its date"};
 }
 
+// Version 3: public transport. The GTFS feed is kept as its files (text, each
+// with its sha256), not as normalised tables: io::read_gtfs is the one reader
+// that checks a feed, so the workspace rebuilds exactly the System the run
+// pipeline builds from the same files, the feed's identity is its files'
+// hashes, and no second copy of GTFS's schema has to follow the reader. What
+// QGIS shows are the derived layers transit_lines and transit_stops (the run
+// folder's map.gpkg layers of the same names).
+std::vector<TableSpec> transit_specs() {
+  return {{"transit_feed", GeometryKind::None,
+           {{"file_name", S}, {"bytes", I}, {"sha256", S}, {"content", S}, {"source", S}, {"feed_sha256", S},
+            {"created", S}},
+           false, "the GTFS feed's files as they were given (text), each with its sha256; feed_sha256 names the feed"},
+          {"transit_lines", GeometryKind::Line,
+           {{"segment_id", I}, {"route_id", S}, {"line", S}, {"mode", S}, {"direction", I}, {"headsign", S},
+            {"stop_index", I}, {"from_stop", S}, {"to_stop", S}, {"from_stop_id", S}, {"to_stop_id", S},
+            {"length_m", R}, {"geometry_source", S}},
+           false, "each line's segments between consecutive stops, per direction (from the feed)"},
+          {"transit_stops", GeometryKind::Point,
+           {{"station_id", I}, {"stop_id", S}, {"name", S}, {"lines", S}, {"platforms", I}}, false,
+           "the feed's stations (stop areas) with the lines that serve them"}};
+}
+
+// Version 3: where an incident is on public transport (the map stage's columns).
+std::vector<io::FieldDef> incident_transit_fields() {
+  return {{"place_type", S},   {"line", S},         {"transit_mode", S},    {"transit_from", S}, {"transit_to", S},
+          {"transit_stop", S}, {"transit_stop_id", S}, {"stretch_m", R},     {"uncertain", I}};
+}
+
 std::vector<TableSpec> make_schema() {
   std::vector<TableSpec> t;
   t.push_back({"workspace_meta", GeometryKind::None, {{"key", S}, {"value", S}}, false,
@@ -76,7 +104,9 @@ std::vector<TableSpec> make_schema() {
                {{"edge_id", I}, {"offset_m", R}, {"time", S}, {"time_utc", I}, {"month", S}, {"parameter", S},
                 {"parameter_sv", S}, {"parameter_en", S}, {"severity", R}, {"setting", S}, {"park_id", I},
                 {"park_name", S}, {"stop_id", I}, {"stop_name", S}, {"area_id", I}, {"area_name", S},
-                {"n_reports", I}, {"n_actors", I}, {"actors", S}, {"first_report_id", I}, {"text", S}},
+                {"n_reports", I}, {"n_actors", I}, {"actors", S}, {"first_report_id", I}, {"text", S},
+                {"place_type", S}, {"line", S}, {"transit_mode", S}, {"transit_from", S}, {"transit_to", S},
+                {"transit_stop", S}, {"transit_stop_id", S}, {"stretch_m", R}, {"uncertain", I}},
                false, "one per event (geometry: on the street); reports of several actors are linked, not deleted"});
   t.push_back({"incident_reports", GeometryKind::None,
                {{"incident_id", I}, {"report_id", I}, {"link", S}, {"score", R}}, false,
@@ -122,6 +152,7 @@ std::vector<TableSpec> make_schema() {
                 {"source_sha256", S}},
                true, "the steering group's targets (e.g. drug dealing reports down by a third by a date)"});
   t.push_back(target_progress_spec());
+  for (auto& x : transit_specs()) t.push_back(std::move(x));
   return t;
 }
 
@@ -132,7 +163,8 @@ const std::vector<std::pair<std::string, std::string>>& indexes() {
       {"reports", "time_utc"},           {"incidents", "time_utc"},       {"incidents", "month"},
       {"incident_reports", "incident_id"}, {"incident_reports", "report_id"}, {"intake_rejects", "intake_id"},
       {"addresses", "street_key"},       {"streets", "edge_id"},          {"assessments", "month"},
-      {"proposals", "made_in_month"},    {"followups", "month"},          {"target_progress", "month"}};
+      {"proposals", "made_in_month"},    {"followups", "month"},          {"target_progress", "month"},
+      {"incidents", "line"}};
   return ix;
 }
 
@@ -161,6 +193,19 @@ const std::vector<Migration>& migrations() {
          db.create_table(t.name, t.kind, t.fields, crs);
          for (const char* ix : {"assessments", "proposals", "followups", "target_progress"})
            db.create_index(ix, std::string(ix) == "proposals" ? "made_in_month" : "month");
+       }},
+      {2, 3, "public transport: the GTFS feed (transit_feed), transit_lines, transit_stops; incidents' place_type, "
+             "line, transit_mode, transit_from/to, transit_stop(_id), stretch_m, uncertain",
+       [](io::Database& db, const io::CrsContext& crs) {
+         // The column types each back end's OGR driver reads back as String, Real, Int64.
+         const bool pg = db.backend() == io::DbBackend::PostgreSQL;
+         for (const auto& f : incident_transit_fields())
+           db.execute(fmt::format("ALTER TABLE incidents ADD COLUMN {} {}", f.name,
+                                  f.type == FieldType::String ? "TEXT"
+                                  : f.type == FieldType::Real ? (pg ? "DOUBLE PRECISION" : "REAL")
+                                                              : (pg ? "BIGINT" : "INTEGER")));
+         for (const auto& t : transit_specs()) db.create_table(t.name, t.kind, t.fields, crs);
+         db.create_index("incidents", "line");
        }}};
   return m;
 }

@@ -2,19 +2,29 @@
 #include "tryggve/workspace/workspace.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <ctime>
+#include <filesystem>
+#include <fstream>
+
+#include <openssl/evp.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/core/version.hpp"
+#include "tryggve/io/gtfs.hpp"
 #include "tryggve/io/readers.hpp"
+#include "tryggve/pipeline/transit_stage.hpp"
+#include "tryggve/transit/layers.hpp"
 #include "tryggve/taxonomy/classifier.hpp"
 #include "tryggve/workspace/gazetteer.hpp"
 
 namespace tryggve::workspace {
 
+namespace fs = std::filesystem;
 using io::FieldValue;
 
 std::string now_iso(const TimeZone& zone) { return to_iso8601(zone.at_utc(std::time(nullptr))); }
@@ -101,6 +111,16 @@ void put_meta(io::Database& db, const std::string& k, const std::string& v) {
   db.insert("workspace_meta", {"key", "value"}, {k, v});
 }
 
+std::string sha256_hex(const std::string& bytes) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr) != 1)
+    throw Error(ErrorCode::Internal, "sha256", "SHA-256 is not available");
+  std::string hex;
+  for (unsigned i = 0; i < len; ++i) hex += fmt::format("{:02x}", md[i]);
+  return hex;
+}
+
 const char* lit_text(Lit l) { return l == Lit::Yes ? "yes" : l == Lit::No ? "no" : ""; }
 Lit lit_from(const std::string& s) { return s == "yes" ? Lit::Yes : s == "no" ? Lit::No : Lit::Unknown; }
 
@@ -109,6 +129,9 @@ Lit lit_from(const std::string& s) { return s == "yes" ? Lit::Yes : s == "no" ? 
 Workspace Workspace::init(const std::string& target, const pipeline::MapOptions& options) {
   if (!options.incidents.empty())
     throw Error(ErrorCode::Usage, "workspace init", "incidents are taken in with 'tryggve intake', not at init");
+  if (!options.transit_reports.empty())
+    throw Error(ErrorCode::Usage, "workspace init",
+                "transit reports are taken in with 'tryggve intake' (the workspace places them on its --gtfs feed)");
   pipeline::MapResult r = pipeline::run_map(options);
   std::vector<AddressFeature> addresses;
   if (io::is_osm_path(options.streets)) {
@@ -182,6 +205,9 @@ Workspace Workspace::init(const std::string& target, const pipeline::MapOptions&
                number_key(a.housenumber), a.from_building ? "building" : "node"},
               a.pos);
   }
+  ws.crs_ = r.crs;
+  ws.zone_ = zone;
+  if (r.transit_system) ws.store_transit(options.gtfs, *r.transit_system);
   tx.commit();
   log::info("workspace {}: {} street edges, {} areas, {} parks, {} stops, {} lamps, {} places, {} addresses", db.name(),
             r.net.edge_count(), r.areas.size(), r.parks.size(), r.stops.size(), r.lamps.size(), r.places.size(),
@@ -219,6 +245,97 @@ Workspace Workspace::open(const std::string& target, const std::vector<Migration
   }
   ws.schema_version_ = target_version;
   return ws;
+}
+
+void Workspace::store_transit(const std::string& feed, const transit::System& sys) {
+  auto& db = *db_;
+  std::vector<io::GtfsFile> files = io::read_gtfs_files(feed);
+  std::string list;
+  for (const auto& f : files) {
+    // Text columns on both back ends: PostgreSQL's text holds no NUL byte.
+    if (f.content.find('\0') != std::string::npos)
+      throw Error(ErrorCode::BadValue, feed + "/" + f.name, "a NUL byte: a GTFS file is UTF-8 text");
+    list += f.name + " " + sha256_hex(f.content) + "\n";
+  }
+  // The feed's identity: its files and their hashes (the same for the zip and the folder it came from).
+  const std::string feed_sha = sha256_hex(list);
+  db.execute("DELETE FROM transit_feed");
+  db.execute("DELETE FROM transit_lines");
+  db.execute("DELETE FROM transit_stops");
+  const std::string now = now_iso(zone_);
+  for (auto& f : files) {
+    const std::string sha = sha256_hex(f.content);
+    const auto bytes = static_cast<long long>(f.content.size());
+    db.insert("transit_feed", {"file_name", "bytes", "sha256", "content", "source", "feed_sha256", "created"},
+              {f.name, bytes, sha, std::move(f.content), feed, feed_sha, now});
+  }
+  for (const auto& f : transit::line_features(sys))
+    db.insert("transit_lines",
+              {"segment_id", "route_id", "line", "mode", "direction", "headsign", "stop_index", "from_stop", "to_stop",
+               "from_stop_id", "to_stop_id", "length_m", "geometry_source"},
+              {f.segment, f.route_id, f.line, f.mode, f.direction, f.headsign, f.index, f.from_stop, f.to_stop,
+               f.from_stop_id, f.to_stop_id, f.length_m, f.source},
+              f.geometry);
+  for (const auto& f : transit::stop_features(sys))
+    db.insert("transit_stops", {"station_id", "stop_id", "name", "lines", "platforms"},
+              {f.station, f.stop_id, f.name, f.lines, f.platforms}, f.pos);
+  log::info("workspace {}: GTFS feed {} stored ({} files, sha256 {}), {} line segments, {} stations", db.name(), feed,
+            files.size(), feed_sha.substr(0, 12), sys.segments().size(), sys.stations().size());
+}
+
+void Workspace::set_gtfs(const std::string& feed) {
+  RejectLog rejects;
+  io::CrsContext crs = crs_;
+  const pipeline::TransitNetwork tn = pipeline::load_transit(feed, crs, rejects);
+  io::Transaction tx(*db_);
+  store_transit(feed, *tn.system);
+  tx.commit();
+}
+
+bool Workspace::has_transit() { return db_->count("transit_feed") > 0; }
+
+std::string Workspace::transit_feed_sha256() {
+  const auto rows = db_->query("SELECT feed_sha256 FROM transit_feed LIMIT 1");
+  return rows.empty() ? std::string() : rows.front().text(0);
+}
+
+std::shared_ptr<const transit::System> Workspace::load_transit() {
+  const std::string sha = transit_feed_sha256();
+  if (sha.empty()) return nullptr;
+  if (transit_ && sha == transit_sha_) return transit_;
+  const auto rows = db_->read("transit_feed", {"file_name", "content"});
+  if (rows.empty()) return nullptr;
+  // io::read_gtfs reads a folder or a zip: the stored files go to a folder of
+  // their own for the time of the read.
+  static std::atomic<int> counter{0};
+  const fs::path dir = fs::temp_directory_path() /
+                       fmt::format("tryggve-gtfs-{}-{}", static_cast<long>(::getpid()), counter++);
+  struct Remove {
+    fs::path p;
+    ~Remove() {
+      std::error_code ec;
+      fs::remove_all(p, ec);
+    }
+  } remove{dir};
+  fs::create_directories(dir);
+  for (const auto& r : rows) {
+    const std::string name = r.text(0);
+    if (name.empty() || name.find('/') != std::string::npos || name.find("..") != std::string::npos)
+      throw Error(ErrorCode::BadWorkspace, db_->name(), fmt::format("transit_feed row {}: file name '{}'", r.fid, name));
+    std::ofstream out(dir / name, std::ios::binary);
+    const std::string content = r.text(1);
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    if (!out) throw Error(ErrorCode::OutputFailed, (dir / name).string(), "cannot write the stored feed file");
+  }
+  RejectLog rejects;  // the feed's own rejects were reported when it was stored
+  io::CrsContext crs = crs_;
+  try {
+    transit_ = pipeline::load_transit(dir.string(), crs, rejects).system;
+    transit_sha_ = sha;
+    return transit_;
+  } catch (const Error& e) {
+    throw Error(ErrorCode::BadWorkspace, db_->name(), std::string("the stored GTFS feed: ") + e.what());
+  }
 }
 
 std::string Workspace::meta(const std::string& key) {

@@ -73,6 +73,17 @@ struct GtfsReport {
 gtfs::Feed read_gtfs(const std::string& path, CrsContext& crs, const GtfsReadOptions& options = {},
                      GtfsReport* report = nullptr);
 
+// The feed's files as they are (the GTFS files read_gtfs knows, plus
+// feed_info.txt; others are left out), from a .zip or a folder as read_gtfs
+// finds them: for keeping a feed whole, e.g. in a workspace, and reading it
+// again later with read_gtfs. Throws as read_gtfs does for a missing feed or
+// a file above max_file_bytes; the content is not checked here.
+struct GtfsFile {
+  std::string name;     // "stops.txt"
+  std::string content;  // the bytes
+};
+std::vector<GtfsFile> read_gtfs_files(const std::string& path, std::uint64_t max_file_bytes = 4ull << 30);
+
 // A plain stop list (no timetable), e.g. Västtrafik's open stop register
 // (name,id,lat,lon,weight,track): columns found by name, case-insensitive:
 //   id        stop_id, id, gid;   name  stop_name, name, namn

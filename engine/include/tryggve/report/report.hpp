@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "tryggve/core/options.hpp"
 #include "tryggve/privacy/privacy.hpp"
 
@@ -58,6 +60,21 @@ std::string render_html(const std::filesystem::path& run_dir, const std::string&
 // *note when chromium is missing or fails. `chromium` "" = look on PATH.
 std::optional<std::filesystem::path> write_pdf(const std::filesystem::path& html, const std::string& chromium,
                                                std::string* note);
+
+// The public-transport section's body (no heading): per line and per stop the
+// latest month of `situation` (situation.json) with level and trend, the
+// on-board time bands of the last twelve months (not for a public audience),
+// the busiest stretches (of `period`: "hela perioden" / "whole period") and how
+// many of `on_board` placements were uncertain (NaN: not shown). "" when the
+// situation has no line or stop. The run report (from map.gpkg) and the month
+// report (from the workspace, month.json) both show it.
+struct TransitStretch {
+  std::string mode, line, from, to;  // mode in Swedish ("spårvagn"), the segment's stops
+  double n = 0;                      // reports; a count below min_count is shown "<k" for a public audience
+};
+std::string transit_html(const nlohmann::json& situation, const std::vector<TransitStretch>& stretches, double on_board,
+                         double uncertain, bool sv, bool is_public, const privacy::SuppressionOptions& suppression,
+                         const char* period_sv, const char* period_en);
 
 // Writes the HTML (atomically) and, unless no_pdf, the PDF next to it with
 // chromium --headless --print-to-pdf (the PDF is written to a temporary and

@@ -84,9 +84,18 @@ struct TransitPlaceResult {
   TransitPlace place;
   RejectReason reason = RejectReason::UnknownReference;
   std::string detail;  // the placer's reason, with its candidates: "line 7 is not in the feed (candidates: 5, 25)"
+  PlaceKind asked = PlaceKind::None;  // what the row asked for (place_row): None = not a transit row
 };
 // The one conversion: a request placed by the Placer and turned into the place.
 TransitPlaceResult place_report(const Placer& placer, const TransitRequest& request);
+
+// One row of an operator's export placed, the same way wherever it is read (the
+// run pipeline's transit reports, the workspace's intake): transit_request, then
+// the rule that an on-board row needs its time (BadTime otherwise), then
+// place_report. A row with neither a line nor a stop: not placed, BadValue,
+// asked = None.
+TransitPlaceResult place_row(const Placer& placer, const std::vector<std::pair<std::string, std::string>>& fields,
+                             bool has_time, Timestamp time);
 
 // The stretch as lines on the map: each piece's part of its segment (a dwell:
 // one point, as a two-point line of zero length), in the pieces' order.

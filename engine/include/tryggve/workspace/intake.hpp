@@ -13,11 +13,18 @@
 //  2. read (io::read_incident_table: CSV in any separator and encoding, .xlsx,
 //     .ods, GeoPackage, GeoJSON; the profile's field mapping, or the Swedish and
 //     English header names); rows with an address or stop and no coordinates are
-//     placed by the gazetteer;
+//     placed by the gazetteer; with a GTFS feed in the workspace (set_gtfs), a
+//     row with a line and no coordinates is placed on board from the timetable
+//     and a row with a stop at the feed's station (transit::place_row, as the
+//     run pipeline's transit reports), the incident keeping its place_type,
+//     line, stretch and uncertainty; a stop the feed does not know is looked
+//     up in the district's stops; a line without a feed is a reject;
 //  3. classify: the profile's own labels first, then the mapping tables;
 //  4. same-actor duplicates by the map stage's rules (taxonomy/dedup.hpp:
 //     same parameter, within dedup_distance_m and dedup_minutes), within the
-//     file and against the actor's earlier reports: rejects naming the kept one;
+//     file and against the actor's earlier reports: rejects naming the kept one
+//     (not on-board reports: each is its own event and its point an estimate,
+//     as in the run pipeline);
 //  5. snap onto the streets and tag park / stop / area as the map stage does;
 //  6. cross-actor duplicates (duplicates.hpp): linked into one incident, or a
 //     new incident plus a duplicate_review row for uncertain pairs.

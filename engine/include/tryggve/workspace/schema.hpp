@@ -17,7 +17,9 @@
 namespace tryggve::workspace {
 
 // The schema this build writes and reads.
-inline constexpr int kSchemaVersion = 2;  // 2: deployments/targets by content, target_progress
+// 2: deployments/targets by content, target_progress; 3: public transport (the
+// GTFS feed, transit_lines, transit_stops, the incidents' transit columns).
+inline constexpr int kSchemaVersion = 3;
 
 struct TableSpec {
   std::string name;
@@ -40,7 +42,8 @@ struct Migration {
   std::string what;
   std::function<void(io::Database&, const io::CrsContext&)> apply;
 };
-// The built-in steps (1 -> 2: deployment files by content, target_progress).
+// The built-in steps (1 -> 2: deployment files by content, target_progress;
+// 2 -> 3: public transport).
 const std::vector<Migration>& migrations();
 
 // Creates every table of the schema and its indexes (no rows).

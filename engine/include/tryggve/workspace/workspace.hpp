@@ -21,6 +21,7 @@
 #include "tryggve/io/incidents.hpp"
 #include "tryggve/network/network.hpp"
 #include "tryggve/pipeline/map_stage.hpp"
+#include "tryggve/transit/system.hpp"
 #include "tryggve/workspace/schema.hpp"
 
 namespace tryggve::workspace {
@@ -54,7 +55,8 @@ class Workspace {
  public:
   // Creates a workspace from the map stage's inputs (streets required; areas,
   // parks, stops, lamps, places as `tryggve map` reads them, OSM files give
-  // addresses too), in one transaction. Incidents are not read here (intake).
+  // addresses too; options.gtfs a GTFS feed, stored with set_gtfs's tables),
+  // in one transaction. Incidents are not read here (intake).
   static Workspace init(const std::string& target, const pipeline::MapOptions& options);
   // Opens one, migrating an older schema with `steps` up to `target_version`
   // (the defaults: this build's). Error(BadWorkspace) for a newer one.
@@ -76,6 +78,21 @@ class Workspace {
   std::vector<PointFeature> load_points(const std::string& table);      // stops, places
   std::vector<AddressFeature> load_addresses();
 
+  // Public transport. set_gtfs stores a GTFS feed (a .zip or a folder) in its
+  // own transaction, replacing any earlier one: its files in transit_feed, the
+  // lines and stations built from it in transit_lines / transit_stops (what
+  // QGIS shows). Incidents already placed on the old feed keep their places.
+  // Throws what io::read_gtfs and transit::build throw for a broken feed, and
+  // leaves the workspace as it was.
+  void set_gtfs(const std::string& feed);
+  bool has_transit();
+  std::string transit_feed_sha256();  // "" without a feed
+  // The transit::System built from the stored feed (the files written to a
+  // temporary folder and read with io::read_gtfs, as the run pipeline reads
+  // the same feed); null without a feed. Kept while the stored feed's
+  // feed_sha256 stays the same.
+  std::shared_ptr<const transit::System> load_transit();
+
   // Profiles and actors.
   std::optional<Profile> profile(const std::string& name);
   std::string actor_profile(const std::string& actor);  // "" if none
@@ -85,11 +102,17 @@ class Workspace {
 
  private:
   Workspace() = default;
+  // Inside the caller's transaction: the feed's files and the System's layers.
+  void store_transit(const std::string& feed, const transit::System& sys);
   std::unique_ptr<io::Database> db_;
   io::CrsContext crs_;
   TimeZone zone_ = TimeZone::utc();
   std::string timezone_;
   int schema_version_ = 0;
+  // The last System load_transit built, and the feed it was built from: a
+  // process taking in month after month builds it once.
+  std::shared_ptr<const transit::System> transit_;
+  std::string transit_sha_;
 };
 
 // What kind of actor a name is (police, school, city_district, transit, parks,
