@@ -3,6 +3,7 @@
 // filed placed from the timetable and checked against the generator's truth.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include "tryggve/demo/generator.hpp"
 #include "tryggve/demo/transit.hpp"
 #include "tryggve/io/gtfs.hpp"
+#include "tryggve/pipeline/transit_hotspots.hpp"
 #include "tryggve/pipeline/transit_stage.hpp"
 #include "tryggve/situation/situation.hpp"
 #include "tryggve/taxonomy/classifier.hpp"
@@ -292,6 +294,66 @@ TEST_F(DemoTransitTest, TheSituationPictureCountsPerLineWhatTheGeneratorMade) {
     if (un.kind == "line" && un.id == "5") EXPECT_EQ(un.name, "spårvagn 5");
   EXPECT_EQ(situation::time_band(4), 0u);
   EXPECT_EQ(situation::time_band(21), 4u);
+}
+
+TEST_F(DemoTransitTest, HotStretchesFollowWhereTheGeneratorPutTheReports) {
+  // The placed reports as the mapped district holds them, into the hotspots along
+  // the lines: the on-board weight sums to the reports, the stretch with the most
+  // weight is one the generator put (nearly) the most reports on, and it is not cold.
+  const auto& d = *d_;
+  const Placer placer(d.sys);
+  io::CrsContext crs = io::CrsContext::from_spec("EPSG:3006");
+  RejectLog rejects;
+  auto tr = pipeline::read_transit_reports((d.dir / "transit_reports.csv").string(), placer, crs,
+                                           TimeZone::from_name("Europe/Stockholm"), "", rejects);
+  snap::MapData map;
+  map.incidents = std::move(tr.incidents);
+  map.transit = tr.places;
+  pipeline::TransitHotspotOptions o;
+  o.severity_weights = false;
+  o.local.permutations = 0;
+  const auto h = pipeline::transit_hotspots(map, &d.sys, o);
+  ASSERT_TRUE(h.run);
+  std::size_t truth_on_board = 0;
+  for (const auto& r : d.truth.reports) truth_on_board += r.on_board;
+  EXPECT_EQ(h.on_board, truth_on_board);
+  EXPECT_EQ(h.at_stop, d.truth.reports.size() - truth_on_board);
+  EXPECT_EQ(h.unplaced_pieces, 0u);
+  double total = 0;
+  for (double c : h.segment_counts) total += c;
+  EXPECT_NEAR(total, static_cast<double>(truth_on_board), 1e-6 * total);
+  // The truth per line-network edge: each report's true stop pair.
+  const auto& net = d.sys.network();
+  std::vector<double> truth(net.edge_count(), 0.0);
+  auto station_of = [&](std::size_t platform) { return d.sys.station_of(d.feed.stop_ids.at(d.truth.stops[platform].id)); };
+  for (const auto& r : d.truth.reports) {
+    if (!r.on_board) continue;
+    const auto& pat = d.truth.patterns[d.truth.trips[r.trip].pattern];
+    const auto a = station_of(pat.stops[r.segment]), b = station_of(pat.stops[std::min(r.segment + 1, pat.stops.size() - 1)]);
+    for (const auto& inc : net.incident(a))
+      if (inc.other == b) {
+        truth[inc.edge] += 1;
+        break;
+      }
+  }
+  const auto top = static_cast<std::size_t>(std::max_element(h.segment_counts.begin(), h.segment_counts.end()) - h.segment_counts.begin());
+  const double truth_max = *std::max_element(truth.begin(), truth.end());
+  const auto names = pipeline::edge_names(d.sys, static_cast<network::EdgeId>(top));
+  std::size_t hot = 0;
+  for (const auto& s : h.segment_gi.stats) hot += s.hot_cold > 0;
+  std::printf("[ figures  ] transit hotspots: %zu on board over %zu stretches; top %s - %s (lines %s): %.1f placed, "
+              "%.0f true (the truest stretch %.0f), z %.2f; %zu hot stretches\n",
+              h.on_board, net.edge_count(), names.from.c_str(), names.to.c_str(), names.lines.c_str(),
+              h.segment_counts[top], truth[top], truth_max, h.segment_gi.stats[top].z, hot);
+  EXPECT_GE(truth[top], 0.8 * truth_max);
+  // Gi* ranks it first or second (a neighbour with much weight too can share its
+  // kernel); the generator plants no hot stretch, so none need be significant.
+  ASSERT_TRUE(h.gi_ok());
+  std::size_t above = 0;
+  for (const auto& s : h.segment_gi.stats) above += s.z > h.segment_gi.stats[top].z;
+  EXPECT_LE(above, 1u);
+  EXPECT_GT(h.segment_gi.stats[top].z, 0.0);
+  EXPECT_EQ(names.from.find(", Göteborg"), std::string::npos);  // named as reports name them
 }
 
 TEST(DemoTransit, SameSeedSameReports) {
