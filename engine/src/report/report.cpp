@@ -429,12 +429,13 @@ void transit_section(Page& P, const fs::path& dir) {
       h += "</table>";
     }
     // The hot stretches of the lines (Gi* on the line network, hotspots.gpkg),
-    // named by their stops, with the day-and-hour slices where they are hot.
+    // named by their stops, with the day-and-hour slices where they are hot: hot
+    // over the whole period first, then those hot only in some slices.
     const fs::path hot = dir / outputs::kHotspotsGpkg;
     const auto hot_rows =
         fs::exists(hot)
             ? io::query_rows(hot, fmt::format("SELECT mode, lines, from_stop, to_stop, count, class, hot_slices FROM {} "
-                                              "WHERE hot_cold > 0 ORDER BY z DESC LIMIT 8",
+                                              "WHERE hot_cold > 0 OR hot_slices <> '' ORDER BY hot_cold DESC, z DESC LIMIT 8",
                                               pipeline::kTransitSegmentHotspotsLayer))
             : std::vector<std::vector<std::string>>{};
     if (!hot_rows.empty()) {
