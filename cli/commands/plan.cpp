@@ -1,4 +1,4 @@
-// tryggve plan patrol|lighting|routes: one of the three users' plans (the plan
+// tryggve plan patrol|lighting|routes|transit-hosts: one of the users' plans (the plan
 // stage, pipeline/plan_stage.hpp) from the same inputs as `tryggve map` (streets,
 // incidents, parks, lamps, areas), written into RUN_DIR/plan/ as CSV, JSON and a
 // GeoPackage (atomically).
@@ -36,9 +36,11 @@ Registrar reg{{"plan", [](CLI::App& app, const GlobalOptions&) -> std::function<
     m->plan->patrol_enabled = name == "patrol";
     m->plan->lighting_enabled = name == "lighting";
     m->plan->routes_enabled = name == "routes";
+    m->plan->transit_hosts_enabled = name == "transit-hosts";
     if (name == "patrol") m->plan->patrol.declare(own);
     if (name == "lighting") m->plan->lighting.declare(own);
     if (name == "routes") m->plan->routes.declare(own);
+    if (name == "transit-hosts") m->plan->transit_hosts.declare(own);
     m->bound->bind(*m->app, map_set);
     m->bound->bind(*m->app, shared_set);
     m->bound->bind(*m->app, own);
@@ -48,8 +50,9 @@ Registrar reg{{"plan", [](CLI::App& app, const GlobalOptions&) -> std::function<
   auto patrol = make("patrol", "Where to patrol next month within an officer-hour budget (watch list, backtest)");
   auto lighting = make("lighting", "Which unlit streets and park paths to light first (prevented incidents per SEK)");
   auto routes = make("routes", "Closed walk routes passing the most evening risk, for one or more walkers");
+  auto hosts = make("transit-hosts", "Which line stretches, days and hours to staff with hosts on board (own harm per host-hour; needs --gtfs and --transit-reports)");
   return [=] {
-    for (const auto& m : {patrol, lighting, routes}) {
+    for (const auto& m : {patrol, lighting, routes, hosts}) {
       if (!m->app->parsed()) continue;
       m->bound->apply();
       // Options that do not need the data are checked before the (slow) map stage and fit.
@@ -75,6 +78,20 @@ Registrar reg{{"plan", [](CLI::App& app, const GlobalOptions&) -> std::function<
         for (const auto& route : plan->routes)
           fmt::print(stderr, "walker {}: {:.0f} m, {} edges, {:.1f}% of the evening risk\n", route.walker, route.length_m,
                      route.edges.size(), 100 * route.risk_share);
+      if (m == hosts && !r.plans.transit_hosts)
+        fmt::print(stderr, "transit hosts: no on-board reports on a line of the feed to plan from (give --gtfs and --transit-reports)\n");
+      if (const auto& plan = r.plans.transit_hosts) {
+        fmt::print(stderr, "transit hosts: {} stretches, {:.1f} of {:.1f} host-hours a week; harm prevented a week {:.3f} "
+                           "(90%: {:.3f} to {:.3f})\n",
+                   plan->items.size(), plan->host_hours_used, m->plan->transit_hosts.host_hours_per_week,
+                   plan->harm_prevented_per_week.mean, plan->harm_prevented_per_week.low,
+                   plan->harm_prevented_per_week.high);
+        for (const auto& it : plan->items)
+          if (it.rank <= 3)
+            fmt::print(stderr, "  {}. {} {} {} - {}, {}: {:.2f} harm a week, {:.1f} host-hours\n", it.rank,
+                       it.stretch.mode, it.stretch.line, it.stretch.from_stop, it.stretch.to_stop, it.stretch.slice_en,
+                       it.stretch.harm_per_week, it.host_hours_per_week);
+      }
       fmt::print(stderr, "wrote {}\n", dir.file(outputs::kPlanDir).string());
     }
     return 0;

@@ -30,6 +30,9 @@ void HotspotStageOptions::declare(OptionSet& o) {
       .real("bandwidth_m", bandwidth_m, "KDE bandwidth: sigma (heat, gaussian) or support radius (m)", 1.0, 1e5)
       .flag("severity_weights", severity_weights, "Weight incidents by the taxonomy's severity in the density (default on)")
       .real("gistar_distance_m", gistar_distance_m, "Gi*: network distance band between segment midpoints (m)", 1.0, 1e5)
+      .real("transit_gistar_bandwidth_m", transit_gistar_bandwidth_m,
+            "Gi* along public-transport lines: quartic kernel bandwidth, network distance between stretch midpoints (m)",
+            10.0, 1e5)
       .integer("permutations", permutations, "Gi*: conditional permutations for pseudo p-values (0 = analytical)", 0, 99999)
       .choice("gistar_significance", gistar_significance,
               "Gi*: classify hot/cold by the analytical z or the conditional-permutation p", {"analytical", "permutation"})
@@ -206,6 +209,33 @@ HotspotsResult run_hotspots(const MapResult& map, const HotspotStageOptions& o) 
                          {"cold", cold},             {"mean_neighbours", wseg.mean_cardinality()}};
   }
   log::info("hotspots: Gi* on {} segments ({:.2f} s)", segs.size(), seconds_since(t0));
+
+  // Along public-transport lines: the same density and Gi* on the line network.
+  if (map.transit_system) {
+    t0 = Clock::now();
+    TransitHotspotOptions to;
+    to.density = dopt;
+    to.severity_weights = o.severity_weights;
+    to.local = lo;
+    to.gistar_bandwidth_m = o.transit_gistar_bandwidth_m;
+    to.from_month = a0;
+    res.transit = transit_hotspots(map, map.transit_system.get(), to);
+    if (res.transit.run) {
+      std::size_t hot = 0, stops_hot = 0, slices_hot = 0;
+      for (const auto& s : res.transit.segment_gi.stats) hot += s.hot_cold > 0;
+      for (const auto& s : res.transit.stop_gi.stats) stops_hot += s.hot_cold > 0;
+      for (const auto& g : res.transit.slice_gi)
+        for (const auto& s : g.stats) slices_hot += s.hot_cold > 0;
+      summary["transit"] = {{"on_board", res.transit.on_board},     {"at_stop", res.transit.at_stop},
+                            {"stretches", res.transit.segment_counts.size()},
+                            {"stops", res.transit.stop_counts.size()}, {"hot_stretches", hot},
+                            {"hot_stops", stops_hot},               {"hot_stretch_slices", slices_hot},
+                            {"weights", "quartic kernel"},          {"bandwidth_m", o.transit_gistar_bandwidth_m},
+                            {"slices", slice_count()},
+                            {"unplaced_pieces", res.transit.unplaced_pieces}};
+      log::info("hotspots: {} hot line stretches, {} hot stops ({:.2f} s)", hot, stops_hot, seconds_since(t0));
+    }
+  }
 
   // Emerging hot spots per segment.
   t0 = Clock::now();
@@ -397,6 +427,7 @@ void write_hotspots(const RunFolder& folder, const MapResult& map, HotspotsResul
              map.net.edge(static_cast<network::EdgeId>(e)).geometry);
     }
   if (!map.areas.empty() || !sit.units.empty()) add_situation_layers(w, sit, map);
+  if (res.transit.run && map.transit_system) add_transit_hotspot_layers(w, *map.transit_system, res.transit, folder.lang());
   auto& bl = w.add_layer(outputs::kBacktestTable, io::GeometryKind::None,
                          {{"month", FieldType::String},  {"method", FieldType::String}, {"coverage", FieldType::Real},
                           {"units", FieldType::Int64},    {"measure_share", FieldType::Real},

@@ -20,6 +20,7 @@ void PlanStageOptions::declare(OptionSet& o) {
 }
 
 void PlanStageOptions::check() const {
+  if (transit_hosts_enabled) transit_hosts.check();
   if (patrol_enabled) planning::parse_windows(patrol.windows, "patrol.windows");
   if (routes_enabled) {
     planning::parse_windows(routes.windows, "routes.windows");
@@ -66,6 +67,14 @@ PlanResult run_plan(const MapResult& m, const PlanStageOptions& o) {
   if (o.patrol_enabled) r.plans.patrol = planning::plan_patrol(*r.context, evidence, o.patrol, m.areas);
   if (o.lighting_enabled) r.plans.lighting = planning::plan_lighting(*r.context, evidence, m.lamps, m.parks, o.lighting);
   if (o.routes_enabled) r.plans.routes = planning::plan_walks(*r.context, o.routes);
+  if (o.transit_hosts_enabled && m.transit_system) {
+    double weeks = 0;
+    auto cands = transit_host_candidates(m, o.transit_hosts, &weeks);
+    if (!cands.empty()) {
+      r.plans.transit_hosts = planning::plan_transit_hosts(std::move(cands), evidence, o.transit_hosts);
+      r.plans.transit_hosts->forecast_weeks = weeks;
+    }
+  }
   return r;
 }
 
@@ -154,6 +163,11 @@ void write_plan(const RunFolder& folder, const MapResult& map, const PlanResult&
   if (r.plans.patrol) patrol_outputs(map, *r.context, *r.plans.patrol, o.patrol, folder);
   if (r.plans.lighting) lighting_outputs(map, *r.context, *r.plans.lighting, o.lighting, folder);
   if (r.plans.routes) route_outputs(map, *r.plans.routes, o.routes, folder);
+  if (const auto& p = r.plans.transit_hosts) {
+    write_text_atomically(folder.file(outputs::kTransitHostsCsv), planning::transit_hosts_csv(*p));
+    write_json(folder.file(outputs::kTransitHostsJson), planning::to_json(*p, o.transit_hosts));
+    write_text_atomically(folder.file(outputs::kTransitHostsYaml), planning::scenario_yaml(*p, o.transit_hosts));
+  }
 }
 
 }  // namespace tryggve::pipeline

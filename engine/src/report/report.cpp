@@ -17,10 +17,12 @@
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/strings.hpp"
 #include "tryggve/core/geometry.hpp"
+#include "tryggve/core/hotspot_classes.hpp"
 #include "tryggve/core/log.hpp"
 #include "tryggve/core/version.hpp"
 #include "tryggve/io/layers.hpp"
 #include "tryggve/pipeline/run_folder.hpp"
+#include "tryggve/pipeline/transit_hotspots.hpp"
 #include "tryggve/privacy/public_data.hpp"
 #include "tryggve/transit/place.hpp"
 
@@ -432,6 +434,42 @@ std::string transit_html_in(Page& P, std::optional<json> sj, const std::vector<T
   return h;
 }
 
+// The hot stretches of the lines (Gi* on the line network, hotspots.gpkg), named
+// by their stops, with the day-and-hour slices where they are hot: hot over the
+// whole period first, then those hot only in some slices.
+std::string transit_hot_html(Page& P, const fs::path& dir) {
+  std::string h;
+  // The hot stretches of the lines (Gi* on the line network, hotspots.gpkg),
+  // named by their stops, with the day-and-hour slices where they are hot: hot
+  // over the whole period first, then those hot only in some slices.
+  const fs::path hot = dir / outputs::kHotspotsGpkg;
+  const auto hot_rows =
+      fs::exists(hot)
+          ? io::query_rows(hot, fmt::format("SELECT mode, lines, from_stop, to_stop, count, class, hot_slices FROM {} "
+                                            "WHERE hot_cold > 0 OR hot_slices <> '' ORDER BY hot_cold DESC, z DESC LIMIT 8",
+                                            pipeline::kTransitSegmentHotspotsLayer))
+          : std::vector<std::vector<std::string>>{};
+  if (!hot_rows.empty()) {
+    h += fmt::format("<h3>{}</h3><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+                     esc(P.sv ? "Heta sträckor på linjerna (Gi*)" : "Hot stretches of the lines (Gi*)"),
+                     P.sv ? "Sträcka" : "Stretch", P.T("count"), P.sv ? "Klass" : "Class",
+                     P.sv ? "Heta dagar och tider" : "Hot days and hours");
+    for (const auto& r : hot_rows) {
+      if (r.size() < 7) continue;
+      const double n = std::atof(r[4].c_str());
+      const bool small = P.is_public && n > 0 && n < static_cast<double>(P.suppression.min_count);
+      const std::string mode = r[0].find(',') == std::string::npos ? r[0] : std::string(P.sv ? "linje" : "line");
+      const auto* cls = hotspot_classes::find(r[5]);
+      h += fmt::format("<tr><td>{}</td><td class=\"n count\">{}</td><td>{}</td><td>{}</td></tr>",
+                       esc(transit::describe_stretch(mode, r[1], r[2], r[3], P.sv ? "sv" : "en")),
+                       small ? fmt::format("&lt;{}", P.suppression.min_count) : P.num(n, 1),
+                       esc(cls ? std::string(cls->label(P.sv)) : r[5]), esc(r[6].empty() ? "–" : r[6]));
+    }
+    h += "</table>";
+  }
+  return h;
+}
+
 void transit_section(Page& P, const fs::path& dir) {
   // The busiest stretches (by the segment of each report's most likely point) and
   // the uncertain placements, from map.gpkg's incidents.
@@ -446,8 +484,9 @@ void transit_section(Page& P, const fs::path& dir) {
     const auto unc = io::query_rows(map, "SELECT COUNT(*), SUM(uncertain) FROM incidents WHERE place_type = 'on_board'");
     if (!unc.empty() && unc[0].size() == 2) on_board = std::atof(unc[0][0].c_str()), uncertain = std::atof(unc[0][1].c_str());
   }
-  const std::string h = transit_html_in(P, read_json(dir / outputs::kSituationJson), stretches, on_board, uncertain,
-                                        "hela perioden", "whole period");
+  std::string h = transit_html_in(P, read_json(dir / outputs::kSituationJson), stretches, on_board, uncertain,
+                                  "hela perioden", "whole period");
+  if (!h.empty()) h += transit_hot_html(P, dir);
   if (!h.empty()) P.section("transit", P.sv ? "Kollektivtrafik" : "Public transport", h);
 }
 

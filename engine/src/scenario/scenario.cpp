@@ -514,7 +514,7 @@ void check_scenario_name(const Ctx& c, const YAML::Node& n, const std::string& p
 // --- the plan stage ---------------------------------------------------------
 
 // stages.plan: true / false, or the shared options (the forecast's, evidence) with
-// patrol, lighting and routes each true, false or a mapping of its options.
+// patrol, lighting, routes and transit_hosts each true, false or a mapping of its options.
 void parse_plan_stage(const Ctx& c, const YAML::Node& p, ScenarioFile& f) {
   if (p.IsScalar()) {
     f.plan_enabled = boolean(c, p, "stages.plan");
@@ -525,7 +525,7 @@ void parse_plan_stage(const Ctx& c, const YAML::Node& p, ScenarioFile& f) {
   {
     OptionSet set("stages.plan");
     o.declare(set);
-    apply_options(c, p, "stages.plan", set, f.keys_at, {"patrol", "lighting", "routes"});
+    apply_options(c, p, "stages.plan", set, f.keys_at, {"patrol", "lighting", "routes", "transit_hosts"});
   }
   auto sub = [&](const char* name, bool& enabled, auto& options) {
     const YAML::Node n = p.IsMap() ? p[name] : YAML::Node();
@@ -544,6 +544,7 @@ void parse_plan_stage(const Ctx& c, const YAML::Node& p, ScenarioFile& f) {
   sub("patrol", o.patrol_enabled, o.patrol);
   sub("lighting", o.lighting_enabled, o.lighting);
   sub("routes", o.routes_enabled, o.routes);
+  sub("transit_hosts", o.transit_hosts_enabled, o.transit_hosts);
   // The windows and start points parse before any data are read, with the file's line.
   try {
     o.check();
@@ -1052,6 +1053,7 @@ std::string resolved_yaml(const ScenarioFile& f, const std::string& forecast_sta
     sub("patrol", pl.patrol_enabled, pl.patrol);
     sub("lighting", pl.lighting_enabled, pl.lighting);
     sub("routes", pl.routes_enabled, pl.routes);
+    sub("transit_hosts", pl.transit_hosts_enabled, pl.transit_hosts);
     e << YAML::EndMap;
   }
   e << YAML::EndMap;

@@ -55,6 +55,7 @@ json ScenarioRunner::run_plans(const json& request, const scenario::ScenarioFile
   o.patrol_enabled = asked("patrol");
   o.lighting_enabled = asked("lighting");
   o.routes_enabled = asked("routes");
+  o.transit_hosts_enabled = asked("transit_hosts");
   ctx.progress(0.3, "forecast and plans");
   const auto& map = session_->map();
   const auto r = pipeline::run_plan(map, o);

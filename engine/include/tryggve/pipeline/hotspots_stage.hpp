@@ -12,6 +12,10 @@
 //                   emerging       per segment: emerging hot spot class (17 classes),
 //                                  Mann-Kendall tau and p of its z-series
 //                   situation_areas, situation   (situation/situation.hpp)
+//                   transit_segment_hotspots, transit_stop_hotspots,
+//                   transit_segment_bands, transit_density
+//                                  along public-transport lines, when the map
+//                                  has them (pipeline/transit_hotspots.hpp)
 //                   backtest       the backtest rows as a table
 //   situation.json, situation.csv  the monthly situation picture
 //   backtest.csv                   rolling-origin forecast accuracy (situation/forecast.hpp)
@@ -64,6 +68,7 @@
 #include "tryggve/forecast/methods.hpp"
 #include "tryggve/pipeline/map_stage.hpp"
 #include "tryggve/pipeline/run_folder.hpp"
+#include "tryggve/pipeline/transit_hotspots.hpp"
 #include "tryggve/situation/forecast.hpp"
 #include "tryggve/situation/situation.hpp"
 
@@ -90,6 +95,9 @@ struct HotspotStageOptions {
   std::string gistar_significance = "analytical";
   std::int64_t seed = 0;                // 0: core/rng.hpp's default_seed()
   bool no_fdr = false;                  // classify on raw p instead of Benjamini-Hochberg
+  // Gi* along public-transport lines: kernel weights of this network distance
+  // (stops are 300-800 m apart; transit_hotspots.hpp says why not the band above).
+  double transit_gistar_bandwidth_m = 600.0;
   // Emerging hot spots (space-time Gi* per month, analytical p).
   int emerging_time_lags = 1;
   double emerging_alpha = 0.05;
@@ -131,6 +139,9 @@ struct HotspotsResult {
   double emerging_alpha = 0.05;
   hotspot::EmergingResult emerging;
   situation::SituationPicture situation;
+  // Hotspots along public-transport lines (transit_hotspots.hpp): run when the map
+  // has a transit system and placed on-board or at-stop incidents.
+  TransitHotspots transit;
   bool backtest_run = false;
   std::vector<situation::BacktestRow> backtest;
   // The model's own backtest on the same months (forecast::model_backtest; empty
