@@ -15,6 +15,7 @@
 #include "tryggve/hotspot/weights.hpp"
 #include "tryggve/io/vector_writer.hpp"
 #include "tryggve/situation/situation.hpp"
+#include "tryggve/transit/place.hpp"
 #include "tryggve/transit/placement.hpp"
 
 namespace tryggve::pipeline {
@@ -51,13 +52,6 @@ hotspot::Weights station_weights(const network::Network& net, double bandwidth_m
     w.offsets.push_back(w.neighbours.size());
   }
   return w;
-}
-
-// As the map stage's transit places name stations (transit/place.cpp): Västtrafik's
-// ", Göteborg" dropped, case kept, so a stretch reads the same in every layer.
-std::string display_name(std::string_view name) {
-  const auto comma = name.rfind(", ");
-  return std::string(comma == std::string_view::npos || comma == 0 ? name : name.substr(0, comma));
 }
 
 bool has_spread(const std::vector<double>& v) {
@@ -143,8 +137,8 @@ TransitHotspots transit_hotspots(const snap::MapData& map, const transit::System
 EdgeNames edge_names(const transit::System& sys, network::EdgeId e) {
   EdgeNames n;
   const auto& edge = sys.network().edge(e);
-  n.from = display_name(sys.stations()[edge.from].name);
-  n.to = display_name(sys.stations()[edge.to].name);
+  n.from = transit::display_name(sys.stations()[edge.from].name);
+  n.to = transit::display_name(sys.stations()[edge.to].name);
   std::set<std::string> lines, modes;
   std::vector<std::string> line_order, mode_order;
   for (const auto s : sys.segments_on(e)) {

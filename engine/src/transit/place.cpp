@@ -24,13 +24,12 @@ PlaceKind parse_place_kind(std::string_view text) {
   return PlaceKind::None;
 }
 
-namespace {
-
-// Names as a reader says them: Västtrafik's ", Göteborg" dropped, case kept.
 std::string display_name(std::string_view name) {
   const auto comma = name.rfind(", ");
   return std::string(comma == std::string_view::npos || comma == 0 ? name : name.substr(0, comma));
 }
+
+namespace {
 
 std::string station_name_of_stop(const System& sys, Index stop) {
   return display_name(sys.stations()[sys.station_of(stop)].name);

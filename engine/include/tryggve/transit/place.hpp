@@ -110,4 +110,8 @@ std::string describe_stretch(std::string_view mode_sv, std::string_view line, st
 // The English mode for a Swedish one ("spårvagn" -> "tram"); the text itself when unknown.
 std::string mode_en(std::string_view mode_sv);
 
+// A station's name as a reader says it: Västtrafik's ", Göteborg" dropped, case
+// kept, so a stretch reads the same in every layer and report.
+std::string display_name(std::string_view name);
+
 }  // namespace tryggve::transit
