@@ -234,7 +234,11 @@ case "$cmd" in
     cmake --build "$ROOT/build-tsan" -j "$JOBS"
     export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$ROOT/tools/tsan.supp"
     if [[ "${CI:-}" == "true" ]]; then export TRYGGVE_REQUIRE_SHARED_DATA=1; fi
-    (cd "$ROOT/build-tsan" && ctest --output-on-failure --no-tests=error -j "$JOBS" --timeout 900 -L threads)
+    # Left out: the whole hotspot stage on the demo district at one and two threads
+    # (48 s in the normal build, ten times that under TSan); its loops are the
+    # modules' ones, each under TSan here in its own module's thread test.
+    (cd "$ROOT/build-tsan" && ctest --output-on-failure --no-tests=error -j "$JOBS" --timeout 900 -L threads \
+      -E '^DemoHotspots[.]SameSeedSameResultAtAnyThreadCount$')
     ;;
   bench)
     install_pkgs "${PKGS[@]}" "${PEER_PKGS[@]}"
