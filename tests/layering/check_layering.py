@@ -11,8 +11,11 @@ module below through CMake's PUBLIC links, so the compiler cannot tell "declared
 account of what the module uses (removing a dependency lower down then cannot silently
 leave a module above using it).
 
-Also checked: the declared graph has no cycle, and the README's "Modules, bottom to top"
-paragraph names every module after all the modules it depends on.
+Also checked: the declared graph has no cycle, the README's "Modules, bottom to top"
+paragraph names every module after all the modules it depends on, and oneTBB is used
+only behind core/parallel.hpp (parallel_for, IndexRange, PerThread): the
+ThreadSanitizer build swaps that header's back end for std::thread, and a loop that
+went to TBB directly would escape it (TSan cannot see into Debian's libtbb.so).
 
 usage: check_layering.py SOURCE_ROOT
 """
@@ -21,6 +24,10 @@ import sys
 from pathlib import Path
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]tryggve/([A-Za-z0-9_]+)/')
+TBB_INCLUDE = re.compile(r'^\s*#\s*include\s*[<"](oneapi/)?tbb/')
+TBB_NAME = re.compile(r'\b(oneapi::)?tbb::')
+# The only files that may use oneTBB: the parallel layer itself.
+TBB_ALLOWED = {"engine/include/tryggve/core/parallel.hpp", "engine/src/core/parallel.cpp"}
 
 
 def strip_comments(text):
@@ -68,6 +75,19 @@ def check_files(root, owner, files, allowed, modules, problems):
             elif used != owner and used not in allowed:
                 problems.append(f"{where}: {owner} includes tryggve/{used}/ but does not declare "
                                 f"tryggve::{used} (add it to {owner}'s DEPENDS or move the code)")
+
+
+def check_tbb(root, files, problems):
+    for path in sorted(files):
+        rel = path.relative_to(root).as_posix()
+        if rel in TBB_ALLOWED:
+            continue
+        for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+            code = line.split("//", 1)[0]
+            if TBB_INCLUDE.match(code) or TBB_NAME.search(code):
+                problems.append(f"{rel}:{number}: oneTBB outside core/parallel.hpp (use tryggve::parallel_for, "
+                                f"IndexRange, PerThread or limit_threads, so the ThreadSanitizer build sees the loop)")
+                break
 
 
 def find_cycle(modules):
@@ -139,6 +159,8 @@ def main():
     cli_deps = cli_dependencies(cli / "CMakeLists.txt")
     cli_files = [p for p in cli.glob("**/*") if p.suffix in (".hpp", ".cpp", ".h")]
     check_files(root, "cli", cli_files, cli_deps, modules, problems)
+
+    check_tbb(root, [p for p in engine.glob("**/*") if p.suffix in (".hpp", ".cpp", ".h")] + cli_files, problems)
 
     check_readme(root / "README.md", modules, problems)
 

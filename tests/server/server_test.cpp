@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <zlib.h>
 
 #include "test_data.hpp"
 #include "tryggve/core/error.hpp"
@@ -336,6 +337,98 @@ TEST(Server, KeptAnswersAreBoundedByBytes) {
       // The small answers are kept, not the 5 kB situation nor the GeoPackage.
       EXPECT_GT(server.reply_cache_size(), 0u);
     }
+    server.stop();
+  }
+}
+
+// A gzip member unpacked with zlib itself (not the server's code); "" and a
+// failure if it is not one whole gzip stream.
+std::string gunzip(const std::string& in) {
+  z_stream zs{};
+  EXPECT_EQ(inflateInit2(&zs, 15 + 16), Z_OK);
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(in.size());
+  std::string out;
+  char buf[16384];
+  int rc = Z_OK;
+  while (rc == Z_OK) {
+    zs.next_out = reinterpret_cast<Bytef*>(buf);
+    zs.avail_out = sizeof buf;
+    rc = inflate(&zs, Z_NO_FLUSH);
+    out.append(buf, sizeof buf - zs.avail_out);
+  }
+  inflateEnd(&zs);
+  EXPECT_EQ(rc, Z_STREAM_END);
+  EXPECT_EQ(zs.avail_in, 0u) << "bytes after the gzip member";
+  return rc == Z_STREAM_END ? out : std::string();
+}
+
+// JSON and GeoJSON answers are gzipped exactly when the request's Accept-Encoding
+// takes gzip, and unpacked they are the plain answer's bytes; kept answers (made
+// once, then from the cache) and answers made per request alike, errors too.
+TEST(Server, JsonAnswersAreGzippedWhenTheClientTakesGzip) {
+  Fixture f;
+  write(f.data / "situation.json", json{{"total", 5}, {"note", std::string(5000, 'x')}}.dump());
+  Running s(f);
+  s.client.set_decompress(false);  // the bytes as sent
+  const std::vector<std::string> paths = {"/api/layers", "/api/layers/edges", "/api/layers/incidents?month=2025-02",
+                                          "/api/situation", "/api/catalogue", "/api/plan/watch_list", "/api/scenarios",
+                                          "/api/scenarios/lighting", "/api/jobs", "/api/layers/nosuch", "/api/nothing"};
+  for (const auto& path : paths) {
+    SCOPED_TRACE(path);
+    auto plain = s.client.Get(path.c_str());
+    ASSERT_TRUE(plain);
+    EXPECT_FALSE(plain->has_header("Content-Encoding"));
+    EXPECT_NE(plain->get_header_value("Content-Type").find("json"), std::string::npos);
+    EXPECT_EQ(plain->get_header_value("Vary"), "Accept-Encoding");
+    ASSERT_NO_THROW((void)json::parse(plain->body));
+    for (const char* takes : {"gzip", "gzip, deflate, br", "br;q=1.0, GZIP;q=0.5", "*", "identity, *;q=0.1"}) {
+      for (int round = 0; round < 2; ++round) {  // the second from the cache where the answer is kept
+        SCOPED_TRACE(std::string(takes) + (round ? " (again)" : ""));
+        auto packed = s.client.Get(path.c_str(), {{"Accept-Encoding", takes}});
+        ASSERT_TRUE(packed);
+        EXPECT_EQ(packed->status, plain->status);
+        EXPECT_EQ(packed->get_header_value("Content-Encoding"), "gzip");
+        EXPECT_EQ(packed->get_header_value("Vary"), "Accept-Encoding");
+        EXPECT_EQ(packed->get_header_value("Content-Type"), plain->get_header_value("Content-Type"));
+        EXPECT_EQ(gunzip(packed->body), plain->body);
+      }
+    }
+    // Not asked, or refused: plain (httplib would have sent brotli for `br`).
+    for (const char* refuses : {"br", "identity", "deflate", "gzip;q=0", "gzip;q=0.000, br", "*;q=0", "*, gzip;q=0", "gzip;q=x"}) {
+      SCOPED_TRACE(refuses);
+      auto r = s.client.Get(path.c_str(), {{"Accept-Encoding", refuses}});
+      ASSERT_TRUE(r);
+      EXPECT_FALSE(r->has_header("Content-Encoding"));
+      EXPECT_EQ(r->body, plain->body);
+    }
+  }
+  // The viewer's own files are not the server's to encode: httplib's rules as before.
+  auto page = s.client.Get("/index.html");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->body, "<!doctype html><title>viewer</title>");
+}
+
+// The gzip forms share the caches' byte bounds with the plain answers.
+TEST(Server, GzippedAnswersStayWithinTheCacheBytes) {
+  Fixture f;
+  write(f.data / "situation.json", json{{"total", 5}, {"note", std::string(5000, 'x')}}.dump());
+  for (const std::int64_t bytes : {std::int64_t{0}, std::int64_t{2000}, std::int64_t{1} << 20}) {
+    SCOPED_TRACE(bytes);
+    ServerOptions o = Running::make_options(f, 1 << 16);
+    o.cache_bytes = bytes;
+    Server server(o);
+    httplib::Client c("127.0.0.1", server.start());
+    c.set_decompress(false);
+    for (int round = 0; round < 2; ++round)
+      for (const char* path : {"/api/situation", "/api/catalogue", "/api/layers", "/api/layers/edges"})
+        for (const char* takes : {"gzip", ""}) {
+          auto r = takes[0] ? c.Get(path, {{"Accept-Encoding", takes}}) : c.Get(path);
+          ASSERT_TRUE(r) << path;
+          EXPECT_EQ(r->status, 200) << path;
+          EXPECT_LE(server.reply_cache_size(), static_cast<std::size_t>(bytes));
+        }
+    if (bytes == std::int64_t{1} << 20) EXPECT_GT(server.reply_cache_size(), 0u);
     server.stop();
   }
 }

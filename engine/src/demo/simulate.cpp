@@ -4,7 +4,6 @@
 // light part of the hour), then near-repeat offspring generation by generation.
 // Each parameter draws from its own random stream, so the result is the same at
 // any thread count.
-#include <oneapi/tbb/parallel_for.h>
 
 #include <algorithm>
 #include <bit>
@@ -14,6 +13,7 @@
 
 #include "internal.hpp"
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/parallel.hpp"
 #include "tryggve/core/polygon.hpp"
 #include "tryggve/core/rng.hpp"
 #include "tryggve/demo/generator.hpp"
@@ -135,7 +135,7 @@ DemoData simulate(const DemoOptions& options) {
     if (h.month >= m.adults_first_month) { adults_start = h.utc; break; }
 
   std::vector<std::vector<Ev>> per_param(P);
-  tbb::parallel_for(std::size_t{0}, P, [&](std::size_t p) {
+  parallel_for(std::size_t{0}, P, [&](std::size_t p) {
     const ParameterModel& pm = m.parameters[p];
     Rng rng(options.seed, 1 + p);
     std::vector<Ev>& ev = per_param[p];
@@ -244,7 +244,7 @@ DemoData simulate(const DemoOptions& options) {
     return r;
   };
   out.incidents.resize(refs.size());
-  tbb::parallel_for(std::size_t{0}, P, [&](std::size_t p) {
+  parallel_for(std::size_t{0}, P, [&](std::size_t p) {
     const ParameterModel& pm = m.parameters[p];
     Rng rng(options.seed, 1000 + p);
     for (std::uint32_t i = 0; i < per_param[p].size(); ++i) {

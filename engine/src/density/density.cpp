@@ -7,10 +7,9 @@
 #include <string>
 
 #include <fmt/format.h>
-#include <oneapi/tbb/blocked_range.h>
-#include <oneapi/tbb/parallel_for.h>
 
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/parallel.hpp"
 #include "tryggve/density/heat.hpp"
 #include "path_kernel.hpp"
 
@@ -97,7 +96,7 @@ std::vector<double> run_paths(const network::Network& net, const TargetSet& targ
   const std::size_t chunks = std::clamp<std::size_t>(n / 64, 1, 16);
   std::vector<std::vector<double>> buf(chunks);
   const PathRule rule = rule_of(o.method);
-  tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t c) {
+  parallel_for(std::size_t{0}, chunks, [&](std::size_t c) {
     buf[c].assign(m, 0.0);
     PathSpreader sp(net, targets);
     const std::size_t b = n * c / chunks, e = n * (c + 1) / chunks;
@@ -108,7 +107,7 @@ std::vector<double> run_paths(const network::Network& net, const TargetSet& targ
     }
   });
   std::vector<double> out(m, 0.0);
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, m, 4096), [&](const tbb::blocked_range<std::size_t>& r) {
+  parallel_for(IndexRange<std::size_t>(0, m, 4096), [&](const IndexRange<std::size_t>& r) {
     for (std::size_t j = r.begin(); j < r.end(); ++j) {
       double s = 0.0;
       for (std::size_t c = 0; c < chunks; ++c) s += buf[c][j];
@@ -210,7 +209,7 @@ DensityResult evaluate(const network::Network& net, const network::Lixelization*
         r.values[i] = f.grid.value_at(f.u, {(*lix)[i].edge, (*lix)[i].mid_offset()});
     } else {
       r.values.resize(at.size());
-      tbb::parallel_for(std::size_t{0}, at.size(), [&](std::size_t i) {
+      parallel_for(std::size_t{0}, at.size(), [&](std::size_t i) {
         double v = f.grid.value_at(f.u, at[i]);
         if (o.leave_one_out) {
           const double s = bw.empty() ? o.bandwidth_m : bw[i];

@@ -7,10 +7,8 @@
 
 #include <fmt/format.h>
 
-#include <oneapi/tbb/blocked_range.h>
-#include <oneapi/tbb/parallel_for.h>
-
 #include "tryggve/core/limits.hpp"
+#include "tryggve/core/parallel.hpp"
 
 namespace tryggve::density {
 
@@ -180,8 +178,8 @@ std::size_t HeatGrid::diffuse(std::vector<double>& u, double t) const {
   };
   const auto par = [&](auto&& body) {
     if (n < 2 * kGrain) { body(std::size_t{0}, n); return; }
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, kGrain),
-                      [&](const tbb::blocked_range<std::size_t>& r) { body(r.begin(), r.end()); });
+    parallel_for(IndexRange<std::size_t>(0, n, kGrain),
+                 [&](const IndexRange<std::size_t>& r) { body(r.begin(), r.end()); });
   };
   par([&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) out[i] = a[0] * prev[i];

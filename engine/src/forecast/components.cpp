@@ -6,9 +6,9 @@
 #include <unordered_map>
 
 #include <fmt/format.h>
-#include <oneapi/tbb/parallel_for.h>
 
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/parallel.hpp"
 
 namespace tryggve::forecast {
 
@@ -39,7 +39,7 @@ CellNetwork units_from_points(std::span<const Point> centres, std::vector<double
     buckets[key(centres[i])].push_back(static_cast<CellId>(i));
   }
   std::vector<std::vector<Neighbour>> lists(centres.size());
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, centres.size(), 1024), [&](const auto& r) {
+  parallel_for(IndexRange<std::size_t>(0, centres.size(), 1024), [&](const auto& r) {
     for (std::size_t i = r.begin(); i != r.end(); ++i) {
       const auto [bx, by] = key(centres[i]);
       for (std::int64_t dx = -1; dx <= 1; ++dx)

@@ -4,10 +4,10 @@
 #include <cmath>
 
 #include <fmt/format.h>
-#include <oneapi/tbb/parallel_for.h>
 
 #include "tryggve/core/error.hpp"
 #include "tryggve/core/month.hpp"
+#include "tryggve/core/parallel.hpp"
 #include "tryggve/simulation/evaluation.hpp"
 
 namespace tryggve::forecast {
@@ -108,7 +108,7 @@ const FittedModel& SelfExcitingForecast::model(int end_month, bool self_exciting
   out->fit_end_hours = month_start(end_month);
   FitOptions fo = fit_;
   fo.self_exciting = self_exciting;
-  tbb::parallel_for(std::size_t{0}, traits_.size(), [&](std::size_t p) {
+  parallel_for(std::size_t{0}, traits_.size(), [&](std::size_t p) {
     const auto& ev = events_[p];
     if (events_between(ev, out->fit_start_hours, out->fit_end_hours).empty()) {
       EtasParameters z;

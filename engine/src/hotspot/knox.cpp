@@ -5,10 +5,9 @@
 #include <numeric>
 
 #include <fmt/format.h>
-#include <oneapi/tbb/enumerable_thread_specific.h>
-#include <oneapi/tbb/parallel_for.h>
 
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/parallel.hpp"
 #include "tryggve/network/distance.hpp"
 
 namespace tryggve::hotspot {
@@ -95,8 +94,8 @@ KnoxResult run_knox(std::vector<ClosePair> pairs, const std::vector<double>& tim
     std::vector<double> t, counts;
     std::vector<std::uint32_t> tally;
   };
-  tbb::enumerable_thread_specific<Scratch> scratch;
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, opt.permutations, 4), [&](const auto& range) {
+  PerThread<Scratch> scratch;
+  parallel_for(IndexRange<std::size_t>(0, opt.permutations, 4), [&](const auto& range) {
     Scratch& s = scratch.local();
     s.counts.resize(cells);
     for (std::size_t p = range.begin(); p != range.end(); ++p) {
@@ -162,8 +161,8 @@ KnoxResult knox_network(const network::Network& net, const std::vector<network::
     std::vector<std::uint32_t> stamp;
     std::uint32_t epoch = 0;
   };
-  tbb::enumerable_thread_specific<Scratch> scratch([&] { return Scratch(net); });
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 64), [&](const auto& range) {
+  PerThread<Scratch> scratch([&] { return Scratch(net); });
+  parallel_for(IndexRange<std::size_t>(0, n, 64), [&](const auto& range) {
     Scratch& s = scratch.local();
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
       s.ws.run(positions[i], cut);

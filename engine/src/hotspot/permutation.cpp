@@ -2,9 +2,7 @@
 #include <cmath>
 #include <numeric>
 
-#include <oneapi/tbb/enumerable_thread_specific.h>
-#include <oneapi/tbb/parallel_for.h>
-
+#include "tryggve/core/parallel.hpp"
 #include "tryggve/core/rng.hpp"
 #include "tryggve/hotspot/local_stats.hpp"
 
@@ -26,11 +24,11 @@ PermutationCounts conditional_permutations(const Weights& w, const std::vector<d
   // The pool for partial Fisher-Yates draws (large neighbourhoods): identity, put
   // back after every draw so each permutation starts from the same state, which
   // keeps the draws a function of (seed, unit) alone.
-  tbb::enumerable_thread_specific<std::vector<UnitId>> pools;
+  PerThread<std::vector<UnitId>> pools;
   struct Slots { std::vector<UnitId> picked; std::vector<double> wk; };
-  tbb::enumerable_thread_specific<Slots> slots;
+  PerThread<Slots> slots;
 
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 32), [&](const auto& range) {
+  parallel_for(IndexRange<std::size_t>(0, n, 32), [&](const auto& range) {
     Slots& sl = slots.local();
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
       const auto nb = w.neighbours_of(i);

@@ -6,11 +6,10 @@
 #include <string>
 
 #include <fmt/format.h>
-#include <oneapi/tbb/enumerable_thread_specific.h>
-#include <oneapi/tbb/parallel_for.h>
 
 #include "tryggve/core/atomic_file.hpp"
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/parallel.hpp"
 #include "tryggve/network/distance.hpp"
 
 namespace tryggve::hotspot {
@@ -126,9 +125,9 @@ Weights unit_distances(const network::Network& net, const SpatialUnits& units, d
     std::uint32_t epoch = 0;
     std::vector<network::EdgeId> edges;
   };
-  tbb::enumerable_thread_specific<Scratch> scratch([&] { return Scratch(net); });
+  PerThread<Scratch> scratch([&] { return Scratch(net); });
   const double cut = max_distance_m;
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 64), [&](const auto& range) {
+  parallel_for(IndexRange<std::size_t>(0, n, 64), [&](const auto& range) {
     Scratch& s = scratch.local();
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
       const auto src = units[static_cast<UnitId>(i)].midpoint();
@@ -191,7 +190,7 @@ Weights contiguity(const network::Network& net, const SpatialUnits& units) {
       if (u != self) row.emplace_back(u, 1.0);
     }
   };
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 256), [&](const auto& range) {
+  parallel_for(IndexRange<std::size_t>(0, n, 256), [&](const auto& range) {
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
       const UnitId u = static_cast<UnitId>(i);
       const auto e = units[u].edge;

@@ -1,7 +1,7 @@
 #pragma once
 // RAII for GEOS's reentrant C API (geos_c.h with GEOS_USE_ONLY_R_API, which the
 // module targets define). A GeosContext is one GEOS handle: not thread-safe, so
-// use one per thread (e.g. a tbb::enumerable_thread_specific<GeosContext>).
+// use one per thread (e.g. a tryggve::PerThread<GeosContext>, core/parallel.hpp).
 // GEOS reports errors through a callback; the context keeps the last message so
 // a failed call can be turned into a tryggve::Error that says what GEOS said.
 //

@@ -8,9 +8,9 @@
 #include <string>
 
 #include <fmt/format.h>
-#include <oneapi/tbb/enumerable_thread_specific.h>
 
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/parallel.hpp"
 
 namespace tryggve::network {
 
@@ -147,7 +147,7 @@ struct GeomGuard {
 struct PolygonIndex::Impl {
   std::vector<PolygonFeature> polygons;
   std::string what;
-  mutable tbb::enumerable_thread_specific<std::unique_ptr<GeosThread>> geos;
+  mutable PerThread<std::unique_ptr<GeosThread>> geos;
 
   GeosThread& local() const {
     auto& t = geos.local();

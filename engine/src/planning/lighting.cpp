@@ -7,10 +7,10 @@
 #include <unordered_map>
 
 #include <fmt/format.h>
-#include <tbb/parallel_for.h>
 
 #include "tryggve/core/csv.hpp"
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/parallel.hpp"
 #include "tryggve/core/polygon.hpp"
 #include "tryggve/core/rng.hpp"
 
@@ -109,7 +109,7 @@ std::vector<LixelLight> classify_lighting(const CellNetwork& cells, const std::v
   std::vector<Envelope> park_env;
   for (const auto& p : parks) park_env.push_back(envelope(p.geometry));
   std::vector<LixelLight> out(cells.size());
-  tbb::parallel_for(std::size_t{0}, cells.size(), [&](std::size_t c) {
+  parallel_for(std::size_t{0}, cells.size(), [&](std::size_t c) {
     const Cell& cl = cells.cell(static_cast<CellId>(c));
     const auto& e = net.edge(cl.edge);
     LixelLight& x = out[c];
@@ -240,7 +240,7 @@ void rank_projects(std::vector<LightingProject>& projects, const std::vector<std
   const std::uint64_t seed = o.seed ? static_cast<std::uint64_t>(o.seed) : default_seed();
   // draws × projects, each draw one possible world of the evidence.
   std::vector<std::vector<double>> prevented(projects.size(), std::vector<double>(o.draws));
-  tbb::parallel_for(0, o.draws, [&](int d) {
+  parallel_for(0, o.draws, [&](int d) {
     Rng rng(seed, 0x11647u + static_cast<std::uint64_t>(d));
     std::vector<double> z(evidence.rows().size());
     for (double& x : z) x = rng.normal();

@@ -5,10 +5,10 @@
 #include <queue>
 
 #include <fmt/format.h>
-#include <tbb/parallel_for.h>
 
 #include "tryggve/core/csv.hpp"
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/parallel.hpp"
 #include "tryggve/core/polygon.hpp"
 #include "tryggve/core/rng.hpp"
 #include "tryggve/simulation/results.hpp"
@@ -90,7 +90,7 @@ std::vector<std::vector<Influence>> influences(const CellNetwork& cells, const s
   Spillover sp;
   sp.buffer_m = sp.outer_m = o.diffusion_buffer_m;
   sp.diffusion_decay_m = o.diffusion_decay_m;
-  tbb::parallel_for(std::size_t{0}, places.size(), [&](std::size_t i) {
+  parallel_for(std::size_t{0}, places.size(), [&](std::size_t i) {
     const auto& p = places[i];
     auto& inf = out[i];
     for (CellId c : p.cells) inf.push_back({c, static_cast<float>(1.0 - o.displacement_share)});
@@ -396,7 +396,7 @@ PatrolPlan plan_patrol(const PlanningContext& ctx, const EvidenceTable& evidence
   const SpilloverRows spill_rows = spillover_rows(given, evidence, traits);
   const std::vector<double> ones(traits.size(), 1.0);
   std::vector<double> harm(o.draws), count(o.draws);
-  tbb::parallel_for(0, o.draws, [&](int d) {
+  parallel_for(0, o.draws, [&](int d) {
     Rng rng(seed, 0x9A7201u + static_cast<std::uint64_t>(d));
     std::vector<double> z(evidence.rows().size());
     for (double& x : z) x = rng.normal();

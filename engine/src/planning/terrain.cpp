@@ -5,7 +5,7 @@
 #include <limits>
 #include <map>
 
-#include <oneapi/tbb/parallel_for.h>
+#include "tryggve/core/parallel.hpp"
 
 namespace tryggve::planning {
 
@@ -33,7 +33,7 @@ std::vector<forecast::Covariate> risk_terrain(const simulation::CellNetwork& cel
   // in the hundreds, cells in the tens of thousands).
   auto nearness = [&](const std::vector<Point>& pts) {
     std::vector<double> out(n, 0.0);
-    tbb::parallel_for(std::size_t{0}, n, [&](std::size_t c) {
+    parallel_for(std::size_t{0}, n, [&](std::size_t c) {
       double d = std::numeric_limits<double>::infinity();
       for (const Point& p : pts) d = std::min(d, distance(mid[c], p));
       out[c] = std::exp(-d / o.near_m);

@@ -14,6 +14,7 @@
 #include "tryggve/io/crs.hpp"
 #include "tryggve/io/layers.hpp"
 #include "tryggve/pipeline/run_folder.hpp"
+#include "gzip.hpp"
 #include "reply_cache.hpp"
 
 namespace fs = std::filesystem;
@@ -242,6 +243,19 @@ std::string RunFolderReader::geojson(const std::string& name, const LayerFilter&
   const std::string stamp = std::to_string(mtime.time_since_epoch().count());
   if (auto kept = cache_->find(key, stamp)) return *kept;
   auto body = std::make_shared<const std::string>(io::layer_geojson(info->file, info->layer, name, query_of(filter)));
+  cache_->keep(key, stamp, body);
+  return *body;
+}
+
+std::string RunFolderReader::geojson_gzip(const std::string& name, const LayerFilter& filter) const {
+  const auto info = find_layer(name);
+  if (!info) throw Error(ErrorCode::LayerNotFound, "layer", fmt::format("no layer '{}' in this run folder", name));
+  std::error_code ec;
+  const auto mtime = fs::last_write_time(info->file, ec);
+  const std::string key = name + "#" + filter.key() + "\ngzip";
+  const std::string stamp = std::to_string(mtime.time_since_epoch().count());
+  if (auto kept = cache_->find(key, stamp)) return *kept;
+  auto body = std::make_shared<const std::string>(gzip(geojson(name, filter)));
   cache_->keep(key, stamp, body);
   return *body;
 }

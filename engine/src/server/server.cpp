@@ -87,6 +87,7 @@ void send_error(httplib::Response& res, int status, const std::string& code, con
                 const std::string& where = {}) noexcept {
   try {
     res.status = status;
+    res.headers.erase("Content-Encoding");  // the error replaces whatever the handler had answered
     json e = {{"status", status}, {"code", code}, {"message", message}};
     if (!where.empty()) e["where"] = where;
     res.set_content(json{{"error", e}}.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
@@ -145,25 +146,36 @@ void send_json(httplib::Response& res, const json& j, int status = 200) {
 // keeps it. `make` returns the body, or nullopt when it has sent an error reply
 // itself (errors are not kept; neither is anything when it throws). The stamp is
 // taken before `make` reads the files: a file replaced meanwhile gives the next
-// request a new stamp, never an old answer under a new one.
+// request a new stamp, never an old answer under a new one. A JSON answer to a
+// request that takes gzip goes out gzipped, and that form is kept too, as its own
+// entry within the same byte bound: a browser asks for it every time, and
+// compressing the 390 kB situation once per request would cost more than reading it.
 template <class Make>
-void send_kept(ReplyCache& cache, const std::string& key, const std::string& stamp, const char* type,
-               httplib::Response& res, Make&& make) {
-  auto body = cache.find(key, stamp);
+void send_kept(const httplib::Request& req, ReplyCache& cache, const std::string& key, const std::string& stamp,
+               const char* type, httplib::Response& res, Make&& make) {
+  const bool packed = gzip_wanted(req, type);
+  const std::string kept = packed ? key + "\ngzip" : key;
+  auto body = cache.find(kept, stamp);
   if (!body) {
-    const auto gate = cache.gate(key);
+    const auto gate = cache.gate(kept);
     std::unique_lock<std::mutex> one_at_a_time;
     if (gate) one_at_a_time = std::unique_lock(*gate);
-    body = cache.find(key, stamp);  // made while this request waited
+    body = cache.find(kept, stamp);  // made while this request waited
     if (!body) {
-      std::optional<std::string> made = make();
-      if (!made) return;
-      body = std::make_shared<const std::string>(std::move(*made));
-      cache.keep(key, stamp, body);
+      std::shared_ptr<const std::string> plain = packed ? cache.find(key, stamp) : nullptr;
+      if (!plain) {
+        std::optional<std::string> made = make();
+        if (!made) return;
+        plain = std::make_shared<const std::string>(std::move(*made));
+        cache.keep(key, stamp, plain);
+      }
+      body = packed ? std::make_shared<const std::string>(gzip(*plain)) : plain;
+      if (packed) cache.keep(kept, stamp, body);
     }
   }
   res.status = 200;
   res.set_content(*body, type);
+  if (packed) res.set_header("Content-Encoding", "gzip");
 }
 
 std::multimap<std::string, std::string> query_of(const httplib::Request& req) {
@@ -700,7 +712,7 @@ void Server::routes() {
 
   s.Get("/api/layers", [fp, is_public, replies, map_gpkg, hotspots_gpkg](const httplib::Request& req, httplib::Response& res) {
     if (!req.params.empty()) return send_error(res, 400, "BadOption", "takes no query parameters", "query");
-    send_kept(*replies, "layers", file_stamp(map_gpkg) + "|" + file_stamp(hotspots_gpkg), "application/json", res,
+    send_kept(req, *replies, "layers", file_stamp(map_gpkg) + "|" + file_stamp(hotspots_gpkg), "application/json", res,
               [&]() -> std::optional<std::string> {
                 json out = json::array();
                 for (const auto& l : fp->layers())
@@ -719,7 +731,12 @@ void Server::routes() {
     const bool filtered = req.has_param("parameter");
     LayerFilter f = parse_layer_filter(query_of(req), filtered ? known_parameters() : std::vector<std::string>{});
     if (!public_fields(*info, f, res)) return;
-    res.set_content(fp->geojson(name, f), "application/geo+json");
+    if (gzip_wanted(req, "application/geo+json")) {
+      res.set_content(fp->geojson_gzip(name, f), "application/geo+json");
+      res.set_header("Content-Encoding", "gzip");
+    } else {
+      res.set_content(fp->geojson(name, f), "application/geo+json");
+    }
     res.set_header("Cache-Control", "no-store");
   });
   // The workspace (read-only): 404 when the server was started without one.
@@ -763,9 +780,9 @@ void Server::routes() {
       return send_error(res, 400, "BadOption", "deployment= is required, a deployment id", "deployment");
     send_json(res, wp->followups(std::stoll(d)));
   });
-  s.Get("/api/catalogue", [fp, is_public, suppression, replies, map_gpkg](const httplib::Request&, httplib::Response& res) {
+  s.Get("/api/catalogue", [fp, is_public, suppression, replies, map_gpkg](const httplib::Request& req, httplib::Response& res) {
     // Two SQL queries over the incidents: kept per map.gpkg, which holds them.
-    send_kept(*replies, "catalogue", file_stamp(map_gpkg), "application/json", res, [&]() -> std::optional<std::string> {
+    send_kept(req, *replies, "catalogue", file_stamp(map_gpkg), "application/json", res, [&]() -> std::optional<std::string> {
       json cat = fp->incident_catalogue();
       if (is_public) {
         // Parameters and months each sum to the number of incidents.
@@ -778,8 +795,8 @@ void Server::routes() {
     });
     res.set_header("Cache-Control", "no-store");
   });
-  s.Get("/api/situation", [fp, is_public, suppression, replies](const httplib::Request&, httplib::Response& res) {
-    send_kept(*replies, "situation", file_stamp(fp->dir() / outputs::kSituationJson), "application/json", res,
+  s.Get("/api/situation", [fp, is_public, suppression, replies](const httplib::Request& req, httplib::Response& res) {
+    send_kept(req, *replies, "situation", file_stamp(fp->dir() / outputs::kSituationJson), "application/json", res,
               [&]() -> std::optional<std::string> {
                 auto j = fp->situation();
                 if (!j) {
@@ -810,7 +827,7 @@ void Server::routes() {
     const fs::path plan = fp->dir() / outputs::kPlanDir / name;
     const std::string stamp = file_stamp(fs::path(plan) += ".csv") + "|" + file_stamp(fs::path(plan) += ".json") + "|" +
                               file_stamp(map_gpkg);
-    send_kept(*replies, "plan/" + name, stamp, "application/json", res, [&]() -> std::optional<std::string> {
+    send_kept(req, *replies, "plan/" + name, stamp, "application/json", res, [&]() -> std::optional<std::string> {
       auto j = fp->plan(name);
       if (!j) {
         send_error(res, 404, "NotFound", "no plan list '" + name + "'", "plan");
@@ -846,7 +863,7 @@ void Server::routes() {
     std::string key = "export:";
     for (const auto& n : names) key += n + ",";
     key += "#" + f.key();
-    send_kept(*replies, key, file_stamp(map_gpkg) + "|" + file_stamp(hotspots_gpkg), "application/geopackage+sqlite3", res,
+    send_kept(req, *replies, key, file_stamp(map_gpkg) + "|" + file_stamp(hotspots_gpkg), "application/geopackage+sqlite3", res,
               [&]() -> std::optional<std::string> {
                 builds->acquire();
                 struct Release {

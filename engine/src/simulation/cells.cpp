@@ -4,10 +4,9 @@
 #include <cmath>
 
 #include <fmt/format.h>
-#include <oneapi/tbb/enumerable_thread_specific.h>
-#include <oneapi/tbb/parallel_for.h>
 
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/parallel.hpp"
 #include "tryggve/network/distance.hpp"
 
 namespace tryggve::simulation {
@@ -62,8 +61,8 @@ CellNetwork::CellNetwork(const network::Network& net, const network::Lixelizatio
   // Neighbour lists, one Dijkstra per cell, in parallel; every cell writes its own
   // list, so the result does not depend on the thread count.
   std::vector<std::vector<Neighbour>> lists(cells_.size());
-  tbb::enumerable_thread_specific<Scratch> scratch([&] { return Scratch(net); });
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, cells_.size(), 64), [&](const auto& r) {
+  PerThread<Scratch> scratch([&] { return Scratch(net); });
+  parallel_for(IndexRange<std::size_t>(0, cells_.size(), 64), [&](const auto& r) {
     Scratch& s = scratch.local();
     for (std::size_t c = r.begin(); c != r.end(); ++c) {
       s.ws.run(cells_[c].mid(), cutoff_m);

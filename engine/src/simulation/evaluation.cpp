@@ -4,7 +4,7 @@
 #include <cmath>
 #include <numeric>
 
-#include <oneapi/tbb/parallel_for.h>
+#include "tryggve/core/parallel.hpp"
 
 namespace tryggve::simulation {
 
@@ -27,7 +27,7 @@ double log_likelihood(const EtasParameters& P, std::span<const CellEvent> ev, co
     for (std::size_t j = lower(ev, t0 - lag); j < b; ++j) by_cell[ev[j].cell].push_back(static_cast<std::uint32_t>(j));
   }
   std::vector<double> ll(b - a, 0.0);
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(a, b, 64), [&](const auto& r) {
+  parallel_for(IndexRange<std::size_t>(a, b, 64), [&](const auto& r) {
     for (std::size_t i = r.begin(); i != r.end(); ++i) {
       const CellEvent& e = ev[i];
       double lam = P.mu[e.cell] * P.hour_of_week[e.hour_of_week] * P.month_of_year[e.month_of_year];

@@ -3,9 +3,9 @@
 #include <numeric>
 
 #include <boost/math/distributions/chi_squared.hpp>
-#include <oneapi/tbb/parallel_for.h>
 
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/parallel.hpp"
 #include "tryggve/simulation/model.hpp"
 
 namespace tryggve::simulation {
@@ -21,7 +21,7 @@ double EtasParameters::total_mu() const { return std::accumulate(mu.begin(), mu.
 
 std::vector<double> kernel_normalisers(const CellNetwork& cells, double sigma_m) {
   std::vector<double> z(cells.size());
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, cells.size(), 256), [&](const auto& r) {
+  parallel_for(IndexRange<std::size_t>(0, cells.size(), 256), [&](const auto& r) {
     for (std::size_t v = r.begin(); v != r.end(); ++v) {
       double s = 0.0;
       for (const Neighbour& n : cells.neighbours(static_cast<CellId>(v)))
@@ -61,7 +61,7 @@ void find_candidates(std::span<const CellEvent> ev, std::size_t first, std::size
   for (std::size_t j = 0; j < last; ++j) by_cell[ev[j].cell].push_back(static_cast<std::uint32_t>(j));
   const std::size_t n = last - first;
   std::vector<std::vector<Candidate>> per(n);
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 64), [&](const auto& r) {
+  parallel_for(IndexRange<std::size_t>(0, n, 64), [&](const auto& r) {
     for (std::size_t k = r.begin(); k != r.end(); ++k) {
       const std::size_t i = first + k;
       const CellEvent& e = ev[i];
@@ -93,7 +93,7 @@ std::vector<double> smooth_background(const std::vector<double>& B, const CellNe
   const double rbar = total / cells.total_length();
   const double b = o.background_bandwidth_m;
   const double a = o.background_prior_events;
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, nc, 256), [&](const auto& r) {
+  parallel_for(IndexRange<std::size_t>(0, nc, 256), [&](const auto& r) {
     for (std::size_t u = r.begin(); u != r.end(); ++u) {
       double num = 0.0, den = 0.0;
       if (b > 0.0)
@@ -204,7 +204,7 @@ static EtasParameters fit_em(std::span<const CellEvent> ev, const CellNetwork& c
     if (self_exciting) Z = kernel_normalisers(cells, P.sigma_m);
     // E-step, parallel over events: each event writes only its own slots.
     const double th = P.theta, om = P.omega_per_hour, sg = P.sigma_m;
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 128), [&](const auto& r) {
+    parallel_for(IndexRange<std::size_t>(0, n, 128), [&](const auto& r) {
       for (std::size_t k = r.begin(); k != r.end(); ++k) {
         const CellEvent& e = ev[first + k];
         double bg = P.mu[e.cell] * P.hour_of_week[e.hour_of_week] * P.month_of_year[e.month_of_year];
@@ -274,7 +274,7 @@ static EtasParameters fit_em(std::span<const CellEvent> ev, const CellNetwork& c
         // parent order, so the result is the same bits at any thread count.
         std::vector<double> logz(parents.size());
         auto Q = [&](double s) {
-          tbb::parallel_for(tbb::blocked_range<std::size_t>(0, parents.size(), 64), [&](const auto& r) {
+          parallel_for(IndexRange<std::size_t>(0, parents.size(), 64), [&](const auto& r) {
             for (std::size_t i = r.begin(); i != r.end(); ++i) {
               double z = 0.0;
               for (const Neighbour& nb : cells.neighbours(parents[i]))
@@ -387,7 +387,7 @@ FittedModel fit(const EventTable& table, const CellNetwork& cells, const HourCal
   out.parameters.resize(traits.size());
   out.fit_start_hours = calendar.start_hours();
   out.fit_end_hours = calendar.end_hours();
-  tbb::parallel_for(std::size_t{0}, traits.size(), [&](std::size_t p) {
+  parallel_for(std::size_t{0}, traits.size(), [&](std::size_t p) {
     const auto& ev = table.by_parameter[p];
     const auto in = events_between(ev, out.fit_start_hours, out.fit_end_hours);
     if (in.empty()) {

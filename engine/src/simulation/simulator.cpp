@@ -7,10 +7,9 @@
 #include <optional>
 
 #include <fmt/format.h>
-#include <oneapi/tbb/enumerable_thread_specific.h>
-#include <oneapi/tbb/parallel_for.h>
 
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/parallel.hpp"
 #include "tryggve/simulation/followup.hpp"
 #include "tryggve/simulation/spillover.hpp"
 
@@ -398,7 +397,7 @@ Simulator::Simulator(const FittedModel& model, const CellNetwork& cells, const H
 
   auto s = std::make_shared<Samplers>();
   s->p.resize(np);
-  tbb::parallel_for(std::size_t{0}, np, [&](std::size_t p) {
+  parallel_for(std::size_t{0}, np, [&](std::size_t p) {
     const EtasParameters& P = model.parameters[p];
     ParamSampler& ps = s->p[p];
     ps.reporting = opt_.reporting_rate.empty() ? opt_.default_reporting_rate : opt_.reporting_rate[p];
@@ -709,12 +708,12 @@ RunResult Simulator::run_impl(const std::vector<Scenario>& scenarios, const Base
     std::vector<std::uint64_t> clamped;
   };
   const std::size_t nc = cells_->size();
-  tbb::enumerable_thread_specific<Local> locals([&] {
+  PerThread<Local> locals([&] {
     return Local{std::vector<std::uint32_t>(static_cast<std::size_t>(S) * np * nc, 0), std::vector<std::uint64_t>(S, 0)};
   });
   const std::uint64_t full = (S >= 64) ? ~0ull : ((1ull << S) - 1);
   const std::size_t tasks = static_cast<std::size_t>(res.replicates) * np;
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, tasks, 1), [&](const auto& range) {
+  parallel_for(IndexRange<std::size_t>(0, tasks, 1), [&](const auto& range) {
     Local& L = locals.local();
     for (std::size_t task = range.begin(); task != range.end(); ++task) {
       if (opt_.cancelled && opt_.cancelled()) throw Error(ErrorCode::Interrupted, "simulation", "cancelled");

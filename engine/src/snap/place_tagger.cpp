@@ -6,10 +6,9 @@
 #include <tuple>
 
 #include <fmt/format.h>
-#include <oneapi/tbb/blocked_range.h>
-#include <oneapi/tbb/parallel_for.h>
 
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/parallel.hpp"
 #include "tryggve/network/polygon_index.hpp"
 
 namespace tryggve::snap {
@@ -112,10 +111,9 @@ PlaceTag PlaceTagger::tag(Point p) const {
 
 std::vector<PlaceTag> PlaceTagger::tag_all(std::span<const Point> points) const {
   std::vector<PlaceTag> out(points.size());
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, points.size(), 256),
-                    [&](const tbb::blocked_range<std::size_t>& r) {
-                      for (std::size_t i = r.begin(); i != r.end(); ++i) out[i] = tag(points[i]);
-                    });
+  parallel_for(IndexRange<std::size_t>(0, points.size(), 256), [&](const IndexRange<std::size_t>& r) {
+    for (std::size_t i = r.begin(); i != r.end(); ++i) out[i] = tag(points[i]);
+  });
   return out;
 }
 

@@ -3,10 +3,9 @@
 #include <cmath>
 
 #include <fmt/format.h>
-#include <oneapi/tbb/blocked_range.h>
-#include <oneapi/tbb/parallel_for.h>
 
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/parallel.hpp"
 #include "tryggve/core/progress.hpp"
 
 namespace tryggve::snap {
@@ -30,7 +29,7 @@ void check_options(const SnapOptions& o) {
 template <class Fn>
 void parallel_points(std::size_t n, const char* label, Fn&& fn) {
   Progress progress(label, n);
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 4096), [&](const tbb::blocked_range<std::size_t>& r) {
+  parallel_for(IndexRange<std::size_t>(0, n, 4096), [&](const IndexRange<std::size_t>& r) {
     Progress::throw_if_cancelled();
     for (std::size_t i = r.begin(); i != r.end(); ++i) fn(i);
     progress.advance(r.size());

@@ -83,6 +83,9 @@ class RunFolderReader {
   // incidents); on other layers they are refused with Error(BadOption).
   // Throws Error(LayerNotFound) if the layer does not exist.
   std::string geojson(const std::string& name, const LayerFilter& filter) const;
+  // The same gzip-compressed (RFC 1952), for a client that takes gzip: kept beside
+  // the plain text, as its own entry within the same byte bound.
+  std::string geojson_gzip(const std::string& name, const LayerFilter& filter) const;
 
   // Writes the filtered layers into a new GeoPackage at `out` (in the run's CRS,
   // as QGIS users expect it). Throws Error(LayerNotFound) / Error(OutputFailed).
