@@ -28,21 +28,9 @@ namespace tryggve::planning {
 namespace {
 
 struct HandRun {
-  test::FeedBuilder b;
   pipeline::MapResult map;
   HandRun() {
-    std::vector<test::FeedBuilder::Call> calls;
-    const auto route = b.route("R7", "7", 0);
-    const auto svc = b.service("ALL", "1111111", {2025, 1, 1}, {2025, 12, 31});
-    Polyline east;
-    for (int k = 0; k < 10; ++k) {
-      const auto s = b.platform("S" + std::to_string(k), "S" + std::to_string(k), {500.0 * k, 0});
-      calls.emplace_back(s, fmt::format("06:{:02d}:00", 2 * k));
-      east.push_back({500.0 * k, 0});
-    }
-    const auto trip = b.trip("T7", route, svc, "S9", 0, b.shape("SH", east), calls);
-    b.frequency(trip, "06:00:00", "24:00:00", 600);
-    map.transit_system = std::make_shared<const transit::System>(transit::build(b.f));
+    map.transit_system = std::make_shared<const transit::System>(transit::build(test::Line7Feed().b.f));
     const transit::Placer placer(*map.transit_system);
     auto report = [&](int from, int day, int h, int mi) {
       transit::TransitRequest q;

@@ -6,6 +6,8 @@
 #include <tuple>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "tryggve/core/gtfs.hpp"
 #include "tryggve/core/time.hpp"
 
@@ -154,6 +156,25 @@ struct Street {
            "V3");
     b.trip("T25_0900", bus, wd, "Gamma", 0, gtfs::kNone,
            {{north[0], "09:00:00"}, {north[1], "09:03:00"}, {north[2], "09:06:00"}});
+  }
+};
+
+// Line 7: ten stops S0 .. S9 500 m apart along y = 0, one direction, a vehicle
+// every 10 minutes from 06:00 to 24:00, two minutes between stops, all year 2025.
+struct Line7Feed {
+  FeedBuilder b;
+  Line7Feed() {
+    std::vector<FeedBuilder::Call> calls;
+    const auto route = b.route("R7", "7", 0);
+    const auto svc = b.service("ALL", "1111111", {2025, 1, 1}, {2025, 12, 31});
+    Polyline east;
+    for (int k = 0; k < 10; ++k) {
+      const auto s = b.platform("S" + std::to_string(k), "S" + std::to_string(k), {500.0 * k, 0});
+      calls.emplace_back(s, fmt::format("06:{:02d}:00", 2 * k));
+      east.push_back({500.0 * k, 0});
+    }
+    const auto trip = b.trip("T7", route, svc, "S9", 0, b.shape("SH", east), calls);
+    b.frequency(trip, "06:00:00", "24:00:00", 600);
   }
 };
 

@@ -25,23 +25,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct Line7 {
-  test::FeedBuilder b;
-  transit::System sys;
-  Line7() {
-    std::vector<test::FeedBuilder::Call> calls;
-    const auto route = b.route("R7", "7", 0);
-    const auto svc = b.service("ALL", "1111111", {2025, 1, 1}, {2025, 12, 31});
-    Polyline east;
-    for (int k = 0; k < 10; ++k) {
-      const auto s = b.platform("S" + std::to_string(k), "S" + std::to_string(k), {500.0 * k, 0});
-      calls.emplace_back(s, fmt::format("06:{:02d}:00", 2 * k));
-      east.push_back({500.0 * k, 0});
-    }
-    const auto shape = b.shape("SH", east);
-    const auto trip = b.trip("T7", route, svc, "S9", 0, shape, calls);
-    b.frequency(trip, "06:00:00", "24:00:00", 600);
-    sys = transit::build(b.f);
-  }
+  transit::System sys = transit::build(test::Line7Feed().b.f);
 };
 
 struct Mapped {
