@@ -25,7 +25,8 @@ namespace {
 namespace fs = std::filesystem;
 
 struct Line7 {
-  transit::System sys = transit::build(test::Line7Feed().b.f);
+  test::Line7Feed feed;
+  transit::System sys = transit::build(feed.b.f);
 };
 
 struct Mapped {
@@ -122,7 +123,7 @@ TEST(TransitHotspots, TheKnownHotStretchIsHotOnFridayEveningsAndTheBusyStopIsHot
   EXPECT_EQ(h.lixels[top].edge, hot);
   // The stop with six reports is the stops' highest z.
   ASSERT_EQ(h.stop_gi.stats.size(), 10u);
-  const auto s2 = l.sys.station_of(l.b.f.stop_ids.at("S2"));
+  const auto s2 = l.sys.station_of(l.feed.b.f.stop_ids.at("S2"));
   for (std::size_t v = 0; v < 10; ++v)
     if (v != s2) EXPECT_LT(h.stop_gi.stats[v].z, h.stop_gi.stats[s2].z);
   EXPECT_EQ(h.stop_counts[s2], 6.0);
