@@ -15,6 +15,7 @@
 #include <numeric>
 
 #include "../simulation/sim_fixture.hpp"
+#include "demo_network.hpp"
 #include "test_data.hpp"
 #include "tryggve/demo/district.hpp"
 #include "tryggve/demo/generator.hpp"
@@ -48,19 +49,7 @@ struct DemoHostWorld {
     io::CrsContext crs = io::CrsContext::from_spec("EPSG:3006");
     sys = transit::build(io::read_gtfs((dir / "gtfs").string(), crs));
     fs::remove_all(dir);
-    // The district's streets as the network (segments between OSM way nodes).
-    std::vector<Point> v;
-    for (const auto& n : district.nodes) v.push_back(n.pos);
-    std::vector<network::Edge> edges;
-    for (const auto& s : district.segments) {
-      network::Edge e;
-      e.from = s.from;
-      e.to = s.to;
-      e.geometry = s.geometry;
-      e.length = s.length_m;
-      edges.push_back(e);
-    }
-    map.net = network::Network(v, edges);
+    map.net = test::demo_network(district);  // the generator's segments as edges, exact positions
     map.lixels = network::Lixelization(map.net, 50.0);
     cells = std::make_unique<CellNetwork>(map.net, map.lixels, 300.0);
   }

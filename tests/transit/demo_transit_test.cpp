@@ -65,8 +65,18 @@ class DemoTransitTest : public ::testing::Test {
     delete d_;
   }
   static DemoFeed* d_;
+  // transit_reports.csv through the run pipeline's reader, placed on the demo's feed.
+  static pipeline::TransitReports read_reports(RejectLog& rejects);
 };
 DemoFeed* DemoTransitTest::d_ = nullptr;
+
+pipeline::TransitReports DemoTransitTest::read_reports(RejectLog& rejects) {
+  const DemoFeed& d = *d_;
+  const Placer placer(d.sys);
+  io::CrsContext crs = io::CrsContext::from_spec("EPSG:3006");
+  return pipeline::read_transit_reports((d.dir / "transit_reports.csv").string(), placer, crs,
+                                        TimeZone::from_name("Europe/Stockholm"), "", rejects);
+}
 
 TEST_F(DemoTransitTest, TheFeedReadsCleanAndTheLinesFollowTheStreets) {
   const auto& d = *d_;
@@ -212,11 +222,8 @@ TEST_F(DemoTransitTest, TheRunPipelineReadsVasttrafiksFileAndPlacesEveryRowOnIts
   // rows in = placed + rejected, per-line and per-stop counts equal to the truth,
   // the truth inside the place's stretch.
   const auto& d = *d_;
-  const Placer placer(d.sys);
-  io::CrsContext crs = io::CrsContext::from_spec("EPSG:3006");
   RejectLog rejects;
-  const auto tr = pipeline::read_transit_reports((d.dir / "transit_reports.csv").string(), placer, crs,
-                                                 TimeZone::from_name("Europe/Stockholm"), "", rejects);
+  const auto tr = read_reports(rejects);
   EXPECT_EQ(tr.rows_read, d.truth.reports.size());
   EXPECT_EQ(tr.incidents.size() + rejects.size(), tr.rows_read) << rejects.summary();
   EXPECT_EQ(rejects.size(), 0u) << rejects.summary();
@@ -253,11 +260,8 @@ TEST_F(DemoTransitTest, TheSituationPictureCountsPerLineWhatTheGeneratorMade) {
   // situation picture: a unit per line and per stop, on_board beside stop, and
   // the time bands, each summing to the truth.
   const auto& d = *d_;
-  const Placer placer(d.sys);
-  io::CrsContext crs = io::CrsContext::from_spec("EPSG:3006");
   RejectLog rejects;
-  auto tr = pipeline::read_transit_reports((d.dir / "transit_reports.csv").string(), placer, crs,
-                                           TimeZone::from_name("Europe/Stockholm"), "", rejects);
+  auto tr = read_reports(rejects);
   snap::MapData map;
   map.taxonomy = Taxonomy::load_default();
   const Classifier classifier(map.taxonomy);
@@ -305,11 +309,8 @@ TEST_F(DemoTransitTest, HotStretchesFollowWhereTheGeneratorPutTheReports) {
   // the lines: the on-board weight sums to the reports, the stretch with the most
   // weight is one the generator put (nearly) the most reports on, and it is not cold.
   const auto& d = *d_;
-  const Placer placer(d.sys);
-  io::CrsContext crs = io::CrsContext::from_spec("EPSG:3006");
   RejectLog rejects;
-  auto tr = pipeline::read_transit_reports((d.dir / "transit_reports.csv").string(), placer, crs,
-                                           TimeZone::from_name("Europe/Stockholm"), "", rejects);
+  auto tr = read_reports(rejects);
   snap::MapData map;
   map.incidents = std::move(tr.incidents);
   map.transit = tr.places;

@@ -1,4 +1,5 @@
 #include "tryggve/planning/compare.hpp"
+#include "interval_json.hpp"
 
 #include <fmt/format.h>
 
@@ -64,7 +65,7 @@ std::string comparison_csv(const std::vector<ComparisonRow>& rows) {
 }
 
 nlohmann::json to_json(const std::vector<ComparisonRow>& rows) {
-  auto iv = [](const Interval& i) { return nlohmann::json{{"mean", i.mean}, {"low", i.low}, {"high", i.high}}; };
+  const auto iv = interval_json;
   nlohmann::json arr = nlohmann::json::array();
   for (const auto& r : rows) {
     nlohmann::json j{{"scenario", r.scenario}, {"parameter", r.parameter}, {"area", r.area}, {"cost_sek", r.cost_sek},

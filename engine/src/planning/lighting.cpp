@@ -1,4 +1,5 @@
 #include "tryggve/planning/lighting.hpp"
+#include "interval_json.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -342,7 +343,7 @@ std::string lighting_csv(const LightingPlan& plan) {
 }
 
 nlohmann::json to_json(const LightingPlan& plan, const LightingOptions& o) {
-  auto iv = [](const Interval& i) { return nlohmann::json{{"mean", i.mean}, {"low", i.low}, {"high", i.high}}; };
+  const auto iv = interval_json;
   nlohmann::json j;
   j["first_month"] = plan.first_month;
   j["months"] = plan.month_labels;

@@ -1,4 +1,5 @@
 #include "tryggve/planning/patrol.hpp"
+#include "interval_json.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -490,7 +491,7 @@ std::string patrol_backtest_csv(const PatrolPlan& plan) {
 }
 
 nlohmann::json to_json(const PatrolPlan& plan, const PatrolOptions& o) {
-  auto iv = [](const Interval& i) { return nlohmann::json{{"mean", i.mean}, {"low", i.low}, {"high", i.high}}; };
+  const auto iv = interval_json;
   nlohmann::json j;
   j["month"] = plan.month;
   j["windows"] = o.windows;

@@ -1,4 +1,5 @@
 #include "tryggve/planning/transit_hosts.hpp"
+#include "interval_json.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -112,7 +113,7 @@ std::string transit_hosts_csv(const TransitHostPlan& plan) {
 }
 
 nlohmann::json to_json(const TransitHostPlan& plan, const TransitHostOptions& o) {
-  auto iv = [](const simulation::Interval& i) { return nlohmann::json{{"mean", i.mean}, {"low", i.low}, {"high", i.high}}; };
+  const auto iv = interval_json;
   nlohmann::json j;
   j["budget_host_hours_per_week"] = o.host_hours_per_week;
   j["host_hours_used"] = plan.host_hours_used;
