@@ -15,23 +15,52 @@ set(TRYGGVE_PCH_ENGINE ${TRYGGVE_PCH_STD} <fmt/format.h> <nlohmann/json.hpp> <on
 set(TRYGGVE_PCH_TESTS ${TRYGGVE_PCH_ENGINE} <gtest/gtest.h>)
 set(TRYGGVE_PCH_CLI ${TRYGGVE_PCH_ENGINE} <CLI/CLI.hpp>)
 
+# Build time of the sanitizer trees (tools/setup.sh sanitize, tsan): their code is
+# mostly I/O, JSON and orchestration, which clang optimises slowly under ASan (2.6x
+# the -O0 time) while their tests spend their time in the numeric kernels. So the
+# modules declared HOT (the kernels) keep the tree's flags, and TRYGGVE_COLD_FLAGS
+# (e.g. -O0) is added to every other module and to the tests. Empty in the normal
+# build: the shipped binary is optimised throughout.
+set(TRYGGVE_COLD_FLAGS "" CACHE STRING "Compile flags added to the engine's modules not declared HOT and to the tests (the sanitizer trees: -O0)")
+
 # tryggve_precompile(target group): the group's first target compiles the PCH,
-# the rest reuse it.
+# the rest reuse it. A PCH is only valid with the flags it was made with, so the
+# cold targets form groups of their own (GROUP_COLD) when TRYGGVE_COLD_FLAGS is set.
 function(tryggve_precompile TARGET GROUP)
   if(NOT TRYGGVE_PCH)
     return()
+  endif()
+  set(_list ${TRYGGVE_PCH_${GROUP}})
+  if(GROUP MATCHES "_COLD$")
+    string(REGEX REPLACE "_COLD$" "" _base ${GROUP})
+    set(_list ${TRYGGVE_PCH_${_base}})
   endif()
   get_property(_donor GLOBAL PROPERTY TRYGGVE_PCH_DONOR_${GROUP})
   if(_donor)
     target_precompile_headers(${TARGET} REUSE_FROM ${_donor})
   else()
-    target_precompile_headers(${TARGET} PRIVATE ${TRYGGVE_PCH_${GROUP}})
+    target_precompile_headers(${TARGET} PRIVATE ${_list})
     set_property(GLOBAL PROPERTY TRYGGVE_PCH_DONOR_${GROUP} ${TARGET})
   endif()
 endfunction()
 
+# tryggve_cold(target [group]): TRYGGVE_COLD_FLAGS on TARGET, and its PCH group if given.
+function(tryggve_cold TARGET)
+  set(_group ${ARGN})
+  if(TRYGGVE_COLD_FLAGS)
+    separate_arguments(_flags UNIX_COMMAND "${TRYGGVE_COLD_FLAGS}")
+    target_compile_options(${TARGET} PRIVATE ${_flags})
+    if(_group)
+      set(_group ${_group}_COLD)
+    endif()
+  endif()
+  if(_group)
+    tryggve_precompile(${TARGET} ${_group})
+  endif()
+endfunction()
+
 function(tryggve_module)
-  cmake_parse_arguments(M "" "NAME" "DEPENDS;LIBS;PRIVATE_LIBS" ${ARGN})
+  cmake_parse_arguments(M "HOT" "NAME" "DEPENDS;LIBS;PRIVATE_LIBS" ${ARGN})
   file(GLOB _src CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/src/${M_NAME}/*.cpp)
   file(GLOB _hdr CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/include/tryggve/${M_NAME}/*.hpp)
   if(NOT _src)
@@ -50,7 +79,11 @@ function(tryggve_module)
   target_compile_definitions(tryggve_${M_NAME} PUBLIC GEOS_USE_ONLY_R_API)
   target_link_libraries(tryggve_${M_NAME} PUBLIC ${M_DEPENDS} ${M_LIBS} PRIVATE ${M_PRIVATE_LIBS})
   set_target_properties(tryggve_${M_NAME} PROPERTIES POSITION_INDEPENDENT_CODE ON)
-  tryggve_precompile(tryggve_${M_NAME} ENGINE)
+  if(M_HOT)
+    tryggve_precompile(tryggve_${M_NAME} ENGINE)
+  else()
+    tryggve_cold(tryggve_${M_NAME} ENGINE)
+  endif()
   set_property(GLOBAL APPEND PROPERTY TRYGGVE_MODULES ${M_NAME})
   tryggve_check_headers(${M_NAME} "${_hdr}")
 endfunction()
@@ -81,23 +114,48 @@ function(tryggve_check_headers MODULE HEADERS)
   add_dependencies(check-headers check_headers_${MODULE})
 endfunction()
 
+# tryggve_thread_test_sources(out filter file...): the files that define a test of a
+# suite named in the gtest filter (Suite.* or Suite.Name, ':'-separated). The TSan
+# tree compiles only those: most of a module's test files never run there.
+function(tryggve_thread_test_sources OUT FILTER)
+  string(REPLACE ":" ";" _patterns "${FILTER}")
+  set(_suites)
+  foreach(_p IN LISTS _patterns)
+    string(REGEX REPLACE "[.].*$" "" _suite "${_p}")
+    list(APPEND _suites ${_suite})
+  endforeach()
+  list(REMOVE_DUPLICATES _suites)
+  list(JOIN _suites "|" _alternatives)
+  set(_keep)
+  foreach(_f IN LISTS ARGN)
+    file(STRINGS ${_f} _hits REGEX "TEST(_F|_P)?[(][ ]*(${_alternatives})[ ]*,")
+    if(_hits)
+      list(APPEND _keep ${_f})
+    endif()
+  endforeach()
+  set(${OUT} ${_keep} PARENT_SCOPE)
+endfunction()
+
 # tryggve_test(module [LABELS ...] [DEPENDS ...] [THREADS gtest-filter] [SLOW test ...]):
 # tests/<module>/*.cpp -> test_<module>, its tests labelled by tryggve_discover_tests
 # (LABELS, default `unit`; `threads` for the THREADS ones; `fast` or `slow`). The
-# ThreadSanitizer build (TRYGGVE_TSAN) builds only the modules that have THREADS tests
-# and registers only those tests (tools/setup.sh tsan).
+# ThreadSanitizer build (TRYGGVE_TSAN) builds only the modules that have THREADS tests,
+# only their files that hold them, and registers only those tests (tools/setup.sh tsan).
 function(tryggve_test MODULE)
   cmake_parse_arguments(T "" "THREADS" "LABELS;DEPENDS;SLOW" ${ARGN})
   if(TRYGGVE_TSAN AND NOT T_THREADS)
     return()
   endif()
   file(GLOB _src CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${MODULE}/*.cpp)
+  if(TRYGGVE_TSAN)
+    tryggve_thread_test_sources(_src "${T_THREADS}" ${_src})
+  endif()
   if(NOT _src)
     return()
   endif()
   add_executable(test_${MODULE} ${_src})
   target_link_libraries(test_${MODULE} PRIVATE tryggve::${MODULE} ${T_DEPENDS} tryggve_testsupport GTest::gtest_main GTest::gmock)
-  tryggve_precompile(test_${MODULE} TESTS)
+  tryggve_cold(test_${MODULE} TESTS)
   if(NOT T_LABELS)
     set(T_LABELS unit)
   endif()

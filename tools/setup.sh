@@ -26,7 +26,7 @@ PKGS=(build-essential cmake ninja-build pkg-config python3
       zlib1g-dev tzdata postgresql-15 postgresql-15-postgis-3
       libopenmpi-dev openmpi-bin)  # tryggve sweep across machines (TRYGGVE_MPI; the mpi-labelled test)
 # The sanitizer, fuzzing and ThreadSanitizer builds: libFuzzer is clang's.
-CLANG_PKGS=(clang-14 libclang-rt-14-dev)
+CLANG_PKGS=(clang-14 libclang-rt-14-dev lld-14)  # lld: the sanitizer trees link 30 test binaries, GNU ld took minutes
 # Peers for the benchmarks and for regenerating golden files (not needed to build or test).
 PEER_PKGS=(r-base-core r-cran-spatstat.linnet r-cran-spatstat.data r-cran-spdep python3-osmnx python3-networkx hyperfine wrk)
 
@@ -92,14 +92,20 @@ run_e2e() {
 # --- sanitizers and fuzzing (issue 12) -----------------------------------------------
 # One clang build serves the ASan+UBSan tests and the libFuzzer harnesses
 # (TRYGGVE_FUZZ: every library carries libFuzzer's coverage instrumentation).
-# -O1: the sanitizers stay exact and the EM fits and Monte Carlo tests run several times faster than at -O0.
+# CLANG_TREE: the flags both sanitizer trees share.
+# -O1 for the numeric kernels (the modules declared HOT): the sanitizers stay exact and the
+#   EM fits and Monte Carlo tests run several times faster than at -O0.
+# -O0 for the rest and the tests (TRYGGVE_COLD_FLAGS): under ASan clang took 2.6 times as
+#   long to compile I/O and JSON code at -O1, where the tests spend little time.
 # -g1: line tables are all a sanitizer report needs, at half the compile time of -g.
+# lld links the test binaries.
 # No CLI: CTest does not run it (the browser tests use the normal build's).
+CLANG_TREE=(-G Ninja -DTRYGGVE_BUILD_CLI=OFF -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1"
+            -DTRYGGVE_COLD_FLAGS=-O0 -DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld)
 sanitize_build() {
   install_pkgs "${PKGS[@]}" "${CLANG_PKGS[@]}"
   if [[ ! -f "$ROOT/build-sanitize/build.ninja" ]]; then
-    CC=clang-14 CXX=clang++-14 cmake -S "$ROOT" -B "$ROOT/build-sanitize" -G Ninja -DTRYGGVE_FUZZ=ON -DTRYGGVE_BUILD_CLI=OFF \
-      -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" >/dev/null
+    CC=clang-14 CXX=clang++-14 cmake -S "$ROOT" -B "$ROOT/build-sanitize" "${CLANG_TREE[@]}" -DTRYGGVE_FUZZ=ON >/dev/null
   fi
   log "building in $ROOT/build-sanitize"
   cmake --build "$ROOT/build-sanitize" -j "$JOBS" "$@"
@@ -227,8 +233,7 @@ case "$cmd" in
     # server's job queue and HTTP workers. Only those tests are built and registered
     # (cmake/TryggveModule.cmake).
     if [[ ! -f "$ROOT/build-tsan/build.ninja" ]]; then
-      CC=clang-14 CXX=clang++-14 cmake -S "$ROOT" -B "$ROOT/build-tsan" -G Ninja -DTRYGGVE_TSAN=ON -DTRYGGVE_BUILD_CLI=OFF \
-        -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" >/dev/null
+      CC=clang-14 CXX=clang++-14 cmake -S "$ROOT" -B "$ROOT/build-tsan" "${CLANG_TREE[@]}" -DTRYGGVE_TSAN=ON >/dev/null
     fi
     log "building the thread tests in $ROOT/build-tsan"
     # Not test_pipeline: its one thread test is left out below (an unbuilt binary's
