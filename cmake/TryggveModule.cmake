@@ -1,4 +1,5 @@
-# tryggve_module(NAME name DEPENDS tryggve::a tryggve::b ... LIBS Ext::lib ...)
+# tryggve_module(NAME name [HOT] DEPENDS tryggve::a tryggve::b ... LIBS Ext::lib ...
+#                [PRIVATE_LIBS ...] [COLD_SOURCES file.cpp ...])
 #
 # One engine module = one static library target `tryggve_<name>` (alias
 # `tryggve::<name>`) built from engine/src/<name>/*.cpp, with public headers in
@@ -64,7 +65,7 @@ function(tryggve_cold TARGET FLAGS_VAR)
 endfunction()
 
 function(tryggve_module)
-  cmake_parse_arguments(M "HOT" "NAME" "DEPENDS;LIBS;PRIVATE_LIBS" ${ARGN})
+  cmake_parse_arguments(M "HOT" "NAME" "DEPENDS;LIBS;PRIVATE_LIBS;COLD_SOURCES" ${ARGN})
   file(GLOB _src CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/src/${M_NAME}/*.cpp)
   file(GLOB _hdr CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/include/tryggve/${M_NAME}/*.hpp)
   if(NOT _src)
@@ -85,6 +86,13 @@ function(tryggve_module)
   set_target_properties(tryggve_${M_NAME} PROPERTIES POSITION_INDEPENDENT_CODE ON)
   if(M_HOT)
     tryggve_precompile(tryggve_${M_NAME} ENGINE)
+    # A HOT module's files that are I/O rather than numbers: cold, without the
+    # (optimised) PCH, whose flags they no longer share.
+    if(TRYGGVE_COLD_FLAGS AND M_COLD_SOURCES)
+      list(TRANSFORM M_COLD_SOURCES PREPEND ${CMAKE_CURRENT_SOURCE_DIR}/src/${M_NAME}/)
+      separate_arguments(_flags UNIX_COMMAND "${TRYGGVE_COLD_FLAGS}")
+      set_source_files_properties(${M_COLD_SOURCES} PROPERTIES COMPILE_OPTIONS "${_flags}" SKIP_PRECOMPILE_HEADERS ON)
+    endif()
   else()
     tryggve_cold(tryggve_${M_NAME} TRYGGVE_COLD_FLAGS ENGINE)
   endif()
