@@ -20,8 +20,8 @@ set(TRYGGVE_PCH_CLI ${TRYGGVE_PCH_ENGINE} <CLI/CLI.hpp>)
 # mostly I/O, JSON and orchestration, which clang optimises slowly under ASan (2.6x
 # the -O0 time) while their tests spend their time in the numeric kernels. So the
 # modules declared HOT (the kernels) keep the tree's flags, and TRYGGVE_COLD_FLAGS
-# (e.g. -O0) is added to every other module. Empty in the normal build: the shipped
-# binary is optimised throughout.
+# (e.g. -O0) is added to every other module and the CLI. tools/setup.sh's own build
+# uses -O1 there; empty (the default, and the benchmarks' build): optimised throughout.
 set(TRYGGVE_COLD_FLAGS "" CACHE STRING "Compile flags added to the engine's modules not declared HOT (the sanitizer trees: -O0)")
 # The test programs' own code: their time is in the engine, and gcc compiles them at
 # -O1 in three quarters of the -O2 time (the sanitizer trees: -O0).
@@ -180,6 +180,12 @@ function(tryggve_test MODULE)
     ENVIRONMENT "TRYGGVE_SHARED_DATA=${TRYGGVE_SHARED_DATA_DIR}" "TRYGGVE_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
 endfunction()
 
+# The sanitizer tree runs only the fast tests, and there each test process costs a
+# quarter of a second before its first line (ASan, GDAL, PROJ): with
+# TRYGGVE_TEST_PER_PROGRAM each program's fast tests run as one CTest instead, which
+# took that step's test time from ... to ... (tools/setup.sh sanitize).
+option(TRYGGVE_TEST_PER_PROGRAM "One CTest per test program (its fast tests), not one per test" OFF)
+
 # tryggve_discover_tests(target LABELS ... [THREADS gtest-filter] [SLOW test ... | ALL_SLOW]
 #                        [ENVIRONMENT VAR=value ...]): the GoogleTest binary's tests as
 # CTests, each labelled LABELS, `threads` if THREADS matches it (the tests that run
@@ -197,6 +203,24 @@ endfunction()
 # is labelled once, here.
 function(tryggve_discover_tests TARGET)
   cmake_parse_arguments(T "ALL_SLOW" "THREADS" "LABELS;SLOW;ENVIRONMENT" ${ARGN})
+  if(TRYGGVE_TEST_PER_PROGRAM AND NOT TRYGGVE_TSAN)
+    # One CTest per program, its fast tests in one process (the SLOW ones filtered out).
+    if(T_ALL_SLOW)
+      return()
+    endif()
+    set(_filter)
+    if(T_SLOW)
+      list(JOIN T_SLOW ":" _names)
+      set(_filter "--gtest_filter=-${_names}")
+    endif()
+    add_test(NAME ${TARGET} COMMAND ${TARGET} ${_filter} WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+    set(_labels ${T_LABELS} fast)
+    if(T_THREADS)
+      list(APPEND _labels threads)
+    endif()
+    set_tests_properties(${TARGET} PROPERTIES LABELS "${_labels}" ENVIRONMENT "${T_ENVIRONMENT}")
+    return()
+  endif()
   set(_lists)
   if(T_THREADS)
     gtest_discover_tests(${TARGET} TEST_FILTER "${T_THREADS}" TEST_LIST ${TARGET}_THREADS_TESTS

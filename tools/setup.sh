@@ -46,10 +46,14 @@ install_pkgs() {
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# The build the demo and the tests use: -O2 for the numeric kernels (the modules
+# declared HOT), -O1 for the rest, the CLI and the tests, which compile in three
+# quarters of the time and spend theirs in GDAL, SQLite and the kernels
+# (TRYGGVE_COLD_FLAGS, TRYGGVE_TEST_FLAGS). The benchmarks' build is -O2 throughout.
 configure_build() {
   local dir="$1"; shift
   if [[ ! -f "$dir/build.ninja" ]]; then
-    cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+    cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRYGGVE_COLD_FLAGS=-O1 "$@" >/dev/null
   fi
   log "building in $dir"
   cmake --build "$dir" -j "$JOBS"
@@ -105,7 +109,8 @@ CLANG_TREE=(-G Ninja -DTRYGGVE_BUILD_CLI=OFF -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_C
 sanitize_build() {
   install_pkgs "${PKGS[@]}" "${CLANG_PKGS[@]}"
   if [[ ! -f "$ROOT/build-sanitize/build.ninja" ]]; then
-    CC=clang-14 CXX=clang++-14 cmake -S "$ROOT" -B "$ROOT/build-sanitize" "${CLANG_TREE[@]}" -DTRYGGVE_FUZZ=ON >/dev/null
+    CC=clang-14 CXX=clang++-14 cmake -S "$ROOT" -B "$ROOT/build-sanitize" "${CLANG_TREE[@]}" -DTRYGGVE_FUZZ=ON \
+      -DTRYGGVE_TEST_PER_PROGRAM=ON >/dev/null
   fi
   log "building in $ROOT/build-sanitize"
   cmake --build "$ROOT/build-sanitize" -j "$JOBS" "$@"
@@ -117,6 +122,22 @@ sanitizer_env() {
   export LSAN_OPTIONS="suppressions=$ROOT/tools/lsan.supp:print_suppressions=0"
 }
 FUZZERS=(incidents timestamps scenario taxonomy evidence server)
+# fuzz_one NAME SECONDS SEED: one harness on its corpus; its log in build-sanitize/fuzz-NAME.log.
+fuzz_one() {
+  local name="$1" seconds="$2" seed="$3" b="$ROOT/build-sanitize"
+  local work="$b/fuzz-corpus/$name" art="$b/fuzz-artifacts/$name" seeds=("$ROOT/tests/fuzz/corpus/$name")
+  mkdir -p "$work" "$art"
+  [[ -d "$ROOT/tests/fuzz/regressions/$name" ]] && seeds+=("$ROOT/tests/fuzz/regressions/$name")
+  if [[ "$name" == incidents ]]; then
+    # Real rows as extra seeds, when the shared data are there (never committed: the format byte first).
+    for f in polisen_sweden_events_2022-2026 houston_crime_2010_jan-jun; do
+      local src="$ROOT/../shared/data/incidents/$f.csv.gz"
+      [[ -f "$src" && ! -f "$work/$f" ]] && { printf '\x10'; zcat "$src" | head -40; } > "$work/$f" || true
+    done
+  fi
+  "$b/tests/fuzz/fuzz_$name" ${seed:+-seed="$seed"} -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 -print_final_stats=1 \
+    -artifact_prefix="$art/" "$work" "${seeds[@]}" >"$b/fuzz-$name.log" 2>&1
+}
 run_fuzzers() {
   local seconds="$1" b="$ROOT/build-sanitize" failed=()
   # CI fuzzes from a fixed seed (TRYGGVE_FUZZ_SEED, default 1 there), so a commit's CI
@@ -124,26 +145,24 @@ run_fuzzers() {
   # (random seed unless TRYGGVE_FUZZ_SEED is set), whose findings become regressions.
   local seed="${TRYGGVE_FUZZ_SEED:-}"
   if [[ -z "$seed" && "${CI:-}" == "true" ]]; then seed=1; fi
-  for name in "${FUZZERS[@]}"; do
-    local work="$b/fuzz-corpus/$name" art="$b/fuzz-artifacts/$name" seeds=("$ROOT/tests/fuzz/corpus/$name")
-    mkdir -p "$work" "$art"
-    [[ -d "$ROOT/tests/fuzz/regressions/$name" ]] && seeds+=("$ROOT/tests/fuzz/regressions/$name")
-    if [[ "$name" == incidents ]]; then
-      # Real rows as extra seeds, when the shared data are there (never committed: the format byte first).
-      for f in polisen_sweden_events_2022-2026 houston_crime_2010_jan-jun; do
-        local src="$ROOT/../shared/data/incidents/$f.csv.gz"
-        [[ -f "$src" && ! -f "$work/$f" ]] && { printf '\x10'; zcat "$src" | head -40; } > "$work/$f" || true
-      done
-    fi
-    log "fuzzing $name for $seconds s"
-    if ! "$b/tests/fuzz/fuzz_$name" ${seed:+-seed="$seed"} -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 -print_final_stats=1 \
-        -artifact_prefix="$art/" "$work" "${seeds[@]}" >"$b/fuzz-$name.log" 2>&1; then
-      failed+=("$name")
-      tail -40 "$b/fuzz-$name.log" >&2
-      log "fuzz_$name: a finding, saved in $art/ (log $b/fuzz-$name.log); reproduce with $b/tests/fuzz/fuzz_$name FILE, then add the file to tests/fuzz/regressions/$name/ with the fix"
-    fi
-    grep -E "^stat::(number_of_executed_units|peak_rss_mb)|^#[0-9]+.*DONE" "$b/fuzz-$name.log" | tr '\n' ' ' >&2 || true
-    echo >&2
+  # A harness is one process on one core: JOBS of them at a time, each for the full time.
+  local i j names
+  for ((i = 0; i < ${#FUZZERS[@]}; i += JOBS)); do
+    names=("${FUZZERS[@]:i:JOBS}")
+    log "fuzzing ${names[*]} for $seconds s"
+    local pids=()
+    for name in "${names[@]}"; do fuzz_one "$name" "$seconds" "$seed" & pids+=($!); done
+    for j in "${!names[@]}"; do
+      local name="${names[$j]}"
+      if ! wait "${pids[$j]}"; then
+        failed+=("$name")
+        tail -40 "$b/fuzz-$name.log" >&2
+        log "fuzz_$name: a finding, saved in $b/fuzz-artifacts/$name/ (log $b/fuzz-$name.log); reproduce with $b/tests/fuzz/fuzz_$name FILE, then add the file to tests/fuzz/regressions/$name/ with the fix"
+      fi
+      printf '%s: ' "$name" >&2
+      grep -E "^stat::(number_of_executed_units|peak_rss_mb)|^#[0-9]+.*DONE" "$b/fuzz-$name.log" | tr '\n' ' ' >&2 || true
+      echo >&2
+    done
   done
   if ((${#failed[@]})); then log "fuzzing found problems in: ${failed[*]}"; return 1; fi
 }
@@ -251,7 +270,7 @@ case "$cmd" in
     ;;
   bench)
     install_pkgs "${PKGS[@]}" "${PEER_PKGS[@]}"
-    configure_build "$ROOT/build-bench" -DTRYGGVE_BUILD_BENCH=ON -DTRYGGVE_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=Release
+    configure_build "$ROOT/build-bench" -DTRYGGVE_BUILD_BENCH=ON -DTRYGGVE_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=Release -DTRYGGVE_COLD_FLAGS=
     ;;
   viewer) build_viewer ;;
   e2e)
