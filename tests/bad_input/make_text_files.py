@@ -266,7 +266,8 @@ scen('scen_iv_route_bad.yaml', S+"interventions:\n  - type: adults_outdoors\n   
 scen('scen_duplicate_scenarios.yaml', S+"scenarios:\n  - {name: a, interventions: [{type: lighting, lamps: 2, where: {area: Backa}}]}\n  - {name: a, interventions: [{type: lighting, lamps: 2, where: {area: Backa}}]}\n", 'BadScenario', "another scenario is called 'a'")
 scen('scen_too_many_scenarios.yaml', S+"scenarios:\n"+''.join("  - {name: s%d, interventions: [{type: lighting, lamps: 2, where: {area: Backa}}]}\n"%i for i in range(64)), 'BadScenario', 'at most 63')
 scen('scen_duplicate_keys.yaml', S+"seed: 1\nseed: 2\n", 'BadScenario', 'seed: is given twice (first at line 6)')
-scen('scen_alias_bomb.yaml', "version: 1\nname: x\ninputs: {streets: s.osm}\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n", 'BadScenario', 'more than a million values')
+scen('scen_alias_bomb.yaml', "version: 1\nname: x\ninputs: {streets: s.osm}\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n", 'BadScenario', 'values once its aliases')
+scen('scen_alias_cycle.yaml', "version: 1\nname: x\ninputs: {streets: s.osm}\ninterventions:\n  - &a\n    type: lighting\n    where: [*a]\n", 'BadScenario', 'interventions[0].where[0]: is an alias (*name) inside the very node it names')
 scen('scen_deep_nesting.yaml', S+"description: "+"["*5000+"]"*5000+"\n", 'BadScenario', '')
 scen('scen_windows1252.yaml', (S+"description: Belysning vid skolgården i Kärra\n").encode('cp1252'), 'ok')
 scen('scen_utf8_bom.yaml', b'\xef\xbb\xbf'+S.encode(), 'ok')
@@ -280,6 +281,7 @@ TX="version: 1\nest_categories:\n  - {code: a, name_sv: A, name_en: A}\nparamete
 def tax(name, text, code, msg=''):
     put(name, text); m(name,'taxonomy',code,'','','',msg)
 tax('tax_ok.yaml', TX, 'ok')
+tax('tax_alias_cycle.yaml', TX+"x: &z\n  a: [*z]\n", 'BadTaxonomy', 'the document never ends')
 tax('tax_syntax.yaml', TX.replace('weight: 2.5','weight: [2.5'), 'BadTaxonomy', 'YAML syntax')
 tax('tax_missing_version.yaml', TX.replace('version: 1\n',''), 'BadTaxonomy', 'version')
 tax('tax_version_2.yaml', TX.replace('version: 1','version: 2'), 'BadTaxonomy', 'must be 1')
@@ -384,6 +386,14 @@ gen=[
  ('pbf_unknown_block.osm.pbf','osm','BadValue','','','','cannot be read whole'),
 ]
 for g in gen: rows.append(['gen/'+g[0]]+list(g[1:]))
+# Broken GTFS feeds: folders under files/, written by hand (a feed is several files).
+rows += [
+ ['gtfs_missing_stop_times','gtfs','FileNotFound','','','','stop_times.txt'],
+ ['gtfs_stop_times_out_of_order','gtfs','rejects','','4','1','1:times go backwards'],
+ ['gtfs_unknown_stop','gtfs','rejects','','4','2',"2:stop 'Z9' is not in stops.txt"],
+ ['gtfs_unknown_route','gtfs','rejects','','4','1','1:R99'],
+ ['gtfs_repeated_sequence','gtfs','rejects','','4','1',''],
+]
 with open(os.path.join(ROOT,'manifest.csv'),'w',newline='') as f:
     w=csv.writer(f, lineterminator='\n')
     w.writerow(['file','reader','expect','rows_in','placed','rejected','message'])

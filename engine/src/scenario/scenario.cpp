@@ -666,7 +666,9 @@ ScenarioFile parse_document(const std::string& text, const fs::path& file, const
         fail(c, b, path, fmt::format("is given twice (first at line {}): say it once", a.Mark().line + 1));
       case YamlKeys::TooLarge:
         throw Error(ErrorCode::BadScenario, c.file,
-                    "the document holds more than a million values once its aliases (*name) are expanded");
+                    "the document holds more than 100,000 values once its aliases (*name) are expanded");
+      case YamlKeys::Cycle:
+        fail(c, a, path, "is an alias (*name) inside the very node it names: the document never ends");
       case YamlKeys::Ok: break;
     }
   }

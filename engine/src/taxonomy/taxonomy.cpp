@@ -121,7 +121,9 @@ Taxonomy Taxonomy::parse_document(std::string_view text, const std::filesystem::
     switch (check_yaml_keys(root, path, a, b)) {
       case YamlKeys::Duplicate: r.fail(b, path, fmt::format("is given twice (first at line {})", a.Mark().line + 1));
       case YamlKeys::TooLarge:
-        r.fail(root, "", "holds more than a million values once its aliases (*name) are expanded");
+        r.fail(root, "", "holds more than 100,000 values once its aliases (*name) are expanded");
+      case YamlKeys::Cycle:
+        r.fail(a, path, "is an alias (*name) inside the very node it names: the document never ends");
       case YamlKeys::Ok: break;
     }
   }
