@@ -251,6 +251,11 @@ TEST_P(MonthTest, FollowUpRecoversThePlantedEffectsAndReRunReplaces) {
   pub.out = (t.dir() / ("public-" + month)).string();
   const auto again = run_month(ws, pub);
   EXPECT_EQ(again.assessments, r.assessments);
+  // Every model fit of the re-run (the plan stage's, each deployment's counterfactual)
+  // is the first run's, remembered in model_fits: no EM at all.
+  EXPECT_GT(r.fits, 0u);
+  EXPECT_EQ(again.fits, 0u);
+  EXPECT_EQ(again.fits_remembered, r.fits + r.fits_remembered);
   EXPECT_EQ(ws.db().count("assessments", qm), n_assess);
   EXPECT_EQ(ws.db().count("proposals", "made_in_month = '" + month + "'"), n_prop);
   EXPECT_EQ(ws.db().count("followups", qm), n_follow);

@@ -106,7 +106,7 @@ TEST_P(WorkspaceTest, InitStoresTheDistrictAndReservesTheCycleTables) {
   EXPECT_EQ(n["stops"], 3);
   EXPECT_EQ(n["places"], 1);  // the school building
   EXPECT_EQ(n["addresses"], 11);  // 10 nodes and the school's building
-  for (const char* reserved : {"assessments", "proposals", "deployments", "followups", "targets", "reports", "incidents"})
+  for (const char* reserved : {"assessments", "proposals", "deployments", "followups", "targets", "reports", "incidents", "model_fits"})
     EXPECT_EQ(n[reserved], 0) << reserved;
   // Reopened, the network is the one that was stored.
   auto again = Workspace::open(t.target());
@@ -358,6 +358,10 @@ TEST_P(WorkspaceTest, ANewerSchemaIsRefusedAndAnOlderOneMigrated) {
       }
     }
     db->execute("DROP INDEX IF EXISTS idx_incidents_line");
+    // What version 4 added (the remembered model fits), taken away again.
+    db->execute("DROP INDEX IF EXISTS idx_model_fits_digest");
+    db->execute("DROP TABLE model_fits");
+    if (GetParam() == Backend::GeoPackage) db->execute("DELETE FROM gpkg_contents WHERE table_name = 'model_fits'");
     for (const char* col : {"place_type", "line", "transit_mode", "transit_from", "transit_to", "transit_stop",
                             "transit_stop_id", "stretch_m", "uncertain"})
       db->execute(std::string("ALTER TABLE incidents DROP COLUMN ") + col);
@@ -365,10 +369,21 @@ TEST_P(WorkspaceTest, ANewerSchemaIsRefusedAndAnOlderOneMigrated) {
   }
   {
     auto ws = Workspace::open(t.target());
-    EXPECT_EQ(ws.schema_version(), 3);
-    EXPECT_EQ(ws.meta("schema_version"), "3");
+    EXPECT_EQ(ws.schema_version(), 4);
+    EXPECT_EQ(ws.meta("schema_version"), "4");
     EXPECT_EQ(count(ws, "schema_migrations", "from_version = 1 AND to_version = 2"), 1);
     EXPECT_EQ(count(ws, "schema_migrations", "from_version = 2 AND to_version = 3"), 1);
+    EXPECT_EQ(count(ws, "schema_migrations", "from_version = 3 AND to_version = 4"), 1);
+    // model_fits is there, one row per digest.
+    EXPECT_TRUE(ws.db().has_table("model_fits"));
+    {
+      // Plain SQL: PostgreSQL's driver batches inserts, so a duplicate would only fail at commit.
+      io::Transaction tx(ws.db());
+      const std::string row =
+          "INSERT INTO model_fits (digest, parameters, software_version, created) VALUES ('ab', '{}', '0', 'now')";
+      ws.db().execute(row);
+      EXPECT_THROW(ws.db().execute(row), Error);
+    }
     EXPECT_TRUE(ws.db().has_table("target_progress"));
     EXPECT_NO_THROW(ws.db().query("SELECT source_sha256 FROM deployments"));
     EXPECT_NO_THROW(ws.db().query("SELECT source_file, source_sha256 FROM targets"));
@@ -383,25 +398,25 @@ TEST_P(WorkspaceTest, ANewerSchemaIsRefusedAndAnOlderOneMigrated) {
     intake(ws, {ws_fixture("vasttrafik_ombord.csv")}, as_actor("Västtrafik"));
     EXPECT_EQ(count(ws, "incidents", "place_type = 'on_board' AND line = '5' AND stretch_m >= 0"), 2);
   }
-  // A test step 3 -> 4 (a column for notes on intakes).
+  // A test step 4 -> 5 (a column for notes on intakes).
   Migration step;
-  step.from = 3;
-  step.to = 4;
+  step.from = 4;
+  step.to = 5;
   step.what = "test: a column for notes on intakes";
-  step.apply = [](io::Database& db, const io::CrsContext&) { db.execute("ALTER TABLE intakes ADD COLUMN note_v4 TEXT"); };
+  step.apply = [](io::Database& db, const io::CrsContext&) { db.execute("ALTER TABLE intakes ADD COLUMN note_v5 TEXT"); };
   {
-    auto ws = Workspace::open(t.target(), {step}, 4);
-    EXPECT_EQ(ws.schema_version(), 4);
-    EXPECT_EQ(ws.meta("schema_version"), "4");
-    EXPECT_EQ(count(ws, "schema_migrations", "to_version = 4"), 1);
+    auto ws = Workspace::open(t.target(), {step}, 5);
+    EXPECT_EQ(ws.schema_version(), 5);
+    EXPECT_EQ(ws.meta("schema_version"), "5");
+    EXPECT_EQ(count(ws, "schema_migrations", "to_version = 5"), 1);
   }
-  // Version 4 is newer than this build's version 3: refused, with both numbers.
+  // Version 5 is newer than this build's version 4: refused, with both numbers.
   try {
     Workspace::open(t.target());
     FAIL() << "opened a newer workspace";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::BadWorkspace);
-    EXPECT_NE(std::string(e.what()).find("schema version 4"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("schema version 5"), std::string::npos) << e.what();
   }
   // Not a workspace at all.
   if (GetParam() == Backend::GeoPackage) {

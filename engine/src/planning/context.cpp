@@ -220,6 +220,7 @@ const FittedModel& PlanningContext::model(int end_month) const {
   FitOptions fo;
   fo.max_iterations = options_.max_iterations;
   fo.self_exciting = !options_.no_self_excitation;
+  fo.cache = options_.fit_cache;
   log::info(fmt::format("planning: fitting the forecast model on {} .. {} ({} incidents)", month_label(first_month_),
                         month_label(end_month - 1), table.total()));
   auto fitted = std::make_shared<FittedModel>(fit(table, *cells_, cal, traits_, fo));

@@ -9,6 +9,8 @@
 #include "tryggve/core/parallel.hpp"
 #include "tryggve/network/distance.hpp"
 
+#include "sha256.hpp"
+
 namespace tryggve::simulation {
 
 namespace {
@@ -76,6 +78,7 @@ CellNetwork::CellNetwork(const network::Network& net, const network::Lixelizatio
   for (std::size_t c = 0; c < cells_.size(); ++c) nbr_offset_[c + 1] = nbr_offset_[c] + lists[c].size();
   nbr_.reserve(nbr_offset_.back());
   for (auto& l : lists) nbr_.insert(nbr_.end(), l.begin(), l.end());
+  take_digest();
 }
 
 CellNetwork::CellNetwork(std::vector<double> measure, std::vector<std::vector<Neighbour>> neighbours, double cutoff_m)
@@ -106,6 +109,29 @@ CellNetwork::CellNetwork(std::vector<double> measure, std::vector<std::vector<Ne
     nbr_.insert(nbr_.end(), l.begin(), l.end());
     nbr_offset_.push_back(nbr_.size());
   }
+  take_digest();
+}
+
+void CellNetwork::take_digest() {
+  detail::Sha256 h;
+  h.text("tryggve.simulation.CellNetwork");
+  h.f64(cutoff_m_);
+  h.f64(total_length_);
+  h.u64(cells_.size());
+  for (const Cell& c : cells_) {
+    h.u32(c.edge);
+    h.f64(c.start);
+    h.f64(c.end);
+  }
+  for (std::size_t c = 0; c < cells_.size(); ++c) {
+    const auto nb = neighbours(static_cast<CellId>(c));
+    h.u64(nb.size());
+    for (const Neighbour& n : nb) {
+      h.u32(n.cell);
+      h.f32(n.distance_m);
+    }
+  }
+  digest_ = h.finish();
 }
 
 const network::Network& CellNetwork::network() const {

@@ -5,7 +5,9 @@
 #include <boost/math/distributions/chi_squared.hpp>
 
 #include "tryggve/core/error.hpp"
+#include "tryggve/core/log.hpp"
 #include "tryggve/core/parallel.hpp"
+#include "tryggve/simulation/fit_cache.hpp"
 #include "tryggve/simulation/model.hpp"
 
 namespace tryggve::simulation {
@@ -333,11 +335,10 @@ static EtasParameters fit_em(std::span<const CellEvent> ev, const CellNetwork& c
   return P;
 }
 
-EtasParameters fit_parameter(std::span<const CellEvent> ev, const CellNetwork& cells, const HourCalendar& cal,
-                             double t0, double t1, bool darkness_applies, const FitOptions& o) {
+// The fit itself (fit_parameter without the cache).
+static EtasParameters fit_fresh(std::span<const CellEvent> ev, const CellNetwork& cells, const HourCalendar& cal,
+                                double t0, double t1, bool darkness_applies, const FitOptions& o) {
   const NearRepeatOptions& nro = o.near_repeat;
-  if (nro.mode != "knox" && nro.mode != "em")
-    throw Error(ErrorCode::BadOption, "near_repeat.mode", "'" + nro.mode + "' is not knox or em");
   auto em = [&](bool se, double th, double om, double sg) {
     return fit_em(ev, cells, cal, t0, t1, darkness_applies, o, se, th, om, sg);
   };
@@ -373,6 +374,34 @@ EtasParameters fit_parameter(std::span<const CellEvent> ev, const CellNetwork& c
     P = em(true, th0, om0, sg0);
   }
   P.near_repeat = std::move(nr);
+  return P;
+}
+
+EtasParameters fit_parameter(std::span<const CellEvent> ev, const CellNetwork& cells, const HourCalendar& cal,
+                             double t0, double t1, bool darkness_applies, const FitOptions& o) {
+  const NearRepeatOptions& nro = o.near_repeat;
+  if (nro.mode != "knox" && nro.mode != "em")
+    throw Error(ErrorCode::BadOption, "near_repeat.mode", "'" + nro.mode + "' is not knox or em");
+  if (!o.cache) return fit_fresh(ev, cells, cal, t0, t1, darkness_applies, o);
+  // The errors a fit throws come before any look-up: a cache never turns a bad window into a result.
+  if (!(t1 > t0) || t0 < cal.start_hours() - 1e-9 || t1 > cal.end_hours() + 1e-9)
+    throw Error(ErrorCode::BadOption, "simulation fit", "the fit window must lie inside the calendar");
+  const std::size_t n = events_between(ev, t0, t1).size();
+  if (n == 0) throw Error(ErrorCode::NoData, "simulation fit", "no events in the fit window");
+  const FitDigest digest = fit_digest(ev, cells, cal, t0, t1, darkness_applies, o);
+  if (auto hit = o.cache->find(digest)) {
+    // A cache outside this process (a workspace's table) could hold a wrong row; what
+    // can be checked cheaply is checked, and a mismatch is fitted again, never used.
+    if (hit->mu.size() == cells.size() && hit->events == n) {
+      o.cache->count_hit();
+      return std::move(*hit);
+    }
+    log::warn("simulation fit: the remembered fit {} has {} rates and {} events, these cells {} and the window {}: fitted again",
+              to_hex(digest).substr(0, 12), hit->mu.size(), hit->events, cells.size(), n);
+  }
+  EtasParameters P = fit_fresh(ev, cells, cal, t0, t1, darkness_applies, o);
+  o.cache->count_fit();
+  o.cache->store(digest, P);
   return P;
 }
 

@@ -25,6 +25,7 @@
 #include "tryggve/scenario/run.hpp"
 #include "tryggve/simulation/followup.hpp"
 #include "tryggve/workspace/deploy.hpp"
+#include "tryggve/workspace/model_fits.hpp"
 
 namespace fs = std::filesystem;
 
@@ -308,6 +309,7 @@ std::string MonthResult::summary() const {
   std::string s = fmt::format(
       "{}: {} incidents up to the month; {} assessment rows, {} changes, {} proposals, {} follow-ups, {} targets -> {}\n",
       month, incidents, assessments, changes, proposals, followups, targets, folder.string());
+  s += fmt::format("  model fits: {} made, {} remembered (workspace model_fits)\n", fits, fits_remembered);
   for (const auto& n : notes) s += "  note: " + n + "\n";
   return s;
 }
@@ -345,6 +347,9 @@ MonthResult run_month(Workspace& ws, const MonthOptions& o) {
   AtomicFolder folder(is_public ? dir.parent_path() / (dir.filename().string() + ".internal") : dir);
   const pipeline::RunFolder rf(folder.temp_path(), o.lang);
   const std::string now = now_iso(zone);
+  // Every fit of the month goes through the workspace's remembered fits: the same
+  // windows come back month after month (simulation/fit_cache.hpp).
+  const auto fit_cache = std::make_shared<WorkspaceFitCache>(ws.db());
 
   // ---- The situation picture and what changed ------------------------------
   pipeline::HotspotStageOptions ho;
@@ -433,6 +438,7 @@ MonthResult run_month(Workspace& ws, const MonthOptions& o) {
   po.patrol.officer_hours_per_week = o.officer_hours_per_week;
   po.lighting.top = o.lighting_projects;
   po.patrol.backtest_months = o.patrol_backtest_months;
+  po.context.fit_cache = fit_cache;
   po.check();
   const auto plan = pipeline::run_plan(map, po);
   pipeline::write_plan(rf, map, plan, po);
@@ -585,6 +591,7 @@ MonthResult run_month(Workspace& ws, const MonthOptions& o) {
     simulation::FollowupOptions fo;
     fo.pre_months = std::min(o.followup_pre_months, static_cast<int>(std::floor(months_before)));
     fo.seed = seed;
+    fo.fit.cache = fit_cache;
     std::string note;
     std::optional<simulation::FollowupResult> res;
     if (fo.pre_months < 6) {
@@ -862,8 +869,11 @@ MonthResult run_month(Workspace& ws, const MonthOptions& o) {
                                             "progress_pct", "expected_at_due", "expected_lo", "expected_hi", "probability",
                                             "planned_rr", "detail_json", "created"};
     for (const auto& t : progress_rows) db.insert("target_progress", tcols, t);
+    fit_cache->write(now);
     tx.commit();
   }
+  R.fits = fit_cache->fits();
+  R.fits_remembered = fit_cache->hits();
   R.assessments = assessment_rows.size();
   (public_folder ? *public_folder : folder).commit();
   R.folder = dir;

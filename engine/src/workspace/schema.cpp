@@ -53,6 +53,16 @@ std::vector<io::FieldDef> incident_transit_fields() {
           {"transit_stop", S}, {"transit_stop_id", S}, {"stretch_m", R},     {"uncertain", I}};
 }
 
+// Version 4: the model fits the month made, by the digest of their inputs
+// (simulation/fit_cache.hpp), so the next month, a re-run and a deployment's
+// follow-up take them instead of fitting again. `parameters` is the fit as JSON
+// that reads back to the same bits; rows of another software_version are ignored.
+TableSpec model_fits_spec() {
+  return {"model_fits", GeometryKind::None,
+          {{"digest", S}, {"parameters", S}, {"software_version", S}, {"created", S}},
+          false, "the self-exciting model's fits by the SHA-256 of their inputs (events, cells, calendar, options)"};
+}
+
 std::vector<TableSpec> make_schema() {
   std::vector<TableSpec> t;
   t.push_back({"workspace_meta", GeometryKind::None, {{"key", S}, {"value", S}}, false,
@@ -153,6 +163,7 @@ std::vector<TableSpec> make_schema() {
                true, "the steering group's targets (e.g. drug dealing reports down by a third by a date)"});
   t.push_back(target_progress_spec());
   for (auto& x : transit_specs()) t.push_back(std::move(x));
+  t.push_back(model_fits_spec());
   return t;
 }
 
@@ -206,6 +217,12 @@ const std::vector<Migration>& migrations() {
                                                               : (pg ? "BIGINT" : "INTEGER")));
          for (const auto& t : transit_specs()) db.create_table(t.name, t.kind, t.fields, crs);
          db.create_index("incidents", "line");
+       }},
+      {3, 4, "remembered model fits (model_fits: digest, parameters, software_version, created)",
+       [](io::Database& db, const io::CrsContext& crs) {
+         const auto t = model_fits_spec();
+         db.create_table(t.name, t.kind, t.fields, crs);
+         db.create_index(t.name, "digest", true);
        }}};
   return m;
 }
@@ -213,6 +230,7 @@ const std::vector<Migration>& migrations() {
 void create_schema(io::Database& db, const io::CrsContext& crs) {
   for (const auto& t : schema()) db.create_table(t.name, t.kind, t.fields, crs);
   for (const auto& [table, cols] : indexes()) db.create_index(table, cols);
+  db.create_index("model_fits", "digest", true);  // one row per digest: the month replaces, never adds a second
 }
 
 void migrate(io::Database& db, const io::CrsContext& crs, int found, int target, const std::vector<Migration>& steps) {

@@ -52,6 +52,8 @@ struct ContextOptions {
   std::string timezone = "Europe/Stockholm";  // not declared: the map stage's timezone option sets it
   int max_iterations = 60;          // EM iterations per parameter
   bool no_self_excitation = false;  // fit the Poisson model (θ = 0) instead
+  // Remembered fits (simulation/fit_cache.hpp; the month passes the workspace's): not an option.
+  std::shared_ptr<simulation::FitCache> fit_cache;
   void declare(OptionSet& o);
 };
 

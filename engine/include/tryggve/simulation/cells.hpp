@@ -9,6 +9,7 @@
 // target length longer than any edge. Units without a network (grid cells) come
 // with their own measure and neighbour lists: the model, the smoothing and the
 // forecasts only ever read a cell's measure and its neighbours.
+#include <array>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -19,6 +20,8 @@
 namespace tryggve::simulation {
 
 using CellId = std::uint32_t;
+// A SHA-256 digest (fit_cache.hpp: what a model fit depends on).
+using FitDigest = std::array<std::uint8_t, 32>;
 
 struct Cell {
   network::EdgeId edge = 0;
@@ -74,6 +77,11 @@ class CellNetwork {
   // for spill-over rings whose radius may exceed the neighbour cutoff.
   std::vector<std::pair<CellId, double>> within(std::span<const CellId> sources, double max_distance_m) const;
 
+  // SHA-256 of everything the model fit reads from the cells (fit_cache.hpp): the
+  // cutoff, every cell's edge and offsets, every neighbour list with its distances.
+  // Taken once at construction (a linear pass, small beside the shortest paths).
+  const FitDigest& digest() const { return digest_; }
+
  private:
   const network::Network* net_ = nullptr;
   const network::Lixelization* lix_ = nullptr;
@@ -82,6 +90,8 @@ class CellNetwork {
   double cutoff_m_ = 0.0;
   std::vector<std::uint64_t> nbr_offset_;
   std::vector<Neighbour> nbr_;
+  FitDigest digest_{};
+  void take_digest();
 };
 
 }  // namespace tryggve::simulation

@@ -33,6 +33,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -94,6 +95,8 @@ struct EtasParameters {
   double total_mu() const;
 };
 
+class FitCache;  // fit_cache.hpp
+
 struct FitOptions {
   bool self_exciting = true;          // false: the non-self-exciting (Poisson) model, θ = 0
   int max_iterations = 300;
@@ -115,12 +118,16 @@ struct FitOptions {
   // The Knox test that gates and starts the self-excitation (near_repeat.hpp); its
   // mode "em" leaves EM alone with the start above.
   NearRepeatOptions near_repeat;
+  // Where fit_parameter looks for this fit first and stores it after (fit_cache.hpp):
+  // a hit is the same result, bit for bit. Not an input of the fit (not in its digest).
+  std::shared_ptr<FitCache> cache;
 };
 
 // Fits one parameter. `events` is the parameter's full sorted history: events with
 // t in [t0, t1) are the data, earlier ones (within max_lag_days of t0) only act as
 // triggers. The calendar must cover [t0, t1). Throws Error(NoData) without events in
-// the window, Error(BadOption) for an inconsistent window.
+// the window, Error(BadOption) for an inconsistent window. With options.cache, a fit of
+// the same inputs found there is returned instead of fitting again (and counted).
 EtasParameters fit_parameter(std::span<const CellEvent> events, const CellNetwork& cells,
                              const HourCalendar& calendar, double t0, double t1, bool darkness_applies,
                              const FitOptions& options = {});

@@ -61,6 +61,8 @@ struct MonthResult {
   std::filesystem::path folder;
   std::string month;
   std::size_t incidents = 0, assessments = 0, changes = 0, proposals = 0, followups = 0, targets = 0;
+  // Model fits (one per parameter and window): made with EM, taken from model_fits.
+  std::size_t fits = 0, fits_remembered = 0;
   std::vector<std::string> notes;  // what could not be done and why
   std::string summary() const;
 };

@@ -18,8 +18,9 @@ namespace tryggve::workspace {
 
 // The schema this build writes and reads.
 // 2: deployments/targets by content, target_progress; 3: public transport (the
-// GTFS feed, transit_lines, transit_stops, the incidents' transit columns).
-inline constexpr int kSchemaVersion = 3;
+// GTFS feed, transit_lines, transit_stops, the incidents' transit columns); 4: the
+// remembered model fits (model_fits).
+inline constexpr int kSchemaVersion = 4;
 
 struct TableSpec {
   std::string name;
@@ -43,7 +44,7 @@ struct Migration {
   std::function<void(io::Database&, const io::CrsContext&)> apply;
 };
 // The built-in steps (1 -> 2: deployment files by content, target_progress;
-// 2 -> 3: public transport).
+// 2 -> 3: public transport; 3 -> 4: model_fits).
 const std::vector<Migration>& migrations();
 
 // Creates every table of the schema and its indexes (no rows).
