@@ -295,6 +295,16 @@ std::string new_target(bool pg, const fs::path& dir, int run) {
   io::Database::open(pg_server())->execute("CREATE DATABASE " + db);
   return with_dbname(pg_server(), db);
 }
+// A fresh workspace (GeoPackage, or a new PostgreSQL database) holding the demo's
+// first `months` monthly files: the untimed history every month benchmark starts from.
+std::string workspace_with_history(bool pg, const DemoMonths& D, int run, std::size_t months) {
+  const std::string target = new_target(pg, D.dir, run);
+  auto ws = Workspace::init(target, D.inputs());
+  std::vector<std::string> history;
+  for (std::size_t k = 0; k < months; ++k) history.push_back(D.files[k].second);
+  intake(ws, history, IntakeOptions{});
+  return target;
+}
 void drop_target(bool pg, const std::string& target) {
   if (!pg) return;
   const auto p = target.find("dbname=");
@@ -314,13 +324,7 @@ void BM_DemoMonth(benchmark::State& state) {
   std::size_t reports = 0;
   for (auto _ : state) {
     state.PauseTiming();
-    const std::string target = new_target(pg, D.dir, run++);
-    {
-      auto ws = Workspace::init(target, D.inputs());
-      std::vector<std::string> history;
-      for (std::size_t k = 0; k + 1 < D.files.size(); ++k) history.push_back(D.files[k].second);
-      intake(ws, history, IntakeOptions{});
-    }
+    const std::string target = workspace_with_history(pg, D, run++, D.files.size() - 1);
     state.ResumeTiming();
     auto ws = Workspace::open(target);
     const auto r = intake(ws, {D.files.back().second}, IntakeOptions{});
@@ -353,13 +357,7 @@ void BM_DemoMonthRerun(benchmark::State& state) {
   int run = 50;
   for (auto _ : state) {
     state.PauseTiming();
-    const std::string target = new_target(pg, D.dir, run++);
-    {
-      auto ws = Workspace::init(target, D.inputs());
-      std::vector<std::string> all;
-      for (const auto& f : D.files) all.push_back(f.second);
-      intake(ws, all, IntakeOptions{});
-    }
+    const std::string target = workspace_with_history(pg, D, run++, D.files.size());
     auto ws = Workspace::open(target);
     MonthOptions mo;
     mo.month = D.files.back().first;
@@ -392,13 +390,7 @@ void BM_DemoReplay(benchmark::State& state) {
   std::size_t fits = 0, remembered = 0;
   for (auto _ : state) {
     state.PauseTiming();
-    const std::string target = new_target(pg, D.dir, run++);
-    {
-      auto ws = Workspace::init(target, D.inputs());
-      std::vector<std::string> year;
-      for (std::size_t k = 0; k < first; ++k) year.push_back(D.files[k].second);
-      intake(ws, year, IntakeOptions{});
-    }
+    const std::string target = workspace_with_history(pg, D, run++, first);
     state.ResumeTiming();
     auto ws = Workspace::open(target);
     for (std::size_t k = first; k < first + n; ++k) {
