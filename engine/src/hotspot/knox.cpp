@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -52,15 +54,36 @@ KnoxResult run_knox(std::vector<ClosePair> pairs, const std::vector<double>& tim
   // The inner loop of every permutation, one step per close pair: most pairs are
   // far apart in time and leave after one comparison (measured faster than a
   // branch-free band count: the branch is taken often enough to predict well), and
-  // the tallies are integers.
+  // the tallies are integers, so the order the pairs are visited in does not matter.
+  // The pairs are grouped by their first event in two flat arrays (6 bytes a pair
+  // against 12: a permutation streams them all, so their size is its memory
+  // traffic), and each group loads its first event's time once.
+  if (S > std::numeric_limits<std::uint16_t>::max() + std::size_t{1})
+    throw Error(ErrorCode::BadOption, "knox.space_bands_m", fmt::format("{} space bands: at most 65,536", S));
+  std::vector<std::size_t> group(n + 1, 0);
+  for (const ClosePair& p : pairs) ++group[p.i + 1];
+  std::partial_sum(group.begin(), group.end(), group.begin());
+  std::vector<std::uint32_t> other(pairs.size());
+  std::vector<std::uint16_t> base_band(pairs.size());
+  {
+    std::vector<std::size_t> fill(group.begin(), group.end() - 1);
+    for (const ClosePair& p : pairs) {
+      other[fill[p.i]] = p.j;
+      base_band[fill[p.i]++] = static_cast<std::uint16_t>(p.space_band);
+    }
+  }
+  pairs = {};
   const std::vector<double>& edges = opt.time_bands_days;
   const double last = edges.back();
   auto count = [&](const std::vector<double>& t, std::vector<std::uint32_t>& tally, std::vector<double>& out) {
     tally.assign(S * T, 0u);
-    for (const ClosePair& p : pairs) {
-      const double dt = std::abs(t[p.i] - t[p.j]);
-      if (dt > last) continue;
-      ++tally[p.space_band * T + band_of(edges, dt)];
+    for (std::size_t i = 0; i < n; ++i) {
+      const double ti = t[i];
+      for (std::size_t k = group[i]; k != group[i + 1]; ++k) {
+        const double dt = std::abs(ti - t[other[k]]);
+        if (dt > last) continue;
+        ++tally[base_band[k] * T + band_of(edges, dt)];
+      }
     }
     for (std::size_t c = 0; c < S * T; ++c) out[c] = static_cast<double>(tally[c]);
   };

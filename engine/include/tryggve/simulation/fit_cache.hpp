@@ -39,7 +39,7 @@
 namespace tryggve::simulation {
 
 // Bump when the fit's numbers change for the same inputs (see above).
-inline constexpr int kFitAlgorithm = 1;
+inline constexpr int kFitAlgorithm = 2;  // 2: σ by Newton on dQ/dσ, one exp per candidate
 
 // The digest of one fit_parameter call (see above). The window must be valid
 // (t0 < t1, inside the calendar); fit_parameter checks that first.
