@@ -83,6 +83,11 @@ void time_text(std::string& s, const Timestamp& ts) {
 
 }  // namespace
 
+void tune_temporary(GDALDataset& ds) {
+  auto* db = static_cast<sqlite3*>(ds.GetInternalHandle("SQLITE_HANDLE"));
+  if (db) sqlite3_exec(db, "PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY", nullptr, nullptr, nullptr);
+}
+
 bool direct_rows_fit(GeometryKind kind, const std::vector<FieldDef>& fields) {
   if (kind != GeometryKind::Point && kind != GeometryKind::Line) return false;
   return std::all_of(fields.begin(), fields.end(), [](const FieldDef& f) { return f.type != FieldType::Date; });

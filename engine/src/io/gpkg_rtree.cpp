@@ -219,6 +219,10 @@ void DeferredRtree::finish(GDALDataset& ds) {
     for (const auto& e : entries_) level.push_back({e.id, e.min_x, e.max_x, e.min_y, e.max_y});
     entries_ = {};
     std::vector<unsigned char> blob;
+    // Leaf of each feature, inserted in id order at the end: SQLite appends
+    // ascending rowids at the B-tree's right edge instead of seeking for each.
+    std::vector<std::pair<std::int64_t, std::int64_t>> leaf_of;
+    leaf_of.reserve(level.size());
     std::int64_t next_node = 2;  // 1 is the root
     for (int depth = 0;; ++depth) {
       auto packed = pack(std::move(level), cap);
@@ -229,7 +233,7 @@ void DeferredRtree::finish(GDALDataset& ds) {
         node_blob(blob, node, root ? depth : 0, node_size);
         nodes.run(no, blob);
         for (const auto& c : node) {
-          if (depth == 0) rowids.run(c.id, no);
+          if (depth == 0) leaf_of.emplace_back(c.id, no);
           else parents.run(c.id, no);
         }
         if (!root) {
@@ -245,6 +249,8 @@ void DeferredRtree::finish(GDALDataset& ds) {
       }
       if (root) break;
     }
+    std::sort(leaf_of.begin(), leaf_of.end());
+    for (const auto& [id, no] : leaf_of) rowids.run(id, no);
   }
   for (const auto& t : triggers_) exec(ds, t, where_);
   GdalMessages msgs;

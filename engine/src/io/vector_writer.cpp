@@ -131,6 +131,7 @@ VectorWriter::Part& VectorWriter::part_for(const std::string& layer) {
   }
   if (!part->ds)
     throw Error(ErrorCode::OutputFailed, final_path.string(), "cannot create the output: " + msgs.last());
+  if (sqlite) detail::tune_temporary(*part->ds);
   parts_.push_back(std::move(part));
   return *parts_.back();
 }
