@@ -333,7 +333,8 @@ TEST(VectorWriter, GeoPackageRowsWrittenDirectlyAreTheRowsGdalWrites) {
   std::vector<FieldDef> with_date = fields;
   with_date.push_back({"d", FieldType::Date});
   const std::vector<Timestamp> times = {{1709645400, 0}, {1709645400, 7200}, {1709645401, -19800}, {951782400, 3600}};
-  const std::vector<std::string> texts = {"Backa torg", "O'Brien \"citat\"", "", "åäö ÅÄÖ, ; tab\tend"};
+  const std::vector<std::string> texts = {"Backa torg", "O'Brien \"citat\"", "", "åäö ÅÄÖ, ; tab\tend",
+                                          std::string("before\0after", 12)};
   auto row = [&](std::size_t k) {
     std::vector<FieldValue> v = {static_cast<long long>(k) - 2,
                                  k % 3 == 1 ? FieldValue(std::nan("")) : FieldValue(0.1 * static_cast<double>(k) + 1e-9),

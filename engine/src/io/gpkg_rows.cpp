@@ -213,11 +213,10 @@ bool DirectRows::insert(const std::vector<FieldValue>& values, const Geometry& g
         else sqlite3_bind_null(st_, k);  // NaN is not a value GeoPackage readers agree on
         break;
       }
-      case 3: {
-        const auto& t = std::get<std::string>(v);
-        sqlite3_bind_text(st_, k, t.data(), static_cast<int>(t.size()), SQLITE_STATIC);
+      case 3:
+        // Up to the first NUL, as GDAL's SetField(const char*) took it.
+        sqlite3_bind_text(st_, k, std::get<std::string>(v).c_str(), -1, SQLITE_STATIC);
         break;
-      }
       case 4:
         time_text(text_, std::get<Timestamp>(v));
         sqlite3_bind_text(st_, k, text_.data(), static_cast<int>(text_.size()), SQLITE_TRANSIENT);
