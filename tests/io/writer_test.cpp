@@ -395,4 +395,18 @@ TEST(VectorWriter, GeoPackageRowsWrittenDirectlyAreTheRowsGdalWrites) {
     EXPECT_EQ(fmt::format("{}-{}-{} {}:{} {}", y, mo, dd, h, mi, tz), "2024-3-5 13:30 100");
     EXPECT_EQ(l->GetFeatureCount(), static_cast<GIntBig>(n));
   }
+  ds.reset();
+  {
+    // A later edit through GDAL keeps the count: the restored triggers count it.
+    GDALDatasetUniquePtr up(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE));
+    ASSERT_TRUE(up);
+    OGRLayer* l = up->GetLayerByName("direct_pts");
+    OGRFeature f(l->GetLayerDefn());
+    f.SetGeometryDirectly(new OGRPoint(330000, 6410000));
+    ASSERT_EQ(l->CreateFeature(&f), OGRERR_NONE);
+  }
+  auto again = open(path);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(sql_text(*again, "SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = 'direct_pts'"), std::to_string(n + 1));
+  EXPECT_EQ(sql_text(*again, "SELECT count(*) FROM direct_pts"), std::to_string(n + 1));
 }
