@@ -19,7 +19,7 @@ JOBS="${TRYGGVE_JOBS:-$(nproc)}"
 
 # Build and runtime dependencies (see ../shared/STACK.md for versions).
 PKGS=(build-essential cmake ninja-build pkg-config python3
-      libgdal-dev gdal-bin libgeos-dev libproj-dev
+      libgdal-dev gdal-bin libsqlite3-dev libgeos-dev libproj-dev
       libboost-graph-dev libboost-program-options-dev libtbb-dev
       libgtest-dev libgmock-dev libbenchmark-dev
       nlohmann-json3-dev libcli11-dev libssl-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcpp-httplib-dev

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -318,4 +319,94 @@ TEST(VectorWriter, GeoPackageSpatialIndexIsPackedValidAndAnswersQueries) {
     EXPECT_EQ(sql_text(*ds, "SELECT count(*) FROM rtree_pts_geom"), "5001");
     EXPECT_EQ(sql_text(*ds, "SELECT rtreecheck('rtree_pts_geom')"), "ok");
   }
+}
+
+TEST(VectorWriter, GeoPackageRowsWrittenDirectlyAreTheRowsGdalWrites) {
+  // Point and line layers of integers, reals, text and time stamps are bound
+  // straight into SQLite; a Date field keeps a layer on GDAL's CreateFeature.
+  // The same rows through both paths must give the same stored values,
+  // geometry blobs, feature counts, extents and triggers.
+  const auto dir = test::temp_dir("io_gpkg_direct");
+  const auto path = dir / "both.gpkg";
+  const std::vector<FieldDef> fields = {{"i", FieldType::Int64},  {"r", FieldType::Real},    {"r_from_int", FieldType::Real},
+                                        {"s", FieldType::String}, {"s_from_int", FieldType::String}, {"t", FieldType::DateTime}};
+  std::vector<FieldDef> with_date = fields;
+  with_date.push_back({"d", FieldType::Date});
+  const std::vector<Timestamp> times = {{1709645400, 0}, {1709645400, 7200}, {1709645401, -19800}, {951782400, 3600}};
+  const std::vector<std::string> texts = {"Backa torg", "O'Brien \"citat\"", "", "åäö ÅÄÖ, ; tab\tend",
+                                          std::string("before\0after", 12)};
+  auto row = [&](std::size_t k) {
+    std::vector<FieldValue> v = {static_cast<long long>(k) - 2,
+                                 k % 3 == 1 ? FieldValue(std::nan("")) : FieldValue(0.1 * static_cast<double>(k) + 1e-9),
+                                 static_cast<long long>(k * 7),
+                                 k % 5 == 4 ? FieldValue() : FieldValue(texts[k % texts.size()]),
+                                 static_cast<long long>(k),
+                                 k % 6 == 5 ? FieldValue() : FieldValue(times[k % times.size()])};
+    if (k % 7 == 6) v.resize(3);  // fewer values: the rest null
+    return v;
+  };
+  const std::size_t n = 40;
+  {
+    VectorWriter w(path, CrsContext::from_spec("EPSG:3006"), {.fixed_timestamp = true});
+    for (const char* layer : {"direct_pts", "ogr_pts", "direct_lines", "ogr_lines"}) {
+      const bool ogr = layer[0] == 'o';
+      const bool lines = std::string(layer).find("lines") != std::string::npos;
+      auto& l = w.add_layer(layer, lines ? GeometryKind::Line : GeometryKind::Point, ogr ? with_date : fields);
+      for (std::size_t k = 0; k < n; ++k) {
+        const Point p{320000.125 + 13.5 * static_cast<double>(k), 6400000.5 - 7.25 * static_cast<double>(k)};
+        Geometry g;
+        if (k % 9 != 8) {
+          if (lines) g = Polyline{p, {p.x + 20, p.y + 3}, {p.x + 25, p.y - 4}};
+          else g = p;
+        }
+        l.add(row(k), g);
+      }
+    }
+    w.commit();
+  }
+  auto ds = open(path);
+  ASSERT_TRUE(ds);
+  for (const char* kind : {"pts", "lines"}) {
+    const std::string d = std::string("direct_") + kind, o = std::string("ogr_") + kind;
+    // One text per row (the helper reads the first column; GDAL takes a leading fid as the FID).
+    const std::string cols = "'#' || fid || ' ' || quote(geom) || ' ' || quote(i) || ' ' || quote(r) || ' ' || quote(r_from_int) || ' ' || "
+                             "quote(s) || ' ' || quote(s_from_int) || ' ' || quote(t) || ' ' || typeof(i) || typeof(r) || "
+                             "typeof(r_from_int) || typeof(s) || typeof(s_from_int) || typeof(t)";
+    const std::string got = sql_text(*ds, "SELECT " + cols + " FROM " + d + " ORDER BY fid");
+    EXPECT_EQ(got, sql_text(*ds, "SELECT " + cols + " FROM " + o + " ORDER BY fid")) << kind;
+    EXPECT_EQ(std::count(got.begin(), got.end(), '#'), static_cast<std::ptrdiff_t>(n));
+    EXPECT_EQ(sql_text(*ds, "SELECT DISTINCT 'stored: ' || t FROM " + d + " WHERE t IS NOT NULL ORDER BY fid"),
+              "stored: 2024-03-05T13:30:00.000Z,stored: 2024-03-05T15:30:00.000+02:00,stored: 2024-03-05T08:00:01.000-05:30,"
+              "stored: 2000-02-29T01:00:00.000+01:00");
+    for (const char* q : {"SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = '{}'",
+                          "SELECT printf('%.6f %.6f %.6f %.6f', min_x, min_y, max_x, max_y) FROM gpkg_contents WHERE table_name = '{}'",
+                          "SELECT replace(group_concat(name), '{}', '') FROM (SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = '{}' ORDER BY name)",
+                          "SELECT count(*) || ' ' || rtreecheck('rtree_{}_geom') FROM rtree_{}_geom"})
+      EXPECT_EQ(sql_text(*ds, fmt::format(fmt::runtime(q), d, d)), sql_text(*ds, fmt::format(fmt::runtime(q), o, o))) << q;
+    EXPECT_EQ(sql_text(*ds, "SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = '" + d + "'"), std::to_string(n));
+    // GDAL reads the time stamps back with their offsets.
+    OGRLayer* l = ds->GetLayerByName(d.c_str());
+    l->ResetReading();
+    std::unique_ptr<OGRFeature> f(l->GetNextFeature());
+    ASSERT_TRUE(f);
+    int y, mo, dd, h, mi, tz;
+    float sec;
+    ASSERT_TRUE(f->GetFieldAsDateTime(f->GetFieldIndex("t"), &y, &mo, &dd, &h, &mi, &sec, &tz));
+    EXPECT_EQ(fmt::format("{}-{}-{} {}:{} {}", y, mo, dd, h, mi, tz), "2024-3-5 13:30 100");
+    EXPECT_EQ(l->GetFeatureCount(), static_cast<GIntBig>(n));
+  }
+  ds.reset();
+  {
+    // A later edit through GDAL keeps the count: the restored triggers count it.
+    GDALDatasetUniquePtr up(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE));
+    ASSERT_TRUE(up);
+    OGRLayer* l = up->GetLayerByName("direct_pts");
+    OGRFeature f(l->GetLayerDefn());
+    f.SetGeometryDirectly(new OGRPoint(330000, 6410000));
+    ASSERT_EQ(l->CreateFeature(&f), OGRERR_NONE);
+  }
+  auto again = open(path);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(sql_text(*again, "SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = 'direct_pts'"), std::to_string(n + 1));
+  EXPECT_EQ(sql_text(*again, "SELECT count(*) FROM direct_pts"), std::to_string(n + 1));
 }

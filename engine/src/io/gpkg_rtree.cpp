@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
+#include <sqlite3.h>
 
 #include "tryggve/core/error.hpp"
 #include "tryggve/io/gdal_env.hpp"
@@ -96,61 +97,65 @@ std::vector<std::vector<Cell>> pack(std::vector<Cell> cells, std::size_t cap) {
   return out;
 }
 
-void put_be(std::string& hex, std::uint64_t v, int bytes) {
-  static const char* digits = "0123456789ABCDEF";
-  for (int b = bytes - 1; b >= 0; --b) {
-    const auto byte = static_cast<unsigned>((v >> (8 * b)) & 0xFF);
-    hex += digits[byte >> 4];
-    hex += digits[byte & 15];
-  }
+void put_be(unsigned char*& out, std::uint64_t v, int bytes) {
+  for (int b = bytes - 1; b >= 0; --b) *out++ = static_cast<unsigned char>((v >> (8 * b)) & 0xFF);
 }
 
 // A node as rtree.c lays it out: 2 bytes depth (the root only), 2 bytes cell
 // count, then per cell an 8-byte id and four 4-byte floats, all big-endian,
 // zero-padded to the node size.
-std::string node_blob(const std::vector<Cell>& cells, int depth, std::size_t node_size) {
-  std::string hex;
-  hex.reserve(2 * node_size + 3);
-  hex += "X'";
-  put_be(hex, static_cast<std::uint64_t>(depth), 2);
-  put_be(hex, cells.size(), 2);
+void node_blob(std::vector<unsigned char>& blob, const std::vector<Cell>& cells, int depth, std::size_t node_size) {
+  blob.assign(node_size, 0);
+  unsigned char* out = blob.data();
+  put_be(out, static_cast<std::uint64_t>(depth), 2);
+  put_be(out, cells.size(), 2);
   auto bits = [](float f) {
     std::uint32_t u;
     std::memcpy(&u, &f, 4);
     return u;
   };
   for (const auto& c : cells) {
-    put_be(hex, static_cast<std::uint64_t>(c.id), 8);
-    put_be(hex, bits(c.min_x), 4);
-    put_be(hex, bits(c.max_x), 4);
-    put_be(hex, bits(c.min_y), 4);
-    put_be(hex, bits(c.max_y), 4);
+    put_be(out, static_cast<std::uint64_t>(c.id), 8);
+    put_be(out, bits(c.min_x), 4);
+    put_be(out, bits(c.max_x), 4);
+    put_be(out, bits(c.min_y), 4);
+    put_be(out, bits(c.max_y), 4);
   }
-  hex.append(2 * node_size + 2 - hex.size(), '0');
-  hex += '\'';
-  return hex;
 }
 
-// INSERTs of many rows each: one statement per row would spend the time in
-// SQLite's parser instead of its B-tree.
-class Batch {
+// One prepared INSERT of two values, run row after row on GDAL's own SQLite
+// connection. SQL text (even many rows a statement) spent most of the packing in
+// GDAL's ExecuteSQL checks and SQLite's parser; a bound statement skips both.
+class Insert {
  public:
-  Batch(GDALDataset& ds, std::string head, std::string where) : ds_(ds), head_(std::move(head)), where_(std::move(where)) {}
-  void add(const std::string& row) {
-    sql_ += rows_ ? "," : head_;
-    sql_ += row;
-    if (++rows_ == 500 || sql_.size() > (4u << 20)) flush();
+  Insert(sqlite3* db, const std::string& sql, std::string where) : db_(db), where_(std::move(where)) {
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st_, nullptr) != SQLITE_OK) fail();
   }
-  void flush() {
-    if (rows_) exec(ds_, sql_, where_);
-    sql_.clear();
-    rows_ = 0;
+  ~Insert() { sqlite3_finalize(st_); }
+  Insert(const Insert&) = delete;
+  Insert& operator=(const Insert&) = delete;
+  void run(std::int64_t a, std::int64_t b) {
+    sqlite3_bind_int64(st_, 1, a);
+    sqlite3_bind_int64(st_, 2, b);
+    step();
+  }
+  void run(std::int64_t a, const std::vector<unsigned char>& blob) {
+    sqlite3_bind_int64(st_, 1, a);
+    sqlite3_bind_blob(st_, 2, blob.data(), static_cast<int>(blob.size()), SQLITE_STATIC);
+    step();
   }
 
  private:
-  GDALDataset& ds_;
-  std::string head_, where_, sql_;
-  std::size_t rows_ = 0;
+  void step() {
+    if (sqlite3_step(st_) != SQLITE_DONE) fail();
+    sqlite3_reset(st_);
+  }
+  [[noreturn]] void fail() const {
+    throw Error(ErrorCode::OutputFailed, where_, std::string("cannot write the spatial index: ") + sqlite3_errmsg(db_));
+  }
+  sqlite3* db_;
+  sqlite3_stmt* st_ = nullptr;
+  std::string where_;
 };
 
 }  // namespace
@@ -202,13 +207,22 @@ void DeferredRtree::finish(GDALDataset& ds) {
     throw Error(ErrorCode::OutputFailed, where_, "cannot start a transaction for the spatial index");
   if (!entries_.empty()) {
     exec(ds, "DELETE FROM " + quoted_id(rtree_ + "_node"), where_);
-    Batch nodes(ds, "INSERT INTO " + quoted_id(rtree_ + "_node") + " (nodeno, data) VALUES ", where_);
-    Batch rowids(ds, "INSERT INTO " + quoted_id(rtree_ + "_rowid") + " (rowid, nodeno) VALUES ", where_);
-    Batch parents(ds, "INSERT INTO " + quoted_id(rtree_ + "_parent") + " (nodeno, parentnode) VALUES ", where_);
+    // GDAL's GeoPackage dataset hands out its SQLite connection; the inserts run
+    // inside the transaction just started on it.
+    auto* db = static_cast<sqlite3*>(ds.GetInternalHandle("SQLITE_HANDLE"));
+    if (!db) throw Error(ErrorCode::OutputFailed, where_, "GDAL gives no SQLite connection for the spatial index");
+    Insert nodes(db, "INSERT INTO " + quoted_id(rtree_ + "_node") + " (nodeno, data) VALUES (?, ?)", where_);
+    Insert rowids(db, "INSERT INTO " + quoted_id(rtree_ + "_rowid") + " (rowid, nodeno) VALUES (?, ?)", where_);
+    Insert parents(db, "INSERT INTO " + quoted_id(rtree_ + "_parent") + " (nodeno, parentnode) VALUES (?, ?)", where_);
     std::vector<Cell> level;
     level.reserve(entries_.size());
     for (const auto& e : entries_) level.push_back({e.id, e.min_x, e.max_x, e.min_y, e.max_y});
     entries_ = {};
+    std::vector<unsigned char> blob;
+    // Leaf of each feature, inserted in id order at the end: SQLite appends
+    // ascending rowids at the B-tree's right edge instead of seeking for each.
+    std::vector<std::pair<std::int64_t, std::int64_t>> leaf_of;
+    leaf_of.reserve(level.size());
     std::int64_t next_node = 2;  // 1 is the root
     for (int depth = 0;; ++depth) {
       auto packed = pack(std::move(level), cap);
@@ -216,10 +230,11 @@ void DeferredRtree::finish(GDALDataset& ds) {
       level.clear();
       for (const auto& node : packed) {
         const std::int64_t no = root ? 1 : next_node++;
-        nodes.add(fmt::format("({},{})", no, node_blob(node, root ? depth : 0, node_size)));
+        node_blob(blob, node, root ? depth : 0, node_size);
+        nodes.run(no, blob);
         for (const auto& c : node) {
-          if (depth == 0) rowids.add(fmt::format("({},{})", c.id, no));
-          else parents.add(fmt::format("({},{})", c.id, no));
+          if (depth == 0) leaf_of.emplace_back(c.id, no);
+          else parents.run(c.id, no);
         }
         if (!root) {
           Cell up{no, node[0].min_x, node[0].max_x, node[0].min_y, node[0].max_y};
@@ -234,9 +249,8 @@ void DeferredRtree::finish(GDALDataset& ds) {
       }
       if (root) break;
     }
-    nodes.flush();
-    rowids.flush();
-    parents.flush();
+    std::sort(leaf_of.begin(), leaf_of.end());
+    for (const auto& [id, no] : leaf_of) rowids.run(id, no);
   }
   for (const auto& t : triggers_) exec(ds, t, where_);
   GdalMessages msgs;

@@ -10,6 +10,7 @@
 #include <ogrsf_frmts.h>
 
 #include "layer_styles.hpp"
+#include "gpkg_rows.hpp"
 #include "gpkg_rtree.hpp"
 #include "ogr_util.hpp"
 #include "tryggve/core/atomic_file.hpp"
@@ -28,10 +29,13 @@ struct VectorWriter::Part {
   explicit Part(fs::path final_path) : out(std::move(final_path)) {}
   AtomicOutput out;
   GDALDatasetUniquePtr ds;
-  // Per layer: one feature reused row after row, and for a GeoPackage the index
-  // packed at commit().
+  // Per layer: one feature reused row after row (or, for a GeoPackage layer
+  // that fits, rows bound straight into SQLite), and for a GeoPackage the index
+  // packed at commit(). Declared after `ds`, so the statements are finalised
+  // before GDAL closes its connection.
   struct LayerState {
     std::unique_ptr<OGRFeature> feature;
+    std::unique_ptr<detail::DirectRows> rows;
     std::unique_ptr<detail::DeferredRtree> rtree;
   };
   std::unordered_map<const Layer*, LayerState> layers;
@@ -73,6 +77,10 @@ Format format_for(const fs::path& p) {
 }  // namespace
 
 namespace {
+// Rows per transaction. The temporary has no journal, so a transaction costs
+// only the dirty pages SQLite holds until it commits.
+constexpr std::size_t kRowsPerTransaction = 200000;
+
 // GDAL reads OGR_CURRENT_DATE when it stamps a GeoPackage's contents table.
 void pin_timestamp(bool on) {
   CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", on ? "2000-01-01T00:00:00.000Z" : nullptr);
@@ -123,6 +131,7 @@ VectorWriter::Part& VectorWriter::part_for(const std::string& layer) {
   }
   if (!part->ds)
     throw Error(ErrorCode::OutputFailed, final_path.string(), "cannot create the output: " + msgs.last());
+  if (sqlite) detail::tune_temporary(*part->ds);
   parts_.push_back(std::move(part));
   return *parts_.back();
 }
@@ -175,6 +184,8 @@ VectorWriter::Layer& VectorWriter::add_layer(const std::string& name, GeometryKi
   }
   if (driver_ == "GPKG" && kind != GeometryKind::None) layer->style_field_ = styles::graduated_field(fields);
   auto& state = part.layers[layer.get()];
+  if (driver_ == "GPKG" && detail::direct_rows_fit(kind, fields))
+    state.rows = std::make_unique<detail::DirectRows>(*part.ds, *ol, name, kind, fields, where);
   if (deferred_index) state.rtree = std::make_unique<detail::DeferredRtree>(*part.ds, name, "geom", where);
   state.feature = std::make_unique<OGRFeature>(ol->GetLayerDefn());
   layer->fields_ = std::move(fields);
@@ -191,6 +202,33 @@ void VectorWriter::Layer::add(const std::vector<FieldValue>& values, const Geome
     throw Error(ErrorCode::OutputFailed, where(),
                 fmt::format("a {} geometry in a {} layer", detail::kind_name(gk), detail::kind_name(kind_)));
   auto& state = part_->layers.at(this);
+  if (state.rows) {
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      const FieldType ft = fields_[i].type;
+      bool fits = true;
+      switch (values[i].value().index()) {
+        case 1: fits = ft == FieldType::Int64 || ft == FieldType::Real || ft == FieldType::String; break;
+        case 2: fits = ft == FieldType::Real; break;
+        case 3: fits = ft == FieldType::String; break;
+        case 4: fits = ft == FieldType::DateTime; break;
+        default: break;
+      }
+      if (!fits)
+        throw Error(ErrorCode::OutputFailed, where(), fmt::format("field '{}': value of the wrong type", fields_[i].name));
+    }
+    collect_style_value(values);
+    part_->begin();
+    std::int64_t fid = 0;
+    if (!state.rows->insert(values, geometry, fid))
+      throw Error(ErrorCode::OutputFailed, where(), "cannot write the feature: " + state.rows->error());
+    if (state.rtree) {
+      detail::RtreeEntry e;
+      if (detail::rtree_entry(fid, geometry, e)) state.rtree->add(e);
+    }
+    ++count_;
+    if (++part_->pending >= kRowsPerTransaction) part_->end();
+    return;
+  }
   OGRFeature& feat = *state.feature;
   feat.SetFID(OGRNullFID);
   for (std::size_t i = values.size(); i < fields_.size(); ++i) feat.UnsetField(index_[i]);
@@ -238,11 +276,7 @@ void VectorWriter::Layer::add(const std::vector<FieldValue>& values, const Geome
       }
     }
   }
-  if (style_field_ >= 0 && static_cast<std::size_t>(style_field_) < values.size()) {
-    const auto& v = values[static_cast<std::size_t>(style_field_)].value();
-    if (v.index() == 1) style_values_.push_back(static_cast<double>(std::get<std::int64_t>(v)));
-    else if (v.index() == 2) style_values_.push_back(std::get<double>(v));
-  }
+  collect_style_value(values);
   feat.SetGeometryDirectly(gk != GeometryKind::None ? detail::ogr_geometry(geometry) : nullptr);
   part_->begin();
   GdalMessages msgs;
@@ -253,8 +287,15 @@ void VectorWriter::Layer::add(const std::vector<FieldValue>& values, const Geome
     if (detail::rtree_entry(feat.GetFID(), geometry, e)) state.rtree->add(e);
   }
   ++count_;
-  // Commit in chunks: one huge transaction holds the whole journal in memory.
-  if (++part_->pending >= 200000) part_->end();
+  if (++part_->pending >= kRowsPerTransaction) part_->end();
+}
+
+void VectorWriter::Layer::collect_style_value(const std::vector<FieldValue>& values) {
+  if (style_field_ >= 0 && static_cast<std::size_t>(style_field_) < values.size()) {
+    const auto& v = values[static_cast<std::size_t>(style_field_)].value();
+    if (v.index() == 1) style_values_.push_back(static_cast<double>(std::get<std::int64_t>(v)));
+    else if (v.index() == 2) style_values_.push_back(std::get<double>(v));
+  }
 }
 
 void VectorWriter::commit() {
@@ -274,13 +315,19 @@ void VectorWriter::commit() {
     GdalMessages msgs;
     p->end();
     // In the order the layers were added, so the file is the same on every run.
+    std::vector<detail::RowsSummary> direct;
     for (const auto& l : layers_)
-      if (l->part_ == p.get())
-        if (auto& r = p->layers.at(l.get()).rtree) r->finish(*p->ds);
+      if (l->part_ == p.get()) {
+        auto& st = p->layers.at(l.get());
+        if (st.rtree) st.rtree->finish(*p->ds);
+        if (st.rows) direct.push_back(st.rows->summary());
+        st.rows.reset();  // its statement finalised: GDAL closes the connection next
+      }
     p->ds->FlushCache();
     p->ds.reset();  // closes: builds the spatial index, writes the FlatGeobuf header
     if (!msgs.errors().empty())
       throw Error(ErrorCode::OutputFailed, p->out.final_path().string(), "cannot finish writing: " + msgs.errors().back());
+    detail::finish_rows(p->out.temp_path(), direct, p->out.final_path().string());
   }
   if (parts_.empty()) throw Error(ErrorCode::OutputFailed, path_.string(), "no layer was written");
   layers_.clear();

@@ -105,6 +105,7 @@ class VectorWriter {
    private:
     friend class VectorWriter;
     Layer() = default;
+    void collect_style_value(const std::vector<FieldValue>& values);
     Part* part_ = nullptr;  // the file this layer lives in
     OGRLayer* layer_ = nullptr;
     std::string name_;
