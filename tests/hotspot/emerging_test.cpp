@@ -2,6 +2,7 @@
 // whole pipeline on a grid with a planted, growing hot spot.
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 
 #include "grid.hpp"
@@ -176,6 +177,52 @@ TEST(Emerging, PipelineFindsAGrowingHotSpot) {
   for (auto c : r.class_counts) total += c;
   EXPECT_EQ(total, n);
   EXPECT_EQ(r.p_from, Significance::Analytical);
+}
+
+// The stage reads the space-time neighbourhoods row by row (SpaceTimeRows) instead
+// of storing them: its z and p must be those of Gi* on the stored space-time
+// weights, bit for bit, with raw and row-standardised weights, analytical and
+// permutation p, with and without FDR.
+TEST(Emerging, RowByRowEqualsTheStoredSpaceTimeWeights) {
+  const auto net = test::grid_network(6, 6, 100);
+  const auto units = SpatialUnits::segments(net);
+  const std::size_t n = units.size(), T = 7;
+  SpaceTimeCube cube;
+  cube.n_units = n;
+  cube.n_steps = T;
+  cube.values.resize(n * T);
+  Rng rng(14);
+  for (std::size_t c = 0; c < n * T; ++c) cube.values[c] = static_cast<double>(rng.poisson(c % 11 == 0 ? 6.0 : 1.0));
+  for (const auto style : {WeightStyle::Raw, WeightStyle::RowStandardised})
+    for (const std::size_t perms : {std::size_t{0}, std::size_t{99}}) {
+      WeightsOptions wo;
+      wo.max_distance_m = 250;
+      wo.style = style;
+      const Weights w = build_weights(net, units, wo);
+      EmergingOptions eo;
+      eo.time_lags = 2;
+      eo.permutations = perms;
+      eo.fdr = perms > 0;
+      eo.seed = 7;
+      const auto r = emerging_hotspots(w, cube, eo);
+      Weights st = space_time_weights(w, T, eo.time_lags);
+      if (style == WeightStyle::RowStandardised) st = row_standardise(st);
+      LocalOptions lo;
+      lo.permutations = perms;
+      lo.seed = eo.seed;
+      lo.fdr = eo.fdr;
+      lo.classify_by = perms > 0 ? Significance::Permutation : Significance::Analytical;
+      const auto g = gi_star(st, cube.values, lo);
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t t = 0; t < T; ++t) {
+          const LocalStat& s = g.stats[t * n + i];
+          const double z = std::isfinite(s.z) ? s.z : 0.0;
+          const double p0 = eo.fdr ? s.p_fdr : (perms > 0 ? s.p_sim : s.p_norm);
+          const double p = std::isfinite(p0) ? p0 : 1.0;
+          EXPECT_EQ(std::bit_cast<std::uint64_t>(r.locations[i].z[t]), std::bit_cast<std::uint64_t>(z)) << i << "," << t;
+          EXPECT_EQ(std::bit_cast<std::uint64_t>(r.locations[i].p[t]), std::bit_cast<std::uint64_t>(p)) << i << "," << t;
+        }
+    }
 }
 
 TEST(Emerging, BinsCountEventsPerUnitAndMonth) {

@@ -1,6 +1,7 @@
 // Weights on tiny hand-drawn networks, where every distance is checkable by hand.
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 
 #include "tryggve/hotspot/weights.hpp"
@@ -166,4 +167,36 @@ TEST(Weights, SpaceTimeNeighbourhoodHasTimeLags) {
   std::vector<UnitId> r(st.neighbours_of(2 * 3 + 1).begin(), st.neighbours_of(2 * 3 + 1).end());
   EXPECT_EQ(r, (std::vector<UnitId>{3, 4, 5, 6, 7, 8}));  // (j, t=1) and (j, t=2) for j = 0, 1, 2
   EXPECT_EQ(space_time_weights(sp, 3, 5).cardinality(8), 9u);
+}
+
+// Emerging hot spots read the space-time rows one at a time instead of storing
+// them (a city's would take ~6.5 GB): every row, raw and row-standardised, must be
+// the stored one bit for bit, at every lag count.
+TEST(Weights, SpaceTimeRowsAreTheStoredRows) {
+  const auto net = tee();
+  WeightsOptions wo;
+  wo.scheme = WeightScheme::InverseDistance;
+  wo.max_distance_m = 200;
+  const Weights raw = build_weights(net, SpatialUnits::segments(net), wo);
+  wo.style = WeightStyle::RowStandardised;
+  const Weights standardised = build_weights(net, SpatialUnits::segments(net), wo);
+  for (const Weights* sp : {&raw, &standardised})
+    for (std::size_t lags : {0u, 1u, 2u, 7u}) {
+      Weights stored = space_time_weights(*sp, 4, lags);
+      if (sp->style == WeightStyle::RowStandardised) stored = row_standardise(stored);
+      const SpaceTimeRows made(*sp, 4, lags);
+      ASSERT_EQ(made.size(), stored.size());
+      EXPECT_EQ(made.self_included(), stored.self_included);
+      WeightRows::Row r;
+      for (std::size_t c = 0; c < stored.size(); ++c) {
+        made.row(c, r);
+        const auto nb = stored.neighbours_of(c);
+        const auto wt = stored.weights_of(c);
+        ASSERT_EQ(r.neighbours.size(), nb.size()) << "cell " << c << ", lags " << lags;
+        for (std::size_t k = 0; k < nb.size(); ++k) {
+          EXPECT_EQ(r.neighbours[k], nb[k]);
+          EXPECT_EQ(std::bit_cast<std::uint64_t>(r.weights[k]), std::bit_cast<std::uint64_t>(wt[k]));
+        }
+      }
+    }
 }

@@ -57,3 +57,26 @@ TEST(CellNetwork, NeighboursByHand) {
     }
   EXPECT_EQ(cells.cell_at({1, 60.0}), cells.first_cell(1) + 1);
 }
+
+// The lists are made block by block of 16,384 cells into one block of memory grown
+// in place (a city's are ~4 GB): on 40,320 cells (three blocks) every cell's list
+// must be what a search from that cell alone finds, in id order, and end where the
+// next begins.
+TEST(CellNetwork, ListsAcrossBuildBlocksAreEachCellsOwnSearch) {
+  World w(15, 100.0, 1.0, 2.5);
+  const auto& cells = *w.cells;
+  ASSERT_EQ(cells.size(), 42000u);
+  for (CellId c = 0; c < cells.size(); ++c) {
+    const auto nb = cells.neighbours(c);
+    if (c + 1 < cells.size()) EXPECT_EQ(nb.data() + nb.size(), cells.neighbours(c + 1).data());
+    // within() scans every cell: a sample, and the cells at the blocks' edges.
+    if (c % 97 != 0 && (c + 1) % 16384 > 1) continue;
+    const CellId self[] = {c};
+    const auto found = cells.within(self, cells.cutoff_m());
+    ASSERT_EQ(nb.size(), found.size()) << "cell " << c;
+    for (std::size_t k = 0; k < nb.size(); ++k) {
+      EXPECT_EQ(nb[k].cell, found[k].first);
+      EXPECT_EQ(nb[k].distance_m, static_cast<float>(found[k].second));
+    }
+  }
+}

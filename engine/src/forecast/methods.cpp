@@ -269,6 +269,11 @@ std::vector<double> Forecaster::mixture_shares(int month, MixtureChoice* out) {
   // The forecast itself, from the months before `month`.
   auto p = mix(components(month), best.parts);
   if (out) *out = best;
+  // Components of months before this month's folds are let go: callers go forward
+  // in time (the backtest, the monthly cycle), and on a city each month's are
+  // 160 MB (13 shares x 1.5 M lixels), 17 months of them in a 12-month backtest.
+  // A month asked for again is made again, the same.
+  cache_.erase(cache_.begin(), cache_.lower_bound(month - options_.cv_months));
   return p;
 }
 

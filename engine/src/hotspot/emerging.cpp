@@ -113,8 +113,9 @@ EmergingResult emerging_hotspots(const Weights& spatial, const SpaceTimeCube& cu
   if (!spatial.self_included)
     throw Error(ErrorCode::BadOption, "emerging_hotspots", "spatial weights must include self (Gi*)");
   if (cube.n_steps < 2) throw Error(ErrorCode::NoData, "emerging_hotspots", "needs at least 2 time steps");
-  Weights st = space_time_weights(spatial, cube.n_steps, opt.time_lags);
-  if (spatial.style == WeightStyle::RowStandardised) st = row_standardise(st);
+  // The cells' neighbourhoods row by row, never stored: on a city they would take
+  // more memory than everything else in the hotspot stage (weights.hpp).
+  const SpaceTimeRows st(spatial, cube.n_steps, opt.time_lags);
   LocalOptions lo;
   lo.permutations = opt.permutations;
   lo.seed = opt.seed;

@@ -13,10 +13,10 @@ namespace tryggve::hotspot {
 
 namespace {
 
-void check_inputs(const Weights& w, const std::vector<double>& x, const char* what) {
-  if (w.size() != x.size())
+void check_inputs(std::size_t units, const std::vector<double>& x, const char* what) {
+  if (units != x.size())
     throw Error(ErrorCode::BadOption, what,
-                fmt::format("{} values for {} units in the weights", x.size(), w.size()));
+                fmt::format("{} values for {} units in the weights", x.size(), units));
   if (x.size() < 3) throw Error(ErrorCode::NoData, what, fmt::format("needs at least 3 units, got {}", x.size()));
   for (std::size_t i = 0; i < x.size(); ++i)
     if (!std::isfinite(x[i]))
@@ -86,10 +86,14 @@ std::string class_label(const LocalStat& s, bool moran) {
 }
 
 LocalResult gi_star(const Weights& w, const std::vector<double>& x, const LocalOptions& opt) {
-  check_inputs(w, x, "gi_star");
+  return gi_star(StoredRows(w), x, opt);
+}
+
+LocalResult gi_star(const WeightRows& w, const std::vector<double>& x, const LocalOptions& opt) {
+  check_inputs(w.size(), x, "gi_star");
   const std::size_t n = x.size();
   const double nd = static_cast<double>(n);
-  const bool star = w.self_included;
+  const bool star = w.self_included();
   double sum = 0, sum2 = 0;
   for (double v : x) { sum += v; sum2 += v * v; }
   const double mean = sum / nd;
@@ -99,9 +103,11 @@ LocalResult gi_star(const Weights& w, const std::vector<double>& x, const LocalO
   LocalResult r;
   r.star = star;
   r.stats.resize(n);
+  WeightRows::Row row;
   for (std::size_t i = 0; i < n; ++i) {
-    const auto nb = w.neighbours_of(i);
-    const auto wt = w.weights_of(i);
+    w.row(i, row);
+    const auto nb = row.neighbours;
+    const auto wt = row.weights;
     double lag = 0, wi = 0, s1 = 0;
     for (std::size_t k = 0; k < nb.size(); ++k) { lag += wt[k] * x[nb[k]]; wi += wt[k]; s1 += wt[k] * wt[k]; }
     // Moments of the values that can occupy i's neighbourhood: all n (Gi*) or the
@@ -136,8 +142,9 @@ LocalResult gi_star(const Weights& w, const std::vector<double>& x, const LocalO
       // The self term is constant under the permutation, so G differs from the
       // permuted lag of the others by a shift and a scale.
       double self_term = 0;
-      const auto nb = w.neighbours_of(i);
-      const auto wt = w.weights_of(i);
+      w.row(i, row);
+      const auto nb = row.neighbours;
+      const auto wt = row.weights;
       for (std::size_t k = 0; k < nb.size(); ++k)
         if (nb[k] == i) self_term += wt[k] * x[i];
       const double denom = star ? sum : sum - x[i];
@@ -158,7 +165,7 @@ LocalResult gi_star(const Weights& w, const std::vector<double>& x, const LocalO
 }
 
 LocalResult local_moran(const Weights& w, const std::vector<double>& x, const LocalOptions& opt) {
-  check_inputs(w, x, "local_moran");
+  check_inputs(w.size(), x, "local_moran");
   if (w.self_included)
     throw Error(ErrorCode::BadOption, "local_moran", "weights include self; local Moran's I needs them excluded");
   const std::size_t n = x.size();

@@ -10,6 +10,11 @@ namespace tryggve::hotspot {
 
 PermutationCounts conditional_permutations(const Weights& w, const std::vector<double>& x, std::size_t n_perm,
                                            std::uint64_t seed) {
+  return conditional_permutations(StoredRows(w), x, n_perm, seed);
+}
+
+PermutationCounts conditional_permutations(const WeightRows& w, const std::vector<double>& x, std::size_t n_perm,
+                                           std::uint64_t seed) {
   const std::size_t n = w.size();
   PermutationCounts out;
   out.larger.assign(n, 0);
@@ -25,14 +30,15 @@ PermutationCounts conditional_permutations(const Weights& w, const std::vector<d
   // back after every draw so each permutation starts from the same state, which
   // keeps the draws a function of (seed, unit) alone.
   PerThread<std::vector<UnitId>> pools;
-  struct Slots { std::vector<UnitId> picked; std::vector<double> wk; };
+  struct Slots { std::vector<UnitId> picked; std::vector<double> wk; WeightRows::Row row; };
   PerThread<Slots> slots;
 
   parallel_for(IndexRange<std::size_t>(0, n, 32), [&](const auto& range) {
     Slots& sl = slots.local();
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
-      const auto nb = w.neighbours_of(i);
-      const auto wt = w.weights_of(i);
+      w.row(i, sl.row);
+      const auto nb = sl.row.neighbours;
+      const auto wt = sl.row.weights;
       sl.wk.clear();
       double observed = 0, wabs = 0;
       for (std::size_t m = 0; m < nb.size(); ++m) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <string>
 
 #include <fmt/format.h>
@@ -309,6 +310,39 @@ Weights space_time_weights(const Weights& spatial, std::size_t n_steps, std::siz
     }
   }
   return w;
+}
+
+SpaceTimeRows::SpaceTimeRows(const Weights& spatial, std::size_t n_steps, std::size_t time_lags)
+    : spatial_(&spatial), n_steps_(n_steps), time_lags_(time_lags),
+      row_standardised_(spatial.style == WeightStyle::RowStandardised) {
+  if (n_steps != 0 && spatial.size() > std::numeric_limits<UnitId>::max() / n_steps)
+    throw Error(ErrorCode::BadOption, "space-time weights",
+                fmt::format("{} units x {} steps are more cells than the ids can number", spatial.size(), n_steps));
+}
+
+void SpaceTimeRows::row(std::size_t cell, Row& out) const {
+  // As space_time_weights() lays a row out (earlier steps first, so ids stay
+  // sorted) and row_standardise() divides it: the same sums in the same order.
+  const std::size_t n = spatial_->size();
+  const std::size_t t = cell / n, i = cell % n;
+  const std::size_t t0 = t - std::min(time_lags_, t);
+  const auto nb = spatial_->neighbours_of(i);
+  const auto wt = spatial_->weights_of(i);
+  out.neighbour_buffer.clear();
+  out.weight_buffer.clear();
+  for (std::size_t s = t0; s <= t; ++s)
+    for (std::size_t m = 0; m < nb.size(); ++m) {
+      out.neighbour_buffer.push_back(static_cast<UnitId>(s * n + nb[m]));
+      out.weight_buffer.push_back(wt[m]);
+    }
+  if (row_standardised_) {
+    double sum = 0;
+    for (double v : out.weight_buffer) sum += v;
+    if (sum != 0)
+      for (double& v : out.weight_buffer) v /= sum;
+  }
+  out.neighbours = out.neighbour_buffer;
+  out.weights = out.weight_buffer;
 }
 
 void write_weights_csv(const Weights& w, const std::filesystem::path& path) {

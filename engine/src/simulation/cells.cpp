@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <new>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -61,23 +64,31 @@ CellNetwork::CellNetwork(const network::Network& net, const network::Lixelizatio
   }
 
   // Neighbour lists, one Dijkstra per cell, in parallel; every cell writes its own
-  // list, so the result does not depend on the thread count.
-  std::vector<std::vector<Neighbour>> lists(cells_.size());
+  // list, so the result does not depend on the thread count. Block by block of
+  // cells, each block's lists appended to nbr_ and freed before the next: only one
+  // block's lists (~40 MB at 400 m) are ever held beside nbr_.
+  constexpr std::size_t kBlockCells = std::size_t{1} << 14;
+  nbr_offset_.assign(cells_.size() + 1, 0);
   PerThread<Scratch> scratch([&] { return Scratch(net); });
-  parallel_for(IndexRange<std::size_t>(0, cells_.size(), 64), [&](const auto& r) {
-    Scratch& s = scratch.local();
-    for (std::size_t c = r.begin(); c != r.end(); ++c) {
-      s.ws.run(cells_[c].mid(), cutoff_m);
-      auto& out = lists[c];
-      for_cells_in_reach(s, *this, cells_[c].edge, cutoff_m,
-                         [&](CellId o, double d) { out.push_back({o, static_cast<float>(o == c ? 0.0 : d)}); });
-      std::sort(out.begin(), out.end(), [](const Neighbour& a, const Neighbour& b) { return a.cell < b.cell; });
-    }
-  });
-  nbr_offset_.resize(cells_.size() + 1, 0);
-  for (std::size_t c = 0; c < cells_.size(); ++c) nbr_offset_[c + 1] = nbr_offset_[c] + lists[c].size();
-  nbr_.reserve(nbr_offset_.back());
-  for (auto& l : lists) nbr_.insert(nbr_.end(), l.begin(), l.end());
+  std::vector<std::vector<Neighbour>> lists;
+  for (std::size_t b0 = 0; b0 < cells_.size(); b0 += kBlockCells) {
+    const std::size_t b1 = std::min(cells_.size(), b0 + kBlockCells);
+    lists.assign(b1 - b0, {});
+    parallel_for(IndexRange<std::size_t>(b0, b1, 64), [&](const auto& r) {
+      Scratch& s = scratch.local();
+      for (std::size_t c = r.begin(); c != r.end(); ++c) {
+        s.ws.run(cells_[c].mid(), cutoff_m);
+        auto& out = lists[c - b0];
+        for_cells_in_reach(s, *this, cells_[c].edge, cutoff_m,
+                           [&](CellId o, double d) { out.push_back({o, static_cast<float>(o == c ? 0.0 : d)}); });
+        std::sort(out.begin(), out.end(), [](const Neighbour& a, const Neighbour& b) { return a.cell < b.cell; });
+      }
+    });
+    for (std::size_t c = b0; c < b1; ++c) nbr_offset_[c + 1] = nbr_offset_[c] + lists[c - b0].size();
+    resize_lists(nbr_offset_[b1]);
+    for (std::size_t c = b0; c < b1; ++c) std::copy(lists[c - b0].begin(), lists[c - b0].end(), nbr_.get() + nbr_offset_[c]);
+  }
+  lists = {};
   take_digest();
 }
 
@@ -89,6 +100,9 @@ CellNetwork::CellNetwork(std::vector<double> measure, std::vector<std::vector<Ne
                 fmt::format("{} units with {} neighbour lists", measure.size(), neighbours.size()));
   cells_.reserve(measure.size());
   nbr_offset_.assign(1, 0);
+  std::size_t entries = 0;
+  for (const auto& l : neighbours) entries += l.size();
+  resize_lists(entries);
   for (std::size_t c = 0; c < measure.size(); ++c) {
     if (!(measure[c] > 0.0) || !std::isfinite(measure[c]))
       throw Error(ErrorCode::BadOption, fmt::format("simulation cells: unit {}", c), "measure must be > 0");
@@ -106,10 +120,20 @@ CellNetwork::CellNetwork(std::vector<double> measure, std::vector<std::vector<Ne
       throw Error(ErrorCode::BadOption, fmt::format("simulation cells: unit {}", c),
                   "its neighbour list must hold the unit itself at distance 0");
     std::sort(l.begin(), l.end(), [](const Neighbour& a, const Neighbour& b) { return a.cell < b.cell; });
-    nbr_.insert(nbr_.end(), l.begin(), l.end());
-    nbr_offset_.push_back(nbr_.size());
+    std::copy(l.begin(), l.end(), nbr_.get() + nbr_offset_.back());
+    nbr_offset_.push_back(nbr_offset_.back() + l.size());
   }
   take_digest();
+}
+
+void CellNetwork::resize_lists(std::size_t entries) {
+  static_assert(std::is_trivially_copyable_v<Neighbour>, "realloc moves the lists as bytes");
+  if (entries == 0) return;  // nothing to hold (neighbours() of an empty list never reads it)
+  if (entries > std::numeric_limits<std::size_t>::max() / sizeof(Neighbour)) throw std::bad_alloc();
+  auto* p = static_cast<Neighbour*>(std::realloc(nbr_.get(), entries * sizeof(Neighbour)));
+  if (!p) throw std::bad_alloc();
+  (void)nbr_.release();  // realloc freed or kept the old block
+  nbr_.reset(p);
 }
 
 void CellNetwork::take_digest() {

@@ -71,6 +71,9 @@ std::string class_label(const LocalStat& s, bool moran);
 // Getis-Ord Gi* when `w.self_included`, Gi otherwise. Throws Error(BadOption) if the
 // sizes differ, n < 3, or values are not finite.
 LocalResult gi_star(const Weights& w, const std::vector<double>& values, const LocalOptions& opt = {});
+// The same on weights read row by row (e.g. SpaceTimeRows, never stored whole):
+// the same numbers as on the stored Weights of the same rows.
+LocalResult gi_star(const WeightRows& w, const std::vector<double>& values, const LocalOptions& opt = {});
 // Local Moran's I (spdep::localmoran, mlvar = TRUE). Weights must exclude self.
 LocalResult local_moran(const Weights& w, const std::vector<double>& values, const LocalOptions& opt = {});
 
@@ -92,6 +95,8 @@ struct PermutationCounts {
   std::vector<std::uint8_t> valid;    // 0 when unit i has no non-self neighbour
 };
 PermutationCounts conditional_permutations(const Weights& w, const std::vector<double>& x,
+                                           std::size_t n_perm, std::uint64_t seed);
+PermutationCounts conditional_permutations(const WeightRows& w, const std::vector<double>& x,
                                            std::size_t n_perm, std::uint64_t seed);
 
 }  // namespace tryggve::hotspot

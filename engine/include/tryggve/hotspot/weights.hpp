@@ -100,6 +100,62 @@ Weights row_standardise(const Weights& w);
 // sfdep's k). Row standardisation, if wanted, is applied after.
 Weights space_time_weights(const Weights& spatial, std::size_t n_steps, std::size_t time_lags);
 
+// Weights read one row at a time, for statistics that visit each row on its own
+// (gi_star, conditional_permutations): stored rows (StoredRows over a Weights) or
+// rows made when asked (SpaceTimeRows). Stored, the space-time neighbourhoods of
+// emerging hot spots on a city (300,000 segments x 24 months x 2 steps x ~40
+// neighbours, 12 bytes each) take about 6.5 GB; made row by row they take a row.
+class WeightRows {
+ public:
+  // Where a row is read into: one per thread. The spans stay valid until the next
+  // row() with the same Row (or as long as a StoredRows' Weights).
+  struct Row {
+    std::span<const UnitId> neighbours;
+    std::span<const double> weights;
+    std::vector<UnitId> neighbour_buffer;
+    std::vector<double> weight_buffer;
+  };
+  virtual ~WeightRows() = default;
+  virtual std::size_t size() const = 0;
+  virtual bool self_included() const = 0;
+  // Row i: neighbour ids sorted ascending and their weights, exactly as the stored
+  // Weights would hold them.
+  virtual void row(std::size_t i, Row& out) const = 0;
+};
+
+// The rows of a Weights (which must outlive this).
+class StoredRows final : public WeightRows {
+ public:
+  explicit StoredRows(const Weights& w) : w_(&w) {}
+  std::size_t size() const override { return w_->size(); }
+  bool self_included() const override { return w_->self_included; }
+  void row(std::size_t i, Row& out) const override {
+    out.neighbours = w_->neighbours_of(i);
+    out.weights = w_->weights_of(i);
+  }
+
+ private:
+  const Weights* w_;
+};
+
+// The rows of space_time_weights(spatial, n_steps, time_lags), row-standardised
+// when `spatial` is (as emerging hot spots style them), made when asked: the same
+// ids, weights and order, bit for bit, without storing the n x n_steps rows.
+// `spatial` must outlive this. Throws Error(BadOption) when the cells' ids would
+// not fit a UnitId.
+class SpaceTimeRows final : public WeightRows {
+ public:
+  SpaceTimeRows(const Weights& spatial, std::size_t n_steps, std::size_t time_lags);
+  std::size_t size() const override { return spatial_->size() * n_steps_; }
+  bool self_included() const override { return spatial_->self_included; }
+  void row(std::size_t cell, Row& out) const override;
+
+ private:
+  const Weights* spatial_;
+  std::size_t n_steps_, time_lags_;
+  bool row_standardised_;
+};
+
 // "from,to,weight" with 0-based unit ids, one row per non-zero (for peers such as spdep).
 void write_weights_csv(const Weights& w, const std::filesystem::path& path);
 
