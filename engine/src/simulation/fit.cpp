@@ -123,29 +123,31 @@ std::vector<double> smooth_background(const std::vector<double>& B, const CellNe
 // m_v(σ) the kernel-weighted mean distance from parent cell v, which grows with σ
 // (d m_v / d log σ = var_v(σ) / σ ≥ 0). So Q has one maximum on [lo, hi]: the root of
 // f(σ) = Σ_v P_v m_v(σ) − Σp·d, or the end f points to. Newton on log σ from the
-// current σ, kept inside the bracket by bisection, needs 6 evaluations of f on average (on the demo month); each
-// walks every parent's neighbours once. Parents in parallel, summed in parent order,
+// current σ, kept inside the bracket by bisection, needs 6 evaluations of f on
+// average (the demo month); each walks every parent's neighbours once. Parents in parallel, summed in parent order,
 // so the result is the same bits at any thread count.
 class SigmaStep {
  public:
-  SigmaStep(const CellNetwork& cells, std::vector<CellId> parents, std::vector<double> weights, double sum_pd)
-      : cells_(cells), parents_(std::move(parents)), w_(std::move(weights)), sum_pd_(sum_pd),
-        mean_(parents_.size()), var_(parents_.size()) {}
+  // P: the parents' expected offspring per cell (P_v); parents: the cells with P_v > 0.
+  SigmaStep(const CellNetwork& cells, const std::vector<double>& P, std::vector<CellId> parents, double sum_pd)
+      : cells_(cells), P_(P), parents_(std::move(parents)), sum_pd_(sum_pd), mean_(parents_.size()),
+        var_(parents_.size()) {}
 
   double solve(double sigma, double lo, double hi) {
-    double a = std::log(lo), b = std::log(hi), u = std::clamp(std::log(sigma), a, b);
+    const double la = std::log(lo), lb = std::log(hi);
+    double a = la, b = lb, u = std::clamp(std::log(sigma), a, b);
     bool a_seen = false, b_seen = false;  // f evaluated at the ends themselves
     for (int k = 0; k < 60; ++k) {
       const auto [f, df] = eval(std::exp(u));
       if (f == 0.0) return std::exp(u);
-      if (f < 0.0) { a = u; a_seen = a_seen || u == std::log(lo); }
-      else { b = u; b_seen = b_seen || u == std::log(hi); }
+      if (f < 0.0) { a = u; a_seen = a_seen || u == la; }
+      else { b = u; b_seen = b_seen || u == lb; }
       double next = df > 0.0 ? u - f / df : NAN;
       if (!(next > a && next < b)) {
         // Newton leaves the bracket: try the end it points to once (the maximum
         // may sit there), else bisect.
-        if (next >= b && b == std::log(hi) && !b_seen) next = b;
-        else if (next <= a && a == std::log(lo) && !a_seen) next = a;
+        if (next >= b && b == lb && !b_seen) next = b;
+        else if (next <= a && a == la && !a_seen) next = a;
         else next = 0.5 * (a + b);
       }
       if (std::abs(next - u) <= 1e-10 || b - a <= 1e-10) return std::exp(next);
@@ -173,15 +175,15 @@ class SigmaStep {
     });
     double f = -sum_pd_, df = 0.0;
     for (std::size_t i = 0; i < parents_.size(); ++i) {
-      f += w_[i] * mean_[i];
-      df += w_[i] * var_[i];
+      f += P_[parents_[i]] * mean_[i];
+      df += P_[parents_[i]] * var_[i];
     }
     return {f, df / sigma};
   }
 
   const CellNetwork& cells_;
+  const std::vector<double>& P_;
   std::vector<CellId> parents_;
-  std::vector<double> w_;
   double sum_pd_;
   std::vector<double> mean_, var_;
 };
@@ -337,14 +339,10 @@ static EtasParameters fit_em(std::span<const CellEvent> ev, const CellNetwork& c
         P.theta = sp / std::max(mass, 1e-12);
         // σ: the root of Q's derivative (SigmaStep above).
         std::vector<CellId> parents;
-        std::vector<double> weights;
         for (CellId v = 0; v < nc; ++v)
-          if (Pv[v] > 0) {
-            parents.push_back(v);
-            weights.push_back(Pv[v]);
-          }
+          if (Pv[v] > 0) parents.push_back(v);
         const double lo = std::max(o.min_sigma_m, P.sigma_m / 3.0), hi = std::min(cells.cutoff_m(), P.sigma_m * 3.0);
-        if (hi > lo) P.sigma_m = SigmaStep(cells, std::move(parents), std::move(weights), sd).solve(P.sigma_m, lo, hi);
+        if (hi > lo) P.sigma_m = SigmaStep(cells, Pv, std::move(parents), sd).solve(P.sigma_m, lo, hi);
       } else {
         P.theta = 0.0;
       }
