@@ -44,8 +44,8 @@ TEST_F(KnownModel, ForecastIsTheFittedModelsExpectationAndNearTheTruths) {
   const int T = h.last_month();
   SelfExcitingForecast f(*w.cells, h, {{"x", false, false, 1.0}}, Place{57.75, 11.98}, simtest::stockholm(),
                          fit_options(), T);
+  const EtasParameters& F = f.model(T).parameters[0];  // kept, so forecast() below uses it
   const auto& month = f.forecast(T);
-  const EtasParameters& F = f.model(T).parameters[0];
   EXPECT_NEAR(F.theta, 0.5, 0.15);
 
   // (1) The parts by hand from the fitted parameters: the background's mass over
@@ -99,6 +99,44 @@ TEST_F(KnownModel, ForecastIsTheFittedModelsExpectationAndNearTheTruths) {
   EXPECT_THROW(f.forecast(h.first_month()), Error);  // nothing before the first month
 }
 
+// A month keeps its forecast and the held-out log-likelihood, not the fit they
+// came from (a city's fit is 184 MB): the same numbers as from a fit kept by
+// model(), and the log-likelihood is simulation::log_likelihood of that fit.
+TEST_F(KnownModel, AMonthKeepsItsForecastAndLogLikelihoodNotItsFit) {
+  const History h(units, w.cells->size(), 1);
+  const int T = h.last_month();
+  SelfExcitingForecast kept(*w.cells, h, {{"x", false, false, 1.0}}, Place{57.75, 11.98}, simtest::stockholm(),
+                            fit_options(), T);
+  SelfExcitingForecast lean(*w.cells, h, {{"x", false, false, 1.0}}, Place{57.75, 11.98}, simtest::stockholm(),
+                            fit_options(), T);
+  const FittedModel& fm = kept.model(T);
+  const auto& a = kept.forecast(T);
+  const auto& b = lean.forecast(T);
+  EXPECT_EQ(kept.fits_held(), 1u);
+  EXPECT_EQ(lean.fits_held(), 0u);
+  EXPECT_EQ(lean.months_held(), 1u);
+  EXPECT_EQ(a.background, b.background);
+  EXPECT_EQ(a.triggered, b.triggered);
+  EXPECT_EQ(a.log_likelihood, b.log_likelihood);
+  EXPECT_EQ(lean.log_likelihood(T), b.log_likelihood);
+  EXPECT_EQ(lean.fits_held(), 0u);  // read from the month, not fitted again
+
+  std::vector<CellEvent> ev_cal;
+  for (const auto& e : h.events()) ev_cal.push_back(make_cell_event(e.time, e.unit, e.outdoor, kept.calendar()));
+  std::stable_sort(ev_cal.begin(), ev_cal.end(), [](const CellEvent& x, const CellEvent& y) { return x.t < y.t; });
+  const double t0 = kept.month_start(T), t1 = std::min(kept.month_start(T + 1), kept.calendar().end_hours());
+  const double ll = simulation::log_likelihood(fm.parameters[0], ev_cal, *w.cells, kept.calendar(), t0, t1);
+  EXPECT_TRUE(std::isfinite(ll));
+  EXPECT_EQ(b.log_likelihood, ll);
+
+  // Forgotten, the month is made again from a new fit: the same numbers.
+  lean.forget(T);
+  EXPECT_EQ(lean.months_held(), 0u);
+  const auto& c = lean.forecast(T);
+  EXPECT_EQ(c.background, a.background);
+  EXPECT_EQ(c.log_likelihood, a.log_likelihood);
+}
+
 TEST_F(KnownModel, ModelBacktestPrefersTheSelfExcitingModel) {
   const History h(units, w.cells->size(), 1);
   const int last = h.last_month();
@@ -109,6 +147,8 @@ TEST_F(KnownModel, ModelBacktestPrefersTheSelfExcitingModel) {
   const std::vector<double> cov{0.01, 0.05, 0.1};
   const auto rows = model_backtest(f, h, measure, last - 1, last, cov);
   ASSERT_EQ(rows.size(), 8u);  // two months x etas, poisson, last_month, all_history
+  EXPECT_EQ(f.fits_held(), 0u);    // each month's fits and forecasts let go once scored
+  EXPECT_EQ(f.months_held(), 0u);
   double ll[4] = {0, 0, 0, 0};
   for (std::size_t k = 0; k < rows.size(); ++k) {
     EXPECT_EQ(rows[k].scores.size(), 3u);

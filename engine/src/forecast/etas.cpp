@@ -97,6 +97,10 @@ double SelfExcitingForecast::dark_share(int month) const {
 const FittedModel& SelfExcitingForecast::model(int end_month, bool self_exciting) {
   const auto key = std::make_pair(end_month, self_exciting);
   if (auto it = models_.find(key); it != models_.end()) return *it->second;
+  return *models_.emplace(key, fit(end_month, self_exciting)).first->second;
+}
+
+std::unique_ptr<FittedModel> SelfExcitingForecast::fit(int end_month, bool self_exciting) const {
   if (end_month <= first_)
     throw Error(ErrorCode::NoData, "forecast model", fmt::format("no history before {}", month_label(end_month)));
   if (end_month > through_ + 1)
@@ -122,7 +126,7 @@ const FittedModel& SelfExcitingForecast::model(int end_month, bool self_exciting
     out->parameters[p] = fit_parameter(ev, *units_, calendar_, out->fit_start_hours, out->fit_end_hours,
                                        traits_[p].darkness_applies(), fo);
   });
-  return *models_.emplace(key, std::move(out)).first->second;
+  return out;
 }
 
 const SelfExcitingForecast::Month& SelfExcitingForecast::forecast(int month, bool self_exciting) {
@@ -130,9 +134,16 @@ const SelfExcitingForecast::Month& SelfExcitingForecast::forecast(int month, boo
   if (auto it = months_.find(key); it != months_.end()) return *it->second;
   if (month > through_)
     throw Error(ErrorCode::BadOption, "forecast model", fmt::format("{} is after the calendar", month_label(month)));
-  const FittedModel& fm = model(month, self_exciting);
+  // A fit model() keeps is used as it is; otherwise one is made for this month
+  // alone and let go at the end (nothing else reads it: see the header).
+  std::unique_ptr<FittedModel> own;
+  const FittedModel* kept = nullptr;
+  if (auto it = models_.find(key); it != models_.end()) kept = it->second.get();
+  else own = fit(month, self_exciting);
+  const FittedModel& fm = kept ? *kept : *own;
   const double t0 = month_start(month), t1 = std::min(month_start(month + 1), calendar_.end_hours());
   auto out = std::make_unique<Month>();
+  out->log_likelihood = held_out_log_likelihood(fm, month);
   out->background.assign(units_->size(), 0.0);
   out->triggered.assign(units_->size(), 0.0);
   for (std::size_t p = 0; p < traits_.size(); ++p) {
@@ -156,7 +167,16 @@ const SelfExcitingForecast::Month& SelfExcitingForecast::forecast(int month, boo
 }
 
 double SelfExcitingForecast::log_likelihood(int month, bool self_exciting) {
-  const FittedModel& fm = model(month, self_exciting);
+  return forecast(month, self_exciting).log_likelihood;
+}
+
+void SelfExcitingForecast::forget(int month, bool self_exciting) {
+  const auto key = std::make_pair(month, self_exciting);
+  months_.erase(key);
+  models_.erase(key);
+}
+
+double SelfExcitingForecast::held_out_log_likelihood(const FittedModel& fm, int month) const {
   const double t0 = month_start(month), t1 = std::min(month_start(month + 1), calendar_.end_hours());
   double ll = 0;
   for (std::size_t p = 0; p < traits_.size(); ++p) {

@@ -312,6 +312,8 @@ std::vector<ModelBacktestRow> model_backtest(SelfExcitingForecast& model, const 
                     scorer.score(per_measure(model.forecast(m, true).total()))});
     rows.push_back({month_label(m), "poisson", n, per_event(model.log_likelihood(m, false)),
                     scorer.score(per_measure(model.forecast(m, false).total()))});
+    model.forget(m, true);
+    model.forget(m, false);
     const auto last = history.counts(m - 1);
     rows.push_back({month_label(m), kLastMonth, n, per_event(model.naive_log_likelihood(m, m - 1, m)),
                     scorer.score(last)});

@@ -327,7 +327,8 @@ HotspotsResult run_hotspots(const MapResult& map, const HotspotStageOptions& o) 
     std::vector<forecast::MixtureChoice> choices;
     for (auto& m : forecast::forecast_methods(fc, true, choices)) methods.push_back(std::move(m));
     if (t_first <= last) bt = forecast::rolling_backtest(history, measure, methods, t_first, last, coverages);
-    // The model's backtest on the same months: its fits for them are cached by now.
+    // The model's backtest on the same months: their forecasts are cached by now (the fits
+    // are not: a month keeps only its forecast and log-likelihood).
     if (model && t_first <= last)
       res.model_backtest = forecast::model_backtest(*model, history, measure, t_first, last, forecast::kModelBacktestCoverages);
     nlohmann::json bs = forecast::backtest_summary(bt, choices);

@@ -399,7 +399,8 @@ GridResult analyse_grid(std::vector<Incident> incidents, const Grid& grid, const
         {forecast::kAllHistory, [&](int t) { return counts(first, t - 1); }}};
     for (auto& m : forecast::forecast_methods(fc, true, r.mixture)) methods.push_back(std::move(m));
     if (t_first <= last) r.backtest = forecast::rolling_backtest(history, measure, methods, t_first, last, coverages);
-    // The model's backtest on the same months: its fits for them are cached by now.
+    // The model's backtest on the same months: their forecasts are cached by now (the fits
+    // are not: a month keeps only its forecast and log-likelihood).
     if (model && t_first <= last)
       r.model_backtest = forecast::model_backtest(*model, history, measure, t_first, last,
                                                   forecast::kModelBacktestCoverages);

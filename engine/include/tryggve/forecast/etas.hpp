@@ -9,9 +9,13 @@
 // over a month those are not small (half the events where θ = 0.5), and a
 // forecast without them says a month holds 40% fewer incidents than it does.
 //
-// Fits are cached by the month they end before, so a rolling backtest and the
-// cross-validation inside it fit each history once. Not thread-safe (each fit is
-// parallel inside: parameters, E-steps); the same at any thread count.
+// A month's forecast is cached with the held-out log-likelihood of its events,
+// so a rolling backtest and the cross-validation inside it fit each history once.
+// The fit itself is let go once both are made: a fit holds a background rate per
+// unit and parameter (15 x 1.5 M doubles, 184 MB, on a city of 300,000 streets),
+// and a backtest with its cross-validation months and the Poisson comparison
+// makes some thirty. Not thread-safe (each fit is parallel inside: parameters,
+// E-steps); the same at any thread count.
 #include <map>
 #include <memory>
 #include <vector>
@@ -58,17 +62,26 @@ class SelfExcitingForecast {
   // (self_exciting false: the Poisson model, θ = 0, fitted the same way).
   // Throws Error(NoData) when no month comes before `month`, Error(BadOption)
   // for a month after through_month.
+  // log_likelihood: the held-out log-likelihood of the month's events (all
+  // parameters) under the same fit, given every earlier event
+  // (simulation::log_likelihood).
   struct Month {
     std::vector<double> background, triggered;
+    double log_likelihood = 0;
     std::vector<double> total() const;
   };
   const Month& forecast(int month, bool self_exciting = true);
   // The model fitted on [first month, end_month): one EtasParameters per parameter.
+  // Kept for the caller (and used by forecast() while it is kept) until forget().
   const simulation::FittedModel& model(int end_month, bool self_exciting = true);
-
-  // Held-out log-likelihood of month `month`'s events (all parameters) under the
-  // model fitted before it, given every earlier event (simulation::log_likelihood).
+  // forecast(month, self_exciting).log_likelihood.
   double log_likelihood(int month, bool self_exciting = true);
+  // Lets go of the month's forecast and any fit model() kept for it; asking again
+  // fits again (the same numbers).
+  void forget(int month, bool self_exciting = true);
+  // Fits and month forecasts held now (for the memory tests).
+  std::size_t fits_held() const { return models_.size(); }
+  std::size_t months_held() const { return months_.size(); }
   // The same for the naive model with constant rates per unit from the counts of
   // [from, to) (simulation::NaiveModel: one pseudo-event spread by measure).
   double naive_log_likelihood(int month, int from, int to) const;
@@ -82,6 +95,9 @@ class SelfExcitingForecast {
   double dark_share(int month) const;
 
  private:
+  std::unique_ptr<simulation::FittedModel> fit(int end_month, bool self_exciting) const;
+  double held_out_log_likelihood(const simulation::FittedModel& fm, int month) const;
+
   const simulation::CellNetwork* units_;
   const History* history_;
   std::vector<simulation::ParameterTraits> traits_;

@@ -167,7 +167,9 @@ nlohmann::json backtest_summary(const std::vector<BacktestRow>& rows, const std:
 // before it, and the naive baselines as constant-rate models (last month's and
 // all earlier counts, simulation::NaiveModel), each with the held-out
 // log-likelihood of the month's incidents per incident and the hit rate, PAI and
-// PEI of its expected counts at `coverages`.
+// PEI of its expected counts at `coverages`. Each month's two model forecasts
+// are let go once scored (SelfExcitingForecast::forget): run it after anything
+// else that reads them, such as a rolling backtest with the model's component.
 // The coverages every run's model backtest is scored at (1, 5 and 10% of the measure).
 inline constexpr std::array<double, 3> kModelBacktestCoverages{0.01, 0.05, 0.10};
 
