@@ -2,6 +2,7 @@
 // straight line on a straight street, planted near repeats, determinism.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "tryggve/core/error.hpp"
@@ -33,6 +34,42 @@ TEST(Knox, ObservedByHandAndExpectedInClosedForm) {
   EXPECT_NEAR(r.first_cell_ratio(), 6.0, 0.4);
   EXPECT_NEAR(r.at(r.p_value, 0, 0), 1.0 / 6.0, 0.01);  // P(sim >= 1)
   EXPECT_TRUE(std::isnan(r.at(r.ratio, 0, 1)));         // nothing can fall in (7, 14]
+}
+
+// The time band of a close pair comes from a table and a step along the edges
+// (knox.cpp): it must be the band a binary search gives, for differences on an
+// edge, just inside it and just beyond it, with whole-day, fractional and very
+// long bands (the table's step is then more than a day).
+TEST(Knox, TimeBandsAtTheirEdgesAreTheBandsABinarySearchGives) {
+  const std::vector<std::vector<double>> band_sets{
+      {1, 2, 3, 5, 7, 10, 14, 21, 30}, {0, 0.25, 0.5, 7.5}, {0.1, 3000, 9000, 20000.5}};
+  for (const auto& edges : band_sets) {
+    std::vector<Point> pts;
+    std::vector<double> t;
+    Rng rng(5);
+    for (int k = 0; k < 150; ++k) {
+      pts.push_back({0, 0});  // one place: every pair is close
+      const double e = edges[rng.below(edges.size())];
+      switch (k % 4) {
+        case 0: t.push_back(0); break;
+        case 1: t.push_back(e); break;                                  // on an edge (from the zeros)
+        case 2: t.push_back(std::nextafter(e, e + 1)); break;           // just beyond it
+        default: t.push_back(rng.uniform(0, 1.1 * edges.back()));
+      }
+    }
+    KnoxOptions o;
+    o.space_bands_m = {10};
+    o.time_bands_days = edges;
+    o.permutations = 0;
+    const auto r = knox_euclidean(pts, t, o);
+    std::vector<double> want(edges.size(), 0.0);
+    for (std::size_t i = 0; i < t.size(); ++i)
+      for (std::size_t j = i + 1; j < t.size(); ++j) {
+        const double dt = std::abs(t[i] - t[j]);
+        if (dt <= edges.back()) want[static_cast<std::size_t>(std::lower_bound(edges.begin(), edges.end(), dt) - edges.begin())] += 1;
+      }
+    for (std::size_t b = 0; b < edges.size(); ++b) EXPECT_EQ(r.at(r.observed, 0, b), want[b]) << "band " << b << " of " << edges.back();
+  }
 }
 
 TEST(Knox, NetworkEqualsStraightLineOnAStraightStreet) {

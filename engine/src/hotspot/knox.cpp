@@ -75,6 +75,20 @@ KnoxResult run_knox(std::vector<ClosePair> pairs, const std::vector<double>& tim
   pairs = {};
   const std::vector<double>& edges = opt.time_bands_days;
   const double last = edges.back();
+  // A close pair's time band from a table over [0, last] in at most 4,096 steps
+  // (whole days when the bands reach 4,096 days or less), then a step or two along
+  // the edges: the same band as band_of, without its binary search's mispredicted
+  // branches (about a fifth of the permutations' time in the demo's fits).
+  const double step = std::max(1.0, last / 4096.0);
+  std::vector<std::uint32_t> band_at(static_cast<std::size_t>(last / step) + 2);
+  for (std::size_t b = 0; b < band_at.size(); ++b)
+    band_at[b] = static_cast<std::uint32_t>(std::min(band_of(edges, static_cast<double>(b) * step), T - 1));
+  auto time_band = [&](double dt) {  // dt in [0, last]
+    std::size_t b = band_at[std::min(band_at.size() - 1, static_cast<std::size_t>(dt / step))];
+    while (b > 0 && edges[b - 1] >= dt) --b;  // only if dt / step rounded up
+    while (edges[b] < dt) ++b;                // edges.back() = last >= dt stops it
+    return b;
+  };
   auto count = [&](const std::vector<double>& t, std::vector<std::uint32_t>& tally, std::vector<double>& out) {
     tally.assign(S * T, 0u);
     for (std::size_t i = 0; i < n; ++i) {
@@ -82,7 +96,7 @@ KnoxResult run_knox(std::vector<ClosePair> pairs, const std::vector<double>& tim
       for (std::size_t k = group[i]; k != group[i + 1]; ++k) {
         const double dt = std::abs(ti - t[other[k]]);
         if (dt > last) continue;
-        ++tally[base_band[k] * T + band_of(edges, dt)];
+        ++tally[base_band[k] * T + time_band(dt)];
       }
     }
     for (std::size_t c = 0; c < S * T; ++c) out[c] = static_cast<double>(tally[c]);
