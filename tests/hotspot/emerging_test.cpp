@@ -136,17 +136,25 @@ TEST(Emerging, BoundaryRules) {
   EXPECT_EQ(classify_emerging(s.z, s.p, 0.05, 0.05), EmergingClass::NewHot);
 }
 
+namespace {
+// n units x T steps, every count 0 (the tests fill them).
+SpaceTimeCube zero_cube(std::size_t n, std::size_t T) {
+  SpaceTimeCube cube;
+  cube.n_units = n;
+  cube.n_steps = T;
+  cube.values.resize(n * T);
+  return cube;
+}
+}  // namespace
+
 TEST(Emerging, PipelineFindsAGrowingHotSpot) {
   // 10 x 10 grid, 12 months; background Poisson(1) per segment and month; around
   // one corner the rate grows from 1 to 12 over the months.
   const auto net = test::grid_network(10, 10, 100);
   const auto units = SpatialUnits::segments(net);
   const std::size_t n = units.size(), T = 12;
-  SpaceTimeCube cube;
-  cube.n_units = n;
-  cube.n_steps = T;
+  SpaceTimeCube cube = zero_cube(n, T);
   cube.first_bin = 54 * 12;  // 2024-01
-  cube.values.resize(n * T);
   Rng rng(11);
   std::vector<bool> growing(n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -187,10 +195,7 @@ TEST(Emerging, RowByRowEqualsTheStoredSpaceTimeWeights) {
   const auto net = test::grid_network(6, 6, 100);
   const auto units = SpatialUnits::segments(net);
   const std::size_t n = units.size(), T = 7;
-  SpaceTimeCube cube;
-  cube.n_units = n;
-  cube.n_steps = T;
-  cube.values.resize(n * T);
+  SpaceTimeCube cube = zero_cube(n, T);
   Rng rng(14);
   for (std::size_t c = 0; c < n * T; ++c) cube.values[c] = static_cast<double>(rng.poisson(c % 11 == 0 ? 6.0 : 1.0));
   for (const auto style : {WeightStyle::Raw, WeightStyle::RowStandardised})

@@ -137,10 +137,9 @@ const SelfExcitingForecast::Month& SelfExcitingForecast::forecast(int month, boo
   // A fit model() keeps is used as it is; otherwise one is made for this month
   // alone and let go at the end (nothing else reads it: see the header).
   std::unique_ptr<FittedModel> own;
-  const FittedModel* kept = nullptr;
-  if (auto it = models_.find(key); it != models_.end()) kept = it->second.get();
-  else own = fit(month, self_exciting);
-  const FittedModel& fm = kept ? *kept : *own;
+  const auto kept = models_.find(key);
+  if (kept == models_.end()) own = fit(month, self_exciting);
+  const FittedModel& fm = own ? *own : *kept->second;
   const double t0 = month_start(month), t1 = std::min(month_start(month + 1), calendar_.end_hours());
   auto out = std::make_unique<Month>();
   out->log_likelihood = held_out_log_likelihood(fm, month);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <span>
 #include <string>
 
 #include <fmt/format.h>
@@ -238,15 +239,37 @@ Weights exclude_self(const Weights& w) {
   return from_rows(rows, false, w.style);
 }
 
+namespace {
+
+// One row's weights divided by their sum (a row summing to 0 is left as it is):
+// the stored weights' row_standardise() and SpaceTimeRows' rows alike, so both
+// give the same bits.
+void standardise_row(std::span<double> weights) {
+  double sum = 0;
+  for (double v : weights) sum += v;
+  if (sum == 0) return;
+  for (double& v : weights) v /= sum;
+}
+
+// Cell (t, i)'s row of the space-time weights: unit i's spatial neighbours at every
+// step from t - time_lags to t, earlier steps first so ids stay sorted (cell id =
+// step * n + unit). put(id, weight) takes them in order.
+template <class Put>
+void space_time_row(const Weights& spatial, std::size_t t, std::size_t i, std::size_t time_lags, Put&& put) {
+  const std::size_t n = spatial.size();
+  const auto nb = spatial.neighbours_of(i);
+  const auto wt = spatial.weights_of(i);
+  for (std::size_t s = t - std::min(time_lags, t); s <= t; ++s)
+    for (std::size_t m = 0; m < nb.size(); ++m) put(static_cast<UnitId>(s * n + nb[m]), wt[m]);
+}
+
+}  // namespace
+
 Weights row_standardise(const Weights& w) {
   Weights out = w;
   out.style = WeightStyle::RowStandardised;
-  for (std::size_t i = 0; i < w.size(); ++i) {
-    double sum = 0;
-    for (double v : w.weights_of(i)) sum += v;
-    if (sum == 0) continue;
-    for (auto k = out.offsets[i]; k < out.offsets[i + 1]; ++k) out.weights[k] /= sum;
-  }
+  for (std::size_t i = 0; i < w.size(); ++i)
+    standardise_row(std::span<double>(out.weights).subspan(out.offsets[i], out.offsets[i + 1] - out.offsets[i]));
   return out;
 }
 
@@ -294,21 +317,14 @@ Weights space_time_weights(const Weights& spatial, std::size_t n_steps, std::siz
   }
   w.neighbours.resize(w.offsets.back());
   w.weights.resize(w.offsets.back());
-  for (std::size_t t = 0; t < n_steps; ++t) {
-    const std::size_t t0 = t - std::min(time_lags, t);
+  for (std::size_t t = 0; t < n_steps; ++t)
     for (std::size_t i = 0; i < n; ++i) {
       std::size_t k = w.offsets[t * n + i];
-      // Earlier steps first so ids stay sorted (cell id = step * n + unit).
-      for (std::size_t s = t0; s <= t; ++s) {
-        const auto nb = spatial.neighbours_of(i);
-        const auto wt = spatial.weights_of(i);
-        for (std::size_t m = 0; m < nb.size(); ++m, ++k) {
-          w.neighbours[k] = static_cast<UnitId>(s * n + nb[m]);
-          w.weights[k] = wt[m];
-        }
-      }
+      space_time_row(spatial, t, i, time_lags, [&](UnitId id, double weight) {
+        w.neighbours[k] = id;
+        w.weights[k++] = weight;
+      });
     }
-  }
   return w;
 }
 
@@ -321,26 +337,16 @@ SpaceTimeRows::SpaceTimeRows(const Weights& spatial, std::size_t n_steps, std::s
 }
 
 void SpaceTimeRows::row(std::size_t cell, Row& out) const {
-  // As space_time_weights() lays a row out (earlier steps first, so ids stay
-  // sorted) and row_standardise() divides it: the same sums in the same order.
+  // Laid out as space_time_weights() lays it and divided as row_standardise()
+  // divides it, by the same helpers: the same bits.
   const std::size_t n = spatial_->size();
-  const std::size_t t = cell / n, i = cell % n;
-  const std::size_t t0 = t - std::min(time_lags_, t);
-  const auto nb = spatial_->neighbours_of(i);
-  const auto wt = spatial_->weights_of(i);
   out.neighbour_buffer.clear();
   out.weight_buffer.clear();
-  for (std::size_t s = t0; s <= t; ++s)
-    for (std::size_t m = 0; m < nb.size(); ++m) {
-      out.neighbour_buffer.push_back(static_cast<UnitId>(s * n + nb[m]));
-      out.weight_buffer.push_back(wt[m]);
-    }
-  if (row_standardised_) {
-    double sum = 0;
-    for (double v : out.weight_buffer) sum += v;
-    if (sum != 0)
-      for (double& v : out.weight_buffer) v /= sum;
-  }
+  space_time_row(*spatial_, cell / n, cell % n, time_lags_, [&](UnitId id, double weight) {
+    out.neighbour_buffer.push_back(id);
+    out.weight_buffer.push_back(weight);
+  });
+  if (row_standardised_) standardise_row(out.weight_buffer);
   out.neighbours = out.neighbour_buffer;
   out.weights = out.weight_buffer;
 }
