@@ -59,7 +59,7 @@ FitOptions SelfExcitingForecast::default_fit() {
 SelfExcitingForecast::SelfExcitingForecast(const CellNetwork& units, const History& history,
                                            std::vector<ParameterTraits> traits, Place place, TimeZone zone,
                                            FitOptions fit, int through_month)
-    : units_(&units), history_(&history), traits_(std::move(traits)), zone_(std::move(zone)), fit_(std::move(fit)) {
+    : units_(&units), traits_(std::move(traits)), zone_(std::move(zone)), fit_(std::move(fit)) {
   if (traits_.size() != history.parameters())
     throw Error(ErrorCode::BadOption, "forecast model",
                 fmt::format("traits for {} parameters, history of {}", traits_.size(), history.parameters()));

@@ -50,7 +50,7 @@ class SelfExcitingForecast {
 
   // The calendar runs from the history's first month through `through_month`
   // (the last month anything will be forecast for; at least the month after the
-  // history). `units` and `history` must outlive this.
+  // history). `units` must outlive this; the history's events are copied.
   SelfExcitingForecast(const simulation::CellNetwork& units, const History& history,
                        std::vector<simulation::ParameterTraits> traits, simulation::Place place, TimeZone zone,
                        simulation::FitOptions fit, int through_month);
@@ -99,7 +99,6 @@ class SelfExcitingForecast {
   double held_out_log_likelihood(const simulation::FittedModel& fm, int month) const;
 
   const simulation::CellNetwork* units_;
-  const History* history_;
   std::vector<simulation::ParameterTraits> traits_;
   TimeZone zone_;
   simulation::FitOptions fit_;
