@@ -122,8 +122,6 @@ DirectRows::DirectRows(GDALDataset& ds, OGRLayer& layer, const std::string& tabl
   }
   const std::string sql = "INSERT INTO " + quoted_id(table) + " (" + cols + ") VALUES (" + marks + ")";
   if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st_, nullptr) != SQLITE_OK) fail(db_, where, "cannot prepare the rows");
-  summary_.min_x = summary_.min_y = std::numeric_limits<double>::infinity();
-  summary_.max_x = summary_.max_y = -std::numeric_limits<double>::infinity();
 }
 
 DirectRows::~DirectRows() { sqlite3_finalize(st_); }
@@ -142,15 +140,9 @@ bool DirectRows::insert(const std::vector<FieldValue>& values, const Geometry& g
     blob_.push_back('P');
     blob_.push_back(0);
     const unsigned char order = kLittle ? 1 : 0;
-    double x0 = std::numeric_limits<double>::infinity(), y0 = x0, x1 = -x0, y1 = -x0;
-    auto grow = [&](const Point& p) {
-      x0 = std::min(x0, p.x);
-      x1 = std::max(x1, p.x);
-      y0 = std::min(y0, p.y);
-      y1 = std::max(y1, p.y);
-    };
+    Envelope box;
     if (pt) {
-      grow(*pt);
+      box.expand(*pt);
       blob_.push_back(order);
       put(blob_, srs_id_);
       blob_.push_back(order);
@@ -158,15 +150,15 @@ bool DirectRows::insert(const std::vector<FieldValue>& values, const Geometry& g
       put(blob_, pt->x);
       put(blob_, pt->y);
     } else {
-      for (const auto& p : *line) grow(p);
+      box = envelope(*line);
       const bool empty = line->empty();
       blob_.push_back(static_cast<unsigned char>(order | (empty ? 0x10 : 0x02)));
       put(blob_, srs_id_);
       if (!empty) {
-        put(blob_, x0);
-        put(blob_, x1);
-        put(blob_, y0);
-        put(blob_, y1);
+        put(blob_, box.min_x);
+        put(blob_, box.max_x);
+        put(blob_, box.min_y);
+        put(blob_, box.max_y);
       }
       blob_.push_back(order);
       put(blob_, std::uint32_t{2});
@@ -176,13 +168,7 @@ bool DirectRows::insert(const std::vector<FieldValue>& values, const Geometry& g
         put(blob_, p.y);
       }
     }
-    if (x0 <= x1) {
-      summary_.min_x = std::min(summary_.min_x, x0);
-      summary_.max_x = std::max(summary_.max_x, x1);
-      summary_.min_y = std::min(summary_.min_y, y0);
-      summary_.max_y = std::max(summary_.max_y, y1);
-      summary_.has_extent = true;
-    }
+    if (!box.empty()) summary_.extent.expand(box);
     sqlite3_bind_blob(st_, 1, blob_.data(), static_cast<int>(blob_.size()), SQLITE_STATIC);
   } else {
     sqlite3_bind_null(st_, 1);
@@ -264,12 +250,12 @@ void finish_rows(const std::filesystem::path& file, const std::vector<RowsSummar
     sqlite3_bind_int64(count, 2, l.count);
     ok = ok && sqlite3_step(count) == SQLITE_DONE;
     sqlite3_reset(count);
-    if (l.has_extent) {
+    if (!l.extent.empty()) {
       sqlite3_bind_text(extent, 1, l.table.c_str(), -1, SQLITE_STATIC);
-      sqlite3_bind_double(extent, 2, l.min_x);
-      sqlite3_bind_double(extent, 3, l.min_y);
-      sqlite3_bind_double(extent, 4, l.max_x);
-      sqlite3_bind_double(extent, 5, l.max_y);
+      sqlite3_bind_double(extent, 2, l.extent.min_x);
+      sqlite3_bind_double(extent, 3, l.extent.min_y);
+      sqlite3_bind_double(extent, 4, l.extent.max_x);
+      sqlite3_bind_double(extent, 5, l.extent.max_y);
       ok = ok && sqlite3_step(extent) == SQLITE_DONE;
       sqlite3_reset(extent);
     }

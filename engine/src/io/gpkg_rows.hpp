@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "tryggve/core/geometry.hpp"
 #include "tryggve/io/vector_writer.hpp"
 
 class GDALDataset;
@@ -42,8 +43,7 @@ bool direct_rows_fit(GeometryKind kind, const std::vector<FieldDef>& fields);
 struct RowsSummary {
   std::string table;
   std::int64_t count = 0;
-  double min_x = 0, min_y = 0, max_x = 0, max_y = 0;  // of every coordinate written; valid when has_extent
-  bool has_extent = false;
+  Envelope extent;  // of every coordinate written; empty() when nothing had one
   std::vector<std::string> triggers;  // GDAL's feature-count triggers, put back afterwards
 };
 

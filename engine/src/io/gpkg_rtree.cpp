@@ -161,19 +161,12 @@ class Insert {
 }  // namespace
 
 bool rtree_entry(std::int64_t fid, const Geometry& g, RtreeEntry& out) {
-  double x0 = std::numeric_limits<double>::infinity(), y0 = x0, x1 = -x0, y1 = -x0;
-  auto grow = [&](const Point& p) {
-    x0 = std::min(x0, p.x);
-    x1 = std::max(x1, p.x);
-    y0 = std::min(y0, p.y);
-    y1 = std::max(y1, p.y);
-  };
-  if (const auto* p = std::get_if<Point>(&g)) grow(*p);
-  else if (const auto* l = std::get_if<Polyline>(&g)) for (const auto& p : *l) grow(p);
-  else if (const auto* m = std::get_if<MultiPolygon>(&g))
-    for (const auto& poly : *m) for (const auto& p : poly.outer) grow(p);
-  if (!(x0 <= x1 && y0 <= y1)) return false;
-  out = {fid, value_down(x0), value_up(x1), value_down(y0), value_up(y1)};
+  Envelope box;
+  if (const auto* p = std::get_if<Point>(&g)) box.expand(*p);
+  else if (const auto* l = std::get_if<Polyline>(&g)) box = envelope(*l);
+  else if (const auto* m = std::get_if<MultiPolygon>(&g)) box = envelope(*m);
+  if (box.empty()) return false;
+  out = {fid, value_down(box.min_x), value_up(box.max_x), value_down(box.min_y), value_up(box.max_y)};
   return true;
 }
 
