@@ -171,3 +171,108 @@ TEST(Knox, RejectsBadBands) {
   o.space_bands_m = {100};
   EXPECT_THROW(knox_euclidean({{0, 0}, {1, 1}}, {0}, o), Error);
 }
+
+// KnoxMethod::Moments: the mean and variance of every cell's count (and the pooled
+// near region's) over all 7! = 5,040 orderings of the times, counted one by one,
+// with ties among the times and a pair on a band's edge.
+TEST(Knox, MomentsAreTheMeanAndVarianceOverEveryPermutation) {
+  const std::vector<double> t{0, 3, 3, 10, 17.5, 30, 31};
+  std::vector<KnoxPair> pairs;
+  const double d[7][7] = {{0, 40, 120, 90, 300, 60, 150},  {0, 0, 100, 250, 70, 199, 30},
+                          {0, 0, 0, 55, 160, 80, 400},     {0, 0, 0, 0, 20, 180, 95},
+                          {0, 0, 0, 0, 0, 140, 200},       {0, 0, 0, 0, 0, 0, 45},
+                          {0, 0, 0, 0, 0, 0, 0}};
+  for (std::uint32_t i = 0; i < 7; ++i)
+    for (std::uint32_t j = i + 1; j < 7; ++j) pairs.push_back({i, j, d[i][j]});
+  KnoxOptions o;
+  o.space_bands_m = {50, 100, 200};
+  o.time_bands_days = {3, 7, 14, 21};
+  o.near_m = 100;
+  o.near_days = 7;
+  o.method = KnoxMethod::Moments;
+  const auto r = knox_pairs(pairs, t, o);
+  EXPECT_EQ(r.permutations, 0u);
+  const std::size_t S = 3, T = 4;
+  std::vector<double> sum(S * T, 0), sq(S * T, 0);
+  double near_sum = 0, near_sq = 0, permutations = 0;
+  std::vector<int> perm{0, 1, 2, 3, 4, 5, 6};
+  do {
+    std::vector<double> c(S * T, 0);
+    double near = 0;
+    for (const auto& p : pairs) {
+      const double dt = std::abs(t[perm[p.i]] - t[perm[p.j]]);
+      const auto s = std::lower_bound(o.space_bands_m.begin(), o.space_bands_m.end(), p.distance_m) - o.space_bands_m.begin();
+      const auto b = std::lower_bound(o.time_bands_days.begin(), o.time_bands_days.end(), dt) - o.time_bands_days.begin();
+      if (s >= static_cast<long>(S) || b >= static_cast<long>(T)) continue;
+      c[s * T + b] += 1;
+      near += s < 2 && b < 2;
+    }
+    for (std::size_t k = 0; k < S * T; ++k) sum[k] += c[k], sq[k] += c[k] * c[k];
+    near_sum += near, near_sq += near * near, permutations += 1;
+  } while (std::next_permutation(perm.begin(), perm.end()));
+  ASSERT_EQ(permutations, 5040.0);
+  for (std::size_t k = 0; k < S * T; ++k) {
+    const double mean = sum[k] / permutations, var = sq[k] / permutations - mean * mean;
+    EXPECT_NEAR(r.expected[k], mean, 1e-12) << "cell " << k;
+    EXPECT_NEAR(r.variance[k], var, 1e-12) << "cell " << k;
+    EXPECT_GE(r.p_value[k], 0.0);
+    EXPECT_LE(r.p_value[k], 1.0);
+  }
+  EXPECT_EQ(r.near_space_bands, 2u);
+  EXPECT_EQ(r.near_time_bands, 2u);
+  const double near_mean = near_sum / permutations;
+  EXPECT_NEAR(r.near_expected, near_mean, 1e-12);
+  EXPECT_NEAR(r.near_variance, near_sq / permutations - near_mean * near_mean, 1e-12);
+  // The observed counts are the permutation method's.
+  o.method = KnoxMethod::Permutation;
+  o.permutations = 19;
+  EXPECT_EQ(knox_pairs(pairs, t, o).observed, r.observed);
+}
+
+// On the planted pattern and on the same events with their times shuffled (no near
+// repeats), the moments' p-values tell the same story as 1,999 permutations: the
+// same cells significant at 0.05 wherever the permutation p-value is clearly on one
+// side of it, and the same means and variances within the permutations' own error.
+TEST(Knox, MomentsAgreeWithThePermutations) {
+  Rng rng(21);
+  std::vector<Point> pts;
+  std::vector<double> t;
+  for (int k = 0; k < 600; ++k) {
+    pts.push_back({rng.uniform(0, 3000), rng.uniform(0, 3000)});
+    t.push_back(rng.uniform(0, 365));
+  }
+  for (int k = 0; k < 60; ++k) {
+    const auto parent = rng.below(600);
+    pts.push_back({pts[parent].x + rng.uniform(-70, 70), pts[parent].y + rng.uniform(-70, 70)});
+    t.push_back(t[parent] + rng.uniform(0, 10));
+  }
+  std::vector<double> shuffled = t;
+  for (std::size_t k = shuffled.size(); k > 1; --k) std::swap(shuffled[k - 1], shuffled[rng.below(k)]);
+  KnoxOptions o;
+  o.space_bands_m = {50, 100, 150, 200};
+  o.time_bands_days = {1, 3, 7, 14, 30};
+  o.near_m = 100;
+  o.near_days = 7;
+  o.permutations = 1999;
+  for (const auto* times : {&t, &shuffled}) {
+    o.method = KnoxMethod::Permutation;
+    const auto perm = knox_euclidean(pts, *times, o);
+    o.method = KnoxMethod::Moments;
+    const auto mom = knox_euclidean(pts, *times, o);
+    EXPECT_EQ(mom.observed, perm.observed);
+    for (std::size_t c = 0; c < mom.observed.size(); ++c) {
+      // The permutations' mean is off by its standard error sqrt(var / 1999).
+      const double se = std::sqrt(mom.variance[c] / 1999.0);
+      EXPECT_NEAR(perm.expected[c], mom.expected[c], 4 * se + 1e-9) << "cell " << c;
+      EXPECT_NEAR(perm.variance[c], mom.variance[c], 0.15 * mom.variance[c] + 1e-9) << "cell " << c;
+      const double pp = perm.p_value[c], pm = mom.p_value[c];
+      if (pp <= 0.02 || pp >= 0.12) {
+        EXPECT_EQ(pp <= 0.05, pm <= 0.05) << "cell " << c << ": " << pp << " vs " << pm;
+      }
+      EXPECT_NEAR(pm, pp, 0.05 + 0.25 * pp) << "cell " << c;
+    }
+    const bool planted = times == &t;
+    EXPECT_EQ(mom.near_p_value <= 0.05, planted);
+    EXPECT_EQ(perm.near_p_value <= 0.05, planted);
+  }
+}

@@ -414,7 +414,12 @@ void KnoxRunOptions::declare(OptionSet& o) {
   selection.declare(o);
   o.list("space_bands_m", space_bands_m, "Upper edges of the distance bands, ascending (CRS units)")
       .list("time_bands_days", time_bands_days, "Upper edges of the time bands in days, ascending")
-      .integer("permutations", permutations, "Monte-Carlo permutations of the event times", 1, 1000000)
+      .choice("method", method,
+              "Expected pairs and p-values from Monte-Carlo permutations of the event times, or from the exact mean "
+              "and variance over all permutations (moments: one pass over the pairs, for large sets)",
+              {"permutation", "moments"})
+      .integer("permutations", permutations, "Monte-Carlo permutations of the event times (method permutation)", 1,
+               1000000)
       .integer("seed", seed, "Random seed of the permutations (0: TRYGGVE_SEED or the built-in default)", 0)
       .choice("distance", distance, "Distance between events: along the network or straight-line", {"network", "euclidean"})
       .real("near_m", near_m, "Pooled near-repeat test: pairs within this distance (CRS units; 0: the first band)", 0.0, 1e7)
@@ -427,6 +432,7 @@ nlohmann::json KnoxRun::summary_json() const {
   j["distance"] = distance;
   j["events"] = k.events;
   j["close_pairs"] = k.close_pairs;
+  j["method"] = k.method == KnoxMethod::Moments ? "moments" : "permutation";
   j["permutations"] = k.permutations;
   j["first_cell_ratio"] = k.first_cell_ratio();
   j["first_cell_p"] = k.p_value.empty() ? NAN : k.p_value[0];
@@ -468,6 +474,7 @@ KnoxRun run_knox(const HotspotIncidents& in, const KnoxRunOptions& opt) {
   KnoxOptions ko;
   ko.space_bands_m = bands(opt.space_bands_m, "space_bands_m");
   ko.time_bands_days = bands(opt.time_bands_days, "time_bands_days");
+  ko.method = opt.method == "moments" ? KnoxMethod::Moments : KnoxMethod::Permutation;
   ko.permutations = static_cast<std::size_t>(opt.permutations);
   ko.seed = seed_of(opt.seed);
   ko.near_m = opt.near_m;

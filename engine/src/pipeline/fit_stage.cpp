@@ -38,7 +38,12 @@ void SimulateOptions::declare(OptionSet& o) {
               "its start (knox), or EM alone (em)",
               {"knox", "em"})
       .real("knox_alpha", knox_alpha, "Significance level of the Knox gate (pairs within 100 m and 7 days)", 1e-6, 1.0)
-      .integer("knox_permutations", knox_permutations, "Permutations of the Knox test", 19, 100000)
+      .choice("knox_method", knox_method,
+              "How the Knox test finds its expected pairs and p-values: the exact mean and variance over all "
+              "permutations of the times (moments: one pass over the close pairs) or Monte-Carlo permutations",
+              {"moments", "permutation"})
+      .integer("knox_permutations", knox_permutations, "Permutations of the Knox test (knox_method permutation)", 19,
+               100000)
       .integer("max_iterations", max_iterations, "EM iterations at most", 1, 100000)
       .real("tolerance", tolerance, "EM stops at this relative change in log-likelihood", 0.0, 1.0)
       .integer("model_backtest_months", model_backtest_months,
@@ -159,6 +164,8 @@ FitResult run_fit(const MapResult& map, const SimulateOptions& options, std::uin
     fo.tolerance = options.tolerance;
     fo.near_repeat.mode = options.near_repeat;
     fo.near_repeat.alpha = options.knox_alpha;
+    fo.near_repeat.method =
+        options.knox_method == "permutation" ? hotspot::KnoxMethod::Permutation : hotspot::KnoxMethod::Moments;
     fo.near_repeat.permutations = static_cast<std::size_t>(options.knox_permutations);
     fo.near_repeat.seed = seed;
     F.model = simulation::fit(table, *F.cells, fit_cal, F.traits, fo);

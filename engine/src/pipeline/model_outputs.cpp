@@ -69,6 +69,7 @@ nlohmann::json model_json(const simulation::FittedModel& m) {
       const auto& k = nr.knox;
       j["knox"] = {{"events", k.events},
                    {"close_pairs", k.close_pairs},
+                   {"method", k.method == hotspot::KnoxMethod::Moments ? "moments" : "permutation"},
                    {"permutations", k.permutations},
                    {"alpha", nr.alpha},
                    {"detected", nr.detected},

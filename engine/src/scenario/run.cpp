@@ -38,10 +38,10 @@ std::string fit_key(const ScenarioFile& f) {
   std::string k;
   for (const auto& [key, v] : a.resolved()) k += key + "=" + v + ";";
   const auto& s = f.simulate;
-  k += fmt::format("fit={};start={};K={};cut={};lag={};it={};tol={};ev={};lat={};lon={};nr={};ka={};kp={};seed={}",
+  k += fmt::format("fit={};start={};K={};cut={};lag={};it={};tol={};ev={};lat={};lon={};nr={};ka={};km={};kp={};seed={}",
                    s.fit_months, s.forecast_start, s.forecast_months, s.cell_cutoff_m, s.max_lag_days, s.max_iterations,
                    s.tolerance, s.evidence, s.latitude_deg, s.longitude_deg, s.near_repeat, s.knox_alpha,
-                   s.knox_permutations, f.seed);
+                   s.knox_method, s.knox_permutations, f.seed);
   return k;
 }
 

@@ -33,6 +33,7 @@ FitDigest fit_digest(std::span<const CellEvent> ev, const CellNetwork& cells, co
   const NearRepeatOptions& nr = o.near_repeat;
   h.text(nr.mode);
   for (double x : {nr.alpha, nr.near_m, nr.near_days, nr.band_m, nr.max_m}) h.f64(x);
+  h.u8(static_cast<std::uint8_t>(nr.method));
   h.u64(nr.permutations);
   h.u64(nr.time_bands_days.size());
   for (double x : nr.time_bands_days) h.f64(x);

@@ -108,6 +108,7 @@ NearRepeatEvidence near_repeat_evidence(std::span<const CellEvent> events, const
   hotspot::KnoxOptions ko;
   ko.space_bands_m = space_edges(cells, o.band_m, o.max_m);
   ko.time_bands_days = time_edges(o, max_lag_days);
+  ko.method = o.method;
   ko.permutations = o.permutations;
   ko.seed = o.seed;
   ko.near_m = o.near_m;

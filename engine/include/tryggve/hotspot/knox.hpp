@@ -5,6 +5,15 @@
 // a (space band, time band) cell; the expected count per cell comes from Monte-Carlo
 // permutations of the event times over the events (which keeps both the spatial and
 // the temporal distribution and breaks only their interaction).
+//
+// The permutations cost one step per close pair each, and the close pairs grow with
+// the square of the density. The count in a cell is a Mantel statistic (Mantel 1967):
+// Σ a_ij b_ij over pairs, a_ij = "i and j are in this distance band", b_ij = "their
+// times are in this time band". Its mean and variance over all n! permutations have a
+// closed form in the row sums of a and b, so KnoxMethod::Moments gives the exact
+// permutation mean as the expected count (no Monte-Carlo error) and the p-value from a
+// negative binomial with the permutations' exact mean and variance, in one pass over
+// the pairs instead of one per permutation.
 #include <cstdint>
 #include <vector>
 
@@ -14,12 +23,18 @@
 
 namespace tryggve::hotspot {
 
+enum class KnoxMethod {
+  Permutation,  // expected and p-values from `permutations` shuffles of the times
+  Moments,      // exact permutation mean and variance; p-values from the moment-matched negative binomial
+};
+
 struct KnoxOptions {
   // Upper edges of the bands, ascending: band 0 is [0, e0], band k is (e(k-1), e(k)].
   // Pairs beyond the last edge of either are not counted.
   std::vector<double> space_bands_m{100, 200, 300, 400, 500};
   std::vector<double> time_bands_days{7, 14, 21, 28, 35};
-  std::size_t permutations = 999;
+  KnoxMethod method = KnoxMethod::Permutation;
+  std::size_t permutations = 999;  // Permutation only; 0: observed counts alone
   std::uint64_t seed = default_seed();  // permutation p draws from Rng(seed, p)
   // A pooled test of one region fixed in advance, "within near_m and near_days"
   // (0: the first band of each): one p-value for "are there near repeats at all",
@@ -31,13 +46,15 @@ struct KnoxResult {
   std::vector<double> space_bands_m, time_bands_days;
   std::size_t events = 0;
   std::size_t close_pairs = 0;  // pairs within the last space band
-  std::size_t permutations = 0;
-  // Row-major [space band][time band].
-  std::vector<double> observed, expected, ratio, p_value;
+  KnoxMethod method = KnoxMethod::Permutation;
+  std::size_t permutations = 0;  // 0 under Moments
+  // Row-major [space band][time band]. `variance` is the count's variance over the
+  // permutations (exact under Moments, the sample variance under Permutation).
+  std::vector<double> observed, expected, variance, ratio, p_value;
   // The pooled near region (KnoxOptions::near_m, near_days): bands [0, near_space_bands) x
   // [0, near_time_bands), its pairs observed and expected, and its one-sided p-value.
   std::size_t near_space_bands = 1, near_time_bands = 1;
-  double near_observed = 0, near_expected = 0, near_p_value = NAN;
+  double near_observed = 0, near_expected = 0, near_variance = NAN, near_p_value = NAN;
   double at(const std::vector<double>& v, std::size_t s, std::size_t t) const { return v[s * time_bands_days.size() + t]; }
   // Observed / expected in the closest, shortest cell: what the simulation's
   // near-repeat model is calibrated on.

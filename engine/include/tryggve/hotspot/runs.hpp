@@ -165,6 +165,7 @@ struct KnoxRunOptions {
   IncidentSelection selection;
   std::vector<std::string> space_bands_m{"100", "200", "300", "400", "500"};
   std::vector<std::string> time_bands_days{"7", "14", "21", "28", "35"};
+  std::string method = "permutation";  // permutation | moments (KnoxMethod)
   std::int64_t permutations = 999;
   std::int64_t seed = 0;
   std::string distance = "network";  // network | euclidean

@@ -42,6 +42,7 @@ struct SimulateOptions {
   double max_lag_days = 60.0;
   std::string near_repeat = "knox";  // knox: the Knox test gates and starts the self-excitation | em
   double knox_alpha = 0.05;
+  std::string knox_method = "moments";  // moments | permutation (hotspot/knox.hpp)
   int knox_permutations = 99;
   int max_iterations = 300;
   double tolerance = 1e-6;

@@ -39,7 +39,10 @@ namespace tryggve::simulation {
 struct NearRepeatOptions {
   std::string mode = "knox";  // knox: gate and start from the Knox table | em: EM alone (FitOptions' start)
   double alpha = 0.05;        // the gate's significance level (pooled near region, one test)
-  std::size_t permutations = 99;  // the gate's p-value in steps of 0.01
+  // How the Knox table's expected counts and p-values are found (hotspot/knox.hpp):
+  // Moments costs one pass over the close pairs, Permutation one per permutation.
+  hotspot::KnoxMethod method = hotspot::KnoxMethod::Moments;
+  std::size_t permutations = 99;  // Permutation: the gate's p-value in steps of 0.01
   double near_m = 100.0;      // the pooled near region: within this network distance (rounded up to a band edge)
   double near_days = 7.0;     // and within this many days
   double band_m = 50.0;       // width of the distance bands
