@@ -37,7 +37,7 @@ TEST(DemoActorFiles, IntakeOfEveryActorsFilesMatchesTheTruth) {
   generate(o, d);
   const json truth = read_json(d / "truth.json")["actor_files"];
   const json index = read_json(d / "actors" / "index.json");
-  ASSERT_EQ(index["files"].size(), 6u * o.months);
+  ASSERT_EQ(index["files"].size(), 8u * o.months);  // eight actors
 
   pipeline::MapOptions mo;
   mo.streets = (d / "streets.osm").string();

@@ -1,7 +1,9 @@
 // The demo's reports as each actor would send them, month by month, in the
 // formats those actors use (issue 11), and the historical interventions as the
-// deployments a steering group would have recorded. One actor of the model
-// (kActors) sends one file a month:
+// deployments a steering group would have recorded. Eight actors send one file a
+// month each; the model's six (kActors) decide who saw an incident, and two of them
+// share their reports with a second sender (drawn from a stream of their own, so
+// the other files keep their rows):
 //
 // (each name carries the month: polisen_2025-03.csv)
 //   polis             polisen.csv            semicolon, Swedish headers, local time without offset,
@@ -9,6 +11,9 @@
 //   skola             skolan.xlsx            an Excel sheet: Datum, Klockslag, Kategori, Adress
 //                                            (the nearest street address, no coordinates), Kommentar
 //   bostadsbolag      bostadsbolaget.csv     Windows-1252, semicolon: by street address only
+//                     fastighetsagaren.ods   two in five of them from a private property owner: a
+//                                            LibreOffice sheet, Datum, Klockslag, Fastighet (the
+//                                            property), Adress, Händelsetyp, Kommentar
 //   Västtrafik        vasttrafik.csv         by stop: Hållplats-id, Hållplats, Linje, UTC time; and
 //                                            on board (the transit stream's on-board reports,
 //                                            transit.hpp): Linje, Riktning, Tur, Fordon, Från/Till
@@ -16,6 +21,9 @@
 //   parkförvaltningen parkforvaltningen.geojson  points from the parks department's field app
 //   EST-rapportör     felanmalan.csv         the city's error-reporting (felanmälan) export:
 //                                            Ärendenummer, Skapad, Ärendetyp, coordinates
+//                     stadsdelen.gpkg        two in five of them seen by the city district's field
+//                                            staff instead: GeoPackage points in SWEREF 99 TM,
+//                                            Tidpunkt (local, no offset), Kategori, Beskrivning
 //
 // Planted on top, recorded in the truth so a test can check intake: the same
 // event reported by the police and by the school (a share of police incidents
@@ -141,10 +149,11 @@ struct MonthFiles {
   std::string police, housing, transit, citizens;
   std::size_t police_rows = 0, housing_rows = 0, transit_rows = 0, citizens_rows = 0;
   std::map<std::string, std::size_t> on_board;  // line -> on-board rows in the Västtrafik file
-  std::vector<std::vector<io::FieldValue>> school, parks;  // rows
-  std::vector<Point> parks_lonlat;
+  std::vector<std::vector<io::FieldValue>> school, parks, owner, district;  // rows
+  std::vector<Point> parks_lonlat, district_xy;
   std::size_t incidents = 0;
-  std::vector<std::int64_t> missing_time, unknown_address;  // source rows (police, housing)
+  // Source rows: the police's, the housing company's and the property owner's.
+  std::vector<std::int64_t> missing_time, unknown_address, owner_unknown_address;
   json duplicates = json::array();
 };
 
@@ -192,7 +201,9 @@ json write_actor_files(const fs::path& dir, const DemoData& data, const DemoTran
 
   // Shares of the planted cases (fixed: the truth records every one).
   constexpr double kPoliceSchoolDuplicate = 0.06, kMissingTime = 0.005, kUnknownAddress = 0.01;
+  constexpr double kOwnerShare = 0.4, kDistrictShare = 0.4;
   Rng rng(o.seed, 7000);
+  Rng sender(o.seed, 7001);  // which of two senders: its own stream, so `rng` draws as before
   std::vector<MonthFiles> months(static_cast<std::size_t>(o.months));
   for (auto& m : months) {
     m.police = "Händelsenummer;Tidpunkt;Händelsetyp;Latitud;Longitud;Beskrivning\n";
@@ -243,17 +254,23 @@ json write_actor_files(const fs::path& dir, const DemoData& data, const DemoTran
       case 1:  // skola
         school_row(m, inc.utc, pm, inc.pos, inc.text);
         break;
-      case 2: {  // bostadsbolag
-        const std::int64_t row = static_cast<std::int64_t>(++m.housing_rows);
-        std::string address = address_text(nearest(address_pos, inc.pos));
+      case 2: {  // bostadsbolag, or a private property owner
+        const bool owner = sender.uniform() < kOwnerShare;
+        const std::int64_t row = static_cast<std::int64_t>(owner ? m.owner.size() + 1 : ++m.housing_rows);
+        const std::size_t at = nearest(address_pos, inc.pos);
+        std::string address = address_text(at);
         if (rng.uniform() < kUnknownAddress) {
           // A street the district does not have, or a number its street does not have.
           const auto& a = addresses[rng.below(addresses.size())];
           address = rng.uniform() < 0.5 ? fmt::format("Okändgatan {}", 1 + rng.below(40)) : a.street + " 999";
-          m.unknown_address.push_back(row);
+          (owner ? m.owner_unknown_address : m.unknown_address).push_back(row);
         }
-        m.housing += to_cp1252(fmt::format("{};{};{};{};{}\n", local.date, local.hm, csv_field(address),
-                                           csv_field(pm.name_sv), csv_field(inc.text)));
+        if (owner)  // the property's designation as the land registry writes it (block:unit, invented)
+          m.owner.push_back({local.date, local.hm, fmt::format("Backa {}:{}", 10 + at / 6, 1 + at % 6), address,
+                             pm.name_sv, inc.text});
+        else
+          m.housing += to_cp1252(fmt::format("{};{};{};{};{}\n", local.date, local.hm, csv_field(address),
+                                             csv_field(pm.name_sv), csv_field(inc.text)));
         break;
       }
       case 3: {  // Västtrafik
@@ -268,7 +285,12 @@ json write_actor_files(const fs::path& dir, const DemoData& data, const DemoTran
         m.parks.push_back({cal::iso8601(inc.utc, inc.utc_offset_s), pm.name_sv, inc.text});
         m.parks_lonlat.push_back({lon, lat});
         break;
-      default:  // EST-rapportör, through the city's error-reporting service
+      default:  // EST-rapportör, through the city's error-reporting service or the district's field staff
+        if (sender.uniform() < kDistrictShare) {
+          m.district.push_back({local.date + " " + local.hm, pm.name_sv, inc.text});
+          m.district_xy.push_back(inc.pos);
+          break;
+        }
         m.citizens += fmt::format("FA-{:07},{}:00,{},{},{:.6f},{:.6f}\n", inc.id, local.date + " " + local.hm,
                                   csv_field(pm.name_sv), csv_field(inc.text), lat, lon);
         ++m.citizens_rows;
@@ -317,6 +339,25 @@ json write_actor_files(const fs::path& dir, const DemoData& data, const DemoTran
       w.commit();
     }
     {
+      io::VectorWriter w(md / name("fastighetsagaren", "ods"), io::CrsContext{});
+      auto& L = w.add_layer("Händelser", io::GeometryKind::None,
+                            {{"Datum", io::FieldType::String}, {"Klockslag", io::FieldType::String},
+                             {"Fastighet", io::FieldType::String}, {"Adress", io::FieldType::String},
+                             {"Händelsetyp", io::FieldType::String}, {"Kommentar", io::FieldType::String}});
+      for (const auto& r : m.owner) L.add(r);
+      w.commit();
+    }
+    {
+      // The district's GIS: SWEREF 99 TM points, local time as its staff typed it.
+      io::VectorWriter w(md / name("stadsdelen", "gpkg"), io::CrsContext::from_spec("EPSG:3006"),
+                         io::VectorWriter::Options{.fixed_timestamp = true});
+      auto& L = w.add_layer("observationer", io::GeometryKind::Point,
+                            {{"Tidpunkt", io::FieldType::String}, {"Kategori", io::FieldType::String},
+                             {"Beskrivning", io::FieldType::String}});
+      for (std::size_t i = 0; i < m.district.size(); ++i) L.add(m.district[i], m.district_xy[i]);
+      w.commit();
+    }
+    {
       // The field app's export: RFC 7946 GeoJSON (WGS84 longitude, latitude).
       json fc = {{"type", "FeatureCollection"}, {"name", "parkforvaltningen"}, {"features", json::array()}};
       for (std::size_t i = 0; i < m.parks.size(); ++i) {
@@ -333,24 +374,28 @@ json write_actor_files(const fs::path& dir, const DemoData& data, const DemoTran
     }
     const std::string file_of[] = {name("polisen", "csv"),        name("skolan", "xlsx"),
                                    name("bostadsbolaget", "csv"), name("vasttrafik", "csv"),
-                                   name("parkforvaltningen", "geojson"), name("felanmalan", "csv")};
-    const char* actor_of[] = {"polisen", "skolan", "bostadsbolaget", "Västtrafik", "parkförvaltningen", "felanmälan"};
+                                   name("parkforvaltningen", "geojson"), name("felanmalan", "csv"),
+                                   name("fastighetsagaren", "ods"),      name("stadsdelen", "gpkg")};
+    const char* actor_of[] = {"polisen",           "skolan",     "bostadsbolaget",   "Västtrafik",
+                              "parkförvaltningen", "felanmälan", "fastighetsägaren", "stadsdelen"};
+    const std::size_t model_actor[] = {0, 1, 2, 3, 4, 5, 2, 5};
     const std::size_t rows[] = {m.police_rows, m.school.size(), m.housing_rows, m.transit_rows, m.parks.size(),
-                                m.citizens_rows};
+                                m.citizens_rows, m.owner.size(), m.district.size()};
     std::size_t month_rows = 0;
     for (std::size_t k = 0; k < std::size(actor_of); ++k) {
       json f = {{"month", label},
                 {"file", label + "/" + file_of[k]},
                 {"actor", actor_of[k]},
-                {"model_actor", kActors[k]},
+                {"model_actor", kActors[model_actor[k]]},
                 {"rows", rows[k]}};
       if (k == 0) f["planted_rejects"] = {{"missing_time", m.missing_time}};
       if (k == 2) f["planted_rejects"] = {{"unknown_address", m.unknown_address}};
+      if (k == 6) f["planted_rejects"] = {{"unknown_address", m.owner_unknown_address}};
       if (k == 3) f["on_board_per_line"] = m.on_board;
       files.push_back(f);
       month_rows += rows[k];
     }
-    const std::size_t rejects = m.missing_time.size() + m.unknown_address.size();
+    const std::size_t rejects = m.missing_time.size() + m.unknown_address.size() + m.owner_unknown_address.size();
     per_month[label] = {{"incidents", m.incidents},
                         {"rows", month_rows},
                         {"planted_rejects", rejects},
@@ -380,7 +425,11 @@ json write_actor_files(const fs::path& dir, const DemoData& data, const DemoTran
             {"vasttrafik.csv", "by stop: UTC time, line, stop area id (gtfs/stops.txt), stop name; on board: UTC "
                                "time, line, direction, trip, vehicle, from/to stop as reported, no stop"},
             {"parkforvaltningen.geojson", "WGS84 points, time with offset"},
-            {"felanmalan.csv", "the city's error-reporting export: UTF-8 with BOM, local time, WGS84"}}},
+            {"felanmalan.csv", "the city's error-reporting export: UTF-8 with BOM, local time, WGS84"},
+            {"fastighetsagaren.ods", "LibreOffice sheet Händelser by street address: Datum, Klockslag, Fastighet, "
+                                     "Adress, Händelsetyp, Kommentar (no coordinates)"},
+            {"stadsdelen.gpkg", "GeoPackage points in SWEREF 99 TM (EPSG:3006): Tidpunkt (local, no offset), "
+                                "Kategori, Beskrivning"}}},
           {"rows", total_rows},
           {"planted_rejects", total_rejects},
           {"police_school_duplicates", total_dups},

@@ -523,7 +523,9 @@ std::string readme(const DemoData& data, const DemoSummary& sum) {
        "pair, the trip or the vehicle) and at stops (stop, sometimes the platform) |\n";
   r += "| actors/YYYY-MM/ | each month's reports as each actor sends them: polisen.csv (semicolon, local time), "
        "skolan.xlsx (Excel, addresses), bostadsbolaget.csv (Windows-1252, addresses), vasttrafik.csv (by stop), "
-       "parkforvaltningen.geojson, felanmalan.csv (the city's error-reporting export); actors/index.json names each "
+       "parkforvaltningen.geojson, felanmalan.csv (the city's error-reporting export), fastighetsagaren.ods (a property "
+       "owner's LibreOffice sheet, addresses), stadsdelen.gpkg (the district's field staff, SWEREF 99 TM points); "
+       "actors/index.json names each "
        "file's actor; planted police/school duplicates and rejects are in truth.json's actor_files |\n";
   r += "| deployments.yaml | the historical interventions (and a placebo) as recorded deployments: the scenario "
        "grammar plus start and end dates |\n";

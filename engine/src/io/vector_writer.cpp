@@ -70,8 +70,9 @@ Format format_for(const fs::path& p) {
   if (ext == ".fgb") return {"FlatGeobuf", false};
   if (ext == ".csv") return {"CSV", false};
   if (ext == ".xlsx") return {"XLSX", true};  // sheets of attributes, no geometry (what an office sends)
+  if (ext == ".ods") return {"ODS", true};    // the same from LibreOffice
   throw Error(ErrorCode::OutputFailed, p.string(),
-              fmt::format("unknown output format '{}': use .gpkg, .geojson, .fgb, .csv or .xlsx", ext));
+              fmt::format("unknown output format '{}': use .gpkg, .geojson, .fgb, .csv, .xlsx or .ods", ext));
 }
 
 }  // namespace
@@ -140,7 +141,7 @@ VectorWriter::Layer& VectorWriter::add_layer(const std::string& name, GeometryKi
   if (committed_) throw Error(ErrorCode::Internal, path_.string(), "add_layer() after commit()");
   for (const auto& l : layers_)
     if (l->name_ == name) throw Error(ErrorCode::Internal, path_.string(), "layer '" + name + "' added twice");
-  if (driver_ == "XLSX" && kind != GeometryKind::None)
+  if ((driver_ == "XLSX" || driver_ == "ODS") && kind != GeometryKind::None)
     throw Error(ErrorCode::Internal, path_.string(), "layer '" + name + "': a spreadsheet holds no geometry");
   Part& part = part_for(name);
   part.end();  // GeoPackage layers are created outside a transaction

@@ -1,7 +1,7 @@
 #pragma once
 // Writing results: one multi-layer output dataset, written atomically.
 //
-// The format follows the extension: .gpkg (GeoPackage, the default), .xlsx
+// The format follows the extension: .gpkg (GeoPackage, the default), .xlsx or .ods
 // (one sheet per layer, attributes only: what an office sends), .geojson/.json,
 // .fgb (FlatGeobuf), .csv (geometry as WKT). With a one-layer format the first layer goes to `path` and every
 // further layer to "<stem>.<layer><ext>" beside it.
