@@ -20,6 +20,7 @@
 #include <random>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "tryggve/core/log.hpp"
 #include "tryggve/demo/generator.hpp"
@@ -238,17 +239,25 @@ void BM_MonthIntake(benchmark::State& state) {
 BENCHMARK(BM_MonthIntake)->ArgName("postgres")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 
 // ---- The month on the demo district ------------------------------------------
-// The demo district (36 months), its incidents.csv split into one file per local
-// month (the header repeated). BM_DemoMonth: the history up to the month before
-// the last taken in untimed; timed: the last month's file + `month` (no report,
-// no PDF: chromium is not what is measured). BM_DemoReplay: every month taken in
+// The demo district (36 months) and the files its eight actors send each month
+// (actors/index.json: the police's CSV, the school's Excel sheet, the housing
+// company's and the property owner's sheets by address, Västtrafik's reports by stop
+// and on board, the parks department's GeoJSON, the city's felanmälan export and the
+// district's GeoPackage), each taken in with its actor, as `tryggve demo` does; the
+// workspace holds the demo's GTFS feed. BM_DemoMonth: the history up to the month
+// before the last taken in untimed; timed: the last month's eight files + `month`
+// (no report, no PDF: chromium is not what is measured). BM_DemoReplay: every month taken in
 // and `month` run, one after the other, from the 13th month on (a year of history
 // first, as a new workspace would start), TRYGGVE_BENCH_REPLAY_MONTHS of them
 // (default: all 24). TRYGGVE_BENCH_VOLUME scales the demo's rates.
 
+struct DemoMonth {
+  std::string month;                                       // YYYY-MM
+  std::vector<std::pair<std::string, std::string>> files;  // actor, path
+};
 struct DemoMonths {
   fs::path dir = fs::temp_directory_path() / fmt::format("tryggve_month_bench_{}", ::getpid());
-  std::vector<std::pair<std::string, std::string>> files;  // month, path
+  std::vector<DemoMonth> files;  // by month
   DemoMonths() {
     demo::DemoOptions o;
     o.months = 36;
@@ -256,19 +265,16 @@ struct DemoMonths {
     // 4,800 reports a month, the month of 5,000), history and month alike.
     if (const char* v = std::getenv("TRYGGVE_BENCH_VOLUME")) o.volume_scale = std::strtod(v, nullptr);
     demo::generate(o, dir / "demo");
-    std::ifstream in(dir / "demo" / "incidents.csv");
-    std::string header, line;
-    std::getline(in, header);
-    std::map<std::string, std::string> by_month;
-    while (std::getline(in, line)) {
-      const auto c = line.find(',');
-      by_month[line.substr(c + 1, 7)] += line + "\n";
+    std::ifstream in(dir / "demo" / "actors" / "index.json");
+    const auto index = nlohmann::json::parse(in);
+    std::map<std::string, DemoMonth> by_month;
+    for (const auto& f : index.at("files")) {
+      DemoMonth& m = by_month[f.at("month").get<std::string>()];
+      m.month = f.at("month").get<std::string>();
+      m.files.emplace_back(f.at("actor").get<std::string>(),
+                           (dir / "demo" / "actors" / f.at("file").get<std::string>()).string());
     }
-    for (const auto& [m, text] : by_month) {
-      const auto p = dir / ("reports_" + m + ".csv");
-      std::ofstream(p) << header << "\n" << text;
-      files.emplace_back(m, p.string());
-    }
+    for (auto& [label, m] : by_month) files.push_back(std::move(m));
   }
   ~DemoMonths() {
     std::error_code ec;
@@ -283,6 +289,7 @@ struct DemoMonths {
     o.stops = (d / "stops.gpkg").string();
     o.lamps = (d / "lamps.gpkg").string();
     o.places = (d / "places.gpkg").string();
+    o.gtfs = (d / "gtfs").string();
     o.crs = "EPSG:3006";
     return o;
   }
@@ -300,12 +307,27 @@ std::string new_target(bool pg, const fs::path& dir, int run) {
 }
 // A fresh workspace (GeoPackage, or a new PostgreSQL database) holding the demo's
 // first `months` monthly files: the untimed history every month benchmark starts from.
+// One month's files, each with its actor; the reports taken in.
+std::size_t intake_month(Workspace& ws, const DemoMonth& m) {
+  std::size_t reports = 0;
+  for (const auto& [actor, path] : m.files) {
+    IntakeOptions o;
+    o.actor = actor;
+    reports += intake(ws, {path}, o).files.at(0).reports;
+  }
+  return reports;
+}
 std::string workspace_with_history(bool pg, const DemoMonths& D, int run, std::size_t months) {
   const std::string target = new_target(pg, D.dir, run);
   auto ws = Workspace::init(target, D.inputs());
-  std::vector<std::string> history;
-  for (std::size_t k = 0; k < months; ++k) history.push_back(D.files[k].second);
-  intake(ws, history, IntakeOptions{});
+  std::map<std::string, std::vector<std::string>> history;  // actor -> its files, month by month
+  for (std::size_t k = 0; k < months; ++k)
+    for (const auto& [actor, path] : D.files[k].files) history[actor].push_back(path);
+  for (const auto& [actor, paths] : history) {
+    IntakeOptions o;
+    o.actor = actor;
+    intake(ws, paths, o);
+  }
   return target;
 }
 void drop_target(bool pg, const std::string& target) {
@@ -330,10 +352,10 @@ void BM_DemoMonth(benchmark::State& state) {
     const std::string target = workspace_with_history(pg, D, run++, D.files.size() - 1);
     state.ResumeTiming();
     auto ws = Workspace::open(target);
-    const auto r = intake(ws, {D.files.back().second}, IntakeOptions{});
-    reports = r.files[0].reports;
+    reports = intake_month(ws, D.files.back());
+    state.counters["actors"] = static_cast<double>(D.files.back().files.size());
     MonthOptions mo;
-    mo.month = D.files.back().first;
+    mo.month = D.files.back().month;
     mo.out = (D.dir / ("month-" + mo.month + (pg ? "-pg" : "-gpkg"))).string();
     mo.no_report = true;
     const auto m = run_month(ws, mo);
@@ -363,7 +385,7 @@ void BM_DemoMonthRerun(benchmark::State& state) {
     const std::string target = workspace_with_history(pg, D, run++, D.files.size());
     auto ws = Workspace::open(target);
     MonthOptions mo;
-    mo.month = D.files.back().first;
+    mo.month = D.files.back().month;
     mo.out = (D.dir / ("rerun-" + mo.month + (pg ? "-pg" : "-gpkg"))).string();
     mo.no_report = true;
     run_month(ws, mo);
@@ -397,9 +419,9 @@ void BM_DemoReplay(benchmark::State& state) {
     state.ResumeTiming();
     auto ws = Workspace::open(target);
     for (std::size_t k = first; k < first + n; ++k) {
-      intake(ws, {D.files[k].second}, IntakeOptions{});
+      intake_month(ws, D.files[k]);
       MonthOptions mo;
-      mo.month = D.files[k].first;
+      mo.month = D.files[k].month;
       mo.out = (D.dir / ("replay-" + mo.month)).string();
       mo.no_report = true;
       const auto r = run_month(ws, mo);
