@@ -305,8 +305,6 @@ std::string new_target(bool pg, const fs::path& dir, int run) {
   io::Database::open(pg_server())->execute("CREATE DATABASE " + db);
   return with_dbname(pg_server(), db);
 }
-// A fresh workspace (GeoPackage, or a new PostgreSQL database) holding the demo's
-// first `months` monthly files: the untimed history every month benchmark starts from.
 // One month's files, each with its actor; the reports taken in.
 std::size_t intake_month(Workspace& ws, const DemoMonth& m) {
   std::size_t reports = 0;
@@ -317,6 +315,9 @@ std::size_t intake_month(Workspace& ws, const DemoMonth& m) {
   }
   return reports;
 }
+// A fresh workspace (GeoPackage, or a new PostgreSQL database) holding the demo's
+// first `months` months of files: the untimed history every month benchmark starts from,
+// taken in actor by actor (each actor's files in one intake: the history is not timed).
 std::string workspace_with_history(bool pg, const DemoMonths& D, int run, std::size_t months) {
   const std::string target = new_target(pg, D.dir, run);
   auto ws = Workspace::init(target, D.inputs());

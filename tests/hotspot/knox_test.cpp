@@ -276,3 +276,23 @@ TEST(Knox, MomentsAgreeWithThePermutations) {
     EXPECT_EQ(perm.near_p_value <= 0.05, planted);
   }
 }
+
+// Where every permutation gives the same count (all times equal: every pair in the
+// first time band), the count's variance is 0 and its p-value 1, not a Poisson tail.
+TEST(Knox, MomentsOfAConstantCountGiveNoEvidence) {
+  const std::vector<Point> pts{{0, 0}, {50, 0}, {120, 0}, {0, 150}, {900, 900}};
+  const std::vector<double> t(5, 3.0);
+  KnoxOptions o;
+  o.space_bands_m = {100, 200};
+  o.time_bands_days = {7, 14};
+  o.method = KnoxMethod::Moments;
+  const auto r = knox_euclidean(pts, t, o);
+  for (std::size_t s = 0; s < 2; ++s) {
+    ASSERT_GT(r.at(r.observed, s, 0), 0.0);
+    EXPECT_EQ(r.at(r.expected, s, 0), r.at(r.observed, s, 0));
+    EXPECT_NEAR(r.at(r.variance, s, 0), 0.0, 1e-9);
+    EXPECT_EQ(r.at(r.p_value, s, 0), 1.0);
+    EXPECT_EQ(r.at(r.p_value, s, 1), 1.0);  // nothing falls in (7, 14]
+  }
+  EXPECT_EQ(r.near_p_value, 1.0);
+}

@@ -74,12 +74,15 @@ void expect_same(const EtasParameters& a, const EtasParameters& b) {
                             {n.theta, m.theta, "knox theta"}, {n.omega_per_hour, m.omega_per_hour, "knox omega"},
                             {n.sigma_m, m.sigma_m, "knox sigma"}, {n.knox.near_observed, m.knox.near_observed, "near_obs"},
                             {n.knox.near_expected, m.knox.near_expected, "near_exp"},
-                            {n.knox.near_p_value, m.knox.near_p_value, "knox near_p"}})
+                            {n.knox.near_p_value, m.knox.near_p_value, "knox near_p"},
+                            {n.knox.near_variance, m.knox.near_variance, "knox near_var"}})
     EXPECT_TRUE(same(x, y)) << what << ": " << x << " vs " << y;
   expect_same(n.knox.space_bands_m, m.knox.space_bands_m, "space_bands_m");
   expect_same(n.knox.time_bands_days, m.knox.time_bands_days, "time_bands_days");
   expect_same(n.knox.observed, m.knox.observed, "observed");
   expect_same(n.knox.expected, m.knox.expected, "expected");
+  expect_same(n.knox.variance, m.knox.variance, "variance");
+  EXPECT_EQ(n.knox.method, m.knox.method);
   expect_same(n.knox.ratio, m.knox.ratio, "ratio");
   expect_same(n.knox.p_value, m.knox.p_value, "p_value");
   EXPECT_EQ(n.knox.events, m.knox.events);

@@ -28,7 +28,8 @@
 // Planted on top, recorded in the truth so a test can check intake: the same
 // event reported by the police and by the school (a share of police incidents
 // gets a school row a few minutes later at the nearest address), rows with no
-// time in the police file and unknown addresses in the housing company's file.
+// time in the police file and unknown addresses in the housing company's and the
+// property owner's files.
 #include <algorithm>
 #include <cmath>
 #include <fstream>

@@ -70,10 +70,12 @@ Moments mantel_moments(std::size_t n, long double pa, long double ra, long doubl
 
 // P(X >= observed) for a count with this permutation mean and variance: a negative
 // binomial with both where the count is over-dispersed (pairs that share an event),
-// a binomial with both where it is under-dispersed (a band most pairs fall in), a
-// Poisson between. Knox's counts are skewed where few pairs are close, so the normal
-// curve Mantel used would overstate the evidence there. Against 1,999 permutations
-// (knox_test.cpp) the p-values agree to about a tenth of their size.
+// a binomial with both where it is under-dispersed (a band most pairs fall in; the
+// Poisson beyond the binomial's largest count, which the permutations can still
+// reach), a Poisson between, and none where every permutation gives the same count.
+// Knox's counts are skewed where few pairs are close, so the normal curve Mantel
+// used would overstate the evidence there. Against 1,999 permutations (knox_test.cpp)
+// the p-values agree within 0.05 + a quarter of the permutation p.
 double upper_tail(double observed, const Moments& m) {
   using namespace boost::math;
   using Quiet = policies::policy<policies::domain_error<policies::ignore_error>,
@@ -81,12 +83,13 @@ double upper_tail(double observed, const Moments& m) {
                                  policies::evaluation_error<policies::ignore_error>>;
   const double k = std::round(observed);
   if (k <= 0 || !(m.mean > 0)) return 1.0;
+  if (m.variance <= 1e-9 * std::max(1.0, m.mean * m.mean)) return k <= m.mean + 0.5 ? 1.0 : 0.0;  // a constant count
   double p;
   if (m.variance > m.mean * (1 + 1e-9))
     p = cdf(complement(negative_binomial_distribution<double, Quiet>(m.mean * m.mean / (m.variance - m.mean),
                                                                      m.mean / m.variance),
                        k - 1));
-  else if (m.variance < m.mean * (1 - 1e-9) && m.variance > 0) {
+  else if (m.variance < m.mean * (1 - 1e-9) && k - 1 <= m.mean / (1 - m.variance / m.mean)) {
     const double q = 1 - m.variance / m.mean;  // a binomial with both: n q = mean, n q (1 - q) = variance
     p = cdf(complement(binomial_distribution<double, Quiet>(m.mean / q, q), k - 1));
   } else
@@ -99,30 +102,41 @@ double upper_tail(double observed, const Moments& m) {
 void knox_moments(const std::vector<std::size_t>& group, const std::vector<std::uint32_t>& other,
                   const std::vector<std::uint16_t>& base_band, const std::vector<double>& times, KnoxResult& r) {
   const std::size_t n = times.size(), S = r.space_bands_m.size(), T = r.time_bands_days.size();
-  // Space: each event's close pairs per band.
-  std::vector<std::uint32_t> a(n * S, 0);
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t k = group[i]; k != group[i + 1]; ++k) {
-      ++a[i * S + base_band[k]];
-      ++a[std::size_t{other[k]} * S + base_band[k]];
-    }
+  // Space: each event's close pairs per band, a few bands at a time (at most 2^24
+  // counts held), and in the near region.
   std::vector<long double> pa(S, 0), ra(S, 0);
   long double pa_near = 0, ra_near = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    long double near = 0;
-    for (std::size_t s = 0; s < S; ++s) {
-      const long double x = a[i * S + s];
-      pa[s] += x / 2;
-      ra[s] += x * x;
-      if (s < r.near_space_bands) near += x;
+  {
+    std::vector<std::uint32_t> near(n, 0);
+    const std::size_t chunk = std::max<std::size_t>(1, (std::size_t{1} << 24) / std::max<std::size_t>(n, 1));
+    for (std::size_t s0 = 0; s0 < S; s0 += chunk) {
+      const std::size_t s1 = std::min(S, s0 + chunk), w = s1 - s0;
+      std::vector<std::uint32_t> a(n * w, 0);
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t k = group[i]; k != group[i + 1]; ++k) {
+          const std::size_t s = base_band[k];
+          if (s < s0 || s >= s1) continue;
+          ++a[i * w + (s - s0)];
+          ++a[std::size_t{other[k]} * w + (s - s0)];
+          if (s < r.near_space_bands) ++near[i], ++near[other[k]];
+        }
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t s = s0; s < s1; ++s) {
+          const long double x = a[i * w + (s - s0)];
+          pa[s] += x / 2;
+          ra[s] += x * x;
+        }
     }
-    pa_near += near / 2;
-    ra_near += near * near;
+    for (std::size_t i = 0; i < n; ++i) {
+      const long double x = near[i];
+      pa_near += x / 2;
+      ra_near += x * x;
+    }
   }
-  a = {};
-  // Time: the events within each edge of event i are one run of the sorted times
-  // (|t_i − x| <= e is monotone in x in floating point too), so two binary searches
-  // per edge count them exactly as the permutations' comparison does.
+  // Time: the events within each edge of event i are one run of the sorted times:
+  // t_i − x > e holds for a prefix of them and x − t_i <= e for a prefix (floating-point
+  // subtraction is monotone), and together they are |t_i − x| <= e, the permutations'
+  // comparison. Two binary searches per edge count them exactly.
   std::vector<double> sorted(times);
   std::sort(sorted.begin(), sorted.end());
   const std::vector<double>& edges = r.time_bands_days;
@@ -276,8 +290,8 @@ KnoxResult run_knox(std::vector<ClosePair> pairs, const std::vector<double>& tim
       std::copy(s.counts.begin(), s.counts.end(), sims.begin() + static_cast<std::ptrdiff_t>(p * cells));
     }
   });
-  // The sample variance about the mean, in a second pass (the counts are integers
-  // below 2^53, so the sums are exact and the order does not matter).
+  // The sample variance about the mean, in a second pass, summed in permutation
+  // order (so any thread count gives the same bits).
   const double P = static_cast<double>(opt.permutations);
   auto spread = [&](double mean, auto&& value) {
     if (opt.permutations < 2) return double(NAN);

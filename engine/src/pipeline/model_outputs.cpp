@@ -90,8 +90,12 @@ nlohmann::json model_json(const simulation::FittedModel& m) {
                    {"observed", k.observed},
                    {"expected", k.expected},
                    {"p_value", k.p_value},
-                   {"note", "Knox test on the model's cells (midpoint network distance), pairs i < j, event times "
-                            "permuted; the near region's one p-value gates the self-excitation"}};
+                   {"note", k.method == hotspot::KnoxMethod::Moments
+                                ? "Knox test on the model's cells (midpoint network distance), pairs i < j, expected "
+                                  "pairs and p-values from the exact moments over all permutations of the event "
+                                  "times; the near region's one p-value gates the self-excitation"
+                                : "Knox test on the model's cells (midpoint network distance), pairs i < j, event "
+                                  "times permuted; the near region's one p-value gates the self-excitation"}};
     }
     params.push_back(std::move(j));
   }

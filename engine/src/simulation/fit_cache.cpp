@@ -192,15 +192,18 @@ std::string to_json_text(const EtasParameters& p) {
                {"time_bands_days", nums(k.time_bands_days)},
                {"events", k.events},
                {"close_pairs", k.close_pairs},
+               {"method", k.method == hotspot::KnoxMethod::Moments ? "moments" : "permutation"},
                {"permutations", k.permutations},
                {"observed", nums(k.observed)},
                {"expected", nums(k.expected)},
+               {"variance", nums(k.variance)},
                {"ratio", nums(k.ratio)},
                {"p_value", nums(k.p_value)},
                {"near_space_bands", k.near_space_bands},
                {"near_time_bands", k.near_time_bands},
                {"near_observed", num(k.near_observed)},
                {"near_expected", num(k.near_expected)},
+               {"near_variance", num(k.near_variance)},
                {"near_p_value", num(k.near_p_value)}};
   json near = {{"tested", nr.tested},
                {"detected", nr.detected},
@@ -284,19 +287,26 @@ EtasParameters etas_parameters_from_json(std::string_view text, const std::strin
   kr.time_bands_days = r.reals(k, "time_bands_days");
   kr.events = r.count(k, "events");
   kr.close_pairs = r.count(k, "close_pairs");
+  {
+    const json& m = r.at(k, "method");
+    if (m != "moments" && m != "permutation") r.fail("method", "not moments or permutation");
+    kr.method = m == "moments" ? hotspot::KnoxMethod::Moments : hotspot::KnoxMethod::Permutation;
+  }
   kr.permutations = r.count(k, "permutations");
   kr.observed = r.reals(k, "observed");
   kr.expected = r.reals(k, "expected");
+  kr.variance = r.reals(k, "variance");
   kr.ratio = r.reals(k, "ratio");
   kr.p_value = r.reals(k, "p_value");
   kr.near_space_bands = r.count(k, "near_space_bands");
   kr.near_time_bands = r.count(k, "near_time_bands");
   kr.near_observed = r.real(k, "near_observed");
   kr.near_expected = r.real(k, "near_expected");
+  kr.near_variance = r.real(k, "near_variance");
   kr.near_p_value = r.real(k, "near_p_value");
   // The table's cells are read by index (KnoxResult::at): a short list would read past its end.
   const std::size_t cells = kr.space_bands_m.size() * kr.time_bands_days.size();
-  for (const auto* v : {&kr.observed, &kr.expected, &kr.ratio, &kr.p_value})
+  for (const auto* v : {&kr.observed, &kr.expected, &kr.variance, &kr.ratio, &kr.p_value})
     if (v->size() != cells) r.fail("knox", fmt::format("{} values for a {} x {} table", v->size(),
                                                        kr.space_bands_m.size(), kr.time_bands_days.size()));
   return p;

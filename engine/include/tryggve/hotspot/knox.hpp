@@ -12,8 +12,9 @@
 // times are in this time band". Its mean and variance over all n! permutations have a
 // closed form in the row sums of a and b, so KnoxMethod::Moments gives the exact
 // permutation mean as the expected count (no Monte-Carlo error) and the p-value from a
-// negative binomial with the permutations' exact mean and variance, in one pass over
-// the pairs instead of one per permutation.
+// negative binomial (a binomial where the count is under-dispersed) with the
+// permutations' exact mean and variance, in one pass over the pairs instead of one per
+// permutation.
 #include <cstdint>
 #include <vector>
 
@@ -25,7 +26,7 @@ namespace tryggve::hotspot {
 
 enum class KnoxMethod {
   Permutation,  // expected and p-values from `permutations` shuffles of the times
-  Moments,      // exact permutation mean and variance; p-values from the moment-matched negative binomial
+  Moments,      // exact permutation mean and variance; p-values from a count distribution with both (knox.cpp)
 };
 
 struct KnoxOptions {
