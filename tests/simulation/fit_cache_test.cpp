@@ -232,6 +232,7 @@ TEST(FitJson, NanInfinityAndNegativeZeroKeepTheirBits) {
   p.near_repeat.knox.ratio = {NAN, 1.25};
   p.near_repeat.knox.observed = {0, 3};
   p.near_repeat.knox.expected = {0, 2.4};
+  p.near_repeat.knox.variance = {-0.0, 2.1};
   p.near_repeat.knox.p_value = {1, 0.2};
   p.near_repeat.knox.space_bands_m = {100};
   p.near_repeat.knox.time_bands_days = {7, 14};

@@ -306,7 +306,10 @@ EtasParameters etas_parameters_from_json(std::string_view text, const std::strin
   kr.near_p_value = r.real(k, "near_p_value");
   // The table's cells are read by index (KnoxResult::at): a short list would read past its end.
   const std::size_t cells = kr.space_bands_m.size() * kr.time_bands_days.size();
-  for (const auto* v : {&kr.observed, &kr.expected, &kr.variance, &kr.ratio, &kr.p_value})
+  if (!kr.variance.empty() && kr.variance.size() != cells)  // empty where no test filled it
+    r.fail("knox", fmt::format("{} variances for a {} x {} table", kr.variance.size(), kr.space_bands_m.size(),
+                               kr.time_bands_days.size()));
+  for (const auto* v : {&kr.observed, &kr.expected, &kr.ratio, &kr.p_value})
     if (v->size() != cells) r.fail("knox", fmt::format("{} values for a {} x {} table", v->size(),
                                                        kr.space_bands_m.size(), kr.time_bands_days.size()));
   return p;
