@@ -96,21 +96,30 @@ TEST(Knox, NetworkEqualsStraightLineOnAStraightStreet) {
   EXPECT_EQ(a.expected, b.expected);
 }
 
+namespace {
+// `background` events uniform over a square of `side` m and a year, then `repeats`
+// each within `jitter` m (per axis) and `days` after a background event.
+void plant(Rng& rng, int background, int repeats, double side, double jitter, double days, std::vector<Point>& pts,
+           std::vector<double>& t) {
+  for (int k = 0; k < background; ++k) {
+    pts.push_back({rng.uniform(0, side), rng.uniform(0, side)});
+    t.push_back(rng.uniform(0, 365));
+  }
+  for (int k = 0; k < repeats; ++k) {
+    const auto parent = rng.below(static_cast<std::uint64_t>(background));
+    pts.push_back({pts[parent].x + rng.uniform(-jitter, jitter), pts[parent].y + rng.uniform(-jitter, jitter)});
+    t.push_back(t[parent] + rng.uniform(0, days));
+  }
+}
+}  // namespace
+
 TEST(Knox, PlantedNearRepeatsAndThreadIndependence) {
   // 400 background events uniform over 5 km x 5 km and a year, plus 200 repeats each
   // within 80 m and 5 days of a background event.
   Rng rng(21);
   std::vector<Point> pts;
   std::vector<double> t;
-  for (int k = 0; k < 400; ++k) {
-    pts.push_back({rng.uniform(0, 5000), rng.uniform(0, 5000)});
-    t.push_back(rng.uniform(0, 365));
-  }
-  for (int k = 0; k < 200; ++k) {
-    const auto parent = rng.below(400);
-    pts.push_back({pts[parent].x + rng.uniform(-55, 55), pts[parent].y + rng.uniform(-55, 55)});
-    t.push_back(t[parent] + rng.uniform(0, 5));
-  }
+  plant(rng, 400, 200, 5000, 55, 5, pts, t);
   KnoxOptions o;
   o.permutations = 199;
   KnoxResult one, two;
@@ -237,15 +246,7 @@ TEST(Knox, MomentsAgreeWithThePermutations) {
   Rng rng(21);
   std::vector<Point> pts;
   std::vector<double> t;
-  for (int k = 0; k < 600; ++k) {
-    pts.push_back({rng.uniform(0, 3000), rng.uniform(0, 3000)});
-    t.push_back(rng.uniform(0, 365));
-  }
-  for (int k = 0; k < 60; ++k) {
-    const auto parent = rng.below(600);
-    pts.push_back({pts[parent].x + rng.uniform(-70, 70), pts[parent].y + rng.uniform(-70, 70)});
-    t.push_back(t[parent] + rng.uniform(0, 10));
-  }
+  plant(rng, 600, 60, 3000, 70, 10, pts, t);
   std::vector<double> shuffled = t;
   for (std::size_t k = shuffled.size(); k > 1; --k) std::swap(shuffled[k - 1], shuffled[rng.below(k)]);
   KnoxOptions o;

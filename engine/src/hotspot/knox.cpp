@@ -330,6 +330,11 @@ KnoxResult run_knox(std::vector<ClosePair> pairs, const std::vector<double>& tim
 
 }  // namespace
 
+const char* knox_method_name(KnoxMethod m) { return m == KnoxMethod::Moments ? "moments" : "permutation"; }
+KnoxMethod knox_method_named(const std::string& name) {
+  return name == "moments" ? KnoxMethod::Moments : KnoxMethod::Permutation;
+}
+
 KnoxResult knox_network(const network::Network& net, const std::vector<network::NetworkPosition>& positions,
                         const std::vector<double>& times_days, const KnoxOptions& opt) {
   check_bands(opt.space_bands_m, "space_bands_m");

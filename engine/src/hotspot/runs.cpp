@@ -432,7 +432,7 @@ nlohmann::json KnoxRun::summary_json() const {
   j["distance"] = distance;
   j["events"] = k.events;
   j["close_pairs"] = k.close_pairs;
-  j["method"] = k.method == KnoxMethod::Moments ? "moments" : "permutation";
+  j["method"] = knox_method_name(k.method);
   j["permutations"] = k.permutations;
   j["first_cell_ratio"] = k.first_cell_ratio();
   j["first_cell_p"] = k.p_value.empty() ? NAN : k.p_value[0];
@@ -474,7 +474,7 @@ KnoxRun run_knox(const HotspotIncidents& in, const KnoxRunOptions& opt) {
   KnoxOptions ko;
   ko.space_bands_m = bands(opt.space_bands_m, "space_bands_m");
   ko.time_bands_days = bands(opt.time_bands_days, "time_bands_days");
-  ko.method = opt.method == "moments" ? KnoxMethod::Moments : KnoxMethod::Permutation;
+  ko.method = knox_method_named(opt.method);
   ko.permutations = static_cast<std::size_t>(opt.permutations);
   ko.seed = seed_of(opt.seed);
   ko.near_m = opt.near_m;

@@ -164,8 +164,7 @@ FitResult run_fit(const MapResult& map, const SimulateOptions& options, std::uin
     fo.tolerance = options.tolerance;
     fo.near_repeat.mode = options.near_repeat;
     fo.near_repeat.alpha = options.knox_alpha;
-    fo.near_repeat.method =
-        options.knox_method == "permutation" ? hotspot::KnoxMethod::Permutation : hotspot::KnoxMethod::Moments;
+    fo.near_repeat.method = hotspot::knox_method_named(options.knox_method);
     fo.near_repeat.permutations = static_cast<std::size_t>(options.knox_permutations);
     fo.near_repeat.seed = seed;
     F.model = simulation::fit(table, *F.cells, fit_cal, F.traits, fo);

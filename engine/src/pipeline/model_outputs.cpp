@@ -69,7 +69,7 @@ nlohmann::json model_json(const simulation::FittedModel& m) {
       const auto& k = nr.knox;
       j["knox"] = {{"events", k.events},
                    {"close_pairs", k.close_pairs},
-                   {"method", k.method == hotspot::KnoxMethod::Moments ? "moments" : "permutation"},
+                   {"method", hotspot::knox_method_name(k.method)},
                    {"permutations", k.permutations},
                    {"alpha", nr.alpha},
                    {"detected", nr.detected},
@@ -90,12 +90,12 @@ nlohmann::json model_json(const simulation::FittedModel& m) {
                    {"observed", k.observed},
                    {"expected", k.expected},
                    {"p_value", k.p_value},
-                   {"note", k.method == hotspot::KnoxMethod::Moments
-                                ? "Knox test on the model's cells (midpoint network distance), pairs i < j, expected "
-                                  "pairs and p-values from the exact moments over all permutations of the event "
-                                  "times; the near region's one p-value gates the self-excitation"
-                                : "Knox test on the model's cells (midpoint network distance), pairs i < j, event "
-                                  "times permuted; the near region's one p-value gates the self-excitation"}};
+                   {"note", std::string("Knox test on the model's cells (midpoint network distance), pairs i < j, ") +
+                                (k.method == hotspot::KnoxMethod::Moments
+                                     ? "expected pairs and p-values from the exact moments over all permutations of "
+                                       "the event times"
+                                     : "event times permuted") +
+                                "; the near region's one p-value gates the self-excitation"}};
     }
     params.push_back(std::move(j));
   }

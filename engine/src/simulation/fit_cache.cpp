@@ -192,7 +192,7 @@ std::string to_json_text(const EtasParameters& p) {
                {"time_bands_days", nums(k.time_bands_days)},
                {"events", k.events},
                {"close_pairs", k.close_pairs},
-               {"method", k.method == hotspot::KnoxMethod::Moments ? "moments" : "permutation"},
+               {"method", hotspot::knox_method_name(k.method)},
                {"permutations", k.permutations},
                {"observed", nums(k.observed)},
                {"expected", nums(k.expected)},
@@ -290,7 +290,7 @@ EtasParameters etas_parameters_from_json(std::string_view text, const std::strin
   {
     const json& m = r.at(k, "method");
     if (m != "moments" && m != "permutation") r.fail("method", "not moments or permutation");
-    kr.method = m == "moments" ? hotspot::KnoxMethod::Moments : hotspot::KnoxMethod::Permutation;
+    kr.method = hotspot::knox_method_named(m.get<std::string>());
   }
   kr.permutations = r.count(k, "permutations");
   kr.observed = r.reals(k, "observed");

@@ -16,6 +16,7 @@
 // permutations' exact mean and variance, in one pass over the pairs instead of one per
 // permutation.
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "tryggve/core/geometry.hpp"
@@ -28,6 +29,11 @@ enum class KnoxMethod {
   Permutation,  // expected and p-values from `permutations` shuffles of the times
   Moments,      // exact permutation mean and variance; p-values from a count distribution with both (knox.cpp)
 };
+
+// The method's name in options and files: "permutation" | "moments"; any other name
+// reads as Permutation (the options' choices have checked it by then).
+const char* knox_method_name(KnoxMethod m);
+KnoxMethod knox_method_named(const std::string& name);
 
 struct KnoxOptions {
   // Upper edges of the bands, ascending: band 0 is [0, e0], band k is (e(k-1), e(k)].
