@@ -1,5 +1,8 @@
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <numeric>
 
 #include <boost/math/distributions/chi_squared.hpp>
@@ -51,42 +54,170 @@ double background_exposure(const EtasParameters& p, const HourCalendar& cal, dou
 
 namespace {
 
-struct Candidate {
-  std::uint32_t parent;  // index into the full event array
-  float dt;              // hours
-  float d;               // metres
-};
-
 // Candidate parents of each data event: earlier events within the lag and the
 // cells' neighbour cutoff. They do not depend on the parameters, so they are found
-// once. Per-cell time-sorted lists make it cost what is near, not n².
-void find_candidates(std::span<const CellEvent> ev, std::size_t first, std::size_t last, const CellNetwork& cells,
-                     double lag, std::vector<std::size_t>& offset, std::vector<Candidate>& cand) {
+// once per fit; per-cell time-sorted lists make it cost what is near, not n².
+//
+// The data events are walked grouped by their cell (a group), and every (group,
+// neighbour cell) pair a candidate uses is a link. What the EM needs per pair
+// factors into a link's spatial term and the two events' time terms (fit_em), so
+// a pair costs multiplications, not an exp; and a group alone writes its links'
+// sums, so the E-step and the sufficient statistics run in parallel over groups
+// with the same bits at any thread count (issue 11: the E-step's exp was half of a
+// month of 5,000 reports).
+struct Candidates {
+  std::vector<std::uint32_t> order;     // the window's events (0 = first) grouped by cell, in time order within
+  std::vector<std::size_t> group;       // group g: order[group[g] .. group[g + 1])
+  std::vector<std::size_t> offset;      // order[i]'s candidates: [offset[i], offset[i + 1])
+  std::vector<std::uint32_t> parent;    // a candidate's event (index into the whole array), ascending per child
+  std::vector<std::uint32_t> link;      // a candidate's link
+  std::vector<std::size_t> group_link;  // group g's links: [group_link[g], group_link[g + 1])
+  std::vector<CellId> link_cell;        // a link's parent cell
+  std::vector<double> link_d;           // and its network distance from the group's cell (m)
+  std::size_t groups() const { return group.size() - 1; }
+};
+
+// with_parents false: the groups only (the Poisson model has no pairs).
+Candidates find_candidates(std::span<const CellEvent> ev, std::size_t first, std::size_t last, const CellNetwork& cells,
+                           double lag, bool with_parents) {
+  if (last > std::numeric_limits<std::uint32_t>::max())
+    throw Error(ErrorCode::BadOption, "simulation fit", "more than 2^32 events in one parameter's history");
   std::vector<std::vector<std::uint32_t>> by_cell(cells.size());
   for (std::size_t j = 0; j < last; ++j) by_cell[ev[j].cell].push_back(static_cast<std::uint32_t>(j));
-  const std::size_t n = last - first;
-  std::vector<std::vector<Candidate>> per(n);
-  parallel_for(IndexRange<std::size_t>(0, n, 64), [&](const auto& r) {
-    for (std::size_t k = r.begin(); k != r.end(); ++k) {
-      const std::size_t i = first + k;
-      const CellEvent& e = ev[i];
-      for (const Neighbour& nb : cells.neighbours(e.cell)) {
-        const auto& list = by_cell[nb.cell];
-        auto it = std::lower_bound(list.begin(), list.end(), e.t - lag,
-                                   [&](std::uint32_t j, double t) { return ev[j].t < t; });
-        for (; it != list.end() && ev[*it].t < e.t; ++it)
-          per[k].push_back({*it, static_cast<float>(e.t - ev[*it].t), nb.distance_m});
+  Candidates C;
+  std::vector<CellId> group_cell;
+  C.group.push_back(0);
+  for (std::size_t u = 0; u < cells.size(); ++u) {
+    const auto& list = by_cell[u];
+    auto it = std::lower_bound(list.begin(), list.end(), static_cast<std::uint32_t>(first));
+    if (it == list.end()) continue;
+    for (; it != list.end(); ++it) C.order.push_back(static_cast<std::uint32_t>(*it - first));
+    group_cell.push_back(static_cast<CellId>(u));
+    C.group.push_back(C.order.size());
+  }
+  const std::size_t G = group_cell.size();
+  C.offset.assign(C.order.size() + 1, 0);
+  C.group_link.assign(G + 1, 0);
+  if (!with_parents) return C;
+
+  struct Found {
+    std::vector<std::uint32_t> parent, link;  // link: the neighbour's index in the group cell's list, then the group's link
+    std::vector<std::uint32_t> used;          // the group's links: their neighbour indices, ascending
+  };
+  std::vector<Found> found(G);
+  parallel_for(IndexRange<std::size_t>(0, G, 8), [&](const auto& r) {
+    std::vector<std::int64_t> link_of;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
+    for (std::size_t g = r.begin(); g != r.end(); ++g) {
+      const auto nbs = cells.neighbours(group_cell[g]);
+      link_of.assign(nbs.size(), -1);
+      Found& f = found[g];
+      for (std::size_t i = C.group[g]; i < C.group[g + 1]; ++i) {
+        const double t = ev[first + C.order[i]].t;
+        pairs.clear();
+        for (std::size_t j = 0; j < nbs.size(); ++j) {
+          const auto& list = by_cell[nbs[j].cell];
+          auto it = std::lower_bound(list.begin(), list.end(), t - lag,
+                                     [&](std::uint32_t p, double x) { return ev[p].t < x; });
+          for (; it != list.end() && ev[*it].t < t; ++it) pairs.emplace_back(*it, static_cast<std::uint32_t>(j));
+        }
+        // A fixed order (by parent) keeps the sums reproducible and the parents' terms near in memory.
+        std::sort(pairs.begin(), pairs.end());
+        for (const auto& [p, j] : pairs) {
+          link_of[j] = 0;
+          f.parent.push_back(p);
+          f.link.push_back(j);
+        }
+        C.offset[i + 1] = pairs.size();  // a count for now
       }
-      // A fixed order (by parent index) keeps the floating-point sums reproducible.
-      std::sort(per[k].begin(), per[k].end(), [](const Candidate& a, const Candidate& b) { return a.parent < b.parent; });
+      for (std::size_t j = 0; j < nbs.size(); ++j)
+        if (link_of[j] == 0) {
+          link_of[j] = static_cast<std::int64_t>(f.used.size());
+          f.used.push_back(static_cast<std::uint32_t>(j));
+        }
+      for (auto& l : f.link) l = static_cast<std::uint32_t>(link_of[l]);
     }
   });
-  offset.assign(n + 1, 0);
-  for (std::size_t k = 0; k < n; ++k) offset[k + 1] = offset[k] + per[k].size();
-  cand.clear();
-  cand.reserve(offset.back());
-  for (auto& v : per) cand.insert(cand.end(), v.begin(), v.end());
+  for (std::size_t i = 0; i < C.order.size(); ++i) C.offset[i + 1] += C.offset[i];
+  for (std::size_t g = 0; g < G; ++g) C.group_link[g + 1] = C.group_link[g] + found[g].used.size();
+  if (C.group_link[G] > std::numeric_limits<std::uint32_t>::max())
+    throw Error(ErrorCode::BadOption, "simulation fit", "more than 2^32 cell pairs with candidate parents");
+  C.parent.reserve(C.offset.back());
+  C.link.reserve(C.offset.back());
+  C.link_cell.reserve(C.group_link[G]);
+  C.link_d.reserve(C.group_link[G]);
+  for (std::size_t g = 0; g < G; ++g) {
+    Found& f = found[g];
+    const auto base = static_cast<std::uint32_t>(C.group_link[g]);
+    C.parent.insert(C.parent.end(), f.parent.begin(), f.parent.end());
+    for (std::uint32_t l : f.link) C.link.push_back(base + l);
+    const auto nbs = cells.neighbours(group_cell[g]);
+    for (std::uint32_t j : f.used) {
+      C.link_cell.push_back(nbs[j].cell);
+      C.link_d.push_back(nbs[j].distance_m);
+    }
+    f = Found{};  // freed as it is copied: the pairs are not held twice for long
+  }
+  return C;
 }
+
+// exp(−ω(t_k − t_p)) for every candidate pair, from one exp per event: with
+// x_i = ω(t_i − T) (T the earliest possible parent), block b_i = ⌊x_i / c⌋ and
+// F_i = exp(x_i − c b_i) ∈ [1, e^c),
+//   exp(−ω(t_k − t_p)) = (F_p / F_k) · e^{−c (b_k − b_p)},
+// every factor finite however long the window or large ω (e^{−c j} is 0 in double
+// from j = 24 on with c = 32). Where ω(t − T) is too large to split exactly (a
+// degenerate ω), each pair takes its own exp.
+class TimeFactors {
+ public:
+  TimeFactors(std::span<const CellEvent> ev, std::size_t from, std::size_t to)
+      : ev_(ev), from_(from), F_(to - from), b_(to - from) {}
+  void set(double omega) {
+    om_ = omega;
+    const double T = ev_[from_].t;
+    direct_ = !(omega * (ev_[from_ + F_.size() - 1].t - T) < 1e12);
+    if (direct_) return;
+    parallel_for(IndexRange<std::size_t>(0, F_.size(), 4096), [&](const auto& r) {
+      for (std::size_t i = r.begin(); i != r.end(); ++i) {
+        const double x = omega * (ev_[from_ + i].t - T);
+        const double b = std::floor(x / kC);
+        b_[i] = static_cast<std::int64_t>(b);
+        F_[i] = std::exp(x - kC * b);
+      }
+    });
+  }
+  // The child's part, once per child: 1 / F_k and its block.
+  struct Child {
+    double inv_f;
+    std::int64_t b;
+    double t;
+  };
+  Child child(std::size_t k) const {
+    if (direct_) return {1.0, 0, ev_[k].t};
+    return {1.0 / F_[k - from_], b_[k - from_], ev_[k].t};
+  }
+  double operator()(const Child& c, std::size_t p) const {
+    if (direct_) return std::exp(-om_ * (c.t - ev_[p].t));
+    const std::int64_t j = c.b - b_[p - from_];
+    return j < kBlocks ? F_[p - from_] * c.inv_f * kBlockFactor[j] : 0.0;
+  }
+
+ private:
+  static constexpr double kC = 32.0;
+  static constexpr std::int64_t kBlocks = 24;  // e^{-32 j} is 0 in double from j = 24 on
+  static std::array<double, kBlocks> block_factors() {
+    std::array<double, kBlocks> a{};
+    for (std::int64_t j = 0; j < kBlocks; ++j) a[j] = std::exp(-kC * static_cast<double>(j));
+    return a;
+  }
+  const std::array<double, kBlocks> kBlockFactor = block_factors();
+  std::span<const CellEvent> ev_;
+  std::size_t from_;
+  std::vector<double> F_;
+  std::vector<std::int64_t> b_;
+  double om_ = 0.0;
+  bool direct_ = false;
+};
 
 // Smoothed background counts (see model.hpp): shrink B toward the network-kernel
 // smoothed rate, then rescale so the total stays Σ B.
@@ -238,13 +369,12 @@ static EtasParameters fit_em(std::span<const CellEvent> ev, const CellNetwork& c
     return e;
   };
 
-  std::vector<std::size_t> coff;
-  std::vector<Candidate> cand;
-  if (self_exciting) find_candidates(ev, first, last, cells, lag, coff, cand);
-  else coff.assign(n + 1, 0);
-  // Triggers whose remaining time mass falls in the window: events from t0 - lag on.
+  // Triggers whose remaining time mass falls in the window: events from t0 - lag on
+  // (also the earliest any candidate parent can be).
   const auto trig_first = static_cast<std::size_t>(
       std::lower_bound(ev.begin(), ev.end(), t0 - lag, [](const CellEvent& e, double t) { return e.t < t; }) - ev.begin());
+  const Candidates C = find_candidates(ev, first, last, cells, lag, self_exciting);
+  const std::size_t G = C.groups(), L = C.link_cell.size();
 
   // Initial background: every event background, flat profiles.
   std::vector<double> B(nc, 0.0);
@@ -257,42 +387,71 @@ static EtasParameters fit_em(std::span<const CellEvent> ev, const CellNetwork& c
     for (std::size_t u = 0; u < nc; ++u) P.mu[u] = share * sm[u] / e;
   }
 
-  std::vector<double> p0(n), loglam(n), pc(cand.size());
+  std::vector<double> p0(n), loglam(n);
   std::vector<double> Z(self_exciting ? nc : 0, 0.0);
-  std::vector<CellId> parent_cells;
-  for (const Candidate& cd : cand) parent_cells.push_back(ev[cd.parent].cell);
+  std::vector<CellId> parent_cells(C.link_cell);
   std::sort(parent_cells.begin(), parent_cells.end());
   parent_cells.erase(std::unique(parent_cells.begin(), parent_cells.end()), parent_cells.end());
+  // Per iteration: a link's spatial term exp(−d/σ) / Z_parent cell, the expected
+  // offspring through it, and each group's sums Σp, Σp·Δt, Σp·d (summed in group
+  // order below, so the bits do not depend on the threads).
+  std::vector<double> link_g(L), link_p(L), group_p(G), group_pdt(G), group_pd(G);
+  TimeFactors time_factor(ev, trig_first, last);
   double prev_ll = -INFINITY;
   const double a = o.profile_prior_events;
   for (int it = 1; it <= o.max_iterations; ++it) {
     P.iterations = it;
-    // Z only where the E-step reads it: the cells of candidate parents.
-    if (self_exciting)
+    const double th = P.theta, om = P.omega_per_hour, sg = P.sigma_m;
+    if (self_exciting) {
+      // Z only where the E-step reads it: the cells of candidate parents.
       parallel_for(IndexRange<std::size_t>(0, parent_cells.size(), 64), [&](const auto& r) {
         for (std::size_t i = r.begin(); i != r.end(); ++i)
-          Z[parent_cells[i]] = kernel_normaliser(cells, parent_cells[i], P.sigma_m);
+          Z[parent_cells[i]] = kernel_normaliser(cells, parent_cells[i], sg);
       });
-    // E-step, parallel over events: each event writes only its own slots.
-    const double th = P.theta, om = P.omega_per_hour, sg = P.sigma_m;
-    parallel_for(IndexRange<std::size_t>(0, n, 128), [&](const auto& r) {
-      for (std::size_t k = r.begin(); k != r.end(); ++k) {
-        const CellEvent& e = ev[first + k];
-        double bg = P.mu[e.cell] * P.hour_of_week[e.hour_of_week] * P.month_of_year[e.month_of_year];
-        if (darkness_applies && e.dark) bg *= P.dark_factor;
-        double lam = bg;
-        const double Lu = cells.cell(e.cell).weight_length();
-        for (std::size_t c = coff[k]; c < coff[k + 1]; ++c) {
-          const Candidate& cd = cand[c];
-          // One exp for time and space together (two were a quarter of the E-step).
-          const double g = th * om * std::exp(-(om * cd.dt + cd.d / sg)) * Lu / Z[ev[cd.parent].cell];
-          pc[c] = g;
-          lam += g;
+      parallel_for(IndexRange<std::size_t>(0, L, 1024), [&](const auto& r) {
+        for (std::size_t l = r.begin(); l != r.end(); ++l) link_g[l] = std::exp(-C.link_d[l] / sg) / Z[C.link_cell[l]];
+      });
+      time_factor.set(om);
+    }
+    // E-step, parallel over groups: a group writes only its events' slots, its links and its sums.
+    parallel_for(IndexRange<std::size_t>(0, G, 16), [&](const auto& r) {
+      std::vector<double> g;
+      for (std::size_t grp = r.begin(); grp != r.end(); ++grp) {
+        std::fill(link_p.begin() + static_cast<std::ptrdiff_t>(C.group_link[grp]),
+                  link_p.begin() + static_cast<std::ptrdiff_t>(C.group_link[grp + 1]), 0.0);
+        double sp = 0.0, spdt = 0.0;
+        for (std::size_t i = C.group[grp]; i < C.group[grp + 1]; ++i) {
+          const std::size_t k = C.order[i];
+          const CellEvent& e = ev[first + k];
+          double bg = P.mu[e.cell] * P.hour_of_week[e.hour_of_week] * P.month_of_year[e.month_of_year];
+          if (darkness_applies && e.dark) bg *= P.dark_factor;
+          double lam = bg;
+          const std::size_t c0 = C.offset[i], c1 = C.offset[i + 1];
+          if (c1 > c0) {
+            const auto child = time_factor.child(first + k);
+            const double scale = th * om * cells.cell(e.cell).weight_length();
+            g.resize(c1 - c0);
+            for (std::size_t c = c0; c < c1; ++c) {
+              const double x = scale * time_factor(child, C.parent[c]) * link_g[C.link[c]];
+              g[c - c0] = x;
+              lam += x;
+            }
+          }
+          lam = std::max(lam, 1e-300);
+          p0[k] = bg / lam;
+          loglam[k] = std::log(lam);
+          for (std::size_t c = c0; c < c1; ++c) {
+            const double pc = g[c - c0] / lam;
+            link_p[C.link[c]] += pc;
+            sp += pc;
+            spdt += pc * (e.t - ev[C.parent[c]].t);
+          }
         }
-        lam = std::max(lam, 1e-300);
-        p0[k] = bg / lam;
-        for (std::size_t c = coff[k]; c < coff[k + 1]; ++c) pc[c] /= lam;
-        loglam[k] = std::log(lam);
+        group_p[grp] = sp;
+        group_pdt[grp] = spdt;
+        double spd = 0.0;
+        for (std::size_t l = C.group_link[grp]; l < C.group_link[grp + 1]; ++l) spd += link_p[l] * C.link_d[l];
+        group_pd[grp] = spd;
       }
     });
     // Log-likelihood of the parameters used in this E-step.
@@ -323,13 +482,13 @@ static EtasParameters fit_em(std::span<const CellEvent> ev, const CellNetwork& c
 
     if (self_exciting) {
       double sp = 0.0, sdt = 0.0, sd = 0.0;
-      std::vector<double> Pv(nc, 0.0);
-      for (std::size_t c = 0; c < cand.size(); ++c) {
-        sp += pc[c];
-        sdt += pc[c] * cand[c].dt;
-        sd += pc[c] * cand[c].d;
-        Pv[ev[cand[c].parent].cell] += pc[c];
+      for (std::size_t grp = 0; grp < G; ++grp) {
+        sp += group_p[grp];
+        sdt += group_pdt[grp];
+        sd += group_pd[grp];
       }
+      std::vector<double> Pv(nc, 0.0);
+      for (std::size_t l = 0; l < L; ++l) Pv[C.link_cell[l]] += link_p[l];
       if (sp > 1e-12) {
         P.omega_per_hour = sp / std::max(sdt, 1e-12);
         double mass = 0.0;

@@ -40,7 +40,7 @@ namespace tryggve::simulation {
 
 // Bump when the fit's numbers change for the same inputs (see above).
 // 2: σ by Newton on dQ/dσ, one exp per candidate; 3: the Knox gate by its moments
-inline constexpr int kFitAlgorithm = 3;
+inline constexpr int kFitAlgorithm = 4;
 
 // The digest of one fit_parameter call (see above). The window must be valid
 // (t0 < t1, inside the calendar); fit_parameter checks that first.
