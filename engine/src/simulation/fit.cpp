@@ -63,8 +63,8 @@ namespace {
 // factors into a link's spatial term and the two events' time terms (fit_em), so
 // a pair costs multiplications, not an exp; and a group alone writes its links'
 // sums, so the E-step and the sufficient statistics run in parallel over groups
-// with the same bits at any thread count (issue 11: the E-step's exp was half of a
-// month of 5,000 reports).
+// with the same bits at any thread count (issue 11: the E-step and its exp were 40%
+// of the samples of a month of 5,000 reports; bench/README.md has what this saved).
 struct Candidates {
   std::vector<std::uint32_t> order;     // the window's events (0 = first) grouped by cell, in time order within
   std::vector<std::size_t> group;       // group g: order[group[g] .. group[g + 1])
@@ -210,7 +210,7 @@ class TimeFactors {
     for (std::int64_t j = 0; j < kBlocks; ++j) a[j] = std::exp(-kC * static_cast<double>(j));
     return a;
   }
-  const std::array<double, kBlocks> kBlockFactor = block_factors();
+  static inline const std::array<double, kBlocks> kBlockFactor = block_factors();
   std::span<const CellEvent> ev_;
   std::size_t from_;
   std::vector<double> F_;

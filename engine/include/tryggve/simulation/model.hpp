@@ -22,8 +22,9 @@
 // the neighbour cutoff). The M-step is closed form for ω (= Σp / Σ p·Δt), θ (= Σp /
 // Σ_j ∫ the kernel's remaining time mass inside the window, an exact edge correction),
 // the hour, month and darkness factors (one conditional-maximisation cycle per EM
-// iteration, each with a Gamma(a, a) prior centred on 1), a 1-D golden-section search
-// for σ (the normaliser Z depends on σ), and the smoothed background (below).
+// iteration, each with a Gamma(a, a) prior centred on 1), σ as the root of dQ/dσ by
+// Newton (the normaliser Z depends on σ; fit.cpp's SigmaStep), and the smoothed
+// background (below).
 //
 // Background smoothing: the expected background counts B_u are shrunk toward a
 // network-kernel-smoothed rate (Gaussian in network distance, bandwidth
