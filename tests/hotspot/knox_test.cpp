@@ -297,3 +297,79 @@ TEST(Knox, MomentsOfAConstantCountGiveNoEvidence) {
   }
   EXPECT_EQ(r.near_p_value, 1.0);
 }
+
+// Events at sites with site-to-site distances (the simulation's cells): the same table,
+// moments and p-values as knox_pairs given every close pair, bit for bit, under both
+// methods, at any thread count; ties in time, a site beyond the last band, a site without
+// events, events at one site far apart in time and a site without itself in its list.
+TEST(Knox, SitesGiveTheTableOfEveryClosePair) {
+  constexpr std::uint32_t M = 40;
+  Rng rng(17, 0);
+  // Sites on a line, 0-300 m apart, and one (site 39) whose list lacks itself.
+  std::vector<double> x(M);
+  for (auto& v : x) v = 6.0 * static_cast<double>(rng.below(50));
+  KnoxSites sites;
+  sites.first.push_back(0);
+  for (std::uint32_t c = 0; c < M; ++c) {
+    for (std::uint32_t u = 0; u < M; ++u) {
+      const double d = std::abs(x[c] - x[u]);
+      if (d > 260 || (c == 39 && u == 39)) continue;
+      sites.neighbour.push_back(u);
+      sites.distance_m.push_back(d);
+    }
+    sites.first.push_back(sites.neighbour.size());
+  }
+  std::vector<double> t;
+  for (std::uint32_t i = 0; i < 1500; ++i) {
+    sites.site_of_event.push_back(static_cast<std::uint32_t>(rng.below(M - 1)));  // site 38 may be empty
+    if (i % 100 == 7) sites.site_of_event.back() = 39;
+    t.push_back(std::floor(static_cast<double>(rng.below(7300)) / 4.0));  // two years, many ties
+  }
+  KnoxOptions o;
+  o.space_bands_m = {50, 100, 150, 200};
+  o.time_bands_days = {1, 2, 7, 14, 30, 60};
+  o.near_m = 100;
+  o.near_days = 7;
+  std::vector<KnoxPair> pairs;  // every close pair once, at the distance in the first event's list
+  for (std::uint32_t i = 0; i < t.size(); ++i)
+    for (std::uint32_t j = i + 1; j < t.size(); ++j) {
+      const std::uint32_t a = sites.site_of_event[i], b = sites.site_of_event[j];
+      if (a == 39 && b == 39) continue;
+      const double d = std::abs(x[a] - x[b]);
+      if (d <= 200) pairs.push_back({i, j, d});
+    }
+  for (KnoxMethod m : {KnoxMethod::Moments, KnoxMethod::Permutation}) {
+    o.method = m;
+    o.permutations = 29;
+    const auto want = knox_pairs(pairs, t, o);
+    for (int threads : {1, 2}) {
+      const auto limit = limit_threads(threads);
+      const auto got = knox_sites(sites, t, o);
+      EXPECT_EQ(got.close_pairs, want.close_pairs);
+      EXPECT_EQ(got.observed, want.observed);
+      EXPECT_EQ(got.expected, want.expected);
+      EXPECT_EQ(got.variance, want.variance);
+      EXPECT_EQ(got.p_value, want.p_value);
+      EXPECT_EQ(got.near_observed, want.near_observed);
+      EXPECT_EQ(got.near_expected, want.near_expected);
+      EXPECT_EQ(got.near_p_value, want.near_p_value);
+    }
+  }
+  EXPECT_GT(pairs.size(), 10000u);
+  // Bad sites are errors naming what is wrong.
+  KnoxSites bad = sites;
+  bad.site_of_event[3] = M;
+  EXPECT_THROW(knox_sites(bad, t, o), Error);
+  bad = sites;
+  bad.neighbour[5] = M + 3;
+  EXPECT_THROW(knox_sites(bad, t, o), Error);
+  bad = sites;
+  bad.distance_m[5] = -1;
+  EXPECT_THROW(knox_sites(bad, t, o), Error);
+  bad = sites;
+  bad.first.back() += 1;
+  EXPECT_THROW(knox_sites(bad, t, o), Error);
+  bad = sites;
+  bad.site_of_event.pop_back();
+  EXPECT_THROW(knox_sites(bad, t, o), Error);
+}

@@ -97,42 +97,80 @@ double upper_tail(double observed, const Moments& m) {
   return std::isfinite(p) ? std::clamp(p, 0.0, 1.0) : 1.0;
 }
 
-// The moments of every cell's count and of the pooled near region's, from the row
-// sums of the space bands (the close pairs) and of the time bands (the sorted times).
-void knox_moments(const std::vector<std::size_t>& group, const std::vector<std::uint32_t>& other,
-                  const std::vector<std::uint16_t>& base_band, const std::vector<double>& times, KnoxResult& r) {
-  const std::size_t n = times.size(), S = r.space_bands_m.size(), T = r.time_bands_days.size();
-  // Space: each event's close pairs per band, a few bands at a time (at most 2^24
-  // counts held), and in the near region.
-  std::vector<long double> pa(S, 0), ra(S, 0);
+// The space side of the moments: per distance band the close pairs (pa) and the sum
+// of every event's squared count of close pairs (ra), and the same for the pooled near
+// region's bands.
+struct SpaceMoments {
+  std::vector<long double> pa, ra;
   long double pa_near = 0, ra_near = 0;
-  {
-    std::vector<std::uint32_t> near(n, 0);
-    const std::size_t chunk = std::max<std::size_t>(1, (std::size_t{1} << 24) / std::max<std::size_t>(n, 1));
-    for (std::size_t s0 = 0; s0 < S; s0 += chunk) {
-      const std::size_t s1 = std::min(S, s0 + chunk), w = s1 - s0;
-      std::vector<std::uint32_t> a(n * w, 0);
-      for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t k = group[i]; k != group[i + 1]; ++k) {
-          const std::size_t s = base_band[k];
-          if (s < s0 || s >= s1) continue;
-          ++a[i * w + (s - s0)];
-          ++a[std::size_t{other[k]} * w + (s - s0)];
-          if (s < r.near_space_bands) ++near[i], ++near[other[k]];
-        }
-      for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t s = s0; s < s1; ++s) {
-          const long double x = a[i * w + (s - s0)];
-          pa[s] += x / 2;
-          ra[s] += x * x;
-        }
+  SpaceMoments(std::size_t S) : pa(S, 0), ra(S, 0) {}
+  // Event by event in index order (the same sums, bit for bit, from pairs or from sites).
+  template <class BandCount>
+  void add_event(std::size_t S, std::size_t near_space_bands, BandCount&& x_of) {
+    long double near = 0;
+    for (std::size_t s = 0; s < S; ++s) {
+      const long double x = x_of(s);
+      pa[s] += x / 2;
+      ra[s] += x * x;
+      if (s < near_space_bands) near += x;
     }
-    for (std::size_t i = 0; i < n; ++i) {
-      const long double x = near[i];
-      pa_near += x / 2;
-      ra_near += x * x;
-    }
+    pa_near += near / 2;
+    ra_near += near * near;
   }
+};
+
+// From the close pairs grouped by their first event: each event's close pairs per band,
+// a few bands at a time (at most 2^24 counts held).
+SpaceMoments space_moments(const std::vector<std::size_t>& group, const std::vector<std::uint32_t>& other,
+                           const std::vector<std::uint16_t>& base_band, std::size_t n, std::size_t S,
+                           std::size_t near_space_bands) {
+  SpaceMoments m(S);
+  std::vector<std::uint32_t> a;
+  const std::size_t chunk = std::max<std::size_t>(1, (std::size_t{1} << 24) / std::max<std::size_t>(n, 1));
+  if (chunk >= S) {  // every band at once: the near region's counts are the sums of its bands
+    a.assign(n * S, 0);
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t k = group[i]; k != group[i + 1]; ++k) {
+        ++a[i * S + base_band[k]];
+        ++a[std::size_t{other[k]} * S + base_band[k]];
+      }
+    for (std::size_t i = 0; i < n; ++i) m.add_event(S, near_space_bands, [&](std::size_t s) { return a[i * S + s]; });
+    return m;
+  }
+  std::vector<std::uint32_t> near(n, 0);
+  for (std::size_t s0 = 0; s0 < S; s0 += chunk) {
+    const std::size_t s1 = std::min(S, s0 + chunk), w = s1 - s0;
+    a.assign(n * w, 0);
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t k = group[i]; k != group[i + 1]; ++k) {
+        const std::size_t s = base_band[k];
+        if (s < s0 || s >= s1) continue;
+        ++a[i * w + (s - s0)];
+        ++a[std::size_t{other[k]} * w + (s - s0)];
+        if (s < near_space_bands) ++near[i], ++near[other[k]];
+      }
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t s = s0; s < s1; ++s) {
+        const long double x = a[i * w + (s - s0)];
+        m.pa[s] += x / 2;
+        m.ra[s] += x * x;
+      }
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const long double x = near[i];
+    m.pa_near += x / 2;
+    m.ra_near += x * x;
+  }
+  return m;
+}
+
+// The moments of every cell's count and of the pooled near region's, from the space
+// side's sums and the row sums of the time bands (the sorted times).
+void knox_moments(const SpaceMoments& space, const std::vector<double>& times, KnoxResult& r) {
+  const std::size_t n = times.size(), S = r.space_bands_m.size(), T = r.time_bands_days.size();
+  const auto& pa = space.pa;
+  const auto& ra = space.ra;
+  const long double pa_near = space.pa_near, ra_near = space.ra_near;
   // Time: the events within each edge of event i are one run of the sorted times:
   // t_i − x > e holds for a prefix of them and x − t_i <= e for a prefix (floating-point
   // subtraction is monotone), and together they are |t_i − x| <= e, the permutations'
@@ -181,18 +219,63 @@ void knox_moments(const std::vector<std::size_t>& group, const std::vector<std::
   r.near_p_value = upper_tail(r.near_observed, near);
 }
 
+// A close pair's time band from a table over [0, last] in at most 4,096 steps
+// (whole days when the bands reach 4,096 days or less), then a step or two along
+// the edges: the same band as band_of, without its binary search's mispredicted
+// branches (about a fifth of the permutations' time in the demo's fits).
+class TimeBand {
+ public:
+  explicit TimeBand(const std::vector<double>& edges)
+      : edges_(edges), step_(std::max(1.0, edges.back() / 4096.0)), at_(static_cast<std::size_t>(edges.back() / step_) + 2) {
+    for (std::size_t b = 0; b < at_.size(); ++b)
+      at_[b] = static_cast<std::uint32_t>(std::min(band_of(edges_, static_cast<double>(b) * step_), edges_.size() - 1));
+  }
+  double last() const { return edges_.back(); }
+  std::size_t operator()(double dt) const {  // dt in [0, last]
+    std::size_t b = at_[std::min(at_.size() - 1, static_cast<std::size_t>(dt / step_))];
+    while (b > 0 && edges_[b - 1] >= dt) --b;  // only if dt / step rounded up
+    while (edges_[b] < dt) ++b;                // edges.back() = last >= dt stops it
+    return b;
+  }
+
+ private:
+  const std::vector<double>& edges_;
+  double step_;
+  std::vector<std::uint32_t> at_;
+};
+
+// A result's bands, counts and method, before any count; the pooled near region is the
+// bands up to the first edge at or beyond near_m / near_days.
+KnoxResult start_result(const KnoxOptions& opt, std::size_t n, std::size_t close_pairs) {
+  KnoxResult r;
+  r.space_bands_m = opt.space_bands_m;
+  r.time_bands_days = opt.time_bands_days;
+  r.events = n;
+  r.close_pairs = close_pairs;
+  r.method = opt.method;
+  r.permutations = opt.method == KnoxMethod::Permutation ? opt.permutations : 0;
+  auto bands_to = [](const std::vector<double>& edges, double v) {
+    return v <= 0 ? std::size_t{1} : std::min(edges.size(), band_of(edges, v) + 1);
+  };
+  r.near_space_bands = bands_to(opt.space_bands_m, opt.near_m);
+  r.near_time_bands = bands_to(opt.time_bands_days, opt.near_days);
+  return r;
+}
+
+double near_sum(const KnoxResult& r, const double* table) {
+  const std::size_t T = r.time_bands_days.size();
+  double s = 0;
+  for (std::size_t a = 0; a < r.near_space_bands; ++a)
+    for (std::size_t b = 0; b < r.near_time_bands; ++b) s += table[a * T + b];
+  return s;
+}
+
 // The Monte-Carlo part, common to both distance kinds: the close pairs (and their
 // space bands) never change; only which time goes with which event does.
 KnoxResult run_knox(std::vector<ClosePair> pairs, const std::vector<double>& times, const KnoxOptions& opt) {
   const std::size_t S = opt.space_bands_m.size(), T = opt.time_bands_days.size(), cells = S * T;
   const std::size_t n = times.size();
-  KnoxResult r;
-  r.space_bands_m = opt.space_bands_m;
-  r.time_bands_days = opt.time_bands_days;
-  r.events = n;
-  r.close_pairs = pairs.size();
-  r.method = opt.method;
-  r.permutations = opt.method == KnoxMethod::Permutation ? opt.permutations : 0;
+  KnoxResult r = start_result(opt, n, pairs.size());
   // The inner loop of every permutation, one step per close pair: most pairs are
   // far apart in time and leave after one comparison (measured faster than a
   // branch-free band count: the branch is taken often enough to predict well), and
@@ -215,22 +298,8 @@ KnoxResult run_knox(std::vector<ClosePair> pairs, const std::vector<double>& tim
     }
   }
   pairs = {};
-  const std::vector<double>& edges = opt.time_bands_days;
-  const double last = edges.back();
-  // A close pair's time band from a table over [0, last] in at most 4,096 steps
-  // (whole days when the bands reach 4,096 days or less), then a step or two along
-  // the edges: the same band as band_of, without its binary search's mispredicted
-  // branches (about a fifth of the permutations' time in the demo's fits).
-  const double step = std::max(1.0, last / 4096.0);
-  std::vector<std::uint32_t> band_at(static_cast<std::size_t>(last / step) + 2);
-  for (std::size_t b = 0; b < band_at.size(); ++b)
-    band_at[b] = static_cast<std::uint32_t>(std::min(band_of(edges, static_cast<double>(b) * step), T - 1));
-  auto time_band = [&](double dt) {  // dt in [0, last]
-    std::size_t b = band_at[std::min(band_at.size() - 1, static_cast<std::size_t>(dt / step))];
-    while (b > 0 && edges[b - 1] >= dt) --b;  // only if dt / step rounded up
-    while (edges[b] < dt) ++b;                // edges.back() = last >= dt stops it
-    return b;
-  };
+  const TimeBand time_band(opt.time_bands_days);
+  const double last = time_band.last();
   auto count = [&](const std::vector<double>& t, std::vector<std::uint32_t>& tally, std::vector<double>& out) {
     tally.assign(S * T, 0u);
     for (std::size_t i = 0; i < n; ++i) {
@@ -243,26 +312,14 @@ KnoxResult run_knox(std::vector<ClosePair> pairs, const std::vector<double>& tim
     }
     for (std::size_t c = 0; c < S * T; ++c) out[c] = static_cast<double>(tally[c]);
   };
-  // The pooled near region: the bands up to the first edge at or beyond near_m / near_days.
-  auto bands_to = [](const std::vector<double>& edges, double v) {
-    return v <= 0 ? std::size_t{1} : std::min(edges.size(), band_of(edges, v) + 1);
-  };
-  r.near_space_bands = bands_to(opt.space_bands_m, opt.near_m);
-  r.near_time_bands = bands_to(opt.time_bands_days, opt.near_days);
-  auto near_sum = [&](const double* table) {
-    double s = 0;
-    for (std::size_t a = 0; a < r.near_space_bands; ++a)
-      for (std::size_t b = 0; b < r.near_time_bands; ++b) s += table[a * T + b];
-    return s;
-  };
   r.observed.assign(cells, 0.0);
   {
     std::vector<std::uint32_t> tally;
     count(times, tally, r.observed);
   }
-  r.near_observed = near_sum(r.observed.data());
+  r.near_observed = near_sum(r, r.observed.data());
   if (opt.method == KnoxMethod::Moments) {
-    knox_moments(group, other, base_band, times, r);
+    knox_moments(space_moments(group, other, base_band, n, S, r.near_space_bands), times, r);
     return r;
   }
   r.expected.assign(cells, 0.0);
@@ -303,12 +360,12 @@ KnoxResult run_knox(std::vector<ClosePair> pairs, const std::vector<double>& tim
     double sum = 0;
     std::size_t ge = 0;
     for (std::size_t p = 0; p < opt.permutations; ++p) {
-      const double v = near_sum(sims.data() + p * cells);
+      const double v = near_sum(r, sims.data() + p * cells);
       sum += v;
       ge += v >= r.near_observed;
     }
     r.near_expected = sum / P;
-    r.near_variance = spread(r.near_expected, [&](std::size_t p) { return near_sum(sims.data() + p * cells); });
+    r.near_variance = spread(r.near_expected, [&](std::size_t p) { return near_sum(r, sims.data() + p * cells); });
     r.near_p_value = (static_cast<double>(ge) + 1.0) / (P + 1.0);
   }
   for (std::size_t c = 0; c < cells; ++c) {
@@ -436,6 +493,123 @@ KnoxResult knox_euclidean(const std::vector<Point>& points, const std::vector<do
   }
   std::sort(pairs.begin(), pairs.end(), [](auto& x, auto& y) { return std::tie(x.i, x.j) < std::tie(y.i, y.j); });
   return run_knox(std::move(pairs), times_days, opt);
+}
+
+KnoxResult knox_sites(const KnoxSites& sites, const std::vector<double>& times_days, const KnoxOptions& opt) {
+  check_bands(opt.space_bands_m, "space_bands_m");
+  check_bands(opt.time_bands_days, "time_bands_days");
+  const std::size_t n = times_days.size();
+  check_times(times_days, n);
+  const auto& first = sites.first;
+  const std::size_t entries = sites.neighbour.size();
+  if (first.empty() || first.front() != 0 || first.back() != entries || sites.distance_m.size() != entries)
+    throw Error(ErrorCode::BadValue, "knox sites",
+                fmt::format("neighbour lists of {} offsets for {} neighbours and {} distances", first.size(), entries,
+                            sites.distance_m.size()));
+  const std::size_t M = first.size() - 1;
+  for (std::size_t c = 0; c < M; ++c)
+    if (first[c] > first[c + 1])
+      throw Error(ErrorCode::BadValue, "knox sites", fmt::format("site {}'s neighbour list ends before it starts", c));
+  for (std::size_t k = 0; k < entries; ++k)
+    if (sites.neighbour[k] >= M || !(sites.distance_m[k] >= 0) || !std::isfinite(sites.distance_m[k]))
+      throw Error(ErrorCode::BadValue, "knox sites",
+                  fmt::format("neighbour {} is site {} at {} m, for {} sites", k, sites.neighbour[k], sites.distance_m[k], M));
+  if (sites.site_of_event.size() != n)
+    throw Error(ErrorCode::BadValue, "knox sites", fmt::format("{} sites of events for {} times", sites.site_of_event.size(), n));
+  for (std::size_t i = 0; i < n; ++i)
+    if (sites.site_of_event[i] >= M)
+      throw Error(ErrorCode::BadValue, fmt::format("knox event {}", i), fmt::format("site {} of {}", sites.site_of_event[i], M));
+  const std::size_t S = opt.space_bands_m.size(), T = opt.time_bands_days.size();
+  const double cut = opt.space_bands_m.back();
+  // A neighbour's band (S: beyond the last edge, never a close pair).
+  std::vector<std::uint32_t> band(entries);
+  for (std::size_t k = 0; k < entries; ++k)
+    band[k] = static_cast<std::uint32_t>(sites.distance_m[k] <= cut ? band_of(opt.space_bands_m, sites.distance_m[k]) : S);
+  // The events of each site (CSR), in index order.
+  std::vector<std::size_t> at_first(M + 1, 0);
+  for (std::uint32_t c : sites.site_of_event) ++at_first[c + 1];
+  std::partial_sum(at_first.begin(), at_first.end(), at_first.begin());
+  auto events_at = [&](std::vector<std::uint32_t>& out, auto&& event_in_order) {
+    out.assign(n, 0);
+    std::vector<std::size_t> fill(at_first.begin(), at_first.end() - 1);
+    for (std::size_t q = 0; q < n; ++q) {
+      const std::uint32_t i = event_in_order(q);
+      out[fill[sites.site_of_event[i]]++] = static_cast<std::uint32_t>(q);
+    }
+  };
+
+  if (opt.method == KnoxMethod::Permutation) {  // every close pair, whatever its time: the permutations move the times
+    std::vector<std::uint32_t> at;
+    events_at(at, [](std::size_t q) { return static_cast<std::uint32_t>(q); });
+    std::vector<ClosePair> pairs;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t c = sites.site_of_event[i];
+      for (std::size_t k = first[c]; k < first[c + 1]; ++k) {
+        if (band[k] >= S) continue;
+        const std::uint32_t u = sites.neighbour[k];
+        for (std::size_t e = at_first[u]; e < at_first[u + 1]; ++e)
+          if (at[e] > i) pairs.push_back({static_cast<std::uint32_t>(i), at[e], band[k]});
+      }
+    }
+    return run_knox(std::move(pairs), times_days, opt);
+  }
+
+  // Moments. Event i's close pairs in band s are the events at its site's neighbours
+  // in that band, less itself: a count per site, so the space side's sums need no pair.
+  std::vector<std::uint64_t> per_site(M * S, 0);
+  std::uint64_t close2 = 0;  // twice the close pairs
+  for (std::size_t c = 0; c < M; ++c)
+    for (std::size_t k = first[c]; k < first[c + 1]; ++k) {
+      if (band[k] >= S) continue;
+      per_site[c * S + band[k]] += at_first[sites.neighbour[k] + 1] - at_first[sites.neighbour[k]];
+      if (sites.neighbour[k] == c && at_first[c + 1] > at_first[c]) per_site[c * S + band[k]] -= 1;  // not a pair with itself
+    }
+  KnoxResult r = start_result(opt, n, 0);
+  SpaceMoments space(S);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t* x = per_site.data() + std::size_t{sites.site_of_event[i]} * S;
+    for (std::size_t s = 0; s < S; ++s) close2 += x[s];
+    space.add_event(S, r.near_space_bands, [&](std::size_t s) { return static_cast<long double>(x[s]); });
+  }
+  r.close_pairs = close2 / 2;
+
+  // The observed counts need only the pairs within the last time edge: in time order,
+  // each event with the earlier ones at its site's neighbours, found by two searches in
+  // their time-ordered lists (a tie in time is ordered by index).
+  std::vector<std::uint32_t> order(n);
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return times_days[a] < times_days[b]; });
+  std::vector<double> t(n);
+  for (std::size_t q = 0; q < n; ++q) t[q] = times_days[order[q]];
+  std::vector<std::uint32_t> at;  // per site: time ranks, ascending
+  events_at(at, [&](std::size_t q) { return order[q]; });
+  const TimeBand time_band(opt.time_bands_days);
+  const double last = time_band.last();
+  PerThread<std::vector<std::uint64_t>> tallies([&] { return std::vector<std::uint64_t>(S * T, 0); });
+  parallel_for(IndexRange<std::size_t>(0, n, 512), [&](const auto& range) {
+    auto& tally = tallies.local();
+    for (std::size_t q = range.begin(); q != range.end(); ++q) {
+      const double tq = t[q];
+      const std::uint32_t c = sites.site_of_event[order[q]];
+      for (std::size_t k = first[c]; k < first[c + 1]; ++k) {
+        if (band[k] >= S) continue;
+        const std::uint32_t u = sites.neighbour[k];
+        const auto b = at.begin() + static_cast<std::ptrdiff_t>(at_first[u]);
+        const auto e = std::lower_bound(b, at.begin() + static_cast<std::ptrdiff_t>(at_first[u + 1]), static_cast<std::uint32_t>(q));
+        // tq − t > last holds for a prefix (floating-point subtraction is monotone): the same test as the pairs'.
+        for (auto it = std::partition_point(b, e, [&](std::uint32_t x) { return tq - t[x] > last; }); it != e; ++it)
+          ++tally[band[k] * T + time_band(tq - t[*it])];
+      }
+    }
+  });
+  std::vector<std::uint64_t> total(S * T, 0);
+  for (const auto& tally : tallies)
+    for (std::size_t c = 0; c < S * T; ++c) total[c] += tally[c];
+  r.observed.assign(S * T, 0.0);
+  for (std::size_t c = 0; c < S * T; ++c) r.observed[c] = static_cast<double>(total[c]);
+  r.near_observed = near_sum(r, r.observed.data());
+  knox_moments(space, times_days, r);
+  return r;
 }
 
 }  // namespace tryggve::hotspot

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -373,8 +374,10 @@ static EtasParameters fit_em(std::span<const CellEvent> ev, const CellNetwork& c
   // (also the earliest any candidate parent can be).
   const auto trig_first = static_cast<std::size_t>(
       std::lower_bound(ev.begin(), ev.end(), t0 - lag, [](const CellEvent& e, double t) { return e.t < t; }) - ev.begin());
+  const auto clock0 = std::chrono::steady_clock::now();
   const Candidates C = find_candidates(ev, first, last, cells, lag, self_exciting);
   const std::size_t G = C.groups(), L = C.link_cell.size();
+  const auto clock1 = std::chrono::steady_clock::now();
 
   // Initial background: every event background, flat profiles.
   std::vector<double> B(nc, 0.0);
@@ -544,6 +547,10 @@ static EtasParameters fit_em(std::span<const CellEvent> ev, const CellNetwork& c
     const double e = exposure();
     for (std::size_t u = 0; u < nc; ++u) P.mu[u] = sm[u] / e;
   }
+  const auto clock2 = std::chrono::steady_clock::now();
+  log::debug("simulation fit: {} events, {} pairs over {} links, {} iterations: pairs {:.3f} s, EM {:.3f} s", n,
+             C.parent.size(), L, P.iterations, std::chrono::duration<double>(clock1 - clock0).count(),
+             std::chrono::duration<double>(clock2 - clock1).count());
   return P;
 }
 
@@ -560,7 +567,10 @@ static EtasParameters fit_fresh(std::span<const CellEvent> ev, const CellNetwork
   // The Knox test on the window's events (near_repeat.hpp).
   const auto lo = std::lower_bound(ev.begin(), ev.end(), t0, [](const CellEvent& e, double t) { return e.t < t; });
   const auto hi = std::lower_bound(lo, ev.end(), t1, [](const CellEvent& e, double t) { return e.t < t; });
+  const auto clock0 = std::chrono::steady_clock::now();
   NearRepeatEvidence nr = near_repeat_evidence(std::span<const CellEvent>(lo, hi), cells, o.max_lag_days, nro);
+  log::debug("simulation fit: Knox test on {} events {:.3f} s", hi - lo,
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - clock0).count());
   EtasParameters P;
   if (nr.detected && nr.theta > 0) {
     P = em(true, std::clamp(nr.theta, 0.02, 0.9), nr.omega_per_hour, nr.sigma_m);

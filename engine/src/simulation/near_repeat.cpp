@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -114,27 +115,35 @@ NearRepeatEvidence near_repeat_evidence(std::span<const CellEvent> events, const
   ko.near_m = o.near_m;
   ko.near_days = o.near_days;
 
-  // Close pairs from the cells' neighbour lists: events grouped by cell (CSR),
-  // every pair once (i < j), at its cells' midpoint distance (what K sees).
+  // The events' cells are the Knox test's sites, with the neighbours that hold events
+  // within the table's reach, at their cells' midpoint distance (what K sees).
   const std::size_t n = events.size();
-  std::vector<std::uint32_t> first(cells.size() + 1, 0), at(n);
-  for (const CellEvent& e : events) ++first[e.cell + 1];
-  for (std::size_t c = 0; c < cells.size(); ++c) first[c + 1] += first[c];
+  hotspot::KnoxSites sites;
   {
-    std::vector<std::uint32_t> fill(first.begin(), first.end() - 1);
-    for (std::size_t i = 0; i < n; ++i) at[fill[events[i].cell]++] = static_cast<std::uint32_t>(i);
-  }
-  std::vector<hotspot::KnoxPair> pairs;
-  const double reach = ko.space_bands_m.back();
-  for (std::size_t i = 0; i < n; ++i)
-    for (const Neighbour& nb : cells.neighbours(events[i].cell)) {
-      if (nb.distance_m > reach) continue;
-      for (std::uint32_t k = first[nb.cell]; k < first[nb.cell + 1]; ++k)
-        if (at[k] > i) pairs.push_back({static_cast<std::uint32_t>(i), at[k], double(nb.distance_m)});
+    constexpr auto kNone = std::numeric_limits<std::uint32_t>::max();
+    std::vector<std::uint32_t> site_of_cell(cells.size(), kNone);
+    std::vector<CellId> cell_of_site;
+    for (const CellEvent& e : events)
+      if (site_of_cell[e.cell] == kNone) {
+        site_of_cell[e.cell] = static_cast<std::uint32_t>(cell_of_site.size());
+        cell_of_site.push_back(e.cell);
+      }
+    sites.site_of_event.reserve(n);
+    for (const CellEvent& e : events) sites.site_of_event.push_back(site_of_cell[e.cell]);
+    const double reach = ko.space_bands_m.back();
+    sites.first.push_back(0);
+    for (CellId c : cell_of_site) {
+      for (const Neighbour& nb : cells.neighbours(c))
+        if (nb.distance_m <= reach && site_of_cell[nb.cell] != kNone) {
+          sites.neighbour.push_back(site_of_cell[nb.cell]);
+          sites.distance_m.push_back(double(nb.distance_m));
+        }
+      sites.first.push_back(sites.neighbour.size());
     }
+  }
   std::vector<double> days(n);
   for (std::size_t i = 0; i < n; ++i) days[i] = events[i].t / 24.0;
-  ev.knox = hotspot::knox_pairs(pairs, days, ko);
+  ev.knox = hotspot::knox_sites(sites, days, ko);
   ev.tested = true;
   const auto& k = ev.knox;
   ev.near_ratio = k.near_expected > 0 ? k.near_observed / k.near_expected : NAN;

@@ -81,6 +81,22 @@ struct KnoxPair {
 };
 KnoxResult knox_pairs(const std::vector<KnoxPair>& pairs, const std::vector<double>& times_days,
                       const KnoxOptions& opt = {});
+// Events at sites (the simulation's cells, say) whose distances are from site to
+// site: each site's neighbours with their distances, a site's own list holding the
+// site itself (at distance 0, or its events pair with none at their own site), and
+// the lists symmetric (a pair's distance is read from one of its two events' lists).
+// Under Moments the counts need only the events per site and the pairs within the
+// last time edge: the pairs close in space but far apart in time, most of them over a
+// long history, are never listed (issue 11: listing them was half of the fits' time in
+// a month of 5,000 reports). The same result as knox_pairs given every close pair; under
+// Permutation it lists them and is knox_pairs.
+struct KnoxSites {
+  std::vector<std::uint32_t> site_of_event;  // event k's site
+  std::vector<std::size_t> first;            // site c's neighbours: [first[c], first[c + 1])
+  std::vector<std::uint32_t> neighbour;      // a neighbour site
+  std::vector<double> distance_m;            // and its distance from c
+};
+KnoxResult knox_sites(const KnoxSites& sites, const std::vector<double>& times_days, const KnoxOptions& opt = {});
 // Straight-line distances.
 KnoxResult knox_euclidean(const std::vector<Point>& points, const std::vector<double>& times_days,
                           const KnoxOptions& opt = {});
