@@ -379,6 +379,55 @@ void BM_DemoMonth(benchmark::State& state) {
 }
 BENCHMARK(BM_DemoMonth)->ArgName("postgres")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime()->Iterations(1);
 
+// The month as the cycle meets it: the three months before it taken in and run
+// (untimed) one after the other as the steering group would have, then the month's
+// eight files and `month` timed. Its backtest fits the history up to three months
+// back, which is the forecast fit that month's run made: the workspace remembers it,
+// so the month fits 15 parameters, not 30 (fits_remembered).
+void BM_DemoMonthInCycle(benchmark::State& state) {
+  const bool pg = state.range(0) == 1;
+  if (pg && pg_server().empty()) {
+    state.SkipWithError("no PostgreSQL: set TRYGGVE_BENCH_PG");
+    return;
+  }
+  quiet_once();
+  const auto& D = demo_months();
+  const std::size_t N = D.files.size();
+  int run = 200;
+  std::size_t reports = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const std::string target = workspace_with_history(pg, D, run++, N - 4);
+    {
+      auto ws = Workspace::open(target);
+      for (std::size_t k = N - 4; k < N - 1; ++k) {
+        intake_month(ws, D.files[k]);
+        MonthOptions mo;
+        mo.month = D.files[k].month;
+        mo.out = (D.dir / ("cycle-" + mo.month + (pg ? "-pg" : "-gpkg"))).string();
+        mo.no_report = true;
+        run_month(ws, mo);
+      }
+    }
+    state.ResumeTiming();
+    auto ws = Workspace::open(target);
+    reports = intake_month(ws, D.files.back());
+    state.counters["actors"] = static_cast<double>(D.files.back().files.size());
+    MonthOptions mo;
+    mo.month = D.files.back().month;
+    mo.out = (D.dir / ("cycle-" + mo.month + (pg ? "-pg" : "-gpkg"))).string();
+    mo.no_report = true;
+    const auto m = run_month(ws, mo);
+    state.counters["fits"] = static_cast<double>(m.fits);
+    state.counters["fits_remembered"] = static_cast<double>(m.fits_remembered);
+    state.PauseTiming();
+    drop_target(pg, target);
+    state.ResumeTiming();
+  }
+  state.counters["reports_in_month"] = static_cast<double>(reports);
+}
+BENCHMARK(BM_DemoMonthInCycle)->ArgName("postgres")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime()->Iterations(1);
+
 // The same month run again (the public version after the internal one): the whole
 // history and the first run untimed, the second run_month timed.
 void BM_DemoMonthRerun(benchmark::State& state) {

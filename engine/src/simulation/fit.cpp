@@ -66,12 +66,16 @@ namespace {
 // sums, so the E-step and the sufficient statistics run in parallel over groups
 // with the same bits at any thread count (issue 11: the E-step and its exp were 40%
 // of the samples of a month of 5,000 reports; bench/README.md has what this saved).
+// A child's candidates come in runs, one per link (the parents in one neighbour cell,
+// in time order): the E-step sums a run's time terms and applies the link's spatial
+// term and writes the link's sum once per run, not once per pair.
 struct Candidates {
   std::vector<std::uint32_t> order;     // the window's events (0 = first) grouped by cell, in time order within
   std::vector<std::size_t> group;       // group g: order[group[g] .. group[g + 1])
-  std::vector<std::size_t> offset;      // order[i]'s candidates: [offset[i], offset[i + 1])
-  std::vector<std::uint32_t> parent;    // a candidate's event (index into the whole array), ascending per child
-  std::vector<std::uint32_t> link;      // a candidate's link
+  std::vector<std::size_t> offset;      // order[i]'s runs: [offset[i], offset[i + 1])
+  std::vector<std::size_t> run;         // run r's candidates: parent[run[r] .. run[r + 1])
+  std::vector<std::uint32_t> run_link;  // and its link
+  std::vector<std::uint32_t> parent;    // a candidate's event (index into the whole array), ascending per run
   std::vector<std::size_t> group_link;  // group g's links: [group_link[g], group_link[g + 1])
   std::vector<CellId> link_cell;        // a link's parent cell
   std::vector<double> link_d;           // and its network distance from the group's cell (m)
@@ -102,56 +106,65 @@ Candidates find_candidates(std::span<const CellEvent> ev, std::size_t first, std
   if (!with_parents) return C;
 
   struct Found {
-    std::vector<std::uint32_t> parent, link;  // link: the neighbour's index in the group cell's list, then the group's link
-    std::vector<std::uint32_t> used;          // the group's links: their neighbour indices, ascending
+    std::vector<std::uint32_t> parent;       // the group's candidates, run by run
+    std::vector<std::uint32_t> run_size;     // the group's runs, child by child
+    std::vector<std::uint32_t> run_link;     // a run's neighbour index in the group cell's list, then the group's link
+    std::vector<std::uint32_t> used;         // the group's links: their neighbour indices, ascending
   };
   std::vector<Found> found(G);
   parallel_for(IndexRange<std::size_t>(0, G, 8), [&](const auto& r) {
     std::vector<std::int64_t> link_of;
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
     for (std::size_t g = r.begin(); g != r.end(); ++g) {
       const auto nbs = cells.neighbours(group_cell[g]);
       link_of.assign(nbs.size(), -1);
       Found& f = found[g];
       for (std::size_t i = C.group[g]; i < C.group[g + 1]; ++i) {
         const double t = ev[first + C.order[i]].t;
-        pairs.clear();
+        std::size_t runs = 0;
+        // Neighbour by neighbour (a fixed order keeps the sums reproducible), each
+        // neighbour's parents in time order.
         for (std::size_t j = 0; j < nbs.size(); ++j) {
           const auto& list = by_cell[nbs[j].cell];
           auto it = std::lower_bound(list.begin(), list.end(), t - lag,
                                      [&](std::uint32_t p, double x) { return ev[p].t < x; });
-          for (; it != list.end() && ev[*it].t < t; ++it) pairs.emplace_back(*it, static_cast<std::uint32_t>(j));
-        }
-        // A fixed order (by parent) keeps the sums reproducible and the parents' terms near in memory.
-        std::sort(pairs.begin(), pairs.end());
-        for (const auto& [p, j] : pairs) {
+          const std::size_t before = f.parent.size();
+          for (; it != list.end() && ev[*it].t < t; ++it) f.parent.push_back(*it);
+          if (f.parent.size() == before) continue;
           link_of[j] = 0;
-          f.parent.push_back(p);
-          f.link.push_back(j);
+          f.run_size.push_back(static_cast<std::uint32_t>(f.parent.size() - before));
+          f.run_link.push_back(static_cast<std::uint32_t>(j));
+          ++runs;
         }
-        C.offset[i + 1] = pairs.size();  // a count for now
+        C.offset[i + 1] = runs;  // a count for now
       }
       for (std::size_t j = 0; j < nbs.size(); ++j)
         if (link_of[j] == 0) {
           link_of[j] = static_cast<std::int64_t>(f.used.size());
           f.used.push_back(static_cast<std::uint32_t>(j));
         }
-      for (auto& l : f.link) l = static_cast<std::uint32_t>(link_of[l]);
+      for (auto& l : f.run_link) l = static_cast<std::uint32_t>(link_of[l]);
     }
   });
   for (std::size_t i = 0; i < C.order.size(); ++i) C.offset[i + 1] += C.offset[i];
   for (std::size_t g = 0; g < G; ++g) C.group_link[g + 1] = C.group_link[g] + found[g].used.size();
   if (C.group_link[G] > std::numeric_limits<std::uint32_t>::max())
     throw Error(ErrorCode::BadOption, "simulation fit", "more than 2^32 cell pairs with candidate parents");
-  C.parent.reserve(C.offset.back());
-  C.link.reserve(C.offset.back());
+  std::size_t pairs = 0;
+  for (const Found& f : found) pairs += f.parent.size();
+  C.parent.reserve(pairs);
+  C.run.reserve(C.offset.back() + 1);
+  C.run_link.reserve(C.offset.back());
   C.link_cell.reserve(C.group_link[G]);
   C.link_d.reserve(C.group_link[G]);
+  C.run.push_back(0);
   for (std::size_t g = 0; g < G; ++g) {
     Found& f = found[g];
     const auto base = static_cast<std::uint32_t>(C.group_link[g]);
     C.parent.insert(C.parent.end(), f.parent.begin(), f.parent.end());
-    for (std::uint32_t l : f.link) C.link.push_back(base + l);
+    for (std::size_t k = 0; k < f.run_size.size(); ++k) {
+      C.run.push_back(C.run.back() + f.run_size[k]);
+      C.run_link.push_back(base + f.run_link[k]);
+    }
     const auto nbs = cells.neighbours(group_cell[g]);
     for (std::uint32_t j : f.used) {
       C.link_cell.push_back(nbs[j].cell);
@@ -168,39 +181,49 @@ Candidates find_candidates(std::span<const CellEvent> ev, std::size_t first, std
 //   exp(−ω(t_k − t_p)) = (F_p / F_k) · e^{−c (b_k − b_p)},
 // every factor finite however long the window or large ω (e^{−c j} is 0 in double
 // from j = 24 on with c = 32). Where ω(t − T) is too large to split exactly (a
-// degenerate ω), each pair takes its own exp.
+// degenerate ω), each pair takes its own exp. An event's factor, block and time sit
+// side by side (one slot): the E-step reads a parent's three in one load.
 class TimeFactors {
  public:
-  TimeFactors(std::span<const CellEvent> ev, std::size_t from, std::size_t to)
-      : ev_(ev), from_(from), F_(to - from), b_(to - from) {}
+  struct Slot {
+    double f;        // F_i
+    double t;        // t_i (hours)
+    std::int64_t b;  // b_i
+  };
+  TimeFactors(std::span<const CellEvent> ev, std::size_t from, std::size_t to) : from_(from), slot_(to - from) {
+    for (std::size_t i = from; i < to; ++i) slot_[i - from].t = ev[i].t;
+  }
   void set(double omega) {
     om_ = omega;
-    const double T = ev_[from_].t;
-    direct_ = !(omega * (ev_[from_ + F_.size() - 1].t - T) < 1e12);
+    const double T = slot_.front().t;
+    direct_ = !(omega * (slot_.back().t - T) < 1e12);
     if (direct_) return;
-    parallel_for(IndexRange<std::size_t>(0, F_.size(), 4096), [&](const auto& r) {
+    parallel_for(IndexRange<std::size_t>(0, slot_.size(), 4096), [&](const auto& r) {
       for (std::size_t i = r.begin(); i != r.end(); ++i) {
-        const double x = omega * (ev_[from_ + i].t - T);
+        const double x = omega * (slot_[i].t - T);
         const double b = std::floor(x / kC);
-        b_[i] = static_cast<std::int64_t>(b);
-        F_[i] = std::exp(x - kC * b);
+        slot_[i].b = static_cast<std::int64_t>(b);
+        slot_[i].f = std::exp(x - kC * b);
       }
     });
   }
-  // The child's part, once per child: 1 / F_k and its block.
+  const Slot& slot(std::size_t k) const { return slot_[k - from_]; }
+  // The child's part, once per child: 1 / F_k (applied to a run's sum), its block and time.
   struct Child {
     double inv_f;
     std::int64_t b;
     double t;
   };
   Child child(std::size_t k) const {
-    if (direct_) return {1.0, 0, ev_[k].t};
-    return {1.0 / F_[k - from_], b_[k - from_], ev_[k].t};
+    const Slot& s = slot(k);
+    if (direct_) return {1.0, 0, s.t};
+    return {1.0 / s.f, s.b, s.t};
   }
-  double operator()(const Child& c, std::size_t p) const {
-    if (direct_) return std::exp(-om_ * (c.t - ev_[p].t));
-    const std::int64_t j = c.b - b_[p - from_];
-    return j < kBlocks ? F_[p - from_] * c.inv_f * kBlockFactor[j] : 0.0;
+  // exp(−ω(t_k − t_p)) / (1 / F_k): the pair's time term without the child's factor.
+  double operator()(const Child& c, const Slot& p) const {
+    if (direct_) return std::exp(-om_ * (c.t - p.t));
+    const std::int64_t j = c.b - p.b;
+    return j < kBlocks ? p.f * kBlockFactor[j] : 0.0;
   }
 
  private:
@@ -212,10 +235,8 @@ class TimeFactors {
     return a;
   }
   static inline const std::array<double, kBlocks> kBlockFactor = block_factors();
-  std::span<const CellEvent> ev_;
   std::size_t from_;
-  std::vector<double> F_;
-  std::vector<std::int64_t> b_;
+  std::vector<Slot> slot_;
   double om_ = 0.0;
   bool direct_ = false;
 };
@@ -418,7 +439,7 @@ static EtasParameters fit_em(std::span<const CellEvent> ev, const CellNetwork& c
     }
     // E-step, parallel over groups: a group writes only its events' slots, its links and its sums.
     parallel_for(IndexRange<std::size_t>(0, G, 16), [&](const auto& r) {
-      std::vector<double> g;
+      std::vector<double> g;  // a child's runs' kernel terms
       for (std::size_t grp = r.begin(); grp != r.end(); ++grp) {
         std::fill(link_p.begin() + static_cast<std::ptrdiff_t>(C.group_link[grp]),
                   link_p.begin() + static_cast<std::ptrdiff_t>(C.group_link[grp + 1]), 0.0);
@@ -428,27 +449,34 @@ static EtasParameters fit_em(std::span<const CellEvent> ev, const CellNetwork& c
           const CellEvent& e = ev[first + k];
           double bg = P.mu[e.cell] * P.hour_of_week[e.hour_of_week] * P.month_of_year[e.month_of_year];
           if (darkness_applies && e.dark) bg *= P.dark_factor;
-          double lam = bg;
-          const std::size_t c0 = C.offset[i], c1 = C.offset[i + 1];
-          if (c1 > c0) {
+          // The child's Σ g and Σ g·Δt over its runs; a run's time terms summed first.
+          double sg = 0.0, sgdt = 0.0;
+          const std::size_t r0 = C.offset[i], r1 = C.offset[i + 1];
+          if (r1 > r0) {
             const auto child = time_factor.child(first + k);
-            const double scale = th * om * cells.cell(e.cell).weight_length();
-            g.resize(c1 - c0);
-            for (std::size_t c = c0; c < c1; ++c) {
-              const double x = scale * time_factor(child, C.parent[c]) * link_g[C.link[c]];
-              g[c - c0] = x;
-              lam += x;
+            const double scale = th * om * cells.cell(e.cell).weight_length() * child.inv_f;
+            g.resize(r1 - r0);
+            for (std::size_t run = r0; run < r1; ++run) {
+              double st = 0.0, stdt = 0.0;
+              for (std::size_t c = C.run[run]; c < C.run[run + 1]; ++c) {
+                const auto& parent = time_factor.slot(C.parent[c]);
+                const double x = time_factor(child, parent);
+                st += x;
+                stdt += x * (e.t - parent.t);
+              }
+              const double w = scale * link_g[C.run_link[run]];
+              g[run - r0] = w * st;
+              sg += w * st;
+              sgdt += w * stdt;
             }
           }
-          lam = std::max(lam, 1e-300);
-          p0[k] = bg / lam;
+          const double lam = std::max(bg + sg, 1e-300);
+          const double inv_lam = 1.0 / lam;
+          p0[k] = bg * inv_lam;
           loglam[k] = std::log(lam);
-          for (std::size_t c = c0; c < c1; ++c) {
-            const double pc = g[c - c0] / lam;
-            link_p[C.link[c]] += pc;
-            sp += pc;
-            spdt += pc * (e.t - ev[C.parent[c]].t);
-          }
+          for (std::size_t run = r0; run < r1; ++run) link_p[C.run_link[run]] += g[run - r0] * inv_lam;
+          sp += sg * inv_lam;
+          spdt += sgdt * inv_lam;
         }
         group_p[grp] = sp;
         group_pdt[grp] = spdt;

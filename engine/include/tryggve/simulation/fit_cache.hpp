@@ -40,8 +40,9 @@ namespace tryggve::simulation {
 
 // Bump when the fit's numbers change for the same inputs (see above).
 // 2: σ by Newton on dQ/dσ, one exp per candidate; 3: the Knox gate by its moments;
-// 4: a pair's kernel from its link's and its events' terms (no exp per pair), Δt in double
-inline constexpr int kFitAlgorithm = 4;
+// 4: a pair's kernel from its link's and its events' terms (no exp per pair), Δt in double;
+// 5: a child's candidates summed run by run (one run per link), p and p·Δt per child, not per pair
+inline constexpr int kFitAlgorithm = 5;
 
 // The digest of one fit_parameter call (see above). The window must be valid
 // (t0 < t1, inside the calendar); fit_parameter checks that first.
