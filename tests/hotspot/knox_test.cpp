@@ -321,9 +321,9 @@ TEST(Knox, SitesGiveTheTableOfEveryClosePair) {
   }
   std::vector<double> t;
   for (std::uint32_t i = 0; i < 1500; ++i) {
-    sites.site_of_event.push_back(static_cast<std::uint32_t>(rng.below(M - 1)));  // site 38 may be empty
+    sites.site_of_event.push_back(static_cast<std::uint32_t>(rng.below(M - 2)));  // site 38 holds none
     if (i % 100 == 7) sites.site_of_event.back() = 39;
-    t.push_back(std::floor(static_cast<double>(rng.below(7300)) / 4.0));  // two years, many ties
+    t.push_back(std::floor(static_cast<double>(rng.below(7300)) / 4.0));  // five years, many ties
   }
   KnoxOptions o;
   o.space_bands_m = {50, 100, 150, 200};
@@ -350,10 +350,25 @@ TEST(Knox, SitesGiveTheTableOfEveryClosePair) {
       EXPECT_EQ(got.expected, want.expected);
       EXPECT_EQ(got.variance, want.variance);
       EXPECT_EQ(got.p_value, want.p_value);
+      EXPECT_EQ(got.events, want.events);
+      EXPECT_EQ(got.near_space_bands, want.near_space_bands);
+      EXPECT_EQ(got.near_time_bands, want.near_time_bands);
       EXPECT_EQ(got.near_observed, want.near_observed);
       EXPECT_EQ(got.near_expected, want.near_expected);
+      EXPECT_EQ(got.near_variance, want.near_variance);
       EXPECT_EQ(got.near_p_value, want.near_p_value);
     }
+    // Lists that disagree (the later site's list 30 m longer, or missing the pair): the
+    // smaller distance, the same table.
+    KnoxSites lopsided = sites;
+    for (std::uint32_t c = 0; c < M; ++c)
+      for (std::size_t k = lopsided.first[c]; k < lopsided.first[c + 1]; ++k)
+        if (lopsided.neighbour[k] < c) lopsided.distance_m[k] += (k % 3 == 0) ? 1e9 : 30.0;
+    const auto lop = knox_sites(lopsided, t, o);
+    EXPECT_EQ(lop.close_pairs, want.close_pairs);
+    EXPECT_EQ(lop.observed, want.observed);
+    EXPECT_EQ(lop.expected, want.expected);
+    EXPECT_EQ(lop.variance, want.variance);
   }
   EXPECT_GT(pairs.size(), 10000u);
   // Bad sites are errors naming what is wrong.
@@ -365,6 +380,11 @@ TEST(Knox, SitesGiveTheTableOfEveryClosePair) {
   EXPECT_THROW(knox_sites(bad, t, o), Error);
   bad = sites;
   bad.distance_m[5] = -1;
+  EXPECT_THROW(knox_sites(bad, t, o), Error);
+  bad.distance_m[5] = NAN;
+  EXPECT_THROW(knox_sites(bad, t, o), Error);
+  bad = sites;
+  std::swap(bad.first[3], bad.first[4]);  // a list ending before it starts
   EXPECT_THROW(knox_sites(bad, t, o), Error);
   bad = sites;
   bad.first.back() += 1;

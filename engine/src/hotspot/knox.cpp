@@ -103,8 +103,9 @@ double upper_tail(double observed, const Moments& m) {
 struct SpaceMoments {
   std::vector<long double> pa, ra;
   long double pa_near = 0, ra_near = 0;
-  SpaceMoments(std::size_t S) : pa(S, 0), ra(S, 0) {}
-  // Event by event in index order (the same sums, bit for bit, from pairs or from sites).
+  explicit SpaceMoments(std::size_t S) : pa(S, 0), ra(S, 0) {}
+  // Event by event. Every term is a whole or half count, exact in a long double, so the
+  // sums are the same bits in any order: from the pairs or from the sites.
   template <class BandCount>
   void add_event(std::size_t S, std::size_t near_space_bands, BandCount&& x_of) {
     long double near = 0;
@@ -270,8 +271,9 @@ double near_sum(const KnoxResult& r, const double* table) {
   return s;
 }
 
-// The Monte-Carlo part, common to both distance kinds: the close pairs (and their
-// space bands) never change; only which time goes with which event does.
+// The test from a list of every close pair (network, straight-line and given pairs, and
+// knox_sites under Permutation): the close pairs (and their space bands) never change;
+// only which time goes with which event does.
 KnoxResult run_knox(std::vector<ClosePair> pairs, const std::vector<double>& times, const KnoxOptions& opt) {
   const std::size_t S = opt.space_bands_m.size(), T = opt.time_bands_days.size(), cells = S * T;
   const std::size_t n = times.size();
@@ -500,31 +502,70 @@ KnoxResult knox_sites(const KnoxSites& sites, const std::vector<double>& times_d
   check_bands(opt.time_bands_days, "time_bands_days");
   const std::size_t n = times_days.size();
   check_times(times_days, n);
-  const auto& first = sites.first;
   const std::size_t entries = sites.neighbour.size();
-  if (first.empty() || first.front() != 0 || first.back() != entries || sites.distance_m.size() != entries)
+  if (sites.first.empty() || sites.first.front() != 0 || sites.first.back() != entries || sites.distance_m.size() != entries)
     throw Error(ErrorCode::BadValue, "knox sites",
-                fmt::format("neighbour lists of {} offsets for {} neighbours and {} distances", first.size(), entries,
+                fmt::format("neighbour lists of {} offsets for {} neighbours and {} distances", sites.first.size(), entries,
                             sites.distance_m.size()));
-  const std::size_t M = first.size() - 1;
+  const std::size_t M = sites.first.size() - 1;
   for (std::size_t c = 0; c < M; ++c)
-    if (first[c] > first[c + 1])
+    if (sites.first[c] > sites.first[c + 1])
       throw Error(ErrorCode::BadValue, "knox sites", fmt::format("site {}'s neighbour list ends before it starts", c));
-  for (std::size_t k = 0; k < entries; ++k)
-    if (sites.neighbour[k] >= M || !(sites.distance_m[k] >= 0) || !std::isfinite(sites.distance_m[k]))
-      throw Error(ErrorCode::BadValue, "knox sites",
-                  fmt::format("neighbour {} is site {} at {} m, for {} sites", k, sites.neighbour[k], sites.distance_m[k], M));
+  for (std::size_t k = 0; k < entries; ++k) {
+    if (sites.neighbour[k] >= M)
+      throw Error(ErrorCode::BadValue, "knox sites", fmt::format("neighbour {} is site {}, of {} sites", k, sites.neighbour[k], M));
+    if (!(sites.distance_m[k] >= 0))
+      throw Error(ErrorCode::BadValue, "knox sites", fmt::format("neighbour {} is {} m away", k, sites.distance_m[k]));
+  }
   if (sites.site_of_event.size() != n)
     throw Error(ErrorCode::BadValue, "knox sites", fmt::format("{} sites of events for {} times", sites.site_of_event.size(), n));
+  if (n > std::numeric_limits<std::uint32_t>::max())
+    throw Error(ErrorCode::TooLarge, "knox sites", fmt::format("{} events: at most 2^32", n));
   for (std::size_t i = 0; i < n; ++i)
     if (sites.site_of_event[i] >= M)
       throw Error(ErrorCode::BadValue, fmt::format("knox event {}", i), fmt::format("site {} of {}", sites.site_of_event[i], M));
   const std::size_t S = opt.space_bands_m.size(), T = opt.time_bands_days.size();
+  if (S > std::numeric_limits<std::uint16_t>::max() + std::size_t{1})
+    throw Error(ErrorCode::BadOption, "knox.space_bands_m", fmt::format("{} space bands: at most 65,536", S));
   const double cut = opt.space_bands_m.back();
-  // A neighbour's band (S: beyond the last edge, never a close pair).
-  std::vector<std::uint32_t> band(entries);
-  for (std::size_t k = 0; k < entries; ++k)
-    band[k] = static_cast<std::uint32_t>(sites.distance_m[k] <= cut ? band_of(opt.space_bands_m, sites.distance_m[k]) : S);
+  // One distance per pair of sites whichever list it is read from: the smaller of the
+  // two lists' (two shortest-path runs can differ in a distance's last bit, and a list
+  // may hold a site the other lacks: the pair counts at the distance given). The
+  // observed table, the moments and the permutations then all see the same pairs.
+  std::vector<std::size_t> first(M + 1, 0);
+  std::vector<std::uint32_t> neighbour, band;  // band: the pair's space band
+  {
+    struct Link {
+      std::uint32_t a, b;
+      double d;
+    };
+    std::vector<Link> links;
+    for (std::size_t c = 0; c < M; ++c)
+      for (std::size_t k = sites.first[c]; k < sites.first[c + 1]; ++k)
+        if (sites.distance_m[k] <= cut) {
+          const auto u = sites.neighbour[k], v = static_cast<std::uint32_t>(c);
+          links.push_back({std::min(u, v), std::max(u, v), sites.distance_m[k]});
+        }
+    std::sort(links.begin(), links.end(), [](const Link& x, const Link& y) { return std::tie(x.a, x.b, x.d) < std::tie(y.a, y.b, y.d); });
+    links.erase(std::unique(links.begin(), links.end(), [](const Link& x, const Link& y) { return x.a == y.a && x.b == y.b; }),
+                links.end());  // the first of each pair of sites: its smaller distance
+    for (const Link& l : links) {
+      ++first[l.a + 1];
+      if (l.b != l.a) ++first[l.b + 1];
+    }
+    std::partial_sum(first.begin(), first.end(), first.begin());
+    neighbour.resize(first.back());
+    band.resize(first.back());
+    std::vector<std::size_t> fill(first.begin(), first.end() - 1);
+    for (const Link& l : links) {
+      const auto b = static_cast<std::uint32_t>(band_of(opt.space_bands_m, l.d));
+      neighbour[fill[l.a]] = l.b;
+      band[fill[l.a]++] = b;
+      if (l.b == l.a) continue;
+      neighbour[fill[l.b]] = l.a;
+      band[fill[l.b]++] = b;
+    }
+  }
   // The events of each site (CSR), in index order.
   std::vector<std::size_t> at_first(M + 1, 0);
   for (std::uint32_t c : sites.site_of_event) ++at_first[c + 1];
@@ -542,11 +583,15 @@ KnoxResult knox_sites(const KnoxSites& sites, const std::vector<double>& times_d
     std::vector<std::uint32_t> at;
     events_at(at, [](std::size_t q) { return static_cast<std::uint32_t>(q); });
     std::vector<ClosePair> pairs;
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t k = first[sites.site_of_event[i]]; k < first[sites.site_of_event[i] + 1]; ++k)
+        count += at_first[neighbour[k] + 1] - at_first[neighbour[k]];
+    pairs.reserve(count / 2);
     for (std::size_t i = 0; i < n; ++i) {
       const std::uint32_t c = sites.site_of_event[i];
       for (std::size_t k = first[c]; k < first[c + 1]; ++k) {
-        if (band[k] >= S) continue;
-        const std::uint32_t u = sites.neighbour[k];
+        const std::uint32_t u = neighbour[k];
         for (std::size_t e = at_first[u]; e < at_first[u + 1]; ++e)
           if (at[e] > i) pairs.push_back({static_cast<std::uint32_t>(i), at[e], band[k]});
       }
@@ -560,9 +605,8 @@ KnoxResult knox_sites(const KnoxSites& sites, const std::vector<double>& times_d
   std::uint64_t close2 = 0;  // twice the close pairs
   for (std::size_t c = 0; c < M; ++c)
     for (std::size_t k = first[c]; k < first[c + 1]; ++k) {
-      if (band[k] >= S) continue;
-      per_site[c * S + band[k]] += at_first[sites.neighbour[k] + 1] - at_first[sites.neighbour[k]];
-      if (sites.neighbour[k] == c && at_first[c + 1] > at_first[c]) per_site[c * S + band[k]] -= 1;  // not a pair with itself
+      per_site[c * S + band[k]] += at_first[neighbour[k] + 1] - at_first[neighbour[k]];
+      if (neighbour[k] == c && at_first[c + 1] > at_first[c]) per_site[c * S + band[k]] -= 1;  // not a pair with itself
     }
   KnoxResult r = start_result(opt, n, 0);
   SpaceMoments space(S);
@@ -592,8 +636,7 @@ KnoxResult knox_sites(const KnoxSites& sites, const std::vector<double>& times_d
       const double tq = t[q];
       const std::uint32_t c = sites.site_of_event[order[q]];
       for (std::size_t k = first[c]; k < first[c + 1]; ++k) {
-        if (band[k] >= S) continue;
-        const std::uint32_t u = sites.neighbour[k];
+        const std::uint32_t u = neighbour[k];
         const auto b = at.begin() + static_cast<std::ptrdiff_t>(at_first[u]);
         const auto e = std::lower_bound(b, at.begin() + static_cast<std::ptrdiff_t>(at_first[u + 1]), static_cast<std::uint32_t>(q));
         // tq − t > last holds for a prefix (floating-point subtraction is monotone): the same test as the pairs'.

@@ -450,7 +450,7 @@ static EtasParameters fit_em(std::span<const CellEvent> ev, const CellNetwork& c
           double bg = P.mu[e.cell] * P.hour_of_week[e.hour_of_week] * P.month_of_year[e.month_of_year];
           if (darkness_applies && e.dark) bg *= P.dark_factor;
           // The child's Σ g and Σ g·Δt over its runs; a run's time terms summed first.
-          double sg = 0.0, sgdt = 0.0;
+          double sum_g = 0.0, sum_gdt = 0.0;
           const std::size_t r0 = C.offset[i], r1 = C.offset[i + 1];
           if (r1 > r0) {
             const auto child = time_factor.child(first + k);
@@ -466,17 +466,17 @@ static EtasParameters fit_em(std::span<const CellEvent> ev, const CellNetwork& c
               }
               const double w = scale * link_g[C.run_link[run]];
               g[run - r0] = w * st;
-              sg += w * st;
-              sgdt += w * stdt;
+              sum_g += w * st;
+              sum_gdt += w * stdt;
             }
           }
-          const double lam = std::max(bg + sg, 1e-300);
+          const double lam = std::max(bg + sum_g, 1e-300);
           const double inv_lam = 1.0 / lam;
           p0[k] = bg * inv_lam;
           loglam[k] = std::log(lam);
           for (std::size_t run = r0; run < r1; ++run) link_p[C.run_link[run]] += g[run - r0] * inv_lam;
-          sp += sg * inv_lam;
-          spdt += sgdt * inv_lam;
+          sp += sum_g * inv_lam;
+          spdt += sum_gdt * inv_lam;
         }
         group_p[grp] = sp;
         group_pdt[grp] = spdt;

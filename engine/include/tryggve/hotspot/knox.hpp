@@ -83,13 +83,13 @@ KnoxResult knox_pairs(const std::vector<KnoxPair>& pairs, const std::vector<doub
                       const KnoxOptions& opt = {});
 // Events at sites (the simulation's cells, say) whose distances are from site to
 // site: each site's neighbours with their distances, a site's own list holding the
-// site itself (at distance 0, or its events pair with none at their own site), and
-// the lists symmetric (a pair's distance is read from one of its two events' lists).
-// Under Moments the counts need only the events per site and the pairs within the
-// last time edge: the pairs close in space but far apart in time, most of them over a
-// long history, are never listed (issue 11: listing them was half of the fits' time in
-// a month of 5,000 reports). The same result as knox_pairs given every close pair; under
-// Permutation it lists them and is knox_pairs.
+// site itself (at distance 0, or its events pair with none at their own site). Two
+// sites are as far apart as the smaller of the distances their lists give (one list
+// is enough). Under Moments the counts need only the events per site and the pairs
+// within the last time edge: the pairs close in space but far apart in time, most of
+// them over a long history, are never listed (issue 11: listing them was half of the
+// fits' time in a month of 5,000 reports). The same result as knox_pairs given every
+// close pair at those distances; under Permutation it lists them and is knox_pairs.
 struct KnoxSites {
   std::vector<std::uint32_t> site_of_event;  // event k's site
   std::vector<std::size_t> first;            // site c's neighbours: [first[c], first[c + 1])

@@ -40,7 +40,8 @@ struct NearRepeatOptions {
   std::string mode = "knox";  // knox: gate and start from the Knox table | em: EM alone (FitOptions' start)
   double alpha = 0.05;        // the gate's significance level (pooled near region, one test)
   // How the Knox table's expected counts and p-values are found (hotspot/knox.hpp):
-  // Moments costs one pass over the close pairs, Permutation one per permutation.
+  // Moments costs the events per cell and the close pairs within the longest time band
+  // (knox_sites), Permutation a pass over every close pair per permutation.
   hotspot::KnoxMethod method = hotspot::KnoxMethod::Moments;
   std::size_t permutations = 99;  // Permutation: the gate's p-value in steps of 0.01
   double near_m = 100.0;      // the pooled near region: within this network distance (rounded up to a band edge)
