@@ -347,44 +347,10 @@ void drop_target(bool pg, const std::string& target) {
   io::Database::open(pg_server())->execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
 }
 
-void BM_DemoMonth(benchmark::State& state) {
-  const bool pg = state.range(0) == 1;
-  if (pg && pg_server().empty()) {
-    state.SkipWithError("no PostgreSQL: set TRYGGVE_BENCH_PG");
-    return;
-  }
-  quiet_once();
-  const auto& D = demo_months();
-  int run = 0;
-  std::size_t reports = 0;
-  for (auto _ : state) {
-    state.PauseTiming();
-    const std::string target = workspace_with_history(pg, D, run++, D.files.size() - 1);
-    state.ResumeTiming();
-    auto ws = Workspace::open(target);
-    reports = intake_month(ws, D.files.back());
-    state.counters["actors"] = static_cast<double>(D.files.back().files.size());
-    MonthOptions mo;
-    mo.month = D.files.back().month;
-    mo.out = (D.dir / ("month-" + mo.month + (pg ? "-pg" : "-gpkg"))).string();
-    mo.no_report = true;
-    const auto m = run_month(ws, mo);
-    state.counters["fits"] = static_cast<double>(m.fits);
-    state.counters["fits_remembered"] = static_cast<double>(m.fits_remembered);
-    state.PauseTiming();
-    drop_target(pg, target);
-    state.ResumeTiming();
-  }
-  state.counters["reports_in_month"] = static_cast<double>(reports);
-}
-BENCHMARK(BM_DemoMonth)->ArgName("postgres")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime()->Iterations(1);
-
-// The month as the cycle meets it: the three months before it taken in and run
-// (untimed) one after the other as the steering group would have, then the month's
-// eight files and `month` timed. Its backtest fits the history up to three months
-// back, which is the forecast fit that month's run made: the workspace remembers it,
-// so the month fits 15 parameters, not 30 (fits_remembered).
-void BM_DemoMonthInCycle(benchmark::State& state) {
+// The last month's eight files and `month`, timed, in a workspace holding the history
+// before it (untimed), of which the last `run_before` months were also run one after the
+// other (their files taken in month by month).
+void demo_month(benchmark::State& state, std::size_t run_before, int run, const char* folder) {
   const bool pg = state.range(0) == 1;
   if (pg && pg_server().empty()) {
     state.SkipWithError("no PostgreSQL: set TRYGGVE_BENCH_PG");
@@ -393,31 +359,29 @@ void BM_DemoMonthInCycle(benchmark::State& state) {
   quiet_once();
   const auto& D = demo_months();
   const std::size_t N = D.files.size();
-  int run = 200;
   std::size_t reports = 0;
+  auto month_options = [&](const DemoMonth& m) {
+    MonthOptions mo;
+    mo.month = m.month;
+    mo.out = (D.dir / (folder + mo.month + (pg ? "-pg" : "-gpkg"))).string();
+    mo.no_report = true;
+    return mo;
+  };
   for (auto _ : state) {
     state.PauseTiming();
-    const std::string target = workspace_with_history(pg, D, run++, N - 4);
+    const std::string target = workspace_with_history(pg, D, run++, N - 1 - run_before);
     {
       auto ws = Workspace::open(target);
-      for (std::size_t k = N - 4; k < N - 1; ++k) {
+      for (std::size_t k = N - 1 - run_before; k < N - 1; ++k) {
         intake_month(ws, D.files[k]);
-        MonthOptions mo;
-        mo.month = D.files[k].month;
-        mo.out = (D.dir / ("cycle-" + mo.month + (pg ? "-pg" : "-gpkg"))).string();
-        mo.no_report = true;
-        run_month(ws, mo);
+        run_month(ws, month_options(D.files[k]));
       }
     }
     state.ResumeTiming();
     auto ws = Workspace::open(target);
     reports = intake_month(ws, D.files.back());
     state.counters["actors"] = static_cast<double>(D.files.back().files.size());
-    MonthOptions mo;
-    mo.month = D.files.back().month;
-    mo.out = (D.dir / ("cycle-" + mo.month + (pg ? "-pg" : "-gpkg"))).string();
-    mo.no_report = true;
-    const auto m = run_month(ws, mo);
+    const auto m = run_month(ws, month_options(D.files.back()));
     state.counters["fits"] = static_cast<double>(m.fits);
     state.counters["fits_remembered"] = static_cast<double>(m.fits_remembered);
     state.PauseTiming();
@@ -426,6 +390,16 @@ void BM_DemoMonthInCycle(benchmark::State& state) {
   }
   state.counters["reports_in_month"] = static_cast<double>(reports);
 }
+
+// The first month run in a workspace: every fit is new (30).
+void BM_DemoMonth(benchmark::State& state) { demo_month(state, 0, 0, "month-"); }
+BENCHMARK(BM_DemoMonth)->ArgName("postgres")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime()->Iterations(1);
+
+// The month as the cycle meets it: the three months before it run first, as the
+// steering group would have. Its backtest fits the history up to three months back,
+// which is the forecast fit that month's run made: the workspace remembers it, so the
+// month fits 15 parameters, not 30 (fits_remembered).
+void BM_DemoMonthInCycle(benchmark::State& state) { demo_month(state, 3, 200, "cycle-"); }
 BENCHMARK(BM_DemoMonthInCycle)->ArgName("postgres")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime()->Iterations(1);
 
 // The same month run again (the public version after the internal one): the whole
