@@ -104,8 +104,9 @@ struct SpaceMoments {
   std::vector<long double> pa, ra;
   long double pa_near = 0, ra_near = 0;
   explicit SpaceMoments(std::size_t S) : pa(S, 0), ra(S, 0) {}
-  // Event by event. Every term is a whole or half count, exact in a long double, so the
-  // sums are the same bits in any order: from the pairs or from the sites.
+  // One event's close pairs per band (knox_sites). Every term is a whole or half count,
+  // exact in a long double, so the sums are the same bits in any order: from the pairs
+  // (space_moments) or from the sites.
   template <class BandCount>
   void add_event(std::size_t S, std::size_t near_space_bands, BandCount&& x_of) {
     long double near = 0;
@@ -128,16 +129,6 @@ SpaceMoments space_moments(const std::vector<std::size_t>& group, const std::vec
   SpaceMoments m(S);
   std::vector<std::uint32_t> a;
   const std::size_t chunk = std::max<std::size_t>(1, (std::size_t{1} << 24) / std::max<std::size_t>(n, 1));
-  if (chunk >= S) {  // every band at once: the near region's counts are the sums of its bands
-    a.assign(n * S, 0);
-    for (std::size_t i = 0; i < n; ++i)
-      for (std::size_t k = group[i]; k != group[i + 1]; ++k) {
-        ++a[i * S + base_band[k]];
-        ++a[std::size_t{other[k]} * S + base_band[k]];
-      }
-    for (std::size_t i = 0; i < n; ++i) m.add_event(S, near_space_bands, [&](std::size_t s) { return a[i * S + s]; });
-    return m;
-  }
   std::vector<std::uint32_t> near(n, 0);
   for (std::size_t s0 = 0; s0 < S; s0 += chunk) {
     const std::size_t s1 = std::min(S, s0 + chunk), w = s1 - s0;
@@ -583,11 +574,6 @@ KnoxResult knox_sites(const KnoxSites& sites, const std::vector<double>& times_d
     std::vector<std::uint32_t> at;
     events_at(at, [](std::size_t q) { return static_cast<std::uint32_t>(q); });
     std::vector<ClosePair> pairs;
-    std::size_t count = 0;
-    for (std::size_t i = 0; i < n; ++i)
-      for (std::size_t k = first[sites.site_of_event[i]]; k < first[sites.site_of_event[i] + 1]; ++k)
-        count += at_first[neighbour[k] + 1] - at_first[neighbour[k]];
-    pairs.reserve(count / 2);
     for (std::size_t i = 0; i < n; ++i) {
       const std::uint32_t c = sites.site_of_event[i];
       for (std::size_t k = first[c]; k < first[c + 1]; ++k) {

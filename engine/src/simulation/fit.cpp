@@ -466,7 +466,7 @@ static EtasParameters fit_em(std::span<const CellEvent> ev, const CellNetwork& c
               }
               const double w = scale * link_g[C.run_link[run]];
               g[run - r0] = w * st;
-              sum_g += w * st;
+              sum_g += g[run - r0];
               sum_gdt += w * stdt;
             }
           }
