@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "demo_inputs.hpp"
 #include "tryggve/demo/generator.hpp"
 #include "tryggve/scenario/run.hpp"
 #include "tryggve/scenario/scenario.hpp"
@@ -31,19 +32,7 @@ struct Fixture {
   std::vector<scenario::ResolvedScenario> scenarios;
   Fixture() {
     dir = fs::temp_directory_path() / "tryggve_bench_simulation_demo";
-    demo::DemoOptions o;
-    if (!demo::matches(o, dir)) demo::generate(o, dir);
-    const fs::path src = fs::path(__FILE__).parent_path().parent_path();
-    std::vector<std::string> sets;
-    for (const char* k : {"streets:streets.osm", "incidents:incidents.csv", "parks:parks.gpkg", "stops:stops.gpkg",
-                          "lamps:lamps.gpkg", "areas:areas.gpkg", "places:places.gpkg"}) {
-      const std::string s(k);
-      const auto c = s.find(':');
-      sets.push_back("inputs." + s.substr(0, c) + "=" + (dir / s.substr(c + 1)).string());
-    }
-    sets.push_back("simulate.replicates=1000");
-    sets.push_back("simulate.forecast_months=12");
-    file = scenario::load(src / "scenarios/demo.yaml", sets);
+    file = bench::demo_scenario(dir, {"simulate.replicates=1000", "simulate.forecast_months=12"});
     session = std::make_unique<scenario::Session>(file);
     scenarios = session->resolve(file);
     std::fprintf(stderr, "demo district: %zu cells, %zu edges, %zu incidents fitted, %zu parameters\n",

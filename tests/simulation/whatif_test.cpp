@@ -67,6 +67,7 @@ void expect_same(const RunResult& a, const RunResult& b) {
   EXPECT_EQ(a.spill_counts, b.spill_counts);
   EXPECT_EQ(a.clamped_events, b.clamped_events);
   EXPECT_EQ(a.cell_mean, b.cell_mean);
+  EXPECT_EQ(a.cell_sum, b.cell_sum);
 }
 
 std::vector<Scenario> edits(const WhatIfWorld& ww) {
@@ -110,6 +111,36 @@ TEST(WhatIf, FirstAnswerOnFewReplicatesEqualsTheirFullRun) {
   // The first 8 replicates of the cache are the 8 replicates of a run with 8.
   expect_same(small.run({sc}), big.run({sc}, *cache, 8));
   EXPECT_THROW(big.run({sc}, *cache, 41), Error);
+}
+
+// The viewer's refined answer goes on from its first one: the first replicates'
+// counts are taken from it and only the rest drawn. The same result as drawing them
+// all, with several scenarios at once (each array's scenario-major layout), at one
+// and two threads.
+TEST(WhatIf, RefinedAnswerGoesOnFromTheFirst) {
+  const WhatIfWorld ww;
+  const Simulator sim = ww.simulator(40);
+  const auto cache = sim.cache_baseline();
+  const auto sc = edits(ww);
+  const RunResult whole = sim.run(sc, *cache);
+  for (int threads : {1, 2}) {
+    tbb::global_control g(tbb::global_control::max_allowed_parallelism, threads);
+    const RunResult head = sim.run(sc, *cache, 8);
+    expect_same(whole, sim.run(sc, *cache, -1, &head));
+    expect_same(sim.run(sc, *cache, 25), sim.run(sc, *cache, 25, &head));
+    // A head of all the replicates asked leaves nothing to draw.
+    expect_same(whole, sim.run(sc, *cache, 40, &whole));
+  }
+  std::uint64_t sum = 0;
+  for (auto x : whole.spill_counts) sum += x;
+  EXPECT_GT(sum, 0u) << "no edit prevented or displaced anything: the spill-over arrays go untested";
+  // Not this run's head: more replicates than asked, other scenarios, a damaged array.
+  const RunResult head = sim.run(sc, *cache, 8);
+  EXPECT_THROW(sim.run(sc, *cache, 6, &head), Error);
+  EXPECT_THROW(sim.run({sc[0]}, *cache, 20, &head), Error);
+  RunResult bad = head;
+  bad.cell_sum.pop_back();
+  EXPECT_THROW(sim.run(sc, *cache, 20, &bad), Error);
 }
 
 TEST(WhatIf, SameNumbersAtOneAndTwoThreads) {

@@ -110,7 +110,7 @@ std::vector<std::uint32_t> top_k(const std::vector<double>& v, int k) {
 }  // namespace
 
 nlohmann::json scenario_result_json(const FitResult& I, const RunResult& res, int s, const ResolvedScenario& spec,
-                                    const RunInfo& run) {
+                                    const RunInfo& run, bool slices) {
   using nlohmann::json;
   json j;
   j["scenario"] = spec.name;
@@ -196,7 +196,7 @@ nlohmann::json scenario_result_json(const FitResult& I, const RunResult& res, in
   }
   j["by_parameter"] = by_p;
   json cellsj = json::array();
-  for (int p = 0; p < res.parameters; ++p)
+  for (int p = 0; p < (slices ? res.parameters : 0); ++p)
     for (int a = 0; a < res.areas; ++a)
       for (int m = 0; m < res.months; ++m) {
         const auto bt = values(res, 0, Measure::True, p, a, m), st = values(res, s, Measure::True, p, a, m);
@@ -215,7 +215,7 @@ nlohmann::json scenario_result_json(const FitResult& I, const RunResult& res, in
                           {"difference_true", interval(diff(st, bt))},
                           {"difference_recorded", interval(diff(sr, br))}});
       }
-  j["by_parameter_area_month"] = cellsj;
+  if (slices) j["by_parameter_area_month"] = cellsj;
   // The hotspot picture before and after: mean density per cell, top-k cells.
   {
     const auto b = res.cell_means(0), a = res.cell_means(s);

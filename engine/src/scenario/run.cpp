@@ -252,8 +252,8 @@ RunResult Session::simulate(const std::vector<ResolvedScenario>& scenarios, cons
 }
 
 nlohmann::json Session::result_json(const RunResult& res, int s, const ResolvedScenario& spec,
-                                    const ScenarioFile& file) const {
-  return pipeline::scenario_result_json(impl_->fit, res, s, spec, run_info(file));
+                                    const ScenarioFile& file, bool slices) const {
+  return pipeline::scenario_result_json(impl_->fit, res, s, spec, run_info(file), slices);
 }
 
 void Session::write_scenarios(const RunResult& res, const std::vector<ResolvedScenario>& scenarios,

@@ -194,8 +194,9 @@ json ScenarioRunner::answer(const json& request, const simulation::RunResult& re
                                   what, m, res.months, lo, hi, ncells);
   out["summary_sv"] = fmt::format("{}: {:+.1f} händelser på {} månader (90 % intervall {:+.1f} till {:+.1f}), {} gatuceller berörda",
                                   kind == "scenario" ? what.c_str() : type_sv(what), m, res.months, lo, hi, ncells);
-  json full = session_->result_json(res, 1, scenarios[0], file);
-  full.erase("by_parameter_area_month");  // large, and the viewer has the totals
+  // Without the parameter x area x month slices: large, slow to summarise, and the
+  // viewer has the totals.
+  json full = session_->result_json(res, 1, scenarios[0], file, false);
   out["result"] = std::move(full);
   return out;
 }
@@ -311,12 +312,14 @@ json ScenarioRunner::run(const json& request, JobContext& ctx) {
     const int all = k.cache->replicates();
     const int first = std::min(kFirstReplicates, all);
     ctx.progress(0.1, fmt::format("simulating {} replicates", first));
-    json out = answer(request, k.sim->run(sc, *k.cache, first), scenarios, *file);
+    const simulation::RunResult head = k.sim->run(sc, *k.cache, first);
+    json out = answer(request, head, scenarios, *file);
     if (first < all) {
       out["refining"] = true;
       ctx.partial(std::move(out));
       ctx.progress(first / static_cast<double>(all), fmt::format("refining to {} replicates", all));
-      out = answer(request, k.sim->run(sc, *k.cache, all), scenarios, *file);
+      // The first answer's replicates are taken as they are: only the rest are drawn.
+      out = answer(request, k.sim->run(sc, *k.cache, all, &head), scenarios, *file);
     }
     out["refining"] = false;
     ctx.progress(1.0, "done");

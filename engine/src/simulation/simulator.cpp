@@ -644,18 +644,38 @@ RunResult Simulator::run(const std::vector<Scenario>& scenarios) const {
   return run_impl(scenarios, nullptr, opt_.replicates, nullptr);
 }
 
-RunResult Simulator::run(const std::vector<Scenario>& scenarios, const BaselineCache& cache, int replicates) const {
+RunResult Simulator::run(const std::vector<Scenario>& scenarios, const BaselineCache& cache, int replicates,
+                         const RunResult* head) const {
   if (!cache.impl || cache.impl->parameters != model_->parameters.size())
     throw Error(ErrorCode::BadOption, "simulator", "the baseline cache belongs to another model");
   const int n = replicates < 0 ? cache.replicates() : replicates;
   if (n < 1 || n > cache.replicates())
     throw Error(ErrorCode::BadOption, "simulator",
                 fmt::format("the baseline cache holds {} replicates, {} asked", cache.replicates(), n));
-  return run_impl(scenarios, &cache, n, nullptr);
+  if (head) {
+    // What can be checked of "the same scenarios on this simulator": the shape of
+    // every array and the scenarios' names.
+    std::vector<std::string> names{"baseline"};
+    for (const auto& s : scenarios) names.push_back(s.name);
+    const std::size_t S = names.size(), np = model_->parameters.size(), nc = cells_->size();
+    const std::size_t R = static_cast<std::size_t>(std::max(head->replicates, 0));
+    const std::size_t per = static_cast<std::size_t>(head->areas) * head->months;
+    if (head->replicates < 1 || head->replicates > n || head->scenario_names != names ||
+        head->parameters != static_cast<int>(np) || head->cells != nc ||
+        head->areas != static_cast<int>(areas_.names.size()) + 1 || head->months != cal_->month_count() ||
+        head->true_counts.size() != S * R * np * per || head->recorded_counts.size() != S * R * np * per ||
+        head->zone_counts.size() != S * R * np * 6 || head->spill_counts.size() != R * np * S * 2 ||
+        head->cell_sum.size() != S * np * nc || head->clamped_events.size() != S)
+      throw Error(ErrorCode::BadOption, "simulator",
+                  fmt::format("the first answer to go on from ({} replicates, {} scenarios) is not this run's first "
+                              "replicates ({} asked, {} scenarios)",
+                              head->replicates, head->scenario_names.size(), n, S));
+  }
+  return run_impl(scenarios, &cache, n, nullptr, head);
 }
 
 RunResult Simulator::run_impl(const std::vector<Scenario>& scenarios, const BaselineCache* replay, int replicates,
-                              BaselineCache* record) const {
+                              BaselineCache* record, const RunResult* head) const {
   if (scenarios.size() > 63) throw Error(ErrorCode::BadOption, "simulator", "at most 63 scenarios per run");
   const auto& smp = *static_cast<const Samplers*>(samplers_.get());
   const FittedModel& model = *model_;
@@ -713,7 +733,9 @@ RunResult Simulator::run_impl(const std::vector<Scenario>& scenarios, const Base
   });
   const std::uint64_t full = (S >= 64) ? ~0ull : ((1ull << S) - 1);
   const std::size_t tasks = static_cast<std::size_t>(res.replicates) * np;
-  parallel_for(IndexRange<std::size_t>(0, tasks, 1), [&](const auto& range) {
+  // Replicates before `from` are head's: its counts are copied in below.
+  const int from = head ? head->replicates : 0;
+  parallel_for(IndexRange<std::size_t>(static_cast<std::size_t>(from) * np, tasks, 1), [&](const auto& range) {
     Local& L = locals.local();
     for (std::size_t task = range.begin(); task != range.end(); ++task) {
       if (opt_.cancelled && opt_.cancelled()) throw Error(ErrorCode::Interrupted, "simulation", "cancelled");
@@ -812,10 +834,27 @@ RunResult Simulator::run_impl(const std::vector<Scenario>& scenarios, const Base
     }
   });
   // Integer sums: the same whatever thread did what.
-  std::vector<std::uint64_t> cell_sum(static_cast<std::size_t>(S) * np * nc, 0);
+  std::vector<std::uint64_t>& cell_sum = res.cell_sum;
+  cell_sum.assign(static_cast<std::size_t>(S) * np * nc, 0);
   for (const Local& L : locals) {
     for (std::size_t i = 0; i < cell_sum.size(); ++i) cell_sum[i] += L.cell_counts[i];
     for (int s = 0; s < S; ++s) res.clamped_events[s] += L.clamped[s];
+  }
+  if (head) {
+    // Each array's replicates [0, from) from head, scenario by scenario where the
+    // scenario is the outer index; the sums over replicates add.
+    const std::size_t f = static_cast<std::size_t>(from);
+    auto take = [&](const std::vector<std::uint32_t>& src, std::vector<std::uint32_t>& dst, std::size_t per_replicate) {
+      for (int s = 0; s < S; ++s)
+        std::copy_n(src.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(s) * f * per_replicate), f * per_replicate,
+                    dst.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(s) * static_cast<std::size_t>(res.replicates) * per_replicate));
+    };
+    take(head->true_counts, res.true_counts, np * slice);
+    take(head->recorded_counts, res.recorded_counts, np * slice);
+    take(head->zone_counts, res.zone_counts, np * 6);
+    std::copy_n(head->spill_counts.begin(), f * np * S * 2, res.spill_counts.begin());  // replicate outermost
+    for (std::size_t i = 0; i < cell_sum.size(); ++i) cell_sum[i] += head->cell_sum[i];
+    for (int s = 0; s < S; ++s) res.clamped_events[s] += head->clamped_events[s];
   }
   res.cell_mean.resize(cell_sum.size());
   for (std::size_t i = 0; i < cell_sum.size(); ++i) res.cell_mean[i] = static_cast<double>(cell_sum[i]) / res.replicates;

@@ -63,9 +63,12 @@ simulation::SimulatorOptions simulator_options(const FitResult& fit, const Simul
                                                const Taxonomy& taxonomy, const RunControl& control = {},
                                                const std::string& where_rates = "stages.simulate.reporting_rates");
 
-// result.json of scenario `s` (index into the result, >= 1).
+// result.json of scenario `s` (index into the result, >= 1). Without `slices`, it
+// leaves out by_parameter_area_month: a summary of every parameter x area x month
+// (sorting the replicates of each), most of the cost at 1,000 replicates, and the
+// viewer's what-if shows the totals only.
 nlohmann::json scenario_result_json(const FitResult& fit, const simulation::RunResult& result, int s,
-                                    const ResolvedScenario& spec, const RunInfo& run);
+                                    const ResolvedScenario& spec, const RunInfo& run, bool slices = true);
 
 // DIR/scenarios/NAME/{result.json, areas.csv, cells.csv} for every scenario.
 void write_scenarios(const RunFolder& folder, const FitResult& fit, const simulation::RunResult& result,

@@ -62,9 +62,10 @@ class Session {
   simulation::RunResult simulate(const std::vector<ResolvedScenario>& scenarios, const ScenarioFile& file,
                                  const RunControl& control = {}) const;
 
-  // result.json of one scenario (index into the result, >= 1).
+  // result.json of one scenario (index into the result, >= 1); `slices` as in
+  // pipeline::scenario_result_json.
   nlohmann::json result_json(const simulation::RunResult& res, int scenario, const ResolvedScenario& spec,
-                             const ScenarioFile& file) const;
+                             const ScenarioFile& file, bool slices = true) const;
   // Writes DIR/scenarios/NAME/{result.json, areas.csv, cells.csv} for every scenario.
   void write_scenarios(const simulation::RunResult& res, const std::vector<ResolvedScenario>& scenarios,
                        const ScenarioFile& file, const std::filesystem::path& dir) const;

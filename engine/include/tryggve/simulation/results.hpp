@@ -41,6 +41,10 @@ struct RunResult {
   std::vector<std::uint32_t> true_counts, recorded_counts;
   // [scenario][parameter][cell]: mean true count per replicate over the whole forecast
   std::vector<double> cell_mean;
+  // [scenario][parameter][cell]: the true counts summed over the replicates
+  // (cell_mean's numerator, kept whole so that results over blocks of replicates add
+  // up exactly)
+  std::vector<std::uint64_t> cell_sum;
   // [scenario][replicate][parameter][6]: true counts in scenario s's WDQ zones
   // (response = its intervention cells, buffer = their outer_m ring, control = the
   // rest): [0..2] under the baseline, [3..5] under s. Zero for s = 0.

@@ -117,9 +117,13 @@ class Simulator {
   // again only what they can change: the events on the cells they touch (their
   // cores and spill-over rings) and the cascades that start there. The result equals
   // run(scenarios) over the first `replicates` replicates (-1: all the cache holds)
-  // to the last count, at any thread count.
+  // to the last count, at any thread count. Given `head`, this call's own result
+  // for the same scenarios and cache on fewer replicates (the viewer's first
+  // answer), only the replicates after head's are drawn and head's counts are taken
+  // as they are: the same result as without it, for what is left of the work.
   std::shared_ptr<const BaselineCache> cache_baseline(std::size_t max_bytes = std::size_t{4} << 30) const;
-  RunResult run(const std::vector<Scenario>& scenarios, const BaselineCache& cache, int replicates = -1) const;
+  RunResult run(const std::vector<Scenario>& scenarios, const BaselineCache& cache, int replicates = -1,
+                const RunResult* head = nullptr) const;
   // The cache's memory, estimated before building it.
   std::size_t cache_bytes_estimate() const;
 
@@ -132,7 +136,7 @@ class Simulator {
 
  private:
   RunResult run_impl(const std::vector<Scenario>& scenarios, const BaselineCache* replay, int replicates,
-                     BaselineCache* record) const;
+                     BaselineCache* record, const RunResult* head = nullptr) const;
 
  public:
 
