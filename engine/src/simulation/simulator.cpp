@@ -361,6 +361,9 @@ constexpr std::uint8_t kAlive = 1, kRecorded = 2, kTriggered = 4;
 struct CachedTask {
   std::vector<CachedEvent> events;
   std::uint32_t roots = 0;  // background and history offspring come first
+  // The baseline's alive events by cell (sorted by cell), and their number.
+  std::vector<std::pair<CellId, std::uint32_t>> alive_cells;
+  std::uint32_t alive_total = 0;
 };
 
 }  // namespace
@@ -438,35 +441,77 @@ Simulator::Simulator(const FittedModel& model, const CellNetwork& cells, const H
 
 namespace {
 
+// One event's fate in the scenarios of its mask (`alive`, `recorded`). Where some
+// scenario of the run acts (`acts`), its two uniforms are drawn from its own stream
+// (left in `r` for its offspring) and each scenario is evaluated; an event a core
+// effect prevented in scenario s goes to `prevented(s, event, outcome)`, which may
+// return a ring cell to move it to (handed to `push`). Elsewhere a baseline event
+// (`c`) keeps its cached fate in every scenario without drawing: nothing there can
+// differ.
+template <class Eval, class Prevented, class Push>
+void event_fate(const GenEvent& e, const CachedEvent* c, bool acts, std::uint64_t seed, double headroom, Eval& eval,
+                Prevented& prevented, Push&& push, std::optional<Rng>& r, std::uint64_t& alive, std::uint64_t& recorded) {
+  alive = recorded = 0;
+  if (c && !acts) {
+    if (c->flags & kAlive) alive = e.mask;
+    if (c->flags & kRecorded) recorded = alive;
+    return;
+  }
+  r.emplace(seed, e.key);
+  const double u = r->uniform() * (e.displaced ? 1.0 : headroom), v = r->uniform();
+  for (std::uint64_t m = e.mask; m; m &= m - 1) {
+    const int s = __builtin_ctzll(m);
+    const Outcome o = eval(s, e.cell, e.t);
+    if (u < o.rr) {
+      alive |= 1ull << s;
+      if (v < o.report) recorded |= 1ull << s;
+    } else if (!e.displaced && o.core_iv >= 0 && o.core_factor > 0.0 && u < o.rr / o.core_factor) {
+      if (const auto to = prevented(s, e, o)) {
+        GenEvent d = e;
+        d.cell = *to;
+        d.key = mix(e.key, kTagDisplaced);
+        d.mask = 1ull << s;
+        d.displaced = true;
+        d.cached = -1;
+        push(d);
+      }
+    }
+  }
+}
+
+// The offspring of an event alive in the scenarios of `alive`, from its own stream
+// after its two uniforms; those before the forecast's end `t1` go to `push`.
+template <class Push>
+void draw_offspring(const EtasParameters& P, const ParamSampler& ps, const CellNetwork& cells, const GenEvent& e,
+                    std::optional<Rng>& r, std::uint64_t seed, double theta_dom, double t1, std::uint64_t alive,
+                    Push&& push) {
+  if (!r) {
+    r.emplace(seed, e.key);
+    r->uniform();
+    r->uniform();
+  }
+  const std::uint64_t n = r->poisson(theta_dom);
+  for (std::uint64_t k = 0; k < n; ++k) {
+    const double t = e.t + r->exponential(P.omega_per_hour);
+    const CellId cell = sample_offspring_cell(cells, ps, e.cell, *r);
+    if (t < t1) push(GenEvent{t, cell, mix(e.key, k + 1), alive, true});
+  }
+}
+
 // One (replicate, parameter) task: generate the dominating process and hand each
 // event, with its alive and recorded masks, to `sink`. An event a core effect
-// prevented in scenario s goes to `prevented(s, event, outcome)`, which may return
-// a ring cell to move it to (displacement).
-//
-// Instant what-ifs (issue 14): with `record` the task keeps its queue, each event's
-// fate and its children's place (a baseline-only run); with `replay` a later run
-// takes the roots and the children of baseline-alive events from there instead of
-// drawing them, and on cells no scenario of the run touches (`reached` false) takes
-// each event's fate from the baseline without drawing its uniforms: nothing there
-// can differ. Every random number that is still drawn is the one a full run draws
-// (streams are addressed by the event's key), and the queue is built in the same
-// order, so the result is the full run's to the last count.
+// prevented may be moved to the ring (event_fate). With `record` the task keeps
+// its queue, each event's fate and its children's place (a baseline-only run, for
+// instant what-ifs: replay below).
 template <class Eval, class Sink, class Prevented>
 void generate(const EtasParameters& P, const ParamSampler& ps, const CellNetwork& cells, const HourCalendar& cal,
               std::span<const CellEvent> history, std::uint64_t seed, int rep, std::size_t p, double headroom,
               double reporting, std::uint64_t full_mask, Eval&& eval, Sink&& sink, Prevented&& prevented,
-              const CachedTask* replay = nullptr, const std::vector<char>* reached = nullptr,
               CachedTask* record = nullptr) {
   const double t0 = cal.start_hours(), t1 = cal.end_hours();
   const double theta_dom = headroom * P.theta;
   std::vector<GenEvent> q;
-  if (replay) {
-    q.reserve(replay->events.size() + 16);
-    for (std::uint32_t j = 0; j < replay->roots; ++j) {
-      const CachedEvent& c = replay->events[j];
-      q.push_back({c.t, c.cell, c.key, full_mask, (c.flags & kTriggered) != 0, false, static_cast<std::int32_t>(j)});
-    }
-  } else {
+  {
     // Background: one stream per (replicate, parameter).
     const std::uint64_t bg_key = mix(kTagBackground, mix(static_cast<std::uint64_t>(rep), p));
     Rng bg(seed, bg_key);
@@ -513,38 +558,13 @@ void generate(const EtasParameters& P, const ParamSampler& ps, const CellNetwork
   std::vector<std::uint32_t> rec_first;
   std::vector<std::uint16_t> rec_children;
   const std::size_t roots = q.size();
+  auto push = [&q](const GenEvent& d) { q.push_back(d); };
   // Breadth-first over the branching structure.
   for (std::size_t i = 0; i < q.size(); ++i) {
     const GenEvent e = q[i];
-    const CachedEvent* c = e.cached >= 0 ? &replay->events[static_cast<std::size_t>(e.cached)] : nullptr;
     std::optional<Rng> r;
-    std::uint64_t alive = 0, recorded = 0;
-    if (c && !(*reached)[e.cell]) {
-      // Nothing of this run acts here: every scenario sees what the baseline saw.
-      if (c->flags & kAlive) alive = e.mask;
-      if (c->flags & kRecorded) recorded = alive;
-    } else {
-      r.emplace(seed, e.key);
-      const double u = r->uniform() * (e.displaced ? 1.0 : headroom), v = r->uniform();
-      for (std::uint64_t m = e.mask; m; m &= m - 1) {
-        const int s = __builtin_ctzll(m);
-        const Outcome o = eval(s, e.cell, e.t);
-        if (u < o.rr) {
-          alive |= 1ull << s;
-          if (v < o.report) recorded |= 1ull << s;
-        } else if (!e.displaced && o.core_iv >= 0 && o.core_factor > 0.0 && u < o.rr / o.core_factor) {
-          if (const auto to = prevented(s, e, o)) {
-            GenEvent d = e;
-            d.cell = *to;
-            d.key = mix(e.key, kTagDisplaced);
-            d.mask = 1ull << s;
-            d.displaced = true;
-            d.cached = -1;
-            q.push_back(d);
-          }
-        }
-      }
-    }
+    std::uint64_t alive, recorded;
+    event_fate(e, nullptr, true, seed, headroom, eval, prevented, push, r, alive, recorded);
     if (record) {
       rec_flags.push_back(static_cast<std::uint8_t>((alive ? kAlive : 0) | (recorded ? kRecorded : 0) |
                                                     (e.triggered ? kTriggered : 0)));
@@ -554,25 +574,7 @@ void generate(const EtasParameters& P, const ParamSampler& ps, const CellNetwork
     if (!alive) continue;
     sink(e, alive, recorded);
     if (theta_dom <= 0) continue;
-    if (c && (c->flags & kAlive)) {
-      // The baseline expanded this event: its children, in the same order.
-      for (std::uint32_t j = c->first_child; j < c->first_child + c->children; ++j) {
-        const CachedEvent& k = replay->events[j];
-        q.push_back({k.t, k.cell, k.key, alive, true, false, static_cast<std::int32_t>(j)});
-      }
-      continue;
-    }
-    if (!r) {
-      r.emplace(seed, e.key);
-      r->uniform();
-      r->uniform();
-    }
-    const std::uint64_t n = r->poisson(theta_dom);
-    for (std::uint64_t k = 0; k < n; ++k) {
-      const double t = e.t + r->exponential(P.omega_per_hour);
-      const CellId cell = sample_offspring_cell(cells, ps, e.cell, *r);
-      if (t < t1) q.push_back({t, cell, mix(e.key, k + 1), alive, true});
-    }
+    draw_offspring(P, ps, cells, e, r, seed, theta_dom, t1, alive, push);
     if (record) rec_children.back() = static_cast<std::uint16_t>(q.size() - rec_first.back());
   }
   if (record) {
@@ -580,6 +582,108 @@ void generate(const EtasParameters& P, const ParamSampler& ps, const CellNetwork
     record->events.resize(q.size());
     for (std::size_t i = 0; i < q.size(); ++i)
       record->events[i] = {q[i].t, q[i].key, q[i].cell, rec_first[i], rec_children[i], rec_flags[i]};
+    // What the baseline leaves on each cell: a replay starts every scenario from it.
+    std::vector<CellId> alive_at;
+    for (std::size_t i = 0; i < q.size(); ++i)
+      if (rec_flags[i] & kAlive) alive_at.push_back(q[i].cell);
+    std::sort(alive_at.begin(), alive_at.end());
+    record->alive_cells.clear();
+    for (std::size_t i = 0; i < alive_at.size();) {
+      std::size_t j = i;
+      while (j < alive_at.size() && alive_at[j] == alive_at[i]) ++j;
+      record->alive_cells.push_back({alive_at[i], static_cast<std::uint32_t>(j - i)});
+      i = j;
+    }
+    record->alive_total = static_cast<std::uint32_t>(alive_at.size());
+  }
+}
+
+// A scenario run against a task's cached baseline (instant what-ifs, issue 14).
+// The caller has counted every baseline event as alive, as the baseline had it, in
+// every scenario; this walks only the events that can differ and corrects the
+// counts for each (`unsink` takes a baseline event's assumed counts back, `sink`
+// adds what happened):
+// - baseline events on `scan` cells: where a scenario acts (`reached`: drawn and
+//   evaluated) or counts them in a WDQ zone other than control;
+// - the cached descendants of an event not alive in every scenario (their mask is
+//   no longer every scenario);
+// - events the baseline never had: moved to a ring, or the offspring of an event
+//   alive in some scenario but not in the baseline, drawn as a full run draws them.
+// Everything else keeps its baseline fate in every scenario, and its children their
+// full mask: there is nothing to walk. The walk visits the events in the order of
+// the full run's breadth-first queue, which matters for displacement's running
+// account: baseline events keep their cache order, and an event the baseline never
+// had sits in the queue after the baseline events pushed before it (`tail`, read
+// from the cache: after baseline event k is handled the queue holds
+// first_child(k) + children(k) of them) and after the new events pushed before it.
+template <class Eval, class Sink, class Unsink, class Prevented>
+void replay_task(const EtasParameters& P, const ParamSampler& ps, const CellNetwork& cells, const HourCalendar& cal,
+                 std::uint64_t seed, double headroom, std::uint64_t full_mask, const CachedTask& task,
+                 const std::vector<char>& reached, const std::vector<char>& scan_cell, Eval&& eval, Sink&& sink,
+                 Unsink&& unsink, Prevented&& prevented) {
+  const double t1 = cal.end_hours(), theta_dom = headroom * P.theta;
+  const std::vector<CachedEvent>& ev = task.events;
+  std::vector<std::uint32_t> scan;
+  for (std::uint32_t j = 0; j < ev.size(); ++j)
+    if (scan_cell[ev[j].cell]) scan.push_back(j);
+  std::vector<std::uint64_t> scan_mask(scan.size(), full_mask);
+  // Queue order as (2 x baseline events before it + 1 for a baseline event, order
+  // of pushing among new events).
+  struct Pending {
+    std::uint64_t at, seq;
+    GenEvent e;
+    bool operator>(const Pending& o) const { return at != o.at ? at > o.at : seq > o.seq; }
+  };
+  std::vector<Pending> heap;
+  auto push_heap = [&heap](Pending x) {
+    heap.push_back(std::move(x));
+    std::push_heap(heap.begin(), heap.end(), std::greater<>());
+  };
+  auto baseline_event = [&ev](std::uint32_t j, std::uint64_t mask) {
+    const CachedEvent& c = ev[j];
+    return GenEvent{c.t, c.cell, c.key, mask, (c.flags & kTriggered) != 0, false, static_cast<std::int32_t>(j)};
+  };
+  std::uint64_t seq = 0;
+  std::size_t next = 0;
+  for (;;) {
+    Pending x;
+    if (next < scan.size() && (heap.empty() || 2ull * scan[next] + 1 < heap.front().at)) {
+      x = {2ull * scan[next] + 1, 0, baseline_event(scan[next], scan_mask[next])};
+      ++next;
+    } else if (!heap.empty()) {
+      std::pop_heap(heap.begin(), heap.end(), std::greater<>());
+      x = heap.back();
+      heap.pop_back();
+    } else {
+      break;
+    }
+    const GenEvent& e = x.e;
+    const CachedEvent* c = e.cached >= 0 ? &ev[static_cast<std::size_t>(e.cached)] : nullptr;
+    const std::uint64_t before = x.at / 2;  // baseline events before this one in the queue
+    const std::uint64_t tail = c ? c->first_child : ev[before - 1].first_child + ev[before - 1].children;
+    auto push_new = [&](const GenEvent& d) { push_heap({2 * tail, seq++, d}); };
+    std::optional<Rng> r;
+    std::uint64_t alive, recorded;
+    event_fate(e, c, c == nullptr || reached[e.cell], seed, headroom, eval, prevented, push_new, r, alive, recorded);
+    const bool baseline_alive = c && (c->flags & kAlive);
+    if (baseline_alive) unsink(*c);
+    if (!alive) continue;
+    sink(e, alive, recorded);
+    if (theta_dom <= 0) continue;
+    if (baseline_alive) {
+      // The baseline's children, now in the scenarios this one lives in; with all of
+      // them they are as the caller counted them (unless on a scan cell: walked anyway).
+      if (alive == full_mask) continue;
+      for (std::uint32_t j = c->first_child; j < c->first_child + c->children; ++j) {
+        if (scan_cell[ev[j].cell])
+          scan_mask[static_cast<std::size_t>(std::lower_bound(scan.begin() + static_cast<std::ptrdiff_t>(next), scan.end(), j) -
+                                             scan.begin())] = alive;
+        else
+          push_heap({2ull * j + 1, 0, baseline_event(j, alive)});
+      }
+      continue;
+    }
+    draw_offspring(P, ps, cells, e, r, seed, theta_dom, t1, alive, push_new);
   }
 }
 
@@ -610,6 +714,9 @@ struct BaselineCache::Impl {
   int replicates = 0;
   std::size_t parameters = 0;
   std::vector<CachedTask> tasks;  // [replicate * parameters + parameter]
+  // The baseline's counts by task: [task][area x month] (slice of them)
+  std::size_t slice = 0;
+  std::vector<std::uint32_t> true_counts, recorded_counts;
   std::size_t bytes = 0;
 };
 BaselineCache::~BaselineCache() = default;
@@ -635,8 +742,15 @@ std::shared_ptr<const BaselineCache> Simulator::cache_baseline(std::size_t max_b
                             need / 1e9, max_bytes / 1e9));
   auto cache = std::make_shared<BaselineCache>();
   cache->impl = std::make_unique<BaselineCache::Impl>();
-  run_impl({}, nullptr, opt_.replicates, cache.get());
-  for (const auto& t : cache->impl->tasks) cache->impl->bytes += t.events.capacity() * sizeof(CachedEvent);
+  RunResult base = run_impl({}, nullptr, opt_.replicates, cache.get());
+  BaselineCache::Impl& B = *cache->impl;
+  // With one scenario the counts are [replicate][parameter][area x month]: by task.
+  B.slice = static_cast<std::size_t>(base.areas) * base.months;
+  B.true_counts = std::move(base.true_counts);
+  B.recorded_counts = std::move(base.recorded_counts);
+  B.bytes = (B.true_counts.capacity() + B.recorded_counts.capacity()) * sizeof(std::uint32_t);
+  for (const auto& t : B.tasks)
+    B.bytes += t.events.capacity() * sizeof(CachedEvent) + t.alive_cells.capacity() * sizeof(t.alive_cells[0]);
   return cache;
 }
 
@@ -717,6 +831,14 @@ RunResult Simulator::run_impl(const std::vector<Scenario>& scenarios, const Base
     for (const auto& iv : comp[s].ivs)
       for (CellId c : iv.ring) reached[c] = 1;
   }
+  // Cells where a replay walks the baseline's events: where some scenario acts, or
+  // counts them in a WDQ zone other than control (replay_task).
+  std::vector<char> scan_cell(reached);
+  for (int s = 1; s < S; ++s)
+    for (CellId c = 0; c < cells_->size(); ++c)
+      if (comp[s].zone[c] != 2) scan_cell[c] = 1;
+  if (replay && replay->impl->slice != static_cast<std::size_t>(res.areas) * res.months)
+    throw Error(ErrorCode::BadOption, "simulator", "the baseline cache belongs to another calendar or other areas");
   if (record) {
     record->impl->replicates = replicates;
     record->impl->parameters = np;
@@ -807,30 +929,58 @@ RunResult Simulator::run_impl(const std::vector<Scenario>& scenarios, const Base
             static_cast<std::size_t>(std::upper_bound(cum.begin(), cum.end(), x) - cum.begin()), cum.size() - 1);
         return iv.ring[j];
       };
+      // This task's counts of scenario s start at counts(s) + its area x month.
+      auto counts = [&](int s) { return ((static_cast<std::size_t>(s) * res.replicates + local) * np + p) * slice; };
+      auto zones = [&](int s) { return &res.zone_counts[((static_cast<std::size_t>(s) * res.replicates + local) * np + p) * 6]; };
+      auto slot = [&](CellId cell, double t) {
+        const int a = areas_.area_of_cell[cell] < 0 ? res.areas - 1 : areas_.area_of_cell[cell];
+        return static_cast<std::size_t>(a) * res.months + (*cal_)[static_cast<std::size_t>(t)].month;
+      };
       auto sink = [&](const GenEvent& e, std::uint64_t alive, std::uint64_t rec) {
-        const int a = areas_.area_of_cell[e.cell] < 0 ? res.areas - 1 : areas_.area_of_cell[e.cell];
-        const int mo = (*cal_)[static_cast<std::size_t>(e.t)].month;
+        const std::size_t at = slot(e.cell, e.t);
         for (std::uint64_t m = alive; m; m &= m - 1) {
           const int s = __builtin_ctzll(m);
-          const std::size_t o = ((static_cast<std::size_t>(s) * res.replicates + local) * np + p) * slice +
-                                static_cast<std::size_t>(a) * res.months + mo;
-          ++res.true_counts[o];
-          if ((rec >> s) & 1u) ++res.recorded_counts[o];
+          ++res.true_counts[counts(s) + at];
+          if ((rec >> s) & 1u) ++res.recorded_counts[counts(s) + at];
           ++L.cell_counts[(static_cast<std::size_t>(s) * np + p) * nc + e.cell];
         }
         for (int s = 1; s < S; ++s) {
           const bool in_base = alive & 1u, in_s = (alive >> s) & 1u;
           if (!in_base && !in_s) continue;
-          std::uint32_t* z = &res.zone_counts[((static_cast<std::size_t>(s) * res.replicates + local) * np + p) * 6];
+          std::uint32_t* z = zones(s);
           const int zone = comp[s].zone[e.cell];
           z[zone] += in_base;
           z[3 + zone] += in_s;
         }
       };
-      const CachedTask* from = replay ? &replay->impl->tasks[task] : nullptr;
-      CachedTask* into = record ? &record->impl->tasks[task] : nullptr;
-      generate(model.parameters[p], ps, *cells_, *cal_, hist, opt_.seed, rep, p, headroom, reporting, full, eval, sink,
-               prevented, from, &reached, into);
+      if (!replay) {
+        CachedTask* into = record ? &record->impl->tasks[task] : nullptr;
+        generate(model.parameters[p], ps, *cells_, *cal_, hist, opt_.seed, rep, p, headroom, reporting, full, eval,
+                 sink, prevented, into);
+        continue;
+      }
+      // A replay starts from the baseline as it was, in every scenario (every event
+      // in the control zone); replay_task corrects that for the events that can differ.
+      const BaselineCache::Impl& B = *replay->impl;
+      const CachedTask& cached = B.tasks[task];
+      for (int s = 0; s < S; ++s) {
+        std::copy_n(&B.true_counts[task * slice], slice, &res.true_counts[counts(s)]);
+        std::copy_n(&B.recorded_counts[task * slice], slice, &res.recorded_counts[counts(s)]);
+        std::uint32_t* cc = &L.cell_counts[(static_cast<std::size_t>(s) * np + p) * nc];
+        for (const auto& [cell, n] : cached.alive_cells) cc[cell] += n;
+        if (s > 0) zones(s)[2] = zones(s)[5] = cached.alive_total;
+      }
+      auto unsink = [&](const CachedEvent& c) {
+        const std::size_t at = slot(c.cell, c.t);
+        for (int s = 0; s < S; ++s) {
+          --res.true_counts[counts(s) + at];
+          if (c.flags & kRecorded) --res.recorded_counts[counts(s) + at];
+          --L.cell_counts[(static_cast<std::size_t>(s) * np + p) * nc + c.cell];
+          if (s > 0) --zones(s)[2], --zones(s)[5];
+        }
+      };
+      replay_task(model.parameters[p], ps, *cells_, *cal_, opt_.seed, headroom, full, cached, reached, scan_cell, eval, sink,
+                  unsink, prevented);
     }
   });
   // Integer sums: the same whatever thread did what.
