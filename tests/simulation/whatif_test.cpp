@@ -103,6 +103,30 @@ TEST(WhatIf, ReplayOfTheCachedBaselineEqualsAFullRun) {
   expect_same(sim.run(edits(ww)), sim.run(edits(ww), *cache));
 }
 
+// A replay walks only the events that can differ, in the full run's queue order:
+// the events the baseline never had (here the offspring of events a strong
+// reaction adds) take their place among the baseline's. The order decides which
+// prevented events the displacement account moves to the ring, so an event the
+// baseline never had that lands on a patrolled street and is prevented there must
+// be counted in its place.
+TEST(WhatIf, EventsTheBaselineNeverHadKeepTheirPlaceInTheQueue) {
+  const WhatIfWorld ww;
+  const Simulator sim = ww.simulator(30);
+  const auto cache = sim.cache_baseline();
+  Intervention patrol = make_patrol("rising", ww.edge_cells(90, 6), WeeklyWindow{0x7F, 0, 24}, 40, 30, 1e5);
+  patrol.reaction.parameters = {0, 1};
+  patrol.reaction.peak_rise = 0.45;  // more disorder at first than the patrol prevents (within the headroom)
+  patrol.reaction.decay_weeks = 12;
+  patrol.spillover.displacement_share = 0.5;
+  const Scenario sc{"rising", {patrol}};
+  const RunResult full = sim.run({sc});
+  expect_same(full, sim.run({sc}, *cache));
+  EXPECT_GT(full.difference(1, Measure::True).mean, 0.0) << "the reaction added no events: nothing new to place";
+  std::uint64_t moved = 0;
+  for (std::size_t i = 1; i < full.spill_counts.size(); i += 2) moved += full.spill_counts[i];
+  EXPECT_GT(moved, 0u);
+}
+
 TEST(WhatIf, FirstAnswerOnFewReplicatesEqualsTheirFullRun) {
   const WhatIfWorld ww;
   const Simulator big = ww.simulator(40), small = ww.simulator(8);
