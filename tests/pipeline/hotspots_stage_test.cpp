@@ -19,6 +19,7 @@
 #include "tryggve/io/gdal_env.hpp"
 #include "tryggve/pipeline/hotspots_stage.hpp"
 #include "tryggve/pipeline/run_folder.hpp"
+#include "tryggve/simulation/cells.hpp"
 
 namespace tryggve::pipeline {
 namespace {
@@ -229,6 +230,38 @@ TEST_F(DemoHotspots, BacktestBeatsChance) {
   EXPECT_TRUE(fs::exists(*dir_ / "run" / outputs::kModelBacktestCsv));
   const auto j = nlohmann::json::parse(std::ifstream(*dir_ / "run" / outputs::kModelBacktestJson));
   EXPECT_EQ(j["months"].size(), 2u);
+}
+
+// The backtest's neighbour lists are bounded: over backtest_memory_mb it runs on
+// longer lixels that fit (and says so), and a given length over it is refused
+// before anything is made.
+TEST_F(DemoHotspots, ABacktestOverItsMemoryRunsOnLongerLixels) {
+  HotspotStageOptions o = *opts_;
+  o.no_forecast_model = true;
+  o.backtest_months = 1;
+  o.permutations = 0;
+  const double cutoff = o.forecast_cutoff_m;
+  const double on_map = simulation::CellNetwork::mean_neighbours(map_->net, map_->lixels, cutoff) *
+                        static_cast<double>(map_->lixels.size()) * sizeof(simulation::Neighbour) / 1048576.0;
+  ASSERT_GT(on_map, 1.2) << "the demo's lists fit in 1 MB: the test would not see the bound";
+  o.backtest_memory_mb = 1;
+  const HotspotsResult r = run_hotspots(*map_, o);
+  const double len = r.summary["backtest"]["lixel_length_m"].get<double>();
+  EXPECT_GT(len, map_->lixels.target_length());
+  const network::Lixelization longer(map_->net, len);
+  EXPECT_LE(simulation::CellNetwork::mean_neighbours(map_->net, longer, cutoff) * static_cast<double>(longer.size()) *
+                sizeof(simulation::Neighbour),
+            1048576.0);
+  EXPECT_FALSE(r.backtest.empty());
+  EXPECT_EQ((*summary_)["backtest"]["lixel_length_m"].get<double>(), map_->lixels.target_length());
+  o.backtest_lixel_length_m = map_->lixels.target_length();
+  try {
+    (void)run_hotspots(*map_, o);
+    ADD_FAILURE() << "a backtest over its memory bound ran";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::BadOption);
+    EXPECT_NE(std::string(e.what()).find("backtest_memory_mb"), std::string::npos) << e.what();
+  }
 }
 
 TEST_F(DemoHotspots, SameSeedSameResultAtAnyThreadCount) {

@@ -1,10 +1,12 @@
 // The Knox test feeding the self-exciting model: on data simulated with known near
 // repeats it must see them and read θ, the delay and the distance off its table
 // near the truth; on Poisson data it must not, and then the fit has no
-// self-excitation at all.
+// self-excitation at all. And the cells' neighbour lists it reads: their size is
+// known before they are made.
 #include <gtest/gtest.h>
 
 #include "sim_fixture.hpp"
+#include "tryggve/core/error.hpp"
 #include "tryggve/simulation/near_repeat.hpp"
 
 using namespace tryggve;
@@ -17,6 +19,21 @@ struct NearRepeat : ::testing::Test, TwoYearGrid {};
 
 // On a single straight street of cells the kernel's band shares are the
 // exponential's, by hand: a cell in the middle sees e^{-d/σ} on both sides.
+// What the neighbour lists will take is estimated before they are made (the
+// hotspots backtest's memory bound): from every cell the estimate is the lists'
+// mean exactly; from a sample of them, close to it.
+TEST(CellNetworkLists, MeanNeighboursIsKnownBeforeTheListsAreMade) {
+  const World w(10, 100.0, 20.0, 300.0);
+  const CellNetwork& cells = *w.cells;
+  double total = 0;
+  for (CellId c = 0; c < cells.size(); ++c) total += static_cast<double>(cells.neighbours(c).size());
+  const double mean = total / static_cast<double>(cells.size());
+  EXPECT_DOUBLE_EQ(CellNetwork::mean_neighbours(w.net, w.lix, 300.0, cells.size()), mean);
+  EXPECT_NEAR(CellNetwork::mean_neighbours(w.net, w.lix, 300.0, 64), mean, 0.1 * mean);
+  EXPECT_LT(CellNetwork::mean_neighbours(w.net, w.lix, 100.0), 0.5 * mean);
+  EXPECT_THROW(CellNetwork::mean_neighbours(w.net, w.lix, 0.0), Error);
+}
+
 TEST(NearRepeatKernel, BandSharesOnAStraightStreet) {
   std::vector<Point> v{{0, 0}, {2000, 0}};
   network::Edge e;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
+#include <span>
 
 #include <fmt/format.h>
 
@@ -59,7 +61,14 @@ void HotspotStageOptions::declare(OptionSet& o) {
       .flag("no_forecast_model", no_forecast_model,
             "Backtest: leave out the self-exciting model's forecast (etas; its monthly fits are most of the time)")
       .real("forecast_cutoff_m", forecast_cutoff_m,
-            "Backtest: network distance within which lixels are neighbours (near repeats, smoothing)", 20.0, 1e4);
+            "Backtest: network distance within which lixels are neighbours (near repeats, smoothing)", 20.0, 1e4)
+      .real("backtest_lixel_length_m", backtest_lixel_length_m,
+            "Backtest: the length of its lixels (0 = the map's; longer ones when those would take more than "
+            "backtest_memory_mb)",
+            0.0, 1e4)
+      .integer("backtest_memory_mb", backtest_memory_mb,
+               "Backtest: the most its lixels' neighbour lists may take (MB); checked before they are made", 1,
+               1 << 20);
 }
 
 SituationOptions HotspotStageOptions::situation_options(const snap::PlaceTagOptions& tags) const {
@@ -115,11 +124,53 @@ EventSet events_in(const MapResult& map, const std::vector<int>& month_of, int f
   return e;
 }
 
-std::vector<double> lixel_counts(const MapResult& map, const std::vector<int>& month_of, int from, int to) {
-  std::vector<double> c(map.lixels.size(), 0.0);
+std::vector<double> lixel_counts(const MapResult& map, std::span<const network::LixelId> lixel_of, std::size_t lixels,
+                                 const std::vector<int>& month_of, int from, int to) {
+  std::vector<double> c(lixels, 0.0);
   for (std::size_t k = 0; k < map.incidents.size(); ++k)
-    if (month_of[k] >= from && month_of[k] <= to) c[map.lixel_of[k]] += map.incidents[k].weight;
+    if (month_of[k] >= from && month_of[k] <= to) c[lixel_of[k]] += map.incidents[k].weight;
   return c;
+}
+
+// The backtest's units (HotspotStageOptions::backtest_lixel_length_m): nullopt for
+// the map's lixels, else longer ones, each step at least 1.25x longer, until their
+// neighbour lists within `cutoff` are estimated to fit in the budget.
+std::optional<network::Lixelization> backtest_lixels(const MapResult& map, const HotspotStageOptions& o, double cutoff) {
+  const double budget = static_cast<double>(o.backtest_memory_mb) * 1048576.0;
+  auto bytes = [&](const network::Lixelization& lix) {
+    return simulation::CellNetwork::mean_neighbours(map.net, lix, cutoff) * static_cast<double>(lix.size()) *
+           sizeof(simulation::Neighbour);
+  };
+  auto too_big = [&](const network::Lixelization& lix, double need, const char* hint) {
+    return Error(ErrorCode::BadOption, "hotspots.backtest_memory_mb",
+                 fmt::format("the backtest's neighbour lists on {} lixels of {:g} m within {:g} m would take about "
+                             "{:.0f} MB, over {} MB: {}",
+                             lix.size(), lix.target_length(), cutoff, need / 1048576.0, o.backtest_memory_mb, hint));
+  };
+  if (o.backtest_lixel_length_m > 0) {
+    network::Lixelization own(map.net, o.backtest_lixel_length_m);
+    if (const double need = bytes(own); need > budget)
+      throw too_big(own, need, "raise it or set a longer backtest_lixel_length_m");
+    return own;
+  }
+  double need = bytes(map.lixels);
+  if (need <= budget) return std::nullopt;
+  const double asked = map.lixels.target_length(), asked_need = need;
+  std::optional<network::Lixelization> own;
+  double len = asked;
+  // Lists shrink about with the square of the length (fewer cells, each with fewer
+  // neighbours) until a lixel is a whole street segment.
+  for (int step = 0; need > budget; ++step) {
+    if (step == 12 || len > cutoff) throw too_big(own ? *own : map.lixels, need, "raise it, or use --no-backtest");
+    len = std::ceil(len * std::max(1.25, std::sqrt(need / budget)));
+    own.emplace(map.net, len);
+    need = bytes(*own);
+  }
+  log::warn("hotspots: the backtest's neighbour lists on the map's {} lixels of {:g} m would take about {:.0f} MB, over "
+            "backtest_memory_mb ({}): it runs on {} lixels of {:g} m (about {:.0f} MB)",
+            map.lixels.size(), asked, asked_need / 1048576.0, o.backtest_memory_mb, own->size(), len,
+            need / 1048576.0);
+  return own;
 }
 
 io::FieldValue opt(double v) { return std::isfinite(v) ? io::FieldValue(v) : io::FieldValue(); }
@@ -271,8 +322,18 @@ HotspotsResult run_hotspots(const MapResult& map, const HotspotStageOptions& o) 
   res.backtest_run = !o.no_backtest;
   if (!o.no_backtest) {
     const int K = o.backtest_history_months;
-    std::vector<double> measure(map.lixels.size());
-    for (std::size_t l = 0; l < measure.size(); ++l) measure[l] = std::max(map.lixels[l].length(), 1e-9);
+    forecast::MixtureOptions mo;
+    mo.cv_months = o.forecast_cv_months;
+    const double cutoff = std::max(o.forecast_cutoff_m, mo.needed_cutoff_m());
+    // Its units: the map's lixels, or longer ones whose neighbour lists fit the budget.
+    const std::optional<network::Lixelization> own = backtest_lixels(map, o, cutoff);
+    const network::Lixelization& lixels = own ? *own : map.lixels;
+    std::vector<network::LixelId> own_lixel_of;
+    if (own)
+      for (const auto& s : map.snaps) own_lixel_of.push_back(own->lixel_at(s.edge, s.offset));
+    const std::span<const network::LixelId> lixel_of = own ? own_lixel_of : map.lixel_of;
+    std::vector<double> measure(lixels.size());
+    for (std::size_t l = 0; l < measure.size(); ++l) measure[l] = std::max(lixels[l].length(), 1e-9);
     density::DensityOptions kd = dopt;
     const int t_first = o.backtest_months > 0 ? std::max(first + 1, last - o.backtest_months + 1) : first + 1;
     hotspot::LocalOptions zl;
@@ -281,10 +342,8 @@ HotspotsResult run_hotspots(const MapResult& map, const HotspotStageOptions& o) 
     zl.classify_by = hotspot::Significance::Analytical;
     // The forecast module's view of the district: lixels with their neighbours
     // along the network, the incidents by month, what the map knows of each lixel.
-    forecast::MixtureOptions mo;
-    mo.cv_months = o.forecast_cv_months;
-    const simulation::CellNetwork cells(map.net, map.lixels, std::max(o.forecast_cutoff_m, mo.needed_cutoff_m()));
-    const forecast::History history(forecast::events_from_incidents(map.incidents, map.lixel_of, map.taxonomy),
+    const simulation::CellNetwork cells(map.net, lixels, cutoff);
+    const forecast::History history(forecast::events_from_incidents(map.incidents, lixel_of, map.taxonomy),
                                     cells.size(), map.taxonomy.size());
     std::unique_ptr<forecast::SelfExcitingForecast> model;
     if (!o.no_forecast_model) {
@@ -303,7 +362,7 @@ HotspotsResult run_hotspots(const MapResult& map, const HotspotStageOptions& o) 
          [&](int t) {
            const auto ev = events_in(map, month_of, t - K, t - 1, false);
            return ev.pos.empty() ? std::vector<double>(measure.size(), 0.0)
-                                 : density::estimate(map.net, map.lixels, ev.pos, ev.w, kd).values;
+                                 : density::estimate(map.net, lixels, ev.pos, ev.w, kd).values;
          }},
         {"gistar",
          [&](int t) {
@@ -316,14 +375,14 @@ HotspotsResult run_hotspots(const MapResult& map, const HotspotStageOptions& o) 
            if (gi_ok && *std::max_element(recent.begin(), recent.end()) > 0) {
              const auto r = hotspot::gi_star(wseg, recent, zl);
              for (std::size_t l = 0; l < z.size(); ++l) {
-               const double v = r.stats[map.lixels[l].edge].z;
+               const double v = r.stats[lixels[l].edge].z;
                z[l] = std::isfinite(v) ? v : 0.0;
              }
            }
            return z;
          }},
-        {forecast::kLastMonth, [&](int t) { return lixel_counts(map, month_of, t - 1, t - 1); }},
-        {forecast::kAllHistory, [&](int t) { return lixel_counts(map, month_of, first, t - 1); }}};
+        {forecast::kLastMonth, [&](int t) { return lixel_counts(map, lixel_of, lixels.size(), month_of, t - 1, t - 1); }},
+        {forecast::kAllHistory, [&](int t) { return lixel_counts(map, lixel_of, lixels.size(), month_of, first, t - 1); }}};
     std::vector<forecast::MixtureChoice> choices;
     for (auto& m : forecast::forecast_methods(fc, true, choices)) methods.push_back(std::move(m));
     if (t_first <= last) bt = forecast::rolling_backtest(history, measure, methods, t_first, last, coverages);
@@ -333,6 +392,7 @@ HotspotsResult run_hotspots(const MapResult& map, const HotspotStageOptions& o) 
       res.model_backtest = forecast::model_backtest(*model, history, measure, t_first, last, forecast::kModelBacktestCoverages);
     nlohmann::json bs = forecast::backtest_summary(bt, choices);
     bs["unit"] = "lixel";
+    bs["lixel_length_m"] = lixels.target_length();
     bs["measure"] = "street length";
     bs["history_months"] = K;
     bs["scored_months"] = std::max(0, last - t_first + 1);

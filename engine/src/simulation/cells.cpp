@@ -27,21 +27,21 @@ struct Scratch {
   std::uint32_t epoch = 0;
 };
 
-// Calls f(cell, distance) for every cell whose midpoint is within `cutoff` of the
-// last source run in s.ws (each cell at most once).
+// Calls f(cell, distance) for every cell (lixel) whose midpoint is within `cutoff`
+// of the last source run in s.ws (each cell at most once).
 template <class F>
-void for_cells_in_reach(Scratch& s, const CellNetwork& cn, network::EdgeId source_edge, double cutoff, F&& f) {
+void for_cells_in_reach(Scratch& s, const network::Network& net, const network::Lixelization& lix,
+                        network::EdgeId source_edge, double cutoff, F&& f) {
   if (++s.epoch == 0) {
     std::fill(s.edge_stamp.begin(), s.edge_stamp.end(), 0);
     s.epoch = 1;
   }
-  const auto& net = cn.network();
   auto visit_edge = [&](network::EdgeId e) {
     if (s.edge_stamp[e] == s.epoch) return;
     s.edge_stamp[e] = s.epoch;
-    const CellId first = cn.first_cell(e);
-    for (CellId c = first; c < first + cn.cell_count(e); ++c) {
-      const double d = s.ws.distance_to(cn.cell(c).mid());
+    const CellId first = lix.first_lixel(e);
+    for (CellId c = first; c < first + lix.lixel_count(e); ++c) {
+      const double d = s.ws.distance_to({e, lix[c].mid_offset()});
       if (d <= cutoff) f(c, d);
     }
   };
@@ -79,7 +79,7 @@ CellNetwork::CellNetwork(const network::Network& net, const network::Lixelizatio
       for (std::size_t c = r.begin(); c != r.end(); ++c) {
         s.ws.run(cells_[c].mid(), cutoff_m);
         auto& out = lists[c - b0];
-        for_cells_in_reach(s, *this, cells_[c].edge, cutoff_m,
+        for_cells_in_reach(s, net, lix, cells_[c].edge, cutoff_m,
                            [&](CellId o, double d) { out.push_back({o, static_cast<float>(o == c ? 0.0 : d)}); });
         std::sort(out.begin(), out.end(), [](const Neighbour& a, const Neighbour& b) { return a.cell < b.cell; });
       }
@@ -90,6 +90,27 @@ CellNetwork::CellNetwork(const network::Network& net, const network::Lixelizatio
   }
   lists = {};
   take_digest();
+}
+
+double CellNetwork::mean_neighbours(const network::Network& net, const network::Lixelization& lix, double cutoff_m,
+                                    std::size_t samples) {
+  if (!(cutoff_m > 0.0)) throw Error(ErrorCode::BadOption, "simulation cells", "neighbour cutoff_m must be > 0");
+  if (lix.size() == 0 || samples == 0) return 0.0;
+  const std::size_t n = std::min(samples, lix.size());
+  std::vector<std::size_t> count(n, 0);
+  PerThread<Scratch> scratch([&] { return Scratch(net); });
+  parallel_for(IndexRange<std::size_t>(0, n, 8), [&](const auto& r) {
+    Scratch& s = scratch.local();
+    for (std::size_t i = r.begin(); i != r.end(); ++i) {
+      // Evenly spread over the ids: lixels are numbered edge by edge, so over the whole network.
+      const auto c = static_cast<network::LixelId>(i * lix.size() / n);
+      s.ws.run({lix[c].edge, lix[c].mid_offset()}, cutoff_m);
+      for_cells_in_reach(s, net, lix, lix[c].edge, cutoff_m, [&](CellId, double) { ++count[i]; });
+    }
+  });
+  double total = 0.0;
+  for (auto k : count) total += static_cast<double>(k);
+  return total / static_cast<double>(n);
 }
 
 CellNetwork::CellNetwork(std::vector<double> measure, std::vector<std::vector<Neighbour>> neighbours, double cutoff_m)
@@ -175,7 +196,7 @@ std::vector<std::pair<CellId, double>> CellNetwork::within(std::span<const CellI
   Scratch s(*net_);
   for (CellId src : sources) {
     s.ws.run(cells_[src].mid(), max_distance_m);
-    for_cells_in_reach(s, *this, cells_[src].edge, max_distance_m, [&](CellId o, double d) {
+    for_cells_in_reach(s, *net_, *lix_, cells_[src].edge, max_distance_m, [&](CellId o, double d) {
       best[o] = std::min(best[o], o == src ? 0.0 : d);
     });
   }

@@ -117,6 +117,12 @@ struct HotspotStageOptions {
   int forecast_cv_months = 6;        // the mixture's cross-validation months
   bool no_forecast_model = false;    // no etas method, no self component in the mixture
   double forecast_cutoff_m = 400.0;  // the units' neighbour lists (network distance): near repeats, smoothing
+  // The backtest's units: the map's lixels (0), or lixels of this length. The units'
+  // neighbour lists may take at most backtest_memory_mb: with the map's lixels
+  // over it, the backtest runs on the shortest longer lixels under it (a city of
+  // 1.5 M lixels of 20 m at 400 m takes ~4 GB); given lengths over it are refused.
+  double backtest_lixel_length_m = 0.0;
+  int backtest_memory_mb = 1024;
 
   void declare(OptionSet& o);
   // The situation options these give for a map whose incidents were tagged with

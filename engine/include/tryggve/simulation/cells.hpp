@@ -55,6 +55,12 @@ class CellNetwork {
   // has no network(): network(), cell_at() and within() throw Error(BadOption).
   CellNetwork(std::vector<double> measure, std::vector<std::vector<Neighbour>> neighbours, double cutoff_m);
   bool has_network() const { return net_ != nullptr; }
+  // The mean length of the neighbour lists CellNetwork(net, lix, cutoff_m) would
+  // make, from up to `samples` cells spread evenly over the lixel ids (a search
+  // from each): what the lists would take (x size() x sizeof(Neighbour)) is known
+  // before they are made. Throws Error(BadOption) if cutoff_m <= 0.
+  static double mean_neighbours(const network::Network& net, const network::Lixelization& lix, double cutoff_m,
+                                std::size_t samples = 256);
 
   std::size_t size() const { return cells_.size(); }
   const Cell& cell(CellId c) const { return cells_[c]; }
