@@ -2,7 +2,8 @@
 // The demo scenario file (scenarios/demo.yaml) read with its inputs taken from a
 // generated demo district in `dir` (the benchmarks generate it under /tmp rather
 // than rely on maps/demo, which is not in git), plus the caller's settings.
-// One list of the district's files, so a new input in demo.yaml is added here once.
+// One list of the district's files for the benchmarks, so a new input in demo.yaml
+// is added here once for all of them.
 #include <filesystem>
 #include <string>
 #include <vector>

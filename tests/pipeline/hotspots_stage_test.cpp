@@ -241,19 +241,18 @@ TEST_F(DemoHotspots, ABacktestOverItsMemoryRunsOnLongerLixels) {
   o.backtest_months = 1;
   o.permutations = 0;
   const double cutoff = o.forecast_cutoff_m;
-  const double on_map = simulation::CellNetwork::mean_neighbours(map_->net, map_->lixels, cutoff) *
-                        static_cast<double>(map_->lixels.size()) * sizeof(simulation::Neighbour) / 1048576.0;
+  const double on_map = simulation::CellNetwork::list_bytes_estimate(map_->net, map_->lixels, cutoff) / 1048576.0;
   ASSERT_GT(on_map, 1.2) << "the demo's lists fit in 1 MB: the test would not see the bound";
   o.backtest_memory_mb = 1;
   const HotspotsResult r = run_hotspots(*map_, o);
   const double len = r.summary["backtest"]["lixel_length_m"].get<double>();
   EXPECT_GT(len, map_->lixels.target_length());
   const network::Lixelization longer(map_->net, len);
-  EXPECT_LE(simulation::CellNetwork::mean_neighbours(map_->net, longer, cutoff) * static_cast<double>(longer.size()) *
-                sizeof(simulation::Neighbour),
-            1048576.0);
+  EXPECT_LE(simulation::CellNetwork::list_bytes_estimate(map_->net, longer, cutoff), 1048576.0);
   EXPECT_FALSE(r.backtest.empty());
   EXPECT_EQ((*summary_)["backtest"]["lixel_length_m"].get<double>(), map_->lixels.target_length());
+  o.backtest_lixel_length_m = 0.5;
+  EXPECT_THROW(o.check(), Error);
   o.backtest_lixel_length_m = map_->lixels.target_length();
   try {
     (void)run_hotspots(*map_, o);

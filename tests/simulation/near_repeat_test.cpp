@@ -17,8 +17,6 @@ namespace {
 struct NearRepeat : ::testing::Test, TwoYearGrid {};
 }  // namespace
 
-// On a single straight street of cells the kernel's band shares are the
-// exponential's, by hand: a cell in the middle sees e^{-d/σ} on both sides.
 // What the neighbour lists will take is estimated before they are made (the
 // hotspots backtest's memory bound): from every cell the estimate is the lists'
 // mean exactly; from a sample of them, close to it.
@@ -34,6 +32,8 @@ TEST(CellNetworkLists, MeanNeighboursIsKnownBeforeTheListsAreMade) {
   EXPECT_THROW(CellNetwork::mean_neighbours(w.net, w.lix, 0.0), Error);
 }
 
+// On a single straight street of cells the kernel's band shares are the
+// exponential's, by hand: a cell in the middle sees e^{-d/σ} on both sides.
 TEST(NearRepeatKernel, BandSharesOnAStraightStreet) {
   std::vector<Point> v{{0, 0}, {2000, 0}};
   network::Edge e;

@@ -67,7 +67,9 @@ void HotspotStageOptions::declare(OptionSet& o) {
             "backtest_memory_mb)",
             0.0, 1e4)
       .integer("backtest_memory_mb", backtest_memory_mb,
-               "Backtest: the most its lixels' neighbour lists may take (MB); checked before they are made", 1,
+               "Backtest: the most its lixels' neighbour lists may take (MB), estimated before they are made (while "
+               "they are made, one block of ~40 MB more)",
+               1,
                1 << 20);
 }
 
@@ -85,6 +87,9 @@ SituationOptions HotspotStageOptions::situation_options(const snap::PlaceTagOpti
 
 void HotspotStageOptions::check() const {
   (void)situation_options();
+  if (backtest_lixel_length_m != 0.0 && backtest_lixel_length_m < 1.0)
+    throw Error(ErrorCode::BadOption, "hotspots.backtest_lixel_length_m",
+                fmt::format("{:g} m: 0 (the map's lixels) or at least 1 m", backtest_lixel_length_m));
   (void)parse_coverages(backtest_coverages_pct, "hotspots.backtest_coverages_pct");
 }
 
@@ -138,8 +143,7 @@ std::vector<double> lixel_counts(const MapResult& map, std::span<const network::
 std::optional<network::Lixelization> backtest_lixels(const MapResult& map, const HotspotStageOptions& o, double cutoff) {
   const double budget = static_cast<double>(o.backtest_memory_mb) * 1048576.0;
   auto bytes = [&](const network::Lixelization& lix) {
-    return simulation::CellNetwork::mean_neighbours(map.net, lix, cutoff) * static_cast<double>(lix.size()) *
-           sizeof(simulation::Neighbour);
+    return simulation::CellNetwork::list_bytes_estimate(map.net, lix, cutoff);
   };
   auto too_big = [&](const network::Lixelization& lix, double need, const char* hint) {
     return Error(ErrorCode::BadOption, "hotspots.backtest_memory_mb",
@@ -150,7 +154,7 @@ std::optional<network::Lixelization> backtest_lixels(const MapResult& map, const
   if (o.backtest_lixel_length_m > 0) {
     network::Lixelization own(map.net, o.backtest_lixel_length_m);
     if (const double need = bytes(own); need > budget)
-      throw too_big(own, need, "raise it or set a longer backtest_lixel_length_m");
+      throw too_big(own, need, "raise it, set a longer backtest_lixel_length_m or a shorter forecast_cutoff_m");
     return own;
   }
   double need = bytes(map.lixels);
@@ -161,7 +165,7 @@ std::optional<network::Lixelization> backtest_lixels(const MapResult& map, const
   // Lists shrink about with the square of the length (fewer cells, each with fewer
   // neighbours) until a lixel is a whole street segment.
   for (int step = 0; need > budget; ++step) {
-    if (step == 12 || len > cutoff) throw too_big(own ? *own : map.lixels, need, "raise it, or use --no-backtest");
+    if (step == 12 || len > cutoff) throw too_big(own ? *own : map.lixels, need, "raise it, set a shorter forecast_cutoff_m, or use --no-backtest");
     len = std::ceil(len * std::max(1.25, std::sqrt(need / budget)));
     own.emplace(map.net, len);
     need = bytes(*own);

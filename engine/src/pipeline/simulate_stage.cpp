@@ -196,7 +196,7 @@ nlohmann::json scenario_result_json(const FitResult& I, const RunResult& res, in
   }
   j["by_parameter"] = by_p;
   json cellsj = json::array();
-  for (int p = 0; p < (slices ? res.parameters : 0); ++p)
+  for (int p = 0; slices && p < res.parameters; ++p)
     for (int a = 0; a < res.areas; ++a)
       for (int m = 0; m < res.months; ++m) {
         const auto bt = values(res, 0, Measure::True, p, a, m), st = values(res, s, Measure::True, p, a, m);

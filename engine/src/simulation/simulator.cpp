@@ -360,7 +360,6 @@ struct CachedEvent {
 constexpr std::uint8_t kAlive = 1, kRecorded = 2, kTriggered = 4;
 struct CachedTask {
   std::vector<CachedEvent> events;
-  std::uint32_t roots = 0;  // background and history offspring come first
   // The baseline's alive events by cell (sorted by cell), and their number.
   std::vector<std::pair<CellId, std::uint32_t>> alive_cells;
   std::uint32_t alive_total = 0;
@@ -557,7 +556,6 @@ void generate(const EtasParameters& P, const ParamSampler& ps, const CellNetwork
   std::vector<std::uint8_t> rec_flags;
   std::vector<std::uint32_t> rec_first;
   std::vector<std::uint16_t> rec_children;
-  const std::size_t roots = q.size();
   auto push = [&q](const GenEvent& d) { q.push_back(d); };
   // Breadth-first over the branching structure.
   for (std::size_t i = 0; i < q.size(); ++i) {
@@ -578,7 +576,6 @@ void generate(const EtasParameters& P, const ParamSampler& ps, const CellNetwork
     if (record) rec_children.back() = static_cast<std::uint16_t>(q.size() - rec_first.back());
   }
   if (record) {
-    record->roots = static_cast<std::uint32_t>(roots);
     record->events.resize(q.size());
     for (std::size_t i = 0; i < q.size(); ++i)
       record->events[i] = {q[i].t, q[i].key, q[i].cell, rec_first[i], rec_children[i], rec_flags[i]};
@@ -675,11 +672,14 @@ void replay_task(const EtasParameters& P, const ParamSampler& ps, const CellNetw
       // them they are as the caller counted them (unless on a scan cell: walked anyway).
       if (alive == full_mask) continue;
       for (std::uint32_t j = c->first_child; j < c->first_child + c->children; ++j) {
-        if (scan_cell[ev[j].cell])
-          scan_mask[static_cast<std::size_t>(std::lower_bound(scan.begin() + static_cast<std::ptrdiff_t>(next), scan.end(), j) -
-                                             scan.begin())] = alive;
-        else
+        if (scan_cell[ev[j].cell]) {
+          // Not walked yet: a child comes after its parent in the queue.
+          const auto it = std::lower_bound(scan.begin() + static_cast<std::ptrdiff_t>(next), scan.end(), j);
+          if (it == scan.end() || *it != j) throw Error(ErrorCode::Internal, "what-if replay", "a child walked before its parent");
+          scan_mask[static_cast<std::size_t>(it - scan.begin())] = alive;
+        } else {
           push_heap({2ull * j + 1, 0, baseline_event(j, alive)});
+        }
       }
       continue;
     }
@@ -725,12 +725,18 @@ std::size_t BaselineCache::bytes() const { return impl ? impl->bytes : 0; }
 
 std::size_t Simulator::cache_bytes_estimate() const {
   const auto& smp = *static_cast<const Samplers*>(samplers_.get());
-  double events = 0.0;
+  double events = 0.0, cells = 0.0;
   for (std::size_t p = 0; p < smp.p.size(); ++p) {
     const double theta = std::min(0.95, opt_.headroom * model_->parameters[p].theta);
-    events += opt_.headroom * smp.p[p].expected_background / smp.p[p].reporting / (1.0 - theta);
+    const double n = opt_.headroom * smp.p[p].expected_background / smp.p[p].reporting / (1.0 - theta);
+    events += n;
+    cells += std::min(n, static_cast<double>(cells_->size()));  // a task's alive events by cell, at most
   }
-  return static_cast<std::size_t>(events * opt_.replicates * sizeof(CachedEvent) * 1.1);
+  // The events, each task's alive events by cell, and its counts by area x month.
+  const double slice = static_cast<double>(areas_.names.size() + 1) * cal_->month_count();
+  const double per_replicate = events * sizeof(CachedEvent) + cells * sizeof(std::pair<CellId, std::uint32_t>) +
+                               static_cast<double>(smp.p.size()) * slice * 2 * sizeof(std::uint32_t);
+  return static_cast<std::size_t>(per_replicate * opt_.replicates * 1.1);
 }
 
 std::shared_ptr<const BaselineCache> Simulator::cache_baseline(std::size_t max_bytes) const {
@@ -774,16 +780,20 @@ RunResult Simulator::run(const std::vector<Scenario>& scenarios, const BaselineC
     const std::size_t S = names.size(), np = model_->parameters.size(), nc = cells_->size();
     const std::size_t R = static_cast<std::size_t>(std::max(head->replicates, 0));
     const std::size_t per = static_cast<std::size_t>(head->areas) * head->months;
-    if (head->replicates < 1 || head->replicates > n || head->scenario_names != names ||
-        head->parameters != static_cast<int>(np) || head->cells != nc ||
-        head->areas != static_cast<int>(areas_.names.size()) + 1 || head->months != cal_->month_count() ||
-        head->true_counts.size() != S * R * np * per || head->recorded_counts.size() != S * R * np * per ||
-        head->zone_counts.size() != S * R * np * 6 || head->spill_counts.size() != R * np * S * 2 ||
-        head->cell_sum.size() != S * np * nc || head->clamped_events.size() != S)
-      throw Error(ErrorCode::BadOption, "simulator",
-                  fmt::format("the first answer to go on from ({} replicates, {} scenarios) is not this run's first "
-                              "replicates ({} asked, {} scenarios)",
-                              head->replicates, head->scenario_names.size(), n, S));
+    std::string wrong;
+    if (head->replicates < 1 || head->replicates > n)
+      wrong = fmt::format("it has {} replicates, this run {}", head->replicates, n);
+    else if (head->scenario_names != names)
+      wrong = fmt::format("it has {} scenarios, this run {} (or other names)", head->scenario_names.size(), S);
+    else if (head->parameters != static_cast<int>(np) || head->cells != nc ||
+             head->areas != static_cast<int>(areas_.names.size()) + 1 || head->months != cal_->month_count())
+      wrong = "it is of another model, network, area map or calendar";
+    else if (head->true_counts.size() != S * R * np * per || head->recorded_counts.size() != S * R * np * per ||
+             head->zone_counts.size() != S * R * np * 6 || head->spill_counts.size() != R * np * S * 2 ||
+             head->cell_sum.size() != S * np * nc || head->clamped_events.size() != S)
+      wrong = "its counts are not the size of its replicates' (not a run against a baseline cache?)";
+    if (!wrong.empty())
+      throw Error(ErrorCode::BadOption, "simulator", "the first answer to go on from is not this run's: " + wrong);
   }
   return run_impl(scenarios, &cache, n, nullptr, head);
 }
@@ -1008,6 +1018,7 @@ RunResult Simulator::run_impl(const std::vector<Scenario>& scenarios, const Base
   }
   res.cell_mean.resize(cell_sum.size());
   for (std::size_t i = 0; i < cell_sum.size(); ++i) res.cell_mean[i] = static_cast<double>(cell_sum[i]) / res.replicates;
+  if (!replay) cell_sum = {};  // only a what-if's first answer is gone on from (cell_sum)
   return res;
 }
 

@@ -117,10 +117,11 @@ struct HotspotStageOptions {
   int forecast_cv_months = 6;        // the mixture's cross-validation months
   bool no_forecast_model = false;    // no etas method, no self component in the mixture
   double forecast_cutoff_m = 400.0;  // the units' neighbour lists (network distance): near repeats, smoothing
-  // The backtest's units: the map's lixels (0), or lixels of this length. The units'
-  // neighbour lists may take at most backtest_memory_mb: with the map's lixels
-  // over it, the backtest runs on the shortest longer lixels under it (a city of
-  // 1.5 M lixels of 20 m at 400 m takes ~4 GB); given lengths over it are refused.
+  // The backtest's units: the map's lixels (0), or lixels of this length (>= 1 m).
+  // The units' neighbour lists may take at most backtest_memory_mb (estimated before
+  // they are made): with the map's lixels over it, the backtest runs on longer
+  // lixels that fit, found in steps of at least 1.25x (a city of 1.5 M lixels of
+  // 20 m at 400 m would take ~3.9 GB); a given length over it is refused.
   double backtest_lixel_length_m = 0.0;
   int backtest_memory_mb = 1024;
 

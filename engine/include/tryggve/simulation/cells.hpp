@@ -61,6 +61,10 @@ class CellNetwork {
   // before they are made. Throws Error(BadOption) if cutoff_m <= 0.
   static double mean_neighbours(const network::Network& net, const network::Lixelization& lix, double cutoff_m,
                                 std::size_t samples = 256);
+  // The bytes the lists would take, from that mean.
+  static double list_bytes_estimate(const network::Network& net, const network::Lixelization& lix, double cutoff_m) {
+    return mean_neighbours(net, lix, cutoff_m) * static_cast<double>(lix.size()) * sizeof(Neighbour);
+  }
 
   std::size_t size() const { return cells_.size(); }
   const Cell& cell(CellId c) const { return cells_[c]; }

@@ -42,8 +42,8 @@ struct RunResult {
   // [scenario][parameter][cell]: mean true count per replicate over the whole forecast
   std::vector<double> cell_mean;
   // [scenario][parameter][cell]: the true counts summed over the replicates
-  // (cell_mean's numerator, kept whole so that results over blocks of replicates add
-  // up exactly)
+  // (cell_mean's numerator, kept whole so that a what-if's refined run adds to its
+  // first answer's exactly); only in runs against a baseline cache, else empty
   std::vector<std::uint64_t> cell_sum;
   // [scenario][replicate][parameter][6]: true counts in scenario s's WDQ zones
   // (response = its intervention cells, buffer = their outer_m ring, control = the

@@ -113,9 +113,10 @@ class Simulator {
 
   // Instant what-if: keeps every replicate's baseline (cache_baseline, about one
   // baseline run's time and bytes() of memory; throws Error(BadOption)
-  // when the estimate exceeds max_bytes), then runs scenarios against it, drawing
-  // again only what they can change: the events on the cells they touch (their
-  // cores and spill-over rings) and the cascades that start there. The result equals
+  // when the estimate exceeds max_bytes), then runs scenarios against it, walking
+  // only what they can change: the events on the cells they touch (their cores and
+  // spill-over rings, drawn again) or count in a WDQ zone, and the cascades that
+  // start there; everything else keeps the baseline's counts. The result equals
   // run(scenarios) over the first `replicates` replicates (-1: all the cache holds)
   // to the last count, at any thread count. Given `head`, this call's own result
   // for the same scenarios and cache on fewer replicates (the viewer's first
