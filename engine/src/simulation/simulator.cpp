@@ -843,12 +843,15 @@ RunResult Simulator::run_impl(const std::vector<Scenario>& scenarios, const Base
   }
   // Cells where a replay walks the baseline's events: where some scenario acts, or
   // counts them in a WDQ zone other than control (replay_task).
-  std::vector<char> scan_cell(reached);
-  for (int s = 1; s < S; ++s)
-    for (CellId c = 0; c < cells_->size(); ++c)
-      if (comp[s].zone[c] != 2) scan_cell[c] = 1;
-  if (replay && replay->impl->slice != static_cast<std::size_t>(res.areas) * res.months)
-    throw Error(ErrorCode::BadOption, "simulator", "the baseline cache belongs to another calendar or other areas");
+  std::vector<char> scan_cell;
+  if (replay) {
+    if (replay->impl->slice != static_cast<std::size_t>(res.areas) * res.months)
+      throw Error(ErrorCode::BadOption, "simulator", "the baseline cache belongs to another calendar or other areas");
+    scan_cell = reached;
+    for (int s = 1; s < S; ++s)
+      for (CellId c = 0; c < cells_->size(); ++c)
+        if (comp[s].zone[c] != 2) scan_cell[c] = 1;
+  }
   if (record) {
     record->impl->replicates = replicates;
     record->impl->parameters = np;
@@ -942,6 +945,7 @@ RunResult Simulator::run_impl(const std::vector<Scenario>& scenarios, const Base
       // This task's counts of scenario s start at counts(s) + its area x month.
       auto counts = [&](int s) { return ((static_cast<std::size_t>(s) * res.replicates + local) * np + p) * slice; };
       auto zones = [&](int s) { return &res.zone_counts[((static_cast<std::size_t>(s) * res.replicates + local) * np + p) * 6]; };
+      auto cell_counts = [&](int s) { return &L.cell_counts[(static_cast<std::size_t>(s) * np + p) * nc]; };
       auto slot = [&](CellId cell, double t) {
         const int a = areas_.area_of_cell[cell] < 0 ? res.areas - 1 : areas_.area_of_cell[cell];
         return static_cast<std::size_t>(a) * res.months + (*cal_)[static_cast<std::size_t>(t)].month;
@@ -952,7 +956,7 @@ RunResult Simulator::run_impl(const std::vector<Scenario>& scenarios, const Base
           const int s = __builtin_ctzll(m);
           ++res.true_counts[counts(s) + at];
           if ((rec >> s) & 1u) ++res.recorded_counts[counts(s) + at];
-          ++L.cell_counts[(static_cast<std::size_t>(s) * np + p) * nc + e.cell];
+          ++cell_counts(s)[e.cell];
         }
         for (int s = 1; s < S; ++s) {
           const bool in_base = alive & 1u, in_s = (alive >> s) & 1u;
@@ -976,7 +980,7 @@ RunResult Simulator::run_impl(const std::vector<Scenario>& scenarios, const Base
       for (int s = 0; s < S; ++s) {
         std::copy_n(&B.true_counts[task * slice], slice, &res.true_counts[counts(s)]);
         std::copy_n(&B.recorded_counts[task * slice], slice, &res.recorded_counts[counts(s)]);
-        std::uint32_t* cc = &L.cell_counts[(static_cast<std::size_t>(s) * np + p) * nc];
+        std::uint32_t* cc = cell_counts(s);
         for (const auto& [cell, n] : cached.alive_cells) cc[cell] += n;
         if (s > 0) zones(s)[2] = zones(s)[5] = cached.alive_total;
       }
@@ -985,7 +989,7 @@ RunResult Simulator::run_impl(const std::vector<Scenario>& scenarios, const Base
         for (int s = 0; s < S; ++s) {
           --res.true_counts[counts(s) + at];
           if (c.flags & kRecorded) --res.recorded_counts[counts(s) + at];
-          --L.cell_counts[(static_cast<std::size_t>(s) * np + p) * nc + c.cell];
+          --cell_counts(s)[c.cell];
           if (s > 0) --zones(s)[2], --zones(s)[5];
         }
       };
